@@ -1,0 +1,133 @@
+"""The database is the source of truth: the search index is derived from these rows."""
+
+from django.db import models
+
+from search.documents import DOC_TYPES, KINDS, LANGUAGES, official_url
+
+LANGUAGE_CHOICES = [(code, code) for code in LANGUAGES]
+
+
+class SourceFile(models.Model):
+    """The bytes exactly as uploaded or read from the corpus, kept for provenance."""
+
+    data = models.BinaryField()
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveIntegerField()
+    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.filename} ({self.sha256[:12]})"
+
+
+class Resolution(models.Model):
+    """One work, whatever the languages it exists in."""
+
+    # Used in URLs: the symbol when known, else a manifest key ("draft-A-C.3-74-zh").
+    key = models.CharField(max_length=200, unique=True)
+    # Null when the text does not say and no official record gives it: never invented.
+    symbol = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    doc_type = models.CharField(max_length=20, choices=[(t, t) for t in DOC_TYPES])
+    body = models.CharField(max_length=20, null=True, blank=True)
+    session = models.CharField(max_length=100, blank=True)
+    agenda_item = models.CharField(max_length=50, blank=True)
+    adopted_on = models.DateField(null=True, blank=True)
+    became = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts"
+    )
+    contained_in = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="contained"
+    )
+    position = models.PositiveIntegerField(null=True, blank=True)
+    annex_adopted_as = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="annex_of"
+    )
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.symbol or self.key
+
+    def get_absolute_url(self):
+        return f"/r/{self.key}/"
+
+
+class Text(models.Model):
+    """One language version of a Resolution."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
+    title = models.TextField(blank=True)
+    meeting = models.CharField(max_length=200, blank=True)
+    sponsors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    references = models.JSONField(default=list, blank=True)
+    # Drafts inside a report point to the report's file.
+    source = models.ForeignKey(
+        SourceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="texts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["resolution__key", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "language"], name="one_text_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.resolution} [{self.language}]"
+
+    def get_absolute_url(self):
+        return self.resolution.get_absolute_url()
+
+    @property
+    def official_url(self):
+        return official_url(self.resolution.symbol, self.language)
+
+
+class Paragraph(models.Model):
+    # The content field is `text` as in documents.Paragraph, so the FK to the
+    # language version is called `version`.
+    version = models.ForeignKey(Text, on_delete=models.CASCADE, related_name="paragraphs")
+    order = models.PositiveIntegerField()
+    # Anchors are the same in every language of a Resolution: they align zh and en.
+    anchor = models.CharField(max_length=50)
+    kind = models.CharField(max_length=20, choices=[(k, k) for k in KINDS])
+    label = models.CharField(max_length=100, blank=True)
+    label_zh = models.CharField(max_length=100, blank=True)
+    number = models.CharField(max_length=20, blank=True)
+    level = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    heading = models.TextField(blank=True)
+    footnotes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "anchor"], name="unique_anchor_per_text")
+        ]
+
+    def __str__(self):
+        return f"{self.version} {self.anchor}"
+
+    def get_absolute_url(self):
+        """Return the deep link to this paragraph on its resolution's page."""
+        return f"{self.version.resolution.get_absolute_url()}#{self.anchor}"
+
+
+class Footnote(models.Model):
+    version = models.ForeignKey(Text, on_delete=models.CASCADE, related_name="footnotes")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="unique_footnote_per_text")
+        ]
+
+    def __str__(self):
+        return f"{self.version} note {self.number}"
