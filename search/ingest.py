@@ -1,0 +1,209 @@
+"""Store a parsed document: the one way rows get into the database.
+
+Used by `load_corpus` and, later, by uploads. Every write compares with what is
+stored first, so loading the same bytes twice writes nothing, and a better parser
+run over the same bytes updates only what it changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.db import transaction
+
+from search.documents import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
+from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
+
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+
+# Resolution fields that a manifest may set and the parser may fill.
+RESOLUTION_FIELDS = ("symbol", "doc_type", "body", "session", "agenda_item", "adopted_on")
+TEXT_FIELDS = ("title", "meeting", "sponsors", "warnings", "references")
+PARAGRAPH_FIELDS = (
+    "order", "anchor", "kind", "label", "label_zh", "number", "level", "text", "heading", "footnotes",
+)
+
+
+@transaction.atomic
+def ingest(
+    parsed: ParsedDocument,
+    data: bytes,
+    filename: str,
+    *,
+    key: str,
+    symbol: str | None = None,
+    language: str | None = None,
+    doc_type: str | None = None,
+    body: str | None = None,
+    session: str | None = None,
+    agenda_item: str | None = None,
+    adopted_on: datetime.date | str | None = None,
+    became: str | None = None,
+    annex_adopted_as: str | None = None,
+) -> Text:
+    """Store one language version of a work and the drafts it contains.
+
+    Keyword values (from the manifest) override what the parser found; the parser
+    fills what they leave out, but never overwrites a value another language version
+    already set. `became` and `annex_adopted_as` are keys of other works. The
+    returned Text carries `ingest_status`: "created", "updated" or "unchanged".
+    """
+    language = language or parsed.language
+    digest = hashlib.sha256(data).hexdigest()
+    source, changed = SourceFile.objects.get_or_create(
+        sha256=digest,
+        defaults={"data": data, "filename": filename, "size": len(data), "language": language},
+    )
+    given = {
+        "symbol": symbol,
+        "doc_type": doc_type,
+        "body": body,
+        "session": session,
+        "agenda_item": agenda_item,
+        "adopted_on": adopted_on,
+    }
+    resolution, res_changed = _save_resolution(
+        key, parsed, given, links={"became": became, "annex_adopted_as": annex_adopted_as}
+    )
+    text, text_status = _save_text(resolution, language, parsed, source)
+    drafts_changed = _save_drafts(resolution, language, parsed, source)
+
+    if text_status == CREATED:
+        text.ingest_status = CREATED
+    elif changed or res_changed or text_status == UPDATED or drafts_changed:
+        text.ingest_status = UPDATED
+    else:
+        text.ingest_status = UNCHANGED
+    return text
+
+
+def _save_resolution(key, parsed, given, links=None, fallback=None):
+    """Get or create the Resolution by key and apply field changes; return (row, changed)."""
+    resolution, created = Resolution.objects.get_or_create(
+        key=key, defaults={"doc_type": given.get("doc_type") or parsed.doc_type or RESOLUTION}
+    )
+    updates = {}
+    for field in RESOLUTION_FIELDS:
+        current = getattr(resolution, field)
+        value = given.get(field)
+        if value in (None, ""):
+            if current not in (None, "") and not created:
+                continue  # the parser only fills blanks
+            value = getattr(parsed, field, None) or (fallback or {}).get(field)
+        if field == "adopted_on" and isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        if value not in (None, "") and current != value:
+            updates[field] = value
+
+    for field, target_key in (links or {}).items():
+        if target_key:
+            target = Resolution.objects.get_or_create(
+                key=target_key, defaults={"doc_type": RESOLUTION}
+            )[0]
+            if getattr(resolution, f"{field}_id") != target.pk:
+                updates[field] = target
+
+    symbol = updates.get("symbol")
+    if symbol:
+        holder = Resolution.objects.filter(symbol=symbol).exclude(pk=resolution.pk).first()
+        if holder:
+            raise ValueError(f"symbol {symbol} already belongs to {holder.key}")
+    for field, value in updates.items():
+        setattr(resolution, field, value)
+    if updates:
+        resolution.save(update_fields=list(updates))
+    return resolution, created or bool(updates)
+
+
+def _save_text(resolution, language, parsed, source):
+    """Create or update the language version and its paragraphs; return (text, status)."""
+    values = {field: getattr(parsed, field) for field in TEXT_FIELDS}
+    values["source"] = source
+    text, created = Text.objects.get_or_create(
+        resolution=resolution, language=language, defaults=values
+    )
+    changed = False
+    if not created:
+        changed_fields = [f for f, v in values.items() if getattr(text, f) != v]
+        for field in changed_fields:
+            setattr(text, field, values[field])
+        if changed_fields:
+            text.save(update_fields=[*changed_fields, "updated_at"])
+            changed = True
+
+    paragraphs = [
+        Paragraph(
+            version=text,
+            order=order,
+            anchor=p.anchor,
+            kind=p.kind,
+            label=p.label,
+            label_zh=p.label_zh,
+            number=p.number,
+            level=p.level,
+            text=p.text,
+            heading=p.heading,
+            footnotes=list(p.footnotes),
+        )
+        for order, p in enumerate(parsed.paragraphs, 1)
+    ]
+    anchors = [p.anchor for p in paragraphs]
+    duplicates = sorted({a for a in anchors if anchors.count(a) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate paragraph anchors: {', '.join(duplicates)}")
+    wanted = [tuple(getattr(p, f) for f in PARAGRAPH_FIELDS) for p in paragraphs]
+    stored = list(text.paragraphs.order_by("order").values_list(*PARAGRAPH_FIELDS))
+    if wanted != stored:
+        # Rows are replaced, but anchors are deterministic, so deep links survive.
+        text.paragraphs.all().delete()
+        Paragraph.objects.bulk_create(paragraphs)
+        changed = True
+
+    wanted_notes = [(n.number, n.text) for n in parsed.footnotes]
+    if wanted_notes != list(text.footnotes.order_by("number").values_list("number", "text")):
+        text.footnotes.all().delete()
+        Footnote.objects.bulk_create(
+            Footnote(version=text, number=number, text=body) for number, body in wanted_notes
+        )
+        changed = True
+
+    if created:
+        return text, CREATED
+    return text, UPDATED if changed else UNCHANGED
+
+
+def _save_drafts(report, language, parsed, source):
+    """Store the draft resolutions a report contains as works of their own."""
+    changed = False
+    # Drafts inherit what the report knows when the parser did not find it.
+    fallback = {"body": report.body, "session": report.session, "agenda_item": report.agenda_item}
+    for position, draft in enumerate(parsed.resolutions, 1):
+        resolution, res_changed = _save_resolution(
+            f"{report.key}/draft-{position}",
+            draft,
+            {"doc_type": DRAFT_RESOLUTION},
+            fallback=fallback,
+        )
+        placement = {"contained_in_id": report.pk, "position": position}
+        moved = [f for f, v in placement.items() if getattr(resolution, f) != v]
+        if moved:
+            for field in moved:
+                setattr(resolution, field, placement[field])
+            resolution.save(update_fields=moved)
+        _, status = _save_text(resolution, language, draft, source)
+        changed = changed or res_changed or bool(moved) or status != UNCHANGED
+
+    # A re-parse that finds fewer drafts drops this language's text of the rest.
+    stale = Text.objects.filter(
+        resolution__contained_in=report,
+        resolution__position__gt=len(parsed.resolutions),
+        language=language,
+    )
+    if stale.exists():
+        stale.delete()
+        Resolution.objects.filter(contained_in=report, texts=None).delete()
+        changed = True
+    return changed
