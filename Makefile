@@ -1,0 +1,22 @@
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test
+
+# Reinstall only when the pins or the project metadata change.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate
+	# A document that fails to load is reported; the server still starts with the rest.
+	-$(PY) manage.py load_corpus
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
