@@ -80,7 +80,7 @@ def ingest(
     return text
 
 
-def _save_resolution(key, parsed, given, links=None, fallback=None):
+def _save_resolution(key, parsed, given, links=None):
     """Get or create the Resolution by key and apply field changes; return (row, changed)."""
     resolution, created = Resolution.objects.get_or_create(
         key=key, defaults={"doc_type": given.get("doc_type") or parsed.doc_type or RESOLUTION}
@@ -92,7 +92,7 @@ def _save_resolution(key, parsed, given, links=None, fallback=None):
         if value in (None, ""):
             if current not in (None, "") and not created:
                 continue  # the parser only fills blanks
-            value = getattr(parsed, field, None) or (fallback or {}).get(field)
+            value = getattr(parsed, field, None)
         if field == "adopted_on" and isinstance(value, str):
             value = datetime.date.fromisoformat(value)
         if value not in (None, "") and current != value:
@@ -178,14 +178,19 @@ def _save_text(resolution, language, parsed, source):
 def _save_drafts(report, language, parsed, source):
     """Store the draft resolutions a report contains as works of their own."""
     changed = False
-    # Drafts inherit what the report knows when the parser did not find it.
-    fallback = {"body": report.body, "session": report.session, "agenda_item": report.agenda_item}
+    # A report's drafts belong to its body, session and agenda item, whatever a
+    # phrase inside a draft may look like to the parser.
+    given = {
+        "doc_type": DRAFT_RESOLUTION,
+        "body": report.body,
+        "session": report.session,
+        "agenda_item": report.agenda_item,
+    }
     for position, draft in enumerate(parsed.resolutions, 1):
         resolution, res_changed = _save_resolution(
             f"{report.key}/draft-{position}",
             draft,
-            {"doc_type": DRAFT_RESOLUTION},
-            fallback=fallback,
+            given,
         )
         placement = {"contained_in_id": report.pk, "position": position}
         moved = [f for f, v in placement.items() if getattr(resolution, f) != v]
