@@ -1,0 +1,84 @@
+"""Plain data that the parser produces and the rest of the project consumes.
+
+No Django here: the parser and its tests use these without a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+LANGUAGES = ("zh", "en")
+
+# Paragraph kinds. Subparagraphs keep the kind of the paragraph they belong to
+# and have level > 0.
+PREAMBULAR = "preambular"
+OPERATIVE = "operative"
+ANNEX = "annex"
+REPORT = "report"
+KINDS = (PREAMBULAR, OPERATIVE, ANNEX, REPORT)
+
+# Document types.
+RESOLUTION = "resolution"
+DRAFT_RESOLUTION = "draft_resolution"
+REPORT_DOC = "report"
+DOC_TYPES = (RESOLUTION, DRAFT_RESOLUTION, REPORT_DOC)
+
+
+class ParseError(ValueError):
+    """The document cannot be read or has no recognisable structure."""
+
+
+@dataclass
+class Footnote:
+    number: int
+    text: str
+
+
+@dataclass
+class Paragraph:
+    anchor: str  # stable public anchor: pp1, op3b, op3b-ii, annex-11a, para37
+    kind: str  # one of KINDS
+    label: str  # English citation label: "PP 5", "OP 3 (b)", "annex, para. 11 (a)"
+    label_zh: str  # Chinese citation label: "执行部分第3(b)段"
+    text: str  # faithful text: lines joined, page furniture and marks removed
+    number: str = ""  # the number as printed: "3", "(b)", "(ii)", "" if none
+    level: int = 0  # 0 for a paragraph, 1 for (a), 2 for (i)
+    footnotes: list[int] = field(default_factory=list)  # numbers referenced
+    heading: str = ""  # heading of the section it stands in (annex, report part)
+
+
+@dataclass
+class ParsedDocument:
+    language: str
+    doc_type: str = RESOLUTION
+    title: str = ""
+    symbol: str | None = None  # "A/RES/71/322"; None where the text does not say
+    body: str | None = None  # "GA", "ECOSOC"
+    adopted_on: str | None = None  # ISO date
+    meeting: str = ""  # "96th plenary meeting" / "第 96 次全体会议"
+    session: str = ""  # "Seventy-first session" / "第七十一届会议"
+    agenda_item: str = ""  # "106", "14 (c)"
+    sponsors: list[str] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+    resolutions: list[ParsedDocument] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # symbols named
+    warnings: list[str] = field(default_factory=list)  # for review, plain words
+    number: str = ""  # "一" … for a draft inside a report
+
+    @property
+    def source_url(self) -> str | None:
+        return official_url(self.symbol, self.language)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["source_url"] = self.source_url
+        data["resolutions"] = [r.to_dict() for r in self.resolutions]
+        return data
+
+
+def official_url(symbol: str | None, language: str) -> str | None:
+    """Return the official undocs.org link of a symbol in one language."""
+    if not symbol:
+        return None
+    return f"https://undocs.org/{'ch' if language == 'zh' else 'en'}/{symbol}"
