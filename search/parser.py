@@ -101,6 +101,7 @@ JOB_NUMBER = re.compile(r"^\s*\d{2}-\d{5}\s*(\([A-Z]\))?\s*$")
 BARCODE = re.compile(r"^\s*\*\d{5,}\*\s*$")
 DATE_CODE = re.compile(r"^\s*\d{6}\s*$")
 RECYCLE = re.compile(r"^\s*Please recycle\s*$", re.I)
+PAGE_AND_JOB = re.compile(r"^\s*(\d{1,3}/\d{1,3}\s+\d{2}-\d{5}|\d{2}-\d{5}\s+\d{1,3}/\d{1,3})(\s*\([A-Z]\))?\s*$")
 SYMBOL_ONLY = re.compile(r"^\s*[A-Z]{1,6}(/[A-Z0-9.\-]+){2,}\s*$")
 
 SYMBOL_IN_TEXT = re.compile(
@@ -268,18 +269,27 @@ def _spaced_pdf_lines(raw: list[str]) -> Block:
             current = [line]
         else:
             current.append(line)
+            if line != line.rstrip():
+                # A trailing space closes the line: what follows is a new one.
+                logical.append("".join(current))
+                current = []
 
     block = Block()
-    in_notes = False
+    zone = ""  # "" body, "notes" after the rule, "page" after links or furniture
     for text in logical:
         if URL_LINE.match(text):
             _references_from_url(text, block)
-            in_notes = True
+            zone = "page"
             continue
         if RULE_LINE.match(text):
-            in_notes = True
+            zone = "notes"
             continue
-        if in_notes:
+        if _is_furniture(text) or SYMBOL_ONLY.match(text) or PAGE_AND_JOB.match(text):
+            zone = "page"
+            continue
+        if zone and not text.strip():
+            continue
+        if zone == "notes":
             note = re.match(r"^ ?(\d{1,3}) +(\S.*)$", text)
             if note and not NUMBER_START.match(text.strip()):
                 block.footnotes.append((len(block.lines), int(note.group(1)), note.group(2).strip()))
@@ -292,19 +302,25 @@ def _spaced_pdf_lines(raw: list[str]) -> Block:
                 pos, number, body = block.footnotes[-1]
                 block.footnotes[-1] = (pos, number, _join(body, text.strip(), "zh"))
                 continue
-            in_notes = False
-            if not text.strip():
-                continue
-            block.lines.append(Line(text.strip(), ends=text != text.rstrip(), page_start=True))
+        if zone:
+            zone = ""
+            block.lines.append(Line(text.strip(), ends=_spaced_end(text), page_start=True))
             continue
         if not text.strip():
             if block.lines:
                 block.lines[-1].ends = True
             continue
         block.lines.append(
-            Line(text.strip(), ends=text != text.rstrip(), page_start=text.startswith("  "))
+            Line(text.strip(), ends=_spaced_end(text), page_start=text.startswith("  "))
         )
     return block
+
+
+def _spaced_end(text: str) -> bool:
+    """A trailing space ends a paragraph, unless it follows a footnote mark mid-sentence."""
+    if text == text.rstrip():
+        return False
+    return not re.search(f"[{CJK}]\\d{{1,3}}\\s*$", text)
 
 
 def _is_furniture(line: str) -> bool:
@@ -622,7 +638,8 @@ def _repair_words(block: Block, language: str) -> None:
                 if left.isalpha():
                     key = (left.lower(), core)
                     joined = left.lower() + core
-                    if counts[joined] and not (is_word(key[0], key) and is_word(core, key)):
+                    lone_letter = len(out[-1]) == 1 and out[-1] not in "aAI"
+                    if lone_letter or counts[joined] and not (is_word(key[0], key) and is_word(core, key)):
                         out[-1] = out[-1] + token
                         continue
             out.append(token)
@@ -703,6 +720,11 @@ def _fill_resolution(doc: ParsedDocument, lines: list[Line], block: Block, offse
     _read_closing(doc, closing, language)
 
     pieces = assemble(main, language)
+    if formula_at < 0 and not any(p.level == 0 for p in pieces):
+        raise ParseError(
+            "no resolution structure was found: no enacting formula (such as "
+            "“The General Assembly,” or “大会，”) and no numbered paragraphs"
+        )
     notes = _notes_for(block, offset, offset + len(lines))
     doc.footnotes = [Footnote(n, t) for n, t in sorted(notes.items())]
     marker = _MarkFinder(notes, language, explicit=block.explicit_marks)
