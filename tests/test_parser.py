@@ -272,3 +272,34 @@ def test_text_with_no_resolution_structure_is_refused():
         parse_document("Dear colleagues,\nthe meeting is moved to Tuesday.\nRegards\n", "en")
     with pytest.raises(ParseError, match="no resolution structure"):
         parse_document("今天天气很好。\n我们去公园散步。\n", "zh")
+
+
+# Operative paragraphs, subparagraphs and footnotes of each draft in the report,
+# counted in the source with a regular expression over each draft's lines.
+@pytest.mark.parametrize(
+    "position, operative, subparagraphs, footnotes",
+    [(0, 27, 0, 2), (1, 5, 0, 9), (2, 12, 0, 6), (3, 23, 16, 11), (4, 29, 0, 5), (5, 84, 0, 39)],
+)
+def test_it_counts_each_draft_in_the_report(position, operative, subparagraphs, footnotes):
+    draft = parsed(ZH_REPORT).resolutions[position]
+    pp, op, subs, _, notes = counts(draft)
+    assert (op, subs, notes) == (operative, subparagraphs, footnotes)
+    assert not draft.warnings
+    # Every paragraph ends as a Chinese paragraph ends: a cut or a merge would show.
+    for paragraph in draft.paragraphs:
+        assert paragraph.text[-1] in "，；。：", paragraph.anchor
+        assert "https://" not in paragraph.text and "A/79/459" not in paragraph.text
+
+
+def test_no_page_furniture_or_internal_marks_are_left_in_any_paragraph():
+    furniture = re.compile(r"_{5}|https?://|\d+/\d+ \d{2}-\d{5}|\*\d{5,}\*|Please recycle|\u00ad|\u27e6")
+    for path in sorted(CORPUS.glob("*/*.txt")):
+        doc = parsed(str(path.relative_to(CORPUS)))
+        for part in [doc, *doc.resolutions]:
+            for paragraph in part.paragraphs:
+                assert not furniture.search(paragraph.text), (path.name, paragraph.anchor)
+                # The running header repeats the symbol and the title on every page.
+                if part.symbol:
+                    assert part.symbol not in paragraph.text, (path.name, paragraph.anchor)
+                header = re.sub(r"\s", "", part.title)[:40]
+                assert header not in re.sub(r"\s", "", paragraph.text), (path.name, paragraph.anchor)
