@@ -1,0 +1,289 @@
+"""Text normalisation and tokenisation, the same at index time and at query time.
+
+`normalize` folds the forms a reader treats as the same text (full-width digits,
+traditional characters, case, curly quotes, the spaces PDF extraction puts between
+Chinese characters and digits) and keeps, for every normalised character, where it
+came from, so highlights land on the original text.
+
+Two Whoosh analyzers are built from it through Whoosh's Tokenizer and Filter classes:
+
+- `word_analyzer()`: Chinese words from jieba (search mode when indexing, accurate
+  mode for queries) and English words, Porter-stemmed; nothing is dropped, so the
+  `A` and `1` of `A/RES/70/1` stay searchable.
+- `literal_analyzer()`: every Chinese character and every pair of adjacent ones, plus
+  whole unstemmed words. A phrase of these finds any literal substring, whatever
+  jieba makes of it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import opencc
+from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.lang.porter import stem
+
+QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+
+# Han ideographs (with extension A and compatibility forms) and the iteration mark 〇.
+_CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(f"[{_CJK}]+")
+# Letters and digits; everything else (punctuation, slashes, spaces) separates words.
+WORD = re.compile(r"[^\W_]+")
+TEXT_RUN = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<word>[^\\W_{_CJK}]+)")
+
+
+def is_cjk(char: str) -> bool:
+    return bool(CJK_RUN.match(char))
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalised text and, per character, the span of the original it came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text back to the original text."""
+        if start >= end:
+            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+@functools.cache
+def _t2s():
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    # Character-level conversion keeps the length; if a phrase rule ever changes it,
+    # convert character by character so every offset stays valid.
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for char in text:
+        c = _t2s().convert(char)
+        out.append(c if len(c) == 1 else char)
+    return "".join(out)
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise text for matching, keeping where each character came from."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, char in enumerate(text):
+        for c in unicodedata.normalize("NFKC", char).casefold():
+            chars.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+    folded = _to_simplified("".join(chars)).translate(QUOTES)
+
+    # Drop whitespace between Chinese characters, or between one and a digit:
+    # "2030 年" and "2030年" are the same text, the space is an artefact of the PDF.
+    out_chars: list[str] = []
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    n = len(folded)
+    i = 0
+    while i < n:
+        if folded[i].isspace() and out_chars:
+            j = i
+            while j < n and folded[j].isspace():
+                j += 1
+            before, after = out_chars[-1], folded[j] if j < n else ""
+            if after and _joins(before, after):
+                i = j
+                continue
+        out_chars.append(folded[i])
+        out_starts.append(starts[i])
+        out_ends.append(ends[i])
+        i += 1
+    return Normalized("".join(out_chars), tuple(out_starts), tuple(out_ends))
+
+
+def _joins(before: str, after: str) -> bool:
+    if is_cjk(before):
+        return is_cjk(after) or after.isdigit()
+    return before.isdigit() and is_cjk(after)
+
+
+def normalize_text(text: str) -> str:
+    return normalize(text).text
+
+
+# --- jieba ------------------------------------------------------------------
+
+_jieba_lock = threading.Lock()
+_jieba = None
+
+
+def jieba_tokenizer():
+    """Return jieba's tokenizer, loading its dictionary once per process."""
+    global _jieba
+    if _jieba is None:
+        with _jieba_lock:
+            if _jieba is None:
+                import jieba  # not jieba.analyse: it loads tables we never use
+
+                jieba.setLogLevel(logging.WARNING)
+                cache_dir = os.environ.get("JIEBA_CACHE_DIR") or tempfile.gettempdir()
+                os.makedirs(cache_dir, exist_ok=True)
+                jieba.dt.tmp_dir = cache_dir
+                jieba.dt.initialize()
+                _jieba = jieba.dt
+    return _jieba
+
+
+def jieba_words(run: str, search: bool) -> list[tuple[str, int, int, int]]:
+    """Segment a run of Chinese text: (word, start, end, word index).
+
+    Offsets come from `jieba.tokenize`. In search mode the dictionary words inside a
+    long word (人道主义 inside 国际人道主义法) are added at the long word's position,
+    as jieba's own search mode does (up to four characters, where jieba stops at
+    three), so phrase positions stay those of accurate mode.
+    """
+    dt = jieba_tokenizer()
+    out = []
+    for index, (word, start, end) in enumerate(dt.tokenize(run)):
+        width = len(word)
+        if search:
+            for size in (2, 3, 4):
+                if width > size:
+                    for i in range(width - size + 1):
+                        gram = word[i : i + size]
+                        if dt.FREQ.get(gram):
+                            out.append((gram, start + i, start + i + size, index))
+        out.append((word, start, end, index))
+    return out
+
+
+# --- Whoosh tokenizers and filters ------------------------------------------
+
+
+def _token(value, positions, chars, removestops, mode, kwargs) -> Token:
+    t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    t.stopped = False
+    t.boost = 1.0
+    return t
+
+
+class WordTokenizer(Tokenizer):
+    """Chinese words via jieba, other words as runs of letters and digits."""
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ):
+        t = _token(value, positions, chars, removestops, mode, kwargs)
+        norm = normalize(value)
+        pos = start_pos
+        for m in TEXT_RUN.finditer(norm.text):
+            if m.group("cjk"):
+                words = jieba_words(m.group(), search=(mode != "query"))
+                base = m.start()
+                last = None
+                for word, s, e, index in words:
+                    if last is not None and index != last:
+                        pos += 1
+                    last = index
+                    yield self._fill(t, word, pos, base + s, base + e, norm, positions, chars, keeporiginal, start_char)
+                if last is not None:
+                    pos += 1
+            else:
+                yield self._fill(t, m.group(), pos, m.start(), m.end(), norm, positions, chars, keeporiginal, start_char)
+                pos += 1
+
+    @staticmethod
+    def _fill(t, text, pos, s, e, norm, positions, chars, keeporiginal, start_char):
+        t.text = text
+        t.boost = 1.0
+        t.stopped = False
+        if keeporiginal:
+            t.original = text
+        if positions:
+            t.pos = pos
+        if chars:
+            start, end = norm.span(s, e)
+            t.startchar = start_char + start
+            t.endchar = start_char + end
+        return t
+
+
+class LiteralTokenizer(Tokenizer):
+    """Chinese character unigrams and bigrams, and whole unstemmed words.
+
+    Every Chinese character takes one position and carries its unigram and the bigram
+    it starts. At query time (mode="query") one term per position is produced, the
+    bigram where there is one, else the unigram (the query's very last character is
+    left to the bigram before it): a phrase of these terms matches the texts that
+    contain the query, punctuation aside.
+    """
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ):
+        t = _token(value, positions, chars, removestops, mode, kwargs)
+        norm = normalize(value)
+        pos = start_pos
+        fill = WordTokenizer._fill
+        runs = list(TEXT_RUN.finditer(norm.text))
+        for n, m in enumerate(runs):
+            base = m.start()
+            run = m.group()
+            if not m.group("cjk"):
+                yield fill(t, run, pos, base, m.end(), norm, positions, chars, keeporiginal, start_char)
+                pos += 1
+                continue
+            for i, char in enumerate(run):
+                has_pair = i + 1 < len(run)
+                if mode == "query":
+                    if has_pair:
+                        yield fill(t, run[i : i + 2], pos, base + i, base + i + 2, norm, positions, chars, keeporiginal, start_char)
+                    elif len(run) == 1 or n + 1 < len(runs):
+                        yield fill(t, char, pos, base + i, base + i + 1, norm, positions, chars, keeporiginal, start_char)
+                else:
+                    yield fill(t, char, pos, base + i, base + i + 1, norm, positions, chars, keeporiginal, start_char)
+                    if has_pair:
+                        yield fill(t, run[i : i + 2], pos, base + i, base + i + 2, norm, positions, chars, keeporiginal, start_char)
+                pos += 1
+
+
+@functools.lru_cache(maxsize=50_000)
+def stem_word(word: str) -> str:
+    return stem(word)
+
+
+class EnglishStemFilter(Filter):
+    """Porter-stem words that are not Chinese; keep every token, however short."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not is_cjk(t.text[0]) and not t.text.isdigit():
+                t.text = stem_word(t.text)
+            yield t
+
+
+def word_analyzer():
+    return WordTokenizer() | EnglishStemFilter()
+
+
+def literal_analyzer():
+    return LiteralTokenizer()
+
+
+def analyze(analyzer, text: str, mode: str = "query") -> list[str]:
+    """Return the terms an analyzer makes of text, in order."""
+    return [t.text for t in analyzer(text, mode=mode)]
