@@ -13,6 +13,7 @@ import hashlib
 from django.db import transaction
 
 from search.documents import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
+from search.index import index_versions
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
 
 CREATED = "created"
@@ -68,6 +69,8 @@ def ingest(
     resolution, res_changed = _save_resolution(
         key, parsed, given, links={"became": became, "annex_adopted_as": annex_adopted_as}
     )
+    # Drafts a re-parse no longer finds are deleted: their paragraphs leave the index too.
+    versions_before = _versions_of(resolution)
     text, text_status = _save_text(resolution, language, parsed, source)
     drafts_changed = _save_drafts(resolution, language, parsed, source)
 
@@ -77,7 +80,19 @@ def ingest(
         text.ingest_status = UPDATED
     else:
         text.ingest_status = UNCHANGED
+    if text.ingest_status != UNCHANGED:
+        # The index follows the database only once the rows are committed; a failure
+        # there is logged and leaves the rows in (rebuild_index repairs the index).
+        versions = versions_before | _versions_of(resolution)
+        transaction.on_commit(lambda: index_versions(versions), robust=True)
     return text
+
+
+def _versions_of(resolution):
+    """Return the pks of a work's language versions and of the drafts it contains."""
+    return set(Text.objects.filter(resolution=resolution).values_list("pk", flat=True)) | set(
+        Text.objects.filter(resolution__contained_in=resolution).values_list("pk", flat=True)
+    )
 
 
 def _save_resolution(key, parsed, given, links=None):

@@ -8,6 +8,17 @@ from django.core.management import call_command
 CORPUS = Path(settings.BASE_DIR) / "corpus"
 
 
+@pytest.fixture(autouse=True)
+def index_dir(settings, tmp_path_factory):
+    """Give every test its own index folder, never the development one."""
+    from search.index import reset_searcher
+
+    settings.INDEX_DIR = tmp_path_factory.mktemp("index")
+    reset_searcher()
+    yield settings.INDEX_DIR
+    reset_searcher()
+
+
 @pytest.fixture
 def loaded_corpus(db):
     """Load the real corpus, as `make run` does."""
