@@ -15,6 +15,8 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate
 	# A document that fails to load is reported; the server still starts with the rest.
 	-$(PY) manage.py load_corpus
+	# The index is derived data: rebuild it so it matches the database whatever happened to it.
+	$(PY) manage.py rebuild_index
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed

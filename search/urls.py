@@ -5,5 +5,6 @@ from search import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("api/search", views.api_search, name="api_search"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,264 @@
+import contextlib
+import random
+import re
+import threading
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from search.analysis import CJK_RUN, normalize
+from search.documents import ParsedDocument
+from search.documents import Paragraph as ParsedParagraph
+from search.index import CURRENT, index_versions, rebuild_index, reset_searcher, writer_lock
+from search.ingest import ingest
+from search.models import Paragraph
+from search.query import parse_query, search_paragraphs, snippet
+
+from conftest import _Sink
+
+DRAFT = "draft-A-C.3-74-trafficking-coordination-zh"
+ENGLISH_WORD = re.compile(r"[^\W_]+")
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="module")
+def built_index(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load the real corpus, index it, keep the index and roll the database back."""
+    path = tmp_path_factory.mktemp("corpus-index")
+    paragraphs = []
+    with django_db_blocker.unblock(), override_settings(INDEX_DIR=path):
+        with contextlib.suppress(_Rollback), transaction.atomic():
+            call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+            call_command("rebuild_index", stdout=_Sink())
+            for p in Paragraph.objects.select_related("version__resolution"):
+                key = (p.version.resolution.key, p.version.language, p.anchor)
+                paragraphs.append((key, p.text, normalize(p.text).text))
+            raise _Rollback
+    return path, paragraphs
+
+
+@pytest.fixture
+def corpus_index(built_index, settings):
+    settings.INDEX_DIR = built_index[0]
+    reset_searcher()
+    return built_index[1]
+
+
+def all_hits(q):
+    """Every hit of a query, page after page."""
+    hits, page = [], 1
+    while True:
+        result = search_paragraphs(q, page=page, per_page=100)
+        hits += result["hits"]
+        if page * 100 >= result["total"]:
+            assert len(hits) == result["total"]
+            return hits
+        page += 1
+
+
+def keys(hits):
+    return {(h["resolution"], h["language"], h["anchor"]) for h in hits}
+
+
+def containing(paragraphs, needle):
+    return {key for key, _, norm in paragraphs if needle in norm}
+
+
+def test_it_finds_simplified_paragraphs_for_a_traditional_query(corpus_index):
+    expected = containing(corpus_index, "贩运人口")
+    assert len(expected) > 20
+    hits = all_hits("販運人口")
+    assert keys(hits) >= expected
+    assert "<mark>贩运人口</mark>" in hits[0]["snippet"]
+
+
+def test_it_reads_full_width_digits_as_digits(corpus_index):
+    assert keys(all_hits("２０２５")) == keys(all_hits("2025")) != set()
+
+
+def test_it_lets_english_inflections_meet(corpus_index):
+    found = [keys(all_hits(word)) for word in ("trafficked", "traffickers", "trafficking")]
+    assert found[0] == found[1] == found[2]
+    assert found[0] >= containing(corpus_index, "traffickers")
+
+
+def test_it_finds_a_phrase_across_a_page_break(corpus_index):
+    for q in ('"到 2025 年终止一切形式的使用童工"', "到2025年终止一切形式的使用童工"):
+        hits = all_hits(q)
+        assert [h["resolution"] for h in hits] == [DRAFT]
+        assert "<mark>到 2025 年终止一切形式的使用童工</mark>" in hits[0]["snippet"]
+
+
+def test_it_finds_text_that_jieba_segments_differently_from_the_query(corpus_index):
+    for needle in ("七十二届会议", "重要性", "大限度"):
+        expected = containing(corpus_index, needle)
+        assert expected
+        assert keys(all_hits(needle)) >= expected
+
+
+def test_it_puts_a_resolution_typed_by_symbol_first(corpus_index):
+    for q, symbol in (("71/322", "A/RES/71/322"), ("a/res/71/322", "A/RES/71/322"), ("E/RES/2013/41", "E/RES/2013/41")):
+        result = search_paragraphs(q)
+        assert result["hits"]
+        assert {h["symbol"] for h in result["hits"]} == {symbol}
+
+
+def test_it_filters_by_symbol_language_kind_year_and_body(corpus_index):
+    hits = all_hits("symbol:71/322 lang:en kind:operative year:2017 body:GA organ")
+    assert hits
+    assert {(h["symbol"], h["language"], h["kind"]) for h in hits} == {("A/RES/71/322", "en", "operative")}
+
+
+def test_it_excludes_words_after_a_minus(corpus_index):
+    hits = all_hits("trafficking -organs")
+    assert hits
+    assert not any(re.search(r"\borgans?\b", h["snippet"], re.I) for h in hits)
+    assert len(hits) < len(all_hits("trafficking"))
+
+
+def test_it_ors_words(corpus_index):
+    either = keys(all_hits("童工 OR 器官"))
+    assert either == keys(all_hits("童工")) | keys(all_hits("器官"))
+
+
+def test_it_counts_facets_over_all_matches(corpus_index):
+    result = search_paragraphs("trafficking OR 贩运", per_page=5)
+    assert len(result["hits"]) == 5
+    assert sum(result["facets"]["language"].values()) == result["total"]
+    assert set(result["facets"]["language"]) == {"zh", "en"}
+
+
+@pytest.mark.parametrize(
+    "q", ['"unbalanced', "OR", "-", "lang:", "symbol:", "((", "a:b:c", "*", "\\", "AND OR NOT", "-lang:zh", "  ", ""]
+)
+def test_it_never_raises_on_odd_syntax(corpus_index, q):
+    result = search_paragraphs(q)
+    assert result["total"] >= 0
+
+
+def test_it_reads_broken_syntax_literally(corpus_index):
+    assert keys(all_hits('"贩运人口')) == keys(all_hits("贩运人口"))
+
+
+def test_it_finds_every_paragraph_that_contains_the_query(corpus_index):
+    """Recall against a substring oracle: 100 % is the bar."""
+    rng = random.Random(322)
+    zh = [norm for key, _, norm in corpus_index if key[1] == "zh"]
+    en = [norm for key, _, norm in corpus_index if key[1] == "en"]
+    queries = set()
+    while len(queries) < 200:
+        runs = [m.group() for m in CJK_RUN.finditer(rng.choice(zh)) if len(m.group()) >= 2]
+        if runs:
+            run = rng.choice(runs)
+            size = rng.randint(2, min(8, len(run)))
+            start = rng.randrange(len(run) - size + 1)
+            queries.add(run[start : start + size])
+    english = set()
+    while len(english) < 100:
+        words = ENGLISH_WORD.findall(rng.choice(en))
+        size = rng.randint(1, 3)
+        if len(words) >= size:
+            start = rng.randrange(len(words) - size + 1)
+            english.add(" ".join(words[start : start + size]))
+
+    missed = []
+    for q in queries:
+        missing = containing(corpus_index, q) - keys(all_hits(q))
+        if missing:
+            missed.append((q, missing))
+    for q in english:
+        # A paragraph contains English words when it has them in a row, whole.
+        pattern = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, q.split())) + r"(?![^\W_])")
+        expected = {key for key, _, norm in corpus_index if pattern.search(norm)}
+        missing = expected - keys(all_hits(q))
+        if missing:
+            missed.append((q, missing))
+    assert missed == []
+
+
+def test_it_ranks_whole_word_matches_first(corpus_index):
+    hits = search_paragraphs("性暴力")["hits"]
+    assert hits and "<mark>性暴力</mark>" in hits[0]["snippet"]
+    assert search_paragraphs("Member States lang:en")["hits"][0]["language"] == "en"
+
+
+def test_it_escapes_document_text_and_marks_only_matches():
+    text = "<script>alert(1)</script> 贩运人口 & “quotes”"
+    html = snippet(text, parse_query("販運人口").units)
+    assert html == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>贩运人口</mark> &amp; “quotes”"
+
+
+def test_it_shows_a_window_of_a_long_paragraph_around_the_match():
+    text = "前" * 300 + "贩运人口" + "后" * 300
+    html = snippet(text, parse_query("贩运人口").units)
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>贩运人口</mark>" in html
+    assert len(html) < 260
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_indexes_a_document_when_its_ingest_commits():
+    parsed = ParsedDocument(
+        language="en",
+        title="Test resolution",
+        paragraphs=[
+            ParsedParagraph("op1", "operative", "OP 1", "执行部分第1段", "Condemns <script>alert(1)</script> zyxwv", "1")
+        ],
+    )
+    ingest(parsed, b"test bytes", "test.txt", key="test-resolution", body="GA")
+    result = search_paragraphs("zyxwv")
+    assert result["total"] == 1
+    hit = result["hits"][0]
+    assert hit["symbol"] is None
+    assert hit["url"] == "/r/test-resolution/#op1"
+    assert "&lt;script&gt;" in hit["snippet"] and "<script>" not in hit["snippet"]
+    assert "<mark>zyxwv</mark>" in hit["snippet"]
+
+
+def test_it_serves_results_as_json(corpus_index, client):
+    response = client.get("/api/search", {"q": "販運人口 lang:zh", "page": "2"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["page"] == 2 and data["total"] > 20
+    hit = data["hits"][0]
+    assert set(hit) >= {"symbol", "language", "anchor", "label", "title", "snippet", "url", "source_url"}
+    assert set(data["facets"]) == {"language", "body", "year", "doc_type", "kind"}
+    assert client.get("/api/search", {"q": "", "page": "x"}).json()["total"] == 0
+
+
+@pytest.mark.django_db
+def test_it_swaps_a_rebuilt_index_in_and_keeps_only_the_previous_one(index_dir):
+    rebuild_index()
+    first = (index_dir / CURRENT).resolve()
+    rebuild_index()
+    rebuild_index()
+    assert (index_dir / CURRENT).resolve() != first
+    assert len(list(index_dir.glob("gen-*"))) == 2
+
+
+@pytest.mark.django_db
+def test_it_makes_a_second_writer_wait_instead_of_failing(index_dir):
+    rebuild_index()
+    done = threading.Event()
+    errors = []
+
+    def write():
+        try:
+            index_versions([1])
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+        done.set()
+
+    with writer_lock():
+        thread = threading.Thread(target=write)
+        thread.start()
+        time.sleep(0.3)
+        assert not done.is_set()
+    thread.join(10)
+    assert done.is_set() and errors == []
