@@ -94,6 +94,7 @@ MARK_RE = re.compile("\u27e6(\\d+)\u27e7")
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
+PAGE_BREAK = "\f"  # kept as a line of its own where the extractor marks pages
 URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
 RULE_LINE = re.compile(r"^\s*_{5,}\s*$|^\s*-{3,}\s*$")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$")
@@ -186,6 +187,7 @@ class Block:
     footnotes: list[tuple[int, int, str]] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     explicit_marks: bool = False
+    inferred_ends: bool = False  # paragraph ends guessed from line lengths
 
 
 def detect_language(text: str) -> str:
@@ -194,17 +196,41 @@ def detect_language(text: str) -> str:
     return "zh" if cjk * 2 >= letters else "en"
 
 
-def split_layout(text: str, language: str) -> Block:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+def split_layout(text: str, language: str, layout: str | None = None) -> Block:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", f"\n{PAGE_BREAK}\n")
     text = text.replace("\u00a0", " ").replace("\u3000", " ")
     raw = text.split("\n")
-    if re.search(r"<sup>\s*\d+\s*</sup>|^\s*#{1,6}\s|\*\*|[¹²³⁴⁵⁶⁷⁸⁹]", text, re.M):
+    if layout == "markdown" or re.search(
+        r"<sup>\s*\d+\s*</sup>|^\s*#{1,6}\s|\*\*|[¹²³⁴⁵⁶⁷⁸⁹]", text, re.M
+    ):
         return _markdown_lines(raw)
     nonblank = [i for i, line in enumerate(raw) if line.strip()]
     followed_by_blank = sum(1 for i in nonblank if i + 1 < len(raw) and raw[i + 1] == "")
     if nonblank and followed_by_blank >= 0.6 * len(nonblank):
         return _spaced_pdf_lines(raw)
-    return _plain_pdf_lines(raw)
+    block = _plain_pdf_lines(raw)
+    if language == "zh":
+        _chinese_line_ends(block)
+    return block
+
+
+def _chinese_line_ends(block: Block) -> None:
+    """Single-spaced Chinese text: a short line that ends a sentence ends a paragraph.
+
+    Chinese wraps at a fixed width, so a line that stops well before the usual
+    width, on a punctuation mark that can end a paragraph, is the last line.
+    """
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    widths = sorted(width(line.text) for line in block.lines)
+    if not widths:
+        return
+    full = widths[int(len(widths) * 0.8)]
+    block.inferred_ends = True
+    for line in block.lines:
+        if width(line.text) < 0.95 * full and _ends_sentence(line.text):
+            line.ends = True
 
 
 def _references_from_url(line: str, block: Block) -> None:
@@ -225,14 +251,17 @@ def _markdown_lines(raw: list[str]) -> Block:
         text = re.sub(r"^#{1,6}\s*", "", stripped)
         text = re.sub(r"^[-*+]\s+", "", text)
         text = text.replace("**", "").replace("__", "")
-        footnote = re.match(r"^(?:<sup>\s*(\d+)\s*</sup>|([¹²³⁴⁵⁶⁷⁸⁹⁰]+))\s*(.+)$", text)
+        footnote = re.match(
+            r"^(?:<sup>\s*(\d+)\s*</sup>|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)|\u27e6(\d+)\u27e7)\s*(.+)$", text
+        )
         if footnote:
-            number = int(footnote.group(1) or footnote.group(2).translate(SUPERSCRIPTS))
-            block.footnotes.append((len(block.lines), number, footnote.group(3).strip()))
+            number = int(footnote.group(1) or footnote.group(3) or footnote.group(2).translate(SUPERSCRIPTS))
+            block.footnotes.append((len(block.lines), number, footnote.group(4).strip()))
             continue
+        # Only the conversion's own footnote markup is read; any other markup in
+        # the text is the document's text and stays (it is escaped when shown).
         text = re.sub(r"\s*<sup>\s*(\d+)\s*</sup>", lambda m: MARK.format(m.group(1)), text)
         text = SUPERSCRIPT_RUN.sub(lambda m: MARK.format(m.group(0).translate(SUPERSCRIPTS)), text)
-        text = re.sub(r"<[^>]+>", "", text)
         block.lines.append(Line(text.strip(), ends=True))
     # A body line cut mid-sentence (a page break in the source) runs on.
     for line, following in zip(block.lines, block.lines[1:]):
@@ -325,7 +354,7 @@ def _spaced_end(text: str) -> bool:
 
 def _is_furniture(line: str) -> bool:
     return bool(
-        PAGE_NUMBER.match(line) or JOB_NUMBER.match(line) or BARCODE.match(line)
+        line == PAGE_BREAK or PAGE_NUMBER.match(line) or JOB_NUMBER.match(line) or BARCODE.match(line)
         or DATE_CODE.match(line) or RECYCLE.match(line) or RULE_LINE.match(line)
     )
 
@@ -342,7 +371,7 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
     and the title again) at the top of the next page. Footnote numbers and
     texts inside it come out in separate runs; they are paired in order.
     """
-    lines = [line.rstrip() for line in raw]
+    lines = [line if line == PAGE_BREAK else line.rstrip() for line in raw]
     title_key = _squash(" ".join(_first_title_lines(lines)))
     symbols = {line.strip() for line in lines[:12] if SYMBOL_ONLY.match(line)}
 
@@ -359,7 +388,10 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
             _references_from_url(line, block)
             i += 1
             continue
-        starts_region = RULE_LINE.match(line) or PAGE_NUMBER.match(line) or JOB_NUMBER.match(line)
+        starts_region = (
+            RULE_LINE.match(line) or PAGE_NUMBER.match(line) or JOB_NUMBER.match(line)
+            or line == PAGE_BREAK
+        )
         if not starts_region or not seen_first_header and not block.lines:
             if not starts_region:
                 if line.strip() and not (not block.lines and _is_furniture(line)):
@@ -374,8 +406,14 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
         header_seen = False
         j = i
         limit = min(len(lines), i + 80)
+        page_ended = False  # a form feed: the extractor says where the page ends
         while j < limit:
             candidate = lines[j]
+            if candidate == PAGE_BREAK:
+                page_ended = True
+                end = j
+                j += 1
+                continue
             if not candidate.strip() or _is_furniture(candidate) or URL_LINE.match(candidate):
                 j += 1
                 continue
@@ -384,9 +422,11 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
                 end = j
                 j += 1
                 continue
-            if header_seen:
+            if header_seen or page_ended:
                 break
             j += 1
+        if page_ended and not header_seen:
+            header_seen = True  # the page break itself bounds the region
         if not header_seen:
             # No running header follows: the last page. Its footnotes run to the
             # end, unless body text (a numbered paragraph, the closing) follows.
@@ -414,7 +454,7 @@ def _pair_notes(region: list[str], is_header, block: Block) -> None:
         if re.fullmatch(r"\d{1,3}", text):
             numbers.append(int(text))
             continue
-        inline = re.match(r"^(\d{1,3})\s+([A-Z(].*)$", text)
+        inline = re.match(r"^(\d{1,3})\s+([A-Z(\u3400-\u9fff《“].*)$", text)
         if inline and not open_entry:
             numbers.append(int(inline.group(1)))
             text = inline.group(2)
@@ -422,7 +462,7 @@ def _pair_notes(region: list[str], is_header, block: Block) -> None:
             entries[-1] = _join(entries[-1], text, "en")
         else:
             entries.append(text)
-        open_entry = not text.rstrip(CLOSERS).endswith(".")
+        open_entry = not text.rstrip(CLOSERS).endswith((".", "。"))
     position = len(block.lines)
     for number, text in zip(sorted(numbers), entries):
         block.footnotes.append((position, number, text))
@@ -494,7 +534,7 @@ def _start_of(text: str) -> tuple[str, str, int, str] | None:
 
 def _ends_sentence(text: str) -> bool:
     text = MARK_RE.sub("", text).rstrip()
-    text = re.sub(r"[\s,，]*\d{1,3}$", "", text) if text[-1:].isdigit() else text
+    text = re.sub(r"\s*\d{1,3}$", "", text) if text[-1:].isdigit() else text
     return bool(text) and text.rstrip(CLOSERS)[-1:] in TERMINAL
 
 
@@ -568,14 +608,18 @@ def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[
 # Stage 3: structure
 
 
-def parse_document(text: str, language: str | None = None) -> ParsedDocument:
-    """Parse the text of one document into a ParsedDocument."""
+def parse_document(text: str, language: str | None = None, layout: str | None = None) -> ParsedDocument:
+    """Parse the text of one document into a ParsedDocument.
+
+    `layout` is "markdown" when the caller knows each line is a paragraph (text
+    taken from a Word file); by default the layout is read from the text.
+    """
     if not text or not text.strip():
         raise ParseError("the file is empty")
     language = language or detect_language(text)
     if language not in ("zh", "en"):
         raise ParseError(f"unknown language {language!r}: use zh or en")
-    block = split_layout(text, language)
+    block = split_layout(text, language, layout)
     if not block.lines:
         raise ParseError("no text was found in the file")
     _repair_words(block, language)
@@ -604,6 +648,11 @@ def parse_document(text: str, language: str | None = None) -> ParsedDocument:
         _fill_resolution(doc, lines, block, 0, language)
     del head_lines
     doc.references = _references(text, block)
+    if block.inferred_ends:
+        doc.warnings.append(
+            "this Chinese text carries no layout marks, so paragraph ends were inferred "
+            "from line lengths: check that no two paragraphs were run together"
+        )
     if not doc.paragraphs and not doc.resolutions:
         raise ParseError("no resolution structure was found (no enacting formula and no numbered paragraphs)")
     return doc
@@ -930,6 +979,14 @@ def _name(pieces: list[Piece], kind: str, marker: "_MarkFinder", language: str,
                 if kind in (REPORT,) and out:
                     out[-1].text += "\n" + marker.clean(text, out[-1])
                     continue
+                if kind == OPERATIVE and out and not single and top:
+                    # Operative paragraphs are all numbered: text without a number
+                    # continues the one before (a break the layout put there).
+                    out[-1].text = _join(out[-1].text, marker.clean(text, out[-1]), language)
+                    marker.notes.append(
+                        f"text without a number after {out[-1].label} was joined to it: check it"
+                    )
+                    continue
                 if single or (kind == OPERATIVE and top == 0):
                     top += 1
                     parts = [str(top)]
@@ -996,14 +1053,15 @@ class _MarkFinder:
     """Take footnote marks out of paragraph text, in document order."""
 
     def __init__(self, notes: dict[int, str], language: str, explicit: bool):
-        self.notes = notes
+        self.notes_by_number = notes
         self.language = language
         self.explicit = explicit
         self.expected = min(notes) if notes else None
         self.used: set[int] = set()
+        self.notes: list[str] = []  # other things a reviewer should look at
 
     def clean(self, text: str, paragraph: Paragraph) -> str:
-        if not self.explicit and self.notes:
+        if not self.explicit and self.notes_by_number:
             text = self._mark_numbers(text)
         found = [int(n) for n in MARK_RE.findall(text)]
         for number in found:
@@ -1043,7 +1101,7 @@ class _MarkFinder:
         return "".join(out)
 
     def _is_mark(self, text: str, match: re.Match, number: int) -> bool:
-        if number not in self.notes:
+        if number not in self.notes_by_number:
             return False
         after = text[match.end(1):match.end(1) + 4].lstrip()
         if self.language == "zh":
@@ -1065,11 +1123,11 @@ class _MarkFinder:
         return number in self.used and number < (self.expected or 0)
 
     def warnings(self) -> list[str]:
-        missing = sorted(set(self.notes) - self.used)
+        missing = sorted(set(self.notes_by_number) - self.used)
         if not missing:
-            return []
+            return list(self.notes)
         listed = ", ".join(str(n) for n in missing)
-        return [f"footnote {listed} {'is' if len(missing) == 1 else 'are'} not referenced in the text"]
+        return self.notes + [f"footnote {listed} {'is' if len(missing) == 1 else 'are'} not referenced in the text"]
 
 
 def _check_sequence(doc: ParsedDocument) -> None:

@@ -1,0 +1,197 @@
+"""Uploads in each accepted format become the text the parser reads; bad files are refused in plain words."""
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from search.documents import ParseError
+from search.extract import MAX_UPLOAD_BYTES, extract
+from search.parser import decode, parse_document
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS = ROOT / "corpus"
+
+
+def parse_upload(data, name, language):
+    extracted = extract(data, name)
+    return parse_document(extracted.text, language, extracted.layout)
+
+
+def test_an_english_pdf_parses_like_its_text_extraction():
+    # The fixture lays out the English 71/322 page by page as the official PDF does:
+    # running header, body, footnote rule, footnotes, job number, page number.
+    from_pdf = parse_upload((FIXTURES / "A_RES_71_322.pdf").read_bytes(), "A_RES_71_322.pdf", "en")
+    from_txt = parse_document(decode((CORPUS / "en/A_RES_71_322.txt").read_bytes()), "en")
+    assert from_pdf.symbol == "A/RES/71/322"
+    assert [(p.anchor, p.text, p.footnotes) for p in from_pdf.paragraphs] == [
+        (p.anchor, p.text, p.footnotes) for p in from_txt.paragraphs
+    ]
+    assert [(f.number, f.text) for f in from_pdf.footnotes] == [(f.number, f.text) for f in from_txt.footnotes]
+
+
+def test_a_chinese_pdf_keeps_its_numbered_paragraphs_and_says_what_it_had_to_guess():
+    doc = parse_upload((FIXTURES / "A_RES_71_322_zh.pdf").read_bytes(), "71_322_zh.pdf", "zh")
+    assert doc.symbol == "A/RES/71/322"
+    operative = [p.anchor for p in doc.paragraphs if p.kind == "operative" and p.level == 0]
+    assert operative[:13] == [f"op{n}" for n in range(1, 14)]
+    assert len(doc.footnotes) == 9
+    assert any("inferred from line lengths" in w for w in doc.warnings)
+
+
+def _pdf_bytes(writer):
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_password_protected_pdf_is_refused():
+    writer = PdfWriter(clone_from=PdfReader(FIXTURES / "A_RES_71_322.pdf"))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    with pytest.raises(ParseError, match="protected by a password"):
+        extract(_pdf_bytes(writer), "locked.pdf")
+
+
+def test_a_pdf_locked_only_against_editing_is_read():
+    writer = PdfWriter(clone_from=PdfReader(FIXTURES / "A_RES_71_322.pdf"))
+    writer.encrypt(user_password="", owner_password="owner")
+    assert "71/322" in extract(_pdf_bytes(writer), "locked.pdf").text
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ((FIXTURES / "A_RES_71_322.pdf").read_bytes()[:3000], "damaged"),
+        (b"%PDF-1.4\n" + b"\x00garbage" * 50, "damaged"),
+        (b"this is plain text with a .pdf name", "not a PDF"),
+    ],
+)
+def test_a_broken_pdf_is_refused(data, message):
+    with pytest.raises(ParseError, match=message):
+        extract(data, "broken.pdf")
+
+
+def test_a_pdf_without_a_text_layer_is_refused():
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with pytest.raises(ParseError, match="no text layer"):
+        extract(_pdf_bytes(writer), "scan.pdf")
+
+
+def _docx_from_lines(lines, numbered=()):
+    document = docx.Document()
+    for index, line in enumerate(lines):
+        document.add_paragraph(line, style="List Number" if index in numbered else None)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _add_footnotes(data, notes):
+    """Give a .docx real footnotes: references in the text and word/footnotes.xml."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = content.decode()
+                for number, anchor_text in notes:
+                    text = text.replace(
+                        f"{anchor_text}</w:t></w:r>",
+                        f'{anchor_text}</w:t></w:r><w:r><w:footnoteReference w:id="{number}"/></w:r>',
+                        1,
+                    )
+                content = text.encode()
+            elif item.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+                )
+            elif item.filename == "word/_rels/document.xml.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdFoot" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+                )
+            target.writestr(item, content)
+        body = "".join(
+            f'<w:footnote w:id="{n}"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>'
+            for n, text in [(n, t) for n, t in FOOTNOTE_TEXTS.items() if n in dict(notes)]
+        )
+        target.writestr(
+            "word/footnotes.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
+            f'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:t></w:t></w:r></w:p></w:footnote>'
+            f"{body}</w:footnotes>",
+        )
+    return out.getvalue()
+
+
+FOOTNOTE_TEXTS = {1: "见《经济及社会理事会正式记录，2011 年，补编第 10 号》(E/2011/30)，第一章，D 节。", 2: "大会第 64/293 号决议。"}
+
+
+def test_a_word_document_keeps_its_numbering_and_footnotes():
+    # The first paragraphs of E/RES/2013/41, typed in Word with automatic numbering.
+    raw = (CORPUS / "zh/001_c832cc9bda1ab626.txt").read_text(encoding="utf-8")
+    preamble = [
+        "2013/41. 执行《联合国打击人口贩运全球行动计划》",
+        "经济及社会理事会，",
+        re.search(r"重申其强烈谴责.*", raw).group(0),
+        re.search(r"重申其 2008 年.*?号决议，", raw).group(0),
+    ]
+    operative = [
+        re.search(r"1\. \*\*敦促\*\*(.*)", raw).group(1).replace("⁷", ""),
+        re.search(r"3\. \*\*请\*\*(.*)", raw).group(1),
+    ]
+    data = _docx_from_lines(preamble + operative, numbered={4, 5})
+    data = _add_footnotes(data, [(1, "号决议，"), (2, "来实现这一目标；")])
+    doc = parse_upload(data, "E_RES_2013_41.docx", "zh")
+    assert doc.symbol == "E/RES/2013/41"
+    anchors = {p.anchor: p for p in doc.paragraphs}
+    assert list(anchors) == ["pp1", "pp2", "op1", "op2"]
+    assert anchors["pp2"].footnotes == [1]
+    assert anchors["op1"].text.startswith("会员国和《联合国打击人口贩运全球行动计划》中提及")
+    assert anchors["op1"].footnotes == [2]
+    assert [f.text for f in doc.footnotes] == [FOOTNOTE_TEXTS[1], FOOTNOTE_TEXTS[2]]
+
+
+def test_a_docx_that_is_a_zip_bomb_is_refused_before_it_is_opened():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<" + b"a" * (60 * 1024 * 1024) + b"/>")
+    with pytest.raises(ParseError, match="refused as unsafe"):
+        extract(out.getvalue(), "bomb.docx")
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"not a zip at all", "letter.docx", "damaged"),
+        (b"x" * (MAX_UPLOAD_BYTES + 1), "huge.txt", "the limit is 10 MB"),
+        (b"A/RES/1/1", "picture.png", "not accepted"),
+        (b"", "empty.txt", "empty"),
+        (bytes(range(256)) * 20, "binary.txt", "binary"),
+    ],
+)
+def test_files_that_cannot_be_documents_are_refused_in_plain_words(data, name, message):
+    with pytest.raises(ParseError, match=message):
+        extract(data, name)
+
+
+def test_markup_in_a_text_file_is_kept_as_text():
+    text = (
+        "The General Assembly,\n"
+        "Recalling <script>alert('x')</script> and <b>bold</b> claims,\n"
+        "1. Decides to act.\n"
+    )
+    doc = parse_upload(text.encode(), "markup.md", "en")
+    assert doc.paragraphs[0].text == "Recalling <script>alert('x')</script> and <b>bold</b> claims,"
