@@ -814,7 +814,7 @@ def _is_heading(piece: Piece, language: str) -> bool:
     if piece.level >= 0 or not text:
         return False
     limit = 60 if language == "zh" else 160
-    return len(text) <= limit and text.rstrip(CLOSERS)[-1] not in TERMINAL
+    return len(text) <= limit and text.rstrip(CLOSERS)[-1:] not in TERMINAL
 
 
 def _split_closing(lines: list[Line]) -> tuple[list[Line], list[Line]]:

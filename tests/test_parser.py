@@ -303,3 +303,30 @@ def test_no_page_furniture_or_internal_marks_are_left_in_any_paragraph():
                     assert part.symbol not in paragraph.text, (path.name, paragraph.anchor)
                 header = re.sub(r"\s", "", part.title)[:60]
                 assert part.language == "zh" or header not in re.sub(r"\s", "", paragraph.text), (path.name, paragraph.anchor)
+
+
+def test_mangled_documents_give_a_result_or_a_plain_refusal_never_a_crash():
+    import random
+
+    rng = random.Random(7)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*/*.txt"))]
+    noise = ["\n", " ", "1.", "(a)", "___________\n", "3/6\n", "\f", "”", "¹", "<sup>2</sup>"]
+    for round_ in range(300):
+        text = rng.choice(texts)
+        how = round_ % 4
+        if how == 0:
+            text = text[: rng.randint(0, len(text))]
+        elif how == 1:
+            lines = text.split("\n")
+            rng.shuffle(lines)
+            text = "\n".join(lines[: rng.randint(1, len(lines))])
+        elif how == 2:
+            start = rng.randint(0, len(text))
+            text = text[start:start + rng.randint(1, 3000)]
+        else:
+            text = "".join(rng.choice(noise) if rng.random() < 0.02 else ch for ch in text)
+        for language in (None, "zh", "en"):
+            try:
+                parse_document(text, language)
+            except ParseError as error:
+                assert str(error)
