@@ -38,7 +38,8 @@ BEFORE = 40  # characters of context before the first match
 FILTERS = {"lang": "language", "kind": "kind", "year": "year", "body": "body", "symbol": "symbol_forms"}
 FACETS = ("language", "body", "year", "doc_type", "kind")
 TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))', re.I)
-SYMBOL = re.compile(r"^(?:[a-z][a-z0-9.]*/)*\d+/\d+$", re.I)
+# 71/322, A/RES/71/322, E/RES/2013/41, and the Chinese citation 第71/322号决议.
+SYMBOL = re.compile(r"^(?:第\s*)?(?P<symbol>(?:[a-z][a-z0-9.]*/)*\d+/\d+)(?:\s*号(?:决议)?)?$", re.I)
 
 _WORDS = word_analyzer()
 _LITERAL = literal_analyzer()
@@ -95,8 +96,8 @@ def parse_query(q: str) -> ParsedQuery:
     """Read the query language; what does not parse is kept as words."""
     q = unicodedata.normalize("NFKC", q[:MAX_QUERY]).translate(QUOTES).strip()
     parsed = ParsedQuery()
-    if SYMBOL.match(q):
-        parsed.symbol = q.lower()
+    if m := SYMBOL.match(q):
+        parsed.symbol = m.group("symbol").lower()
     pending_or = False
     for m in TOKEN.finditer(q):
         neg, name, phrase, word = m.group("neg"), m.group("field"), m.group("phrase"), m.group("word")
@@ -132,8 +133,8 @@ def build_query(parsed: ParsedQuery):
             clauses.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
     main = And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None)
     if parsed.symbol:
-        # The resolution itself first, then the paragraphs that cite it.
-        own = Term("symbol_forms", parsed.symbol, boost=50.0)
+        # search_paragraphs sorts the resolution's own paragraphs first.
+        own = Term("symbol_forms", parsed.symbol)
         main = Or([own, main]) if main is not None else own
     if main is None:
         main = Every() if parsed.filters else None
@@ -162,8 +163,14 @@ def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
         return empty
     searcher = get_searcher()
     facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+    sortedby = None
+    if parsed.symbol:
+        # The resolution typed first, in document order; then the paragraphs citing it.
+        own = sorting.QueryFacet({"0": Term("symbol_forms", parsed.symbol)}, other="1")
+        sortedby = [own, sorting.ScoreFacet(), sorting.FieldFacet("order")]
     results = searcher.search(
-        main, limit=page * per_page, filter=filter_q, mask=mask, groupedby=facets, terms=False
+        main, limit=page * per_page, filter=filter_q, mask=mask, groupedby=facets,
+        sortedby=sortedby, terms=False,
     )
     total = len(results)
     start = (page - 1) * per_page
@@ -234,8 +241,7 @@ def snippet(text: str, units: list[Unit]) -> str:
     spans = match_spans(text, units)
     start, end = 0, len(text)
     if len(text) > SNIPPET:
-        first = spans[0][0] if spans else 0
-        start = max(0, first - BEFORE)
+        start = max(0, _best_window(text, spans) - BEFORE)
         end = min(len(text), start + SNIPPET)
         start = max(0, min(start, end - SNIPPET))
     out = ["…" if start > 0 else ""]
@@ -252,3 +258,16 @@ def snippet(text: str, units: list[Unit]) -> str:
         out.append("…")
     return "".join(out)
 
+
+def _best_window(text: str, spans: list[tuple[int, int]]) -> int:
+    """Return where the window showing the most different matched words begins."""
+    best, best_start = -1, 0
+    for i, (s, _) in enumerate(spans):
+        seen = set()
+        for s2, e2 in spans[i:]:
+            if e2 > s + SNIPPET - BEFORE:
+                break
+            seen.add(normalize(text[s2:e2]).text)
+        if len(seen) > best:
+            best, best_start = len(seen), s
+    return best_start

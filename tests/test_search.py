@@ -102,11 +102,41 @@ def test_it_finds_text_that_jieba_segments_differently_from_the_query(corpus_ind
         assert keys(all_hits(needle)) >= expected
 
 
-def test_it_puts_a_resolution_typed_by_symbol_first(corpus_index):
-    for q, symbol in (("71/322", "A/RES/71/322"), ("a/res/71/322", "A/RES/71/322"), ("E/RES/2013/41", "E/RES/2013/41")):
-        result = search_paragraphs(q)
-        assert result["hits"]
-        assert {h["symbol"] for h in result["hits"]} == {symbol}
+@pytest.mark.parametrize(
+    "q, symbol",
+    [
+        ("71/322", "A/RES/71/322"),
+        ("a/res/71/322", "A/RES/71/322"),
+        ("第 71/322 号", "A/RES/71/322"),
+        ("E/RES/2013/41", "E/RES/2013/41"),
+    ],
+)
+def test_it_puts_a_resolution_typed_by_symbol_first(corpus_index, q, symbol):
+    symbols = [h["symbol"] for h in all_hits(q)]
+    own = symbols.count(symbol)
+    assert own > 20
+    assert symbols[:own] == [symbol] * own
+
+
+def test_it_lists_the_paragraphs_that_cite_a_symbol_after_its_own(corpus_index):
+    hits = all_hits("71/322")
+    assert any(h["symbol"] != "A/RES/71/322" and "<mark>" in h["snippet"] for h in hits)
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("World Day against Trafficking in Persons", ("A/RES/74/176", "en", "op6")),
+        ("器官移植", ("A/RES/71/322", "zh", "op3")),
+        ("organ removal", ("A/RES/71/322", "en", "op1")),
+        ("联合国毒品和犯罪问题办公室 判例法", ("E/RES/2013/41", "zh", "op10")),
+        ("sexual violence conflict", ("A/RES/74/176", "en", "op16")),
+        ('"Global Plan of Action"', ("A/RES/74/176", "en", "pp8")),
+    ],
+)
+def test_it_ranks_the_paragraph_an_analyst_wants_in_the_top_five(corpus_index, q, expected):
+    top = [(h["resolution"], h["language"], h["anchor"]) for h in search_paragraphs(q)["hits"][:5]]
+    assert expected in top
 
 
 def test_it_filters_by_symbol_language_kind_year_and_body(corpus_index):
