@@ -251,6 +251,19 @@ def test_it_indexes_a_document_when_its_ingest_commits():
     assert "<mark>zyxwv</mark>" in hit["snippet"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_it_replaces_a_version_in_the_index_when_it_is_loaded_again():
+    def load(words):
+        paragraph = ParsedParagraph("op1", "operative", "OP 1", "执行部分第1段", words, "1")
+        parsed = ParsedDocument(language="zh", title="测试", paragraphs=[paragraph])
+        ingest(parsed, words.encode(), "test.txt", key="test-resolution")
+
+    load("旧的案文")
+    load("新的案文")
+    assert search_paragraphs("旧的")["total"] == 0
+    assert search_paragraphs("案文")["total"] == 1
+
+
 def test_it_serves_results_as_json(corpus_index, client):
     response = client.get("/api/search", {"q": "販運人口 lang:zh", "page": "2"})
     assert response.status_code == 200
