@@ -12,6 +12,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 run: $(VENV)/.installed
+	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate
 	# A document that fails to load is reported; the server still starts with the rest.
 	-$(PY) manage.py load_corpus
@@ -20,5 +21,6 @@ run: $(VENV)/.installed
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed
+	$(PY) manage.py compile_translations
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest

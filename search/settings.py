@@ -21,7 +21,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages are compressed so the first page stays small; CSRF tokens are masked per
+    # request, which is Django's answer to BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language comes from the language cookie, else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -53,6 +58,14 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("DATABASE_PATH", BASE_DIR / "db.sqlite3"),
+        "OPTIONS": {
+            # Two staff publishing at once: the second writer waits for the first
+            # (IMMEDIATE takes the write lock at BEGIN, so no deadlock on upgrade)
+            # and searches keep reading meanwhile (WAL).
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
     }
 }
 
@@ -70,6 +83,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+# Compiled to .mo by `manage.py compile_translations` (polib, no GNU gettext needed).
+LOCALE_PATHS = [BASE_DIR / "search" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,14 @@ from django.core.management import call_command
 CORPUS = Path(settings.BASE_DIR) / "corpus"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the .po files as `make test` does, so plain `pytest` sees Chinese too."""
+    from search.management.commands.compile_translations import compile_translations
+
+    compile_translations()
+
+
 @pytest.fixture(autouse=True)
 def index_dir(settings, tmp_path_factory):
     """Give every test its own index folder, never the development one."""

@@ -1,0 +1,280 @@
+"""What the resolution page shows: chosen language versions, rows aligned by anchor,
+citations, and the query's literal matches marked in escaped text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from search.documents import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
+from search.models import Paragraph, Resolution, Text
+
+MAX_TERMS = 10
+MAX_QUERY = 200
+TERM = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def language_name(language: str) -> str:
+    return _("Chinese") if language == "zh" else _("English")
+
+
+def html_lang(language: str) -> str:
+    return "zh-Hans" if language == "zh" else "en"
+
+
+def query_terms(q: str) -> list[str]:
+    """Split a query into the literal strings to mark: words and "quoted phrases"."""
+    terms = []
+    for phrase, word in TERM.findall(q[:MAX_QUERY].replace("“", '"').replace("”", '"')):
+        term = (phrase or word).strip()
+        # Query syntax is not text: OR, -excluded words and field filters like lang:zh.
+        if not term or term == "OR" or term.startswith("-") or re.match(r"^[a-z]+:", term):
+            continue
+        if term.lower() not in (t.lower() for t in terms):
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def mark_matches(text: str, terms: list[str]) -> SafeString:
+    """Escape text and wrap each literal, case-insensitive match of a term in <mark>."""
+    if not terms:
+        return escape(text)
+    pattern = re.compile(
+        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE
+    )
+    out, end = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[end : m.start()]))
+        out.append(f"<mark>{escape(m.group())}</mark>")
+        end = m.end()
+    out.append(escape(text[end:]))
+    return mark_safe("".join(out))
+
+
+def citation(resolution: Resolution, paragraph: Paragraph, language: str) -> str:
+    """Return "A/RES/71/322, OP 3 (b)" in the text's language; the key when no symbol."""
+    name = resolution.symbol or f"{resolution.key} ({_('symbol unknown')})"
+    if language == "zh":
+        return f"{name}，{paragraph.label_zh or paragraph.label}"
+    return f"{name}, {paragraph.label}"
+
+
+@dataclass
+class Column:
+    language: str
+    resolution: Resolution  # whose text this is: this one, its draft or its adopted resolution
+    text: Text | None  # None when this language is not loaded
+    label: str = ""  # "Chinese: draft" when the columns come from related documents
+    footnotes: list[dict] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return html_lang(self.language)
+
+    @property
+    def official_url(self) -> str | None:
+        return official_url(self.resolution.symbol, self.language)
+
+    @property
+    def name(self) -> str:
+        return language_name(self.language)
+
+
+@dataclass
+class Row:
+    anchor: str
+    cells: list[dict]  # one per column; "paragraph" is None where that version lacks it
+    headings: list[dict] = field(default_factory=list)  # per column, only where one changes
+    annex_starts: bool = False
+
+
+@dataclass
+class Reading:
+    columns: list[Column]
+    rows: list[Row]
+    side_by_side: bool
+    terms: list[str]
+    matches: int = 0
+    first_match: str = ""
+    missing: str = ""  # a language asked for with ?lang= that is not loaded
+    missing_related: Text | None = None  # that language in the draft / adopted resolution
+    symbol: str | None = None
+    pair_label: str = ""  # "Chinese: draft; English: adopted resolution A/RES/74/176"
+    official: list[dict] = field(default_factory=list)  # undocs.org link per language
+    views: list[dict] = field(default_factory=list)  # the language / side by side switch
+
+    @property
+    def missing_name(self) -> str:
+        return language_name(self.missing)
+
+    @property
+    def missing_url(self) -> str | None:
+        return official_url(self.symbol, self.missing)
+
+    @property
+    def footnoted_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.footnotes]
+
+
+def related_text(resolution: Resolution, language: str) -> Text | None:
+    """Return the text in `language` of the draft this became or the resolution it became."""
+    related = [resolution.became] if resolution.became_id else []
+    related += list(resolution.drafts.all())
+    for other in related:
+        for text in other.texts.all():
+            if text.language == language:
+                return text
+    return None
+
+
+def choose_language(available: list[str], requested: str | None, interface: str) -> str:
+    if requested in available:
+        return requested
+    preferred = "zh" if interface.startswith("zh") else "en"
+    return preferred if preferred in available else available[0]
+
+
+def build_reading(
+    resolution: Resolution, *, lang: str | None, view: str | None, q: str, interface: str, base_url: str
+) -> Reading:
+    """Pick the versions to show and align their paragraphs row by row."""
+    texts = {t.language: t for t in resolution.texts.all()}
+    available = [lang_ for lang_ in LANGUAGES if lang_ in texts]
+    side_by_side = view == "both"
+    missing, missing_related = "", None
+    if side_by_side:
+        columns = []
+        for language in ("zh", "en"):
+            text = texts.get(language) or related_text(resolution, language)
+            columns.append(Column(language, text.resolution if text else resolution, text))
+        if any(c.resolution != resolution for c in columns):
+            for c in columns:
+                c.label = _describe(c)
+    else:
+        if not available:  # an empty Resolution named by a relation, not loaded yet
+            columns = []
+        else:
+            language = choose_language(available, lang, interface)
+            if lang in LANGUAGES and lang != language:
+                missing, missing_related = lang, related_text(resolution, lang)
+            columns = [Column(language, resolution, texts[language])]
+    terms = query_terms(q)
+    reading = Reading(columns, [], side_by_side, terms)
+    reading.missing, reading.missing_related = missing, missing_related
+    reading.symbol = resolution.symbol
+    if all(c.label for c in columns) and columns:
+        reading.pair_label = _("%(first)s; %(second)s") % {
+            "first": columns[0].label,
+            "second": columns[1].label,
+        }
+    _fill_rows(reading, resolution, base_url)
+    reading.official = [
+        {"language": language, "name": language_name(language), "url": url, "loaded": language in texts}
+        for language in LANGUAGES
+        if (url := official_url(resolution.symbol, language))
+    ]
+    shown = "both" if side_by_side else (columns[0].language if columns else "")
+    reading.views = [
+        {"label": language_name(language), "url": _page_url(q, lang=language), "current": shown == language,
+         "loaded": language in texts}
+        for language in LANGUAGES
+    ] + [{"label": _("Side by side"), "url": _page_url(q, view="both"), "current": side_by_side, "loaded": True}]
+    return reading
+
+
+def _page_url(q: str, **params) -> str:
+    if q:
+        params["q"] = q[:MAX_QUERY]
+    return "?" + urlencode(params)
+
+
+def _describe(column: Column) -> str:
+    if column.resolution.doc_type == DRAFT_RESOLUTION:
+        return _("%(language)s: draft") % {"language": column.name}
+    return _("%(language)s: adopted resolution %(symbol)s") % {
+        "language": column.name,
+        "symbol": column.resolution.symbol or column.resolution.key,
+    }
+
+
+def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
+    per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
+    anchors = _merge([[p.anchor for p in ps] for ps in per_column])
+    by_anchor = [{p.anchor: p for p in ps} for ps in per_column]
+    last_heading = [""] * len(reading.columns)
+    in_annex = False
+    refs: list[dict[int, list[tuple[str, str]]]] = [{} for _ in reading.columns]
+    for anchor in anchors:
+        row = Row(anchor, [], [])
+        for i, column in enumerate(reading.columns):
+            paragraph = by_anchor[i].get(anchor)
+            heading = ""
+            if paragraph is not None and paragraph.heading != last_heading[i]:
+                heading = last_heading[i] = paragraph.heading
+            row.headings.append({"lang": column.lang, "text": heading})
+            if paragraph is not None and paragraph.kind == ANNEX and not in_annex:
+                row.annex_starts = in_annex = True
+            row.cells.append(_cell(reading, column, paragraph, resolution, base_url))
+            for number in paragraph.footnotes if paragraph else []:
+                refs[i].setdefault(number, []).append((anchor, _label(paragraph, column.language)))
+        if not any(h["text"] for h in row.headings):
+            row.headings = []
+        reading.rows.append(row)
+    for i, column in enumerate(reading.columns):
+        if column.text:
+            column.footnotes = [
+                {"number": f.number, "text": f.text, "refs": refs[i].get(f.number, [])}
+                for f in column.text.footnotes.all()
+            ]
+
+
+def _label(paragraph: Paragraph, language: str) -> str:
+    return (paragraph.label_zh or paragraph.label) if language == "zh" else paragraph.label
+
+
+def _cell(reading, column, paragraph, resolution, base_url) -> dict:
+    if paragraph is None:
+        return {"lang": column.lang, "paragraph": None}
+    own = column.resolution == resolution
+    url = f"{column.resolution.get_absolute_url()}#{paragraph.anchor}"
+    html = mark_matches(paragraph.text, reading.terms)
+    if "<mark>" in html:
+        reading.matches += 1
+        reading.first_match = reading.first_match or paragraph.anchor
+    return {
+        "lang": column.lang,
+        "language": column.language,
+        "paragraph": paragraph,
+        "label": _label(paragraph, column.language),
+        "html": html,
+        # Our own paragraphs link within the page, keeping ?view= and ?lang=.
+        "href": f"#{paragraph.anchor}" if own else url,
+        "url": base_url + url,
+        "citation": citation(column.resolution, paragraph, column.language),
+    }
+
+
+def _merge(sequences: list[list[str]]) -> list[str]:
+    """Merge anchor sequences keeping each one's order; shared anchors share a row."""
+    if len(sequences) == 1:
+        return sequences[0]
+    left, right = sequences
+    right_pos = {a: i for i, a in enumerate(right)}
+    left_set = set(left)
+    merged, j = [], 0
+    for anchor in left:
+        if anchor in right_pos and right_pos[anchor] >= j:
+            # Anchors only in the right sequence that come before this one go first.
+            while j < right_pos[anchor]:
+                if right[j] not in left_set:
+                    merged.append(right[j])
+                j += 1
+            j += 1
+        merged.append(anchor)
+    merged.extend(a for a in right[j:] if a not in left_set)
+    return merged

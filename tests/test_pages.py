@@ -1,0 +1,336 @@
+import gzip
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+from search.management.commands.compile_translations import compile_translations
+from search.models import Footnote, Paragraph, Resolution, Text
+from search.reading import mark_matches, query_terms
+
+PO = Path(settings.BASE_DIR) / "search" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+class Rows(HTMLParser):
+    """Collect, for every paragraph row (div.row with an id), the lang of its paragraph texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[str, list[str]] = {}
+        self.stack: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("div", "p", "h2", "h3", "section", "details", "span", "a", "sup", "mark", "li", "ol"):
+            row = attrs.get("id") if tag == "div" and "row" in (attrs.get("class") or "").split() else None
+            self.stack.append(row)
+            current = next((r for r in reversed(self.stack) if r), None)
+            if tag == "p" and current and attrs.get("lang"):
+                self.rows[current].append(attrs["lang"])
+            if row:
+                self.rows[row] = []
+
+    def handle_endtag(self, tag):
+        if tag in ("div", "p", "h2", "h3", "section", "details", "span", "a", "sup", "mark", "li", "ol"):
+            self.stack.pop()
+
+
+def rows_of(response) -> dict[str, list[str]]:
+    parser = Rows()
+    parser.feed(response.content.decode())
+    return parser.rows
+
+
+def page(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_it_shows_every_paragraph_with_its_anchor_and_label(client, loaded_corpus):
+    html = page(client, "/r/A/RES/71/322/?lang=en")
+
+    anchors = Paragraph.objects.filter(
+        version__resolution__key="A/RES/71/322", version__language="en"
+    ).values_list("anchor", flat=True)
+    assert len(anchors) == 44
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html
+    assert '<a class="label" href="#op3b" lang="en">OP 3 (b)</a>' in html
+    assert '<span class="num">(b)</span> Adopting appropriate legislative measures' in html
+    assert "A/RES/71/322, OP 3 (b)" in html
+    assert "http://testserver/r/A/RES/71/322/#op3b" in html
+    assert "<h1 lang=\"en\">Strengthening and promoting effective measures" in html
+
+
+def test_it_indents_subparagraphs_by_level(client, loaded_corpus):
+    html = page(client, "/r/A/RES/71/322/?lang=en")
+
+    assert re.search(r'id="op3"[^>]*>\s*<div class="cell para level-0 operative">', html)
+    assert re.search(r'id="op3b"[^>]*>\s*<div class="cell para level-1 operative">', html)
+
+
+def test_it_links_footnotes_both_ways(client, loaded_corpus):
+    html = page(client, "/r/A/RES/71/322/?lang=en")
+
+    # OP 2 refers to notes 5 and 6, which PP 5 refers to as well.
+    assert '<a href="#fn-en-5" id="fnref-en-op2-5">5</a>' in html
+    assert 'id="fn-en-5" value="5"' in html
+    assert 'href="#fnref-en-pp5-5"' in html
+    assert 'href="#fnref-en-op2-5"' in html
+    assert "United Nations, Treaty Series, vol. 2225" in html
+
+
+def test_it_shows_the_chinese_version_when_asked(client, loaded_corpus):
+    html = page(client, "/r/A/RES/71/322/?lang=zh")
+
+    assert '<a class="label" href="#op3b" lang="zh-Hans">执行部分第3(b)段</a>' in html
+    assert "A/RES/71/322，执行部分第3(b)段" in html
+    assert "加强和促进关于器官捐献和移植的有效措施" in html
+    assert "Adopting appropriate legislative measures" not in html
+
+
+def test_it_picks_the_version_in_the_interface_language(client, loaded_corpus):
+    html = page(client, "/r/A/RES/71/322/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+
+    assert '<h1 lang="zh-Hans">加强和促进' in html
+    assert '<html lang="zh-Hans">' in html
+
+
+def test_it_escapes_paragraph_text_and_marks_only_with_its_own_markup(client, db):
+    resolution = Resolution.objects.create(key="A/RES/99/1", symbol="A/RES/99/1", doc_type="resolution")
+    text = Text.objects.create(resolution=resolution, language="en", title="<b>Title</b>")
+    Paragraph.objects.create(
+        version=text, order=1, anchor="op1", kind="operative", label="OP 1", label_zh="执行部分第1段",
+        text='<script>alert("x")</script> & <img src=x onerror=alert(1)>', footnotes=[1],
+    )
+    Footnote.objects.create(version=text, number=1, text="<i>note</i>")
+
+    html = page(client, "/r/A/RES/99/1/?q=script+img")
+
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "<b>Title</b>" not in html and "<i>note</i>" not in html
+    assert (
+        "&lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/<mark>script</mark>&gt; &amp; "
+        "&lt;<mark>img</mark> src=x onerror=alert(1)&gt;"
+    ) in html
+    assert "&lt;b&gt;Title&lt;/b&gt;" in html
+
+
+def test_it_marks_literal_matches_in_escaped_text():
+    assert mark_matches("a<b & Organs, organ", ["organ"]) == "a&lt;b &amp; <mark>Organ</mark>s, <mark>organ</mark>"
+    # A term that looks like an entity name never breaks the escaping.
+    assert mark_matches("A & B", ["amp"]) == "A &amp; B"
+    assert mark_matches("贩运人口行为和贩运人体器官", ["贩运"]) == "<mark>贩运</mark>人口行为和<mark>贩运</mark>人体器官"
+    assert mark_matches("x.*y", [".*"]) == "x<mark>.*</mark>y"
+
+
+def test_it_reads_the_terms_to_mark_from_the_query():
+    assert query_terms('organ "human organs" lang:en -trade OR 器官') == ["organ", "human organs", "器官"]
+    assert query_terms("") == []
+
+
+def test_it_marks_the_query_in_the_page_coming_from_search(client, loaded_corpus):
+    html = page(client, "/r/A/RES/71/322/?lang=zh&q=器官捐献")
+
+    assert "<mark>器官捐献</mark>" in html
+    assert "paragraphs contain “器官捐献”" in html
+    assert 'href="/?q=%E5%99%A8%E5%AE%98%E6%8D%90%E7%8C%AE"' in html
+
+
+def test_it_shows_both_languages_aligned_row_by_row(client, loaded_corpus):
+    response = client.get("/r/A/RES/71/322/?view=both")
+    rows = rows_of(response)
+
+    paragraphs = [a for a in rows if a != "main"]
+    assert len(paragraphs) == 44
+    assert all(rows[a] == ["zh-Hans", "en"] for a in paragraphs), rows
+    html = response.content.decode()
+    op3b = html[html.index('id="op3b"') :]
+    op3b = op3b[: op3b.index('<div class="row"', 10)]
+    assert "采取适当、必要的立法措施" in op3b and "Adopting appropriate legislative measures" in op3b
+
+
+def test_it_says_which_language_is_missing_and_links_the_official_text(client, loaded_corpus):
+    html = page(client, "/r/E/RES/2013/41/?view=both")
+
+    assert "No English text of this document is loaded here." in html
+    assert 'href="https://undocs.org/en/E/RES/2013/41"' in html
+    assert "Not in this version." in html
+
+    html = page(client, "/r/E/RES/2013/41/?lang=en")
+    assert "No English text of this document is loaded here." in html
+    assert 'href="https://undocs.org/en/E/RES/2013/41"' in html
+    assert "执行《联合国打击人口贩运全球行动计划》" in html
+
+
+def test_it_pairs_a_chinese_draft_with_its_english_adopted_resolution(client, loaded_corpus):
+    for url in (
+        "/r/draft-A-C.3-74-trafficking-coordination-zh/?view=both",
+        "/r/A/RES/74/176/?view=both",
+    ):
+        response = client.get(url)
+        html = response.content.decode()
+
+        assert "Chinese: draft; English: adopted resolution A/RES/74/176" in html
+        rows = rows_of(response)
+        assert rows["op1"] == ["zh-Hans", "en"]
+        assert sum(1 for langs in rows.values() if langs == ["zh-Hans", "en"]) == 72
+
+
+def test_it_links_a_draft_and_the_resolution_it_became(client, loaded_corpus):
+    html = page(client, "/r/draft-A-C.3-74-trafficking-coordination-zh/")
+    assert 'This draft was adopted as <a href="/r/A/RES/74/176/">A/RES/74/176</a>' in html
+    assert "symbol unknown" in html
+    assert "draft-A-C.3-74-trafficking-coordination-zh (symbol unknown)，执行部分第1段" in html
+    assert "No official link: the symbol of this document is unknown." in html
+
+    html = page(client, "/r/A/RES/74/176/?lang=zh")
+    assert 'href="/r/draft-A-C.3-74-trafficking-coordination-zh/"' in html
+    assert "No Chinese text of this document is loaded here." in html
+    assert 'href="/r/draft-A-C.3-74-trafficking-coordination-zh/?lang=zh"' in html
+    assert 'href="https://undocs.org/ch/A/RES/74/176"' in html
+
+
+def test_it_lists_a_reports_paragraphs_and_its_drafts(client, loaded_corpus):
+    html = page(client, "/r/report-79-third-committee-item-107/")
+
+    assert 'id="para37"' in html
+    assert "A. 决议草案 A/C.3/79/L.3" in html  # section heading
+    for n in range(1, 7):
+        assert f'href="/r/report-79-third-committee-item-107/draft-{n}/"' in html
+
+    html = page(client, "/r/report-79-third-committee-item-107/draft-2/")
+    assert "Draft resolution 2 of the report" in html
+    assert 'href="/r/report-79-third-committee-item-107/"' in html
+
+
+def test_it_shows_an_annex_with_its_headings_and_where_it_was_adopted(client, loaded_corpus):
+    html = page(client, "/r/A/RES/71/319/?lang=en")
+    assert '<h2 class="cell annex" lang="en">Annex</h2>' in html
+    assert "Political declaration on the implementation of the" in html
+    assert 'id="annex-11a"' in html
+    assert 'Its annex was adopted as <a href="/r/A/RES/72/1/">A/RES/72/1</a>' in html
+
+    html = page(client, "/r/A/RES/72/1/")
+    assert 'Adopts the annex of <a href="/r/A/RES/71/319/">A/RES/71/319</a>' in html
+
+
+def test_it_links_the_official_text_in_each_language(client, loaded_corpus):
+    html = page(client, "/r/A/RES/71/322/")
+
+    assert 'href="https://undocs.org/ch/A/RES/71/322"' in html
+    assert 'href="https://undocs.org/en/A/RES/71/322"' in html
+
+
+def test_it_answers_an_unknown_key_with_a_friendly_404(client, db):
+    response = client.get("/r/A/RES/00/0/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "This page does not exist" in html
+    assert 'href="/"' in html
+
+    response = client.get("/r/<script>x</script>/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    assert "此页面不存在" in response.content.decode()
+    assert "<script>x" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["lang=xx&view=nope", "q=((([\\", "q=" + "x" * 5000, "lang=zh&view=both&q=%00", "view=both&lang="],
+)
+def test_it_never_fails_on_odd_parameters(client, loaded_corpus, query):
+    assert client.get(f"/r/A/RES/71/322/?{query}").status_code == 200
+    assert client.get(f"/r/E/RES/2013/41/?{query}").status_code == 200
+
+
+def test_it_shows_an_empty_resolution_named_by_a_relation(client, db):
+    Resolution.objects.create(key="A/RES/80/1", symbol="A/RES/80/1", doc_type="resolution")
+
+    html = page(client, "/r/A/RES/80/1/?view=both")
+
+    assert "The text of this document is not loaded yet." in html
+
+
+def test_it_switches_the_interface_language(client, loaded_corpus):
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/r/A/RES/71/322/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/r/A/RES/71/322/"
+
+    html = page(client, "/r/A/RES/71/322/")
+    assert "跳到正文" in html
+    assert "通过日期" in html
+    assert '<h1 lang="zh-Hans">' in html
+
+
+def test_it_uses_accept_language_by_default(client, loaded_corpus):
+    assert "跳到正文" in page(client, "/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9,en;q=0.5")
+    assert "Skip to content" in page(client, "/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+
+
+def test_it_has_chinese_for_every_interface_string():
+    catalog = {entry.msgid: entry for entry in polib.pofile(str(PO))}
+    missing = [msgid for msgid in interface_strings() if not _translated(catalog.get(msgid))]
+    assert missing == []
+    assert len(catalog) >= 50
+
+
+def test_it_compiles_translations_without_gettext(tmp_path):
+    po_dir = tmp_path / "zh_Hans" / "LC_MESSAGES"
+    po_dir.mkdir(parents=True)
+    (po_dir / "django.po").write_bytes(PO.read_bytes())
+
+    assert compile_translations([tmp_path]) == [po_dir / "django.mo"]
+    mo = polib.mofile(str(po_dir / "django.mo"))
+    assert {e.msgid: e.msgstr for e in mo}["Skip to content"] == "跳到正文"
+    assert compile_translations([tmp_path]) == []  # up to date: nothing written
+
+
+def test_it_keeps_the_first_page_under_60_kb_transferred(client, loaded_corpus):
+    response = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    html = gzip.decompress(response.content).decode()
+    assets = re.findall(r'(?:src|href)="/static/([^"]+)"', html)
+    assert "js/htmx.min.js" in assets and "css/site.css" in assets
+
+    # Static files are sent gzip-compressed, as any web server in front of Django does.
+    sizes = {name: len(gzip.compress(Path(finders.find(name)).read_bytes())) for name in assets}
+    total = len(response.content) + sum(sizes.values())
+    assert total <= 60 * 1024, (total, sizes)
+
+
+def test_it_serves_htmx_from_static_and_no_cdn(client, loaded_corpus):
+    html = page(client, "/")
+
+    assert "/static/js/htmx.min.js" in html
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+    assert b"htmx" in Path(finders.find("js/htmx.min.js")).read_bytes()[:2000]
+
+
+def interface_strings() -> list[str]:
+    """Every msgid our templates and page modules ask to translate."""
+    translate = re.compile(r"""\{%\s*translate\s+(?:"([^"]*)"|'([^']*)')""")
+    block = re.compile(r"\{%\s*blocktranslate\b[^%]*%\}(.*?)\{%\s*(?:plural|endblocktranslate)\s*%\}", re.S)
+    call = re.compile(r"""\b_\(\s*(?:"([^"]*)"|'([^']*)')""")
+    found = []
+    for path in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html")):
+        if "admin" in path.parts:
+            continue
+        source = path.read_text()
+        found += [a or b for a, b in translate.findall(source)]
+        found += [re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", body) for body in block.findall(source)]
+    for name in ("reading.py", "pages.py"):
+        found += [a or b for a, b in call.findall((Path(settings.BASE_DIR) / "search" / name).read_text())]
+    assert len(found) >= 50
+    return found
+
+
+def _translated(entry) -> bool:
+    return entry is not None and bool(entry.msgstr or any(entry.msgstr_plural.values()))
