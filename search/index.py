@@ -78,7 +78,7 @@ def paragraph_document(paragraph: Paragraph) -> dict:
         "symbol_forms": " ".join(symbol_forms(resolution.symbol)),
         "language": text.language,
         "kind": paragraph.kind,
-        "body": (resolution.body or "").lower(),
+        "body": resolution.body or "",
         "year": str(adopted.year) if adopted else "",
         "doc_type": resolution.doc_type,
         "anchor": paragraph.anchor,

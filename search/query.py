@@ -52,6 +52,7 @@ class Unit:
     text: str
     words: list[str]
     literal: list[str]
+    symbol: str | None = None  # "71/322" typed among other words
 
     @property
     def has_cjk(self) -> bool:
@@ -63,6 +64,9 @@ class Unit:
             parts.append(_sequence("content", self.words, boost=2.0))
         if self.has_cjk and self.literal:
             parts.append(_sequence("literal", self.literal))
+        if self.symbol:
+            # The resolution itself never cites its own symbol: match it by its symbol too.
+            parts.append(Term("symbol_forms", self.symbol))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else Or(parts)
@@ -89,6 +93,8 @@ def _sequence(fieldname, terms, boost=1.0):
 
 def _unit(text: str) -> Unit | None:
     unit = Unit(text, analyze(_WORDS, text), analyze(_LITERAL, text))
+    if m := SYMBOL.match(text):
+        unit.symbol = m.group("symbol").lower()
     return unit if unit.words or unit.literal else None
 
 
@@ -104,7 +110,9 @@ def parse_query(q: str) -> ParsedQuery:
         value = phrase if phrase is not None else word
         if name and name.lower() in FILTERS and value:
             target = parsed.excluded_filters if neg else parsed.filters
-            target.setdefault(FILTERS[name.lower()], []).append(value.lower())
+            target.setdefault(FILTERS[name.lower()], []).append(
+                value.upper() if name.lower() == "body" else value.lower()
+            )
             continue
         if name:  # not one of ours: "foo:bar" is searched as its words
             value = f"{name}:{value}"

@@ -118,6 +118,12 @@ def test_it_puts_a_resolution_typed_by_symbol_first(corpus_index, q, symbol):
     assert symbols[:own] == [symbol] * own
 
 
+def test_it_matches_a_symbol_among_other_words_by_the_resolution_and_by_citations(corpus_index):
+    hits = all_hits("71/322 trafficking lang:en")
+    symbols = {h["symbol"] for h in hits}
+    assert "A/RES/71/322" in symbols and len(symbols) > 1
+
+
 def test_it_lists_the_paragraphs_that_cite_a_symbol_after_its_own(corpus_index):
     hits = all_hits("71/322")
     assert any(h["symbol"] != "A/RES/71/322" and "<mark>" in h["snippet"] for h in hits)
@@ -140,7 +146,7 @@ def test_it_ranks_the_paragraph_an_analyst_wants_in_the_top_five(corpus_index, q
 
 
 def test_it_filters_by_symbol_language_kind_year_and_body(corpus_index):
-    hits = all_hits("symbol:71/322 lang:en kind:operative year:2017 body:GA organ")
+    hits = all_hits("symbol:71/322 lang:en kind:operative year:2017 body:ga organ")
     assert hits
     assert {(h["symbol"], h["language"], h["kind"]) for h in hits} == {("A/RES/71/322", "en", "operative")}
 
@@ -272,6 +278,7 @@ def test_it_serves_results_as_json(corpus_index, client):
     hit = data["hits"][0]
     assert set(hit) >= {"symbol", "language", "anchor", "label", "title", "snippet", "url", "source_url"}
     assert set(data["facets"]) == {"language", "body", "year", "doc_type", "kind"}
+    assert set(data["facets"]["body"]) <= {"GA", "ECOSOC"}
     assert client.get("/api/search", {"q": "", "page": "x"}).json()["total"] == 0
 
 
