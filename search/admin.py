@@ -1,6 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
+from search import upload as uploads
+from search.documents import ParseError
+from search.forms import ReviewForm, UploadForm
+from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
 
 # Rows come from ingest, which keeps languages, anchors and relations consistent:
 # the admin shows them and edits only the metadata a person may need to correct.
@@ -65,8 +73,8 @@ class TextAdmin(admin.ModelAdmin):
 
 @admin.register(SourceFile)
 class SourceFileAdmin(admin.ModelAdmin):
-    list_display = ["filename", "language", "size", "sha256", "created_at"]
-    fields = ["filename", "language", "size", "sha256", "created_at"]
+    list_display = ["filename", "language", "size", "sha256", "created_at", "download"]
+    fields = ["filename", "language", "size", "sha256", "created_at", "download"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -74,3 +82,150 @@ class SourceFileAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # texts point to their file: the original is never lost
+
+    @admin.display(description="original file")
+    def download(self, obj):
+        url = reverse("admin:search_sourcefile_download", args=[obj.pk])
+        return format_html('<a href="{}">download</a>', url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="search_sourcefile_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise Http404
+        source = SourceFile.objects.filter(pk=pk).first()
+        if source is None:
+            raise Http404("no such file")
+        response = HttpResponse(bytes(source.data), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{_ascii_name(source.filename)}"'
+        response["X-Content-SHA256"] = source.sha256
+        return response
+
+
+def _ascii_name(name: str) -> str:
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in name) or "file"
+
+
+@admin.register(Upload)
+class UploadAdmin(admin.ModelAdmin):
+    """Upload, review, publish: the admin's way to add a resolution or a language version."""
+
+    list_display = ["filename", "language", "status", "resolution", "user", "created_at", "published_at", "summary"]
+    list_filter = ["status", "language"]
+    fields = ["filename", "language", "status", "resolution", "source", "user", "sha256", "size",
+              "created_at", "published_at", "summary"]
+    readonly_fields = fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="what changed")
+    def summary(self, obj):
+        return uploads.describe_changes(obj.changes)
+
+    def get_urls(self):
+        return [
+            path(
+                "<str:token>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="search_upload_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise Http404
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload_file = form.cleaned_data["file"]
+            data = upload_file.read()
+            try:
+                staged = _reuse_pending(request, data, form.cleaned_data["language"]) or uploads.stage(
+                    data, upload_file.name, form.cleaned_data["language"], request.user
+                )
+            except ParseError as error:
+                form.add_error("file", f"{upload_file.name}: {error}.")
+            else:
+                return redirect("admin:search_upload_review", token=staged.token)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Upload a resolution",
+            "form": form,
+            "opts": self.model._meta,
+            "limit": uploads.extract_limit(),
+        }
+        return TemplateResponse(request, "admin/search/upload/add.html", context)
+
+    def review_view(self, request, token):
+        upload = Upload.objects.filter(token=token).select_related("resolution").first()
+        if upload is None:
+            messages.info(request, "That upload was cancelled or never existed: nothing is stored for it.")
+            return redirect("admin:search_upload_add")
+        if upload.status == Upload.PUBLISHED:
+            messages.info(request, f"{upload.filename} is already published.")
+            return redirect("admin:search_upload_change", upload.pk)
+        if request.method == "POST" and "cancel" in request.POST:
+            uploads.cancel(upload)
+            messages.info(request, f"Upload of {upload.filename} cancelled: nothing was stored.")
+            return redirect("admin:search_upload_add")
+        try:
+            review = uploads.review(upload, key=request.POST.get("key") or None)
+        except ParseError as error:  # the parser changed since staging
+            uploads.cancel(upload)
+            messages.error(request, f"{upload.filename}: {error}.")
+            return redirect("admin:search_upload_add")
+        form = ReviewForm(request.POST or None, initial=review.initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = uploads.publish(upload, form.cleaned_data, request.user, replace=form.cleaned_data["replace"])
+            except uploads.AlreadyPublished:
+                messages.info(request, f"{upload.filename} was already published.")
+                return redirect("admin:search_upload_change", upload.pk)
+            except uploads.NeedsReplace as error:
+                form.add_error("replace", str(error))
+            except ParseError as error:
+                form.add_error(None, str(error))
+            else:
+                upload.refresh_from_db()
+                messages.success(
+                    request,
+                    f"Published {upload.filename} as {text.resolution} ({text.language}): "
+                    f"{uploads.describe_changes(upload.changes)}. It is searchable now.",
+                )
+                return redirect("admin:search_upload_change", upload.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review {upload.filename}",
+            "upload": upload,
+            "review": review,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/search/upload/review.html", context)
+
+
+def _reuse_pending(request, data: bytes, language: str) -> Upload | None:
+    """A second click on Upload finds the first upload instead of staging another."""
+    import hashlib
+
+    return Upload.objects.filter(
+        status=Upload.PENDING,
+        sha256=hashlib.sha256(data).hexdigest(),
+        language=language,
+        user=request.user if request.user.is_authenticated else None,
+    ).first()

@@ -131,3 +131,38 @@ class Footnote(models.Model):
 
     def __str__(self):
         return f"{self.version} note {self.number}"
+
+
+class Upload(models.Model):
+    """One file a staff member sent: staged until published, then its record."""
+
+    PENDING = "pending"
+    PUBLISHED = "published"
+    STATUS_CHOICES = [(PENDING, "pending review"), (PUBLISHED, "published")]
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    # Who, when, which file: kept after publishing; a cancelled upload leaves no row.
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PENDING)
+    staged = models.BinaryField(null=True, blank=True)  # the bytes until publish
+    source = models.ForeignKey(
+        SourceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="uploads"
+    )
+    resolution = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    changes = models.JSONField(default=dict, blank=True)  # what publishing changed
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.language}, {self.get_status_display()})"

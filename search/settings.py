@@ -1,4 +1,5 @@
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,15 @@ DATABASES = {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        # Tests use a file, not shared-cache memory, so concurrent writers behave
+        # as they do in production (waiting, not "table is locked").
+        # One file per test run, so two runs side by side never share it.
+        "TEST": {
+            "NAME": os.environ.get(
+                "TEST_DATABASE_PATH",
+                os.path.join(tempfile.gettempdir(), f"un-search-test-{os.getpid()}.sqlite3"),
+            )
         },
     }
 }

@@ -1,0 +1,101 @@
+"""Forms for staff uploads."""
+
+import re
+
+from django import forms
+
+from search.documents import DOC_TYPES
+from search.extract import ACCEPTED, MAX_UPLOAD_BYTES, limit_text
+from search.models import Resolution
+
+SYMBOL = re.compile(r"^[A-Z]{1,10}(/[A-Za-z0-9.\-]+)+$")
+KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._\-]{0,199}$")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        help_text=f"A resolution as .txt (text extracted from the PDF), .md, .docx or .pdf; at most {limit_text()}."
+    )
+    language = forms.ChoiceField(choices=[("zh", "Chinese (中文)"), ("en", "English")])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name or ""
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"{name} is {upload.size / (1024 * 1024):.1f} MB; the limit is {limit_text()}."
+            )
+        if not name.lower().endswith(ACCEPTED):
+            raise forms.ValidationError(f"{name}: upload a .txt, .md, .docx or .pdf file.")
+        return upload
+
+
+class ResolutionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.symbol or obj.key
+
+
+class ReviewForm(forms.Form):
+    key = forms.CharField(
+        max_length=200,
+        help_text="The work's identity in links (/r/<key>/): its symbol when known.",
+    )
+    symbol = forms.CharField(
+        max_length=100, required=False,
+        help_text="Only a symbol the document or the official record gives; leave empty when unknown.",
+    )
+    title = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
+    doc_type = forms.ChoiceField(choices=[(t, t.replace("_", " ")) for t in DOC_TYPES])
+    body = forms.ChoiceField(
+        required=False,
+        choices=[("", "—"), ("GA", "General Assembly"), ("ECOSOC", "Economic and Social Council"),
+                 ("SC", "Security Council"), ("HRC", "Human Rights Council")],
+    )
+    session = forms.CharField(max_length=100, required=False)
+    agenda_item = forms.CharField(max_length=50, required=False)
+    adopted_on = forms.DateField(required=False, help_text="YYYY-MM-DD")
+    version_of = ResolutionChoice(
+        queryset=Resolution.objects.filter(contained_in=None), required=False,
+        help_text="This file is another language version of this resolution.",
+    )
+    became = ResolutionChoice(
+        queryset=Resolution.objects.filter(contained_in=None), required=False,
+        help_text="This file is a draft; it was adopted as this resolution.",
+    )
+    contained_in = ResolutionChoice(
+        queryset=Resolution.objects.filter(doc_type="report"), required=False,
+        help_text="This draft stands in this report.",
+    )
+    annex_adopted_as = ResolutionChoice(
+        queryset=Resolution.objects.filter(contained_in=None), required=False,
+        help_text="This resolution's annex was adopted as that resolution.",
+    )
+    replace = forms.BooleanField(
+        required=False,
+        label="Replace the stored version in this language",
+        help_text="Paragraphs whose anchors stay the same keep their links.",
+    )
+
+    def clean_symbol(self):
+        symbol = self.cleaned_data["symbol"].strip()
+        if symbol and not SYMBOL.match(symbol):
+            raise forms.ValidationError("A symbol looks like A/RES/71/322 or E/RES/2013/41.")
+        return symbol
+
+    def clean_key(self):
+        key = self.cleaned_data["key"].strip()
+        if not KEY.match(key) or "//" in key or key.endswith("/"):
+            raise forms.ValidationError(
+                "Use letters, digits and / . _ - only (for example A/RES/71/322 or draft-trafficking-2019)."
+            )
+        return key
+
+    def clean(self):
+        data = super().clean()
+        symbol, key = data.get("symbol"), data.get("key")
+        target = data.get("version_of").key if data.get("version_of") else key
+        if symbol and target:
+            holder = Resolution.objects.filter(symbol=symbol).exclude(key=target).first()
+            if holder:
+                self.add_error("symbol", f"{symbol} already belongs to {holder.key}.")
+        return data

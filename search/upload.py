@@ -1,0 +1,253 @@
+"""Staff uploads: stage a file, review what it will become, publish or cancel.
+
+The admin views and `manage.py ingest_file` both go through these functions, so a
+file becomes rows and index entries the same way whichever door it came in by.
+Nothing reaches the resolution tables before `publish`, which runs in one
+transaction; `cancel` deletes the staged row, so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from search.documents import ParsedDocument, ParseError
+from search.extract import extract
+from search.ingest import ingest
+from search.models import Paragraph, Resolution, SourceFile, Text, Upload
+from search.parser import parse_document
+
+LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
+
+
+class AlreadyPublished(Exception):
+    """The upload was published already (a second click on Publish)."""
+
+    def __init__(self, upload: Upload):
+        super().__init__(f"{upload.filename} was already published")
+        self.upload = upload
+
+
+class NeedsReplace(ValueError):
+    """Publishing would replace a stored language version and that was not confirmed."""
+
+
+@dataclass
+class Review:
+    """What a staff member sees before publishing."""
+
+    parsed: ParsedDocument
+    initial: dict
+    warnings: list[str] = field(default_factory=list)
+    duplicate_of: Text | None = None  # the same bytes are stored already
+    replaces: Text | None = None  # a version this upload would replace
+
+
+def read(data: bytes, filename: str, language: str) -> ParsedDocument:
+    """Extract and parse a file; raise ParseError in plain words."""
+    extracted = extract(data, filename)
+    return parse_document(extracted.text, language, extracted.layout)
+
+
+def stage(data: bytes, filename: str, language: str, user=None) -> Upload:
+    """Check that a file parses and keep it, unpublished, for review."""
+    read(data, filename, language)
+    return Upload.objects.create(
+        token=secrets.token_hex(16),
+        user=user if getattr(user, "is_authenticated", False) else None,
+        filename=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        language=language,
+        staged=data,
+    )
+
+
+def suggested_key(parsed: ParsedDocument, sha256: str) -> str:
+    if parsed.symbol:
+        return parsed.symbol
+    words = re.findall(r"[a-z0-9]+", parsed.title.lower())[:6]
+    stem = "-".join(words) if words else "document"
+    return f"{parsed.doc_type.replace('_', '-')}-{stem}-{sha256[:8]}"
+
+
+def review(upload: Upload, key: str | None = None) -> Review:
+    """Parse the staged file again and say what publishing it would do."""
+    parsed = read(bytes(upload.staged), upload.filename, upload.language)
+    key = key or _existing_key(parsed) or suggested_key(parsed, upload.sha256)
+    initial = {
+        "key": key,
+        "symbol": parsed.symbol or "",
+        "title": parsed.title,
+        "doc_type": parsed.doc_type,
+        "body": parsed.body or "",
+        "session": parsed.session,
+        "agenda_item": parsed.agenda_item,
+        "adopted_on": parsed.adopted_on or "",
+    }
+    result = Review(parsed=parsed, initial=initial, warnings=list(parsed.warnings))
+    stored = SourceFile.objects.filter(sha256=upload.sha256).first()
+    if stored:
+        result.duplicate_of = stored.texts.select_related("resolution").first()
+    result.replaces = (
+        Text.objects.filter(resolution__key=key, language=upload.language)
+        .select_related("resolution", "source")
+        .first()
+    )
+    result.warnings += compare_languages(parsed, key, upload.language)
+    return result
+
+
+def _existing_key(parsed: ParsedDocument) -> str | None:
+    if parsed.symbol:
+        found = Resolution.objects.filter(symbol=parsed.symbol).values_list("key", flat=True).first()
+        return found or parsed.symbol
+    return None
+
+
+def compare_languages(parsed: ParsedDocument, key: str, language: str) -> list[str]:
+    """Say where this version and a stored other-language version differ in shape."""
+    warnings = []
+    others = Text.objects.filter(resolution__key=key).exclude(language=language)
+    mine = _shape(p.kind for p in parsed.paragraphs if p.level == 0)
+    for other in others:
+        theirs = _shape(other.paragraphs.filter(level=0).values_list("kind", flat=True))
+        for kind, label in (("preambular", "PP"), ("operative", "OP"), ("annex", "annex paragraphs")):
+            if mine[kind] != theirs[kind]:
+                warnings.append(
+                    f"{LANGUAGE_NAMES[other.language]} version has {theirs[kind]} {label}, "
+                    f"{LANGUAGE_NAMES[language]} has {mine[kind]}"
+                )
+        missing = set(other.paragraphs.values_list("anchor", flat=True)) - {p.anchor for p in parsed.paragraphs}
+        if missing and len(missing) <= 12:
+            warnings.append(
+                f"paragraphs of the {LANGUAGE_NAMES[other.language]} version with no counterpart here: "
+                + ", ".join(sorted(missing))
+            )
+    return warnings
+
+
+def _shape(kinds) -> Counter:
+    return Counter(kinds)
+
+
+def publish(upload: Upload, values: dict, user=None, replace: bool = False) -> Text:
+    """Store the staged file as a language version, in one transaction.
+
+    `values` are the reviewed fields (key, symbol, doc_type, body, session,
+    agenda_item, adopted_on) and relations (version_of, became, contained_in,
+    annex_adopted_as: Resolution rows or None). A second call for the same
+    upload raises AlreadyPublished; replacing a stored version needs `replace`.
+    """
+    with transaction.atomic():
+        locked = Upload.objects.select_for_update().get(pk=upload.pk)
+        if locked.status == Upload.PUBLISHED:
+            raise AlreadyPublished(locked)
+        data = bytes(locked.staged)
+        parsed = read(data, locked.filename, locked.language)
+        key = values["version_of"].key if values.get("version_of") else values["key"]
+        before = Text.objects.filter(resolution__key=key, language=locked.language).first()
+        if before and before.source and before.source.sha256 != locked.sha256 and not replace:
+            raise NeedsReplace(
+                f"a {LANGUAGE_NAMES[locked.language]} version of {key} is already stored: "
+                "tick “replace” to publish this file in its place"
+            )
+        if values.get("title"):
+            parsed.title = values["title"]
+        old = _paragraph_map(before)
+        try:
+            text = ingest(
+                parsed,
+                data,
+                locked.filename,
+                key=key,
+                symbol=values.get("symbol") or None,
+                language=locked.language,
+                doc_type=values.get("doc_type") or None,
+                body=values.get("body") or None,
+                session=values.get("session") or None,
+                agenda_item=values.get("agenda_item") or None,
+                adopted_on=_date(values.get("adopted_on")),
+                became=values["became"].key if values.get("became") else None,
+                annex_adopted_as=values["annex_adopted_as"].key if values.get("annex_adopted_as") else None,
+            )
+        except (IntegrityError, ValueError) as exc:
+            # e.g. a symbol that already belongs to another resolution
+            raise ParseError(f"the document could not be stored: {exc}") from exc
+        resolution = text.resolution
+        report = values.get("contained_in")
+        if report and resolution.contained_in_id != report.pk:
+            resolution.contained_in = report
+            resolution.position = (report.contained.exclude(pk=resolution.pk).count() or 0) + 1
+            resolution.save(update_fields=["contained_in", "position"])
+        locked.status = Upload.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.source = text.source
+        locked.resolution = resolution
+        locked.staged = None
+        if user is not None and getattr(user, "is_authenticated", False):
+            locked.user = user
+        locked.changes = _changes(old, _paragraph_map(text), replaced=before is not None)
+        locked.save()
+        return text
+
+
+def cancel(upload: Upload) -> None:
+    """Forget a staged upload; a published one stays on record."""
+    Upload.objects.filter(pk=upload.pk, status=Upload.PENDING).delete()
+
+
+def _date(value) -> datetime.date | None:
+    if not value:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def _paragraph_map(text: Text | None) -> dict[str, str]:
+    if text is None:
+        return {}
+    return dict(Paragraph.objects.filter(version=text).values_list("anchor", "text"))
+
+
+def _changes(old: dict[str, str], new: dict[str, str], replaced: bool) -> dict:
+    added = [a for a in new if a not in old]
+    removed = [a for a in old if a not in new]
+    changed = [a for a in new if a in old and old[a] != new[a]]
+    return {
+        "replaced": replaced,
+        "paragraphs": len(new),
+        "added": added if replaced else [],
+        "removed": removed,
+        "changed": changed,
+        "unchanged": sum(1 for a in new if a in old and old[a] == new[a]),
+    }
+
+
+def describe_changes(changes: dict) -> str:
+    """Say in one line what a publish changed."""
+    if not changes:
+        return ""
+    if not changes.get("replaced"):
+        return f"new version, {changes.get('paragraphs', 0)} paragraphs"
+    parts = [f"{changes.get('unchanged', 0)} paragraphs unchanged"]
+    for name in ("changed", "added", "removed"):
+        anchors = changes.get(name) or []
+        if anchors:
+            shown = ", ".join(anchors[:8]) + (" …" if len(anchors) > 8 else "")
+            parts.append(f"{len(anchors)} {name} ({shown})")
+    return "; ".join(parts)
+
+
+def extract_limit() -> str:
+    from search.extract import limit_text
+
+    return limit_text()

@@ -1,0 +1,319 @@
+"""Staff add resolutions through the admin: upload, review, publish or cancel; bad files change nothing."""
+
+import hashlib
+import io
+import threading
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from pypdf import PdfReader, PdfWriter
+
+from search import upload as uploads
+from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
+from search.query import search_paragraphs
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EN_71_322 = (CORPUS / "en/A_RES_71_322.txt").read_bytes()
+ZH_71_322 = (CORPUS / "zh/000_9c40344d96047766.txt").read_bytes()
+
+
+@pytest.fixture
+def staff(db, client):
+    user = User.objects.create_user("editor", password="pw", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def snapshot():
+    """Everything stored, to show that a refused upload changed nothing."""
+    return (
+        list(Resolution.objects.order_by("pk").values()),
+        list(Text.objects.order_by("pk").values("pk", "title", "source_id", "updated_at")),
+        list(Paragraph.objects.order_by("pk").values_list("pk", "anchor", "text")),
+        Footnote.objects.count(),
+        list(SourceFile.objects.order_by("pk").values_list("sha256", flat=True)),
+        Upload.objects.count(),
+    )
+
+
+def send(client, data, name, language="en"):
+    return client.post(
+        reverse("admin:search_upload_add"),
+        {"file": SimpleUploadedFile(name, data), "language": language},
+    )
+
+
+def review_url(response):
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+def publish_values(**extra):
+    values = {"key": "A/RES/71/322", "symbol": "A/RES/71/322", "doc_type": "resolution", "body": "GA"}
+    values.update(extra)
+    return values
+
+
+def test_uploads_are_for_authenticated_staff_only(db, client):
+    add = reverse("admin:search_upload_add")
+    response = client.get(add)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    User.objects.create_user("reader", password="pw", is_staff=False)
+    client.login(username="reader", password="pw")
+    response = send(client, EN_71_322, "A_RES_71_322.txt")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert Upload.objects.count() == 0
+
+
+def test_it_previews_a_new_language_version_then_publishes_it_searchable_at_once(
+    staff, client, django_capture_on_commit_callbacks
+):
+    call_command("ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO())
+    before = snapshot()
+    url = review_url(send(client, EN_71_322, "A_RES_71_322.txt"))
+
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    # The parser's findings, pre-filled for correction, and the paragraphs to check.
+    assert 'value="A/RES/71/322"' in html
+    assert "Strengthening and promoting effective measures" in html
+    assert "OP 3 (b)" in html and "<code>op3b</code>" in html
+    assert "Resolution 217 A (III)." in html
+    # Nothing is stored before Publish (only the staged upload).
+    assert snapshot()[:5] == before[:5]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**publish_values(), "publish": "Publish"})
+    assert response.status_code == 302
+    english = Text.objects.get(resolution__key="A/RES/71/322", language="en")
+    assert english.paragraphs.count() == 44
+    upload = Upload.objects.get(filename="A_RES_71_322.txt")
+    assert (upload.status, upload.user, upload.resolution.key) == (Upload.PUBLISHED, staff, "A/RES/71/322")
+    assert upload.staged is None and upload.source.sha256 == hashlib.sha256(EN_71_322).hexdigest()
+    hits = search_paragraphs("self-sufficiency transplantation")["hits"]
+    assert any(h["symbol"] == "A/RES/71/322" and h["language"] == "en" and h["anchor"] == "op5" for h in hits)
+
+
+def test_the_review_compares_the_two_languages(staff, client):
+    call_command("ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO())
+    # An English text that lost its last operative paragraph.
+    shortened = EN_71_322.split(b"13. Invites Member States")[0] + b"96th plenary meeting\n8 September 2017\n"
+    html = client.get(review_url(send(client, shortened, "short.txt"))).content.decode()
+    assert "Chinese version has 13 OP, English has 12" in html
+    assert "with no counterpart here: op13" in html
+
+
+def test_cancel_leaves_nothing_behind(staff, client):
+    before = snapshot()
+    url = review_url(send(client, EN_71_322, "A_RES_71_322.txt"))
+    response = client.post(url, {"cancel": "Cancel"})
+    assert response.status_code == 302
+    assert snapshot() == before
+    # Publishing a cancelled upload afterwards finds nothing to publish.
+    response = client.post(url, {**publish_values(), "publish": "Publish"}, follow=True)
+    assert "cancelled or never existed" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_double_clicked_publish_stores_the_document_once(staff, client):
+    url = review_url(send(client, EN_71_322, "A_RES_71_322.txt"))
+    first = client.post(url, {**publish_values(), "publish": "Publish"})
+    second = client.post(url, {**publish_values(), "publish": "Publish"}, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert "already published" in second.content.decode()
+    assert Text.objects.filter(resolution__key="A/RES/71/322", language="en").count() == 1
+    assert Upload.objects.count() == 1
+
+
+def test_a_double_clicked_upload_stages_the_file_once(staff, client):
+    assert review_url(send(client, EN_71_322, "a.txt")) == review_url(send(client, EN_71_322, "a.txt"))
+    assert Upload.objects.count() == 1
+
+
+def test_a_duplicate_is_named_and_replacing_needs_a_tick_and_keeps_anchors(staff, client):
+    call_command("ingest_file", str(CORPUS / "en/A_RES_71_322.txt"), "--language", "en", stdout=io.StringIO())
+    before = snapshot()
+    # The same bytes again: said plainly.
+    again = review_url(send(client, EN_71_322, "again.txt"))
+    assert "This exact file is already stored as A/RES/71/322 (en)" in client.get(again).content.decode()
+    client.post(again, {"cancel": "Cancel"})
+
+    # A corrected text of OP 13: replacing needs a tick.
+    corrected = EN_71_322.replace(b"consideration at its seventy-third session.", b"consideration at its seventy-fourth session.")
+    assert corrected != EN_71_322
+    url = review_url(send(client, corrected, "corrected.txt"))
+    assert "An English version of A/RES/71/322 is already stored (from A_RES_71_322.txt)" in client.get(url).content.decode()
+    response = client.post(url, {**publish_values(), "publish": "Publish"})
+    assert response.status_code == 200
+    assert "tick “replace”" in response.content.decode()
+    assert snapshot()[:5] == before[:5]
+
+    anchors_before = list(Paragraph.objects.filter(version__language="en").values_list("anchor", flat=True))
+    response = client.post(url, {**publish_values(), "replace": "on", "publish": "Publish"})
+    assert response.status_code == 302
+    english = Text.objects.get(resolution__key="A/RES/71/322", language="en")
+    assert list(english.paragraphs.values_list("anchor", flat=True)) == anchors_before
+    assert english.paragraphs.get(anchor="op13").text.endswith("seventy-fourth session.")
+    upload = Upload.objects.get(status=Upload.PUBLISHED, filename="corrected.txt")
+    assert upload.changes["changed"] == ["op13"] and upload.changes["unchanged"] == 43
+    # Both originals are kept and staff can download them.
+    assert SourceFile.objects.count() == 2
+    download = client.get(reverse("admin:search_sourcefile_download", args=[upload.source.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content if download.streaming else [download.content]) == corrected
+
+
+def _locked_pdf():
+    writer = PdfWriter(clone_from=PdfReader(FIXTURES / "A_RES_71_322.pdf"))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _zip_bomb():
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b"a" * (60 * 1024 * 1024) + b"/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"", "empty.txt", "The submitted file is empty."),
+        (bytes(range(256)) * 40, "photo.txt", "photo.txt: this is a binary file, not text."),
+        ("今天天气很好。\n我们去公园散步。\n".encode("gb18030"), "note.txt", "note.txt: no resolution structure was found"),
+        (_locked_pdf(), "locked.pdf", "locked.pdf: the PDF is protected by a password"),
+        ((FIXTURES / "A_RES_71_322.pdf").read_bytes()[:2000], "cut.pdf", "cut.pdf: the PDF is damaged"),
+        (_zip_bomb(), "bomb.docx", "bomb.docx: the .docx file expands to far more than a document could hold"),
+        (b"GIF89a", "picture.gif", "picture.gif: upload a .txt, .md, .docx or .pdf file."),
+    ],
+)
+def test_a_bad_file_gets_a_plain_message_and_changes_nothing(staff, client, data, name, message):
+    call_command("ingest_file", str(CORPUS / "en/A_RES_71_322.txt"), "--language", "en", stdout=io.StringIO())
+    before = snapshot()
+    response = send(client, data, name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_file_over_the_size_limit_states_the_limit(staff, client, monkeypatch):
+    monkeypatch.setattr("search.forms.MAX_UPLOAD_BYTES", 1000)
+    before = snapshot()
+    response = send(client, EN_71_322, "big.txt")
+    assert "big.txt is 0.0 MB; the limit is 10 MB" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_gb18030_file_is_decoded_and_published(staff, client):
+    url = review_url(send(client, ZH_71_322.decode("utf-8").encode("gb18030"), "71_322_gbk.txt", "zh"))
+    assert "敦促会员国按照国际法和国内法规定的义务" in client.get(url).content.decode()
+    client.post(url, {**publish_values(), "publish": "Publish"})
+    assert Text.objects.get(language="zh").paragraphs.count() == 44
+
+
+def test_markup_in_a_document_is_stored_as_text_and_shown_escaped(staff, client):
+    text = (
+        "The General Assembly,\n"
+        "Recalling <script>alert('owned')</script> and <b>claims</b>,\n"
+        "1. Decides to act on <img src=x onerror=alert(1)>.\n"
+    ).encode()
+    url = review_url(send(client, text, "markup.md"))
+    html = client.get(url).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#x27;owned&#x27;)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    client.post(url, {**publish_values(key="markup-test", symbol=""), "publish": "Publish"})
+    stored = Paragraph.objects.get(version__resolution__key="markup-test", anchor="pp1")
+    assert stored.text == "Recalling <script>alert('owned')</script> and <b>claims</b>,"
+    change = client.get(reverse("admin:search_text_change", args=[stored.version.pk])).content.decode()
+    assert "<script>alert('owned')" not in change
+
+
+def test_a_symbol_that_belongs_to_another_resolution_is_refused(staff, client):
+    call_command("ingest_file", str(CORPUS / "en/A_RES_72_1.txt"), "--language", "en", stdout=io.StringIO())
+    before = snapshot()
+    url = review_url(send(client, EN_71_322, "A_RES_71_322.txt"))
+    response = client.post(url, {**publish_values(symbol="A/RES/72/1"), "publish": "Publish"})
+    assert "A/RES/72/1 already belongs to A/RES/72/1" in response.content.decode()
+    assert snapshot()[:5] == before[:5]
+
+
+def test_relations_are_stated_when_publishing(staff, client):
+    call_command("ingest_file", str(CORPUS / "en/A_RES_74_176.txt"), "--language", "en", stdout=io.StringIO())
+    adopted = Resolution.objects.get(key="A/RES/74/176")
+    draft = (CORPUS / "zh/002_334a0e47d0d674b7.txt").read_bytes()
+    url = review_url(send(client, draft, "draft.txt", "zh"))
+    response = client.post(url, {
+        "key": "draft-trafficking-2019", "symbol": "", "doc_type": "draft_resolution", "body": "GA",
+        "became": adopted.pk, "publish": "Publish",
+    })
+    assert response.status_code == 302
+    assert Resolution.objects.get(key="draft-trafficking-2019").became == adopted
+
+
+def test_ingest_file_does_the_same_from_the_command_line(db, tmp_path):
+    out = io.StringIO()
+    call_command("ingest_file", str(CORPUS / "en/A_RES_71_319.txt"), "--language", "en", stdout=out)
+    assert "published as A/RES/71/319 [en]" in out.getvalue()
+    assert Upload.objects.get().status == Upload.PUBLISHED
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="empty.txt: the file is empty"):
+        empty = tmp_path / "empty.txt"
+        empty.write_bytes(b"")
+        call_command("ingest_file", str(empty), "--language", "en")
+    assert Upload.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_publishing_at_once_while_others_search():
+    call_command("ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO())
+    first = uploads.stage(EN_71_322, "A_RES_71_322.txt", "en")
+    second = uploads.stage((CORPUS / "en/A_RES_72_1.txt").read_bytes(), "A_RES_72_1.txt", "en")
+    errors = []
+    searched = []
+
+    def publish(upload, key):
+        try:
+            uploads.publish(upload, uploads.review(upload).initial | {"key": key})
+        except Exception as error:  # any error fails the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def search():
+        try:
+            for _ in range(20):
+                searched.append(search_paragraphs("贩运人口")["total"])
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=publish, args=(first, "A/RES/71/322")),
+        threading.Thread(target=publish, args=(second, "A/RES/72/1")),
+        threading.Thread(target=search),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert len(searched) == 20 and all(total > 0 for total in searched)
+    assert set(Text.objects.values_list("resolution__key", "language")) == {
+        ("A/RES/71/322", "zh"), ("A/RES/71/322", "en"), ("A/RES/72/1", "en")
+    }
+    assert search_paragraphs("political declaration lang:en symbol:72/1")["total"] > 0
+    assert search_paragraphs("self-sufficiency symbol:71/322 lang:en")["total"] > 0
