@@ -30,13 +30,13 @@ import opencc
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.lang.porter import stem
 
-QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
+)
 
 # Han ideographs (with extension A and compatibility forms) and the iteration mark 〇.
 _CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{_CJK}]+")
-# Letters and digits; everything else (punctuation, slashes, spaces) separates words.
-WORD = re.compile(r"[^\W_]+")
 TEXT_RUN = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<word>[^\\W_{_CJK}]+)")
 
 
@@ -55,8 +55,10 @@ class Normalized:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text back to the original text."""
         if start >= end:
-            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
-            return pos, pos
+            if start < len(self.starts):
+                return self.starts[start], self.starts[start]
+            end_of_text = self.ends[-1] if self.ends else 0
+            return end_of_text, end_of_text
         return self.starts[start], self.ends[end - 1]
 
 
@@ -172,11 +174,28 @@ def jieba_words(run: str, search: bool) -> list[tuple[str, int, int, int]]:
 # --- Whoosh tokenizers and filters ------------------------------------------
 
 
-def _token(value, positions, chars, removestops, mode, kwargs) -> Token:
-    t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-    t.stopped = False
-    t.boost = 1.0
-    return t
+class _Emitter:
+    """Fill Whoosh's one reused Token with a term whose span is in normalised text."""
+
+    def __init__(self, norm, positions, chars, keeporiginal, removestops, start_char, mode, kw):
+        self.norm, self.positions, self.chars = norm, positions, chars
+        self.keeporiginal, self.start_char = keeporiginal, start_char
+        self.token = Token(positions, chars, removestops=removestops, mode=mode, **kw)
+
+    def __call__(self, text: str, pos: int, start: int, end: int) -> Token:
+        t = self.token
+        t.text = text
+        t.boost = 1.0
+        t.stopped = False
+        if self.keeporiginal:
+            t.original = text
+        if self.positions:
+            t.pos = pos
+        if self.chars:
+            s, e = self.norm.span(start, end)
+            t.startchar = self.start_char + s
+            t.endchar = self.start_char + e
+        return t
 
 
 class WordTokenizer(Tokenizer):
@@ -186,39 +205,22 @@ class WordTokenizer(Tokenizer):
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
         start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
     ):
-        t = _token(value, positions, chars, removestops, mode, kwargs)
         norm = normalize(value)
+        emit = _Emitter(norm, positions, chars, keeporiginal, removestops, start_char, mode, kwargs)
         pos = start_pos
         for m in TEXT_RUN.finditer(norm.text):
-            if m.group("cjk"):
-                words = jieba_words(m.group(), search=(mode != "query"))
-                base = m.start()
-                last = None
-                for word, s, e, index in words:
-                    if last is not None and index != last:
-                        pos += 1
-                    last = index
-                    yield self._fill(t, word, pos, base + s, base + e, norm, positions, chars, keeporiginal, start_char)
-                if last is not None:
-                    pos += 1
-            else:
-                yield self._fill(t, m.group(), pos, m.start(), m.end(), norm, positions, chars, keeporiginal, start_char)
+            if not m.group("cjk"):
+                yield emit(m.group(), pos, m.start(), m.end())
                 pos += 1
-
-    @staticmethod
-    def _fill(t, text, pos, s, e, norm, positions, chars, keeporiginal, start_char):
-        t.text = text
-        t.boost = 1.0
-        t.stopped = False
-        if keeporiginal:
-            t.original = text
-        if positions:
-            t.pos = pos
-        if chars:
-            start, end = norm.span(s, e)
-            t.startchar = start_char + start
-            t.endchar = start_char + end
-        return t
+                continue
+            base = m.start()
+            last = None
+            for word, s, e, index in jieba_words(m.group(), search=(mode != "query")):
+                if last is not None and index != last:
+                    pos += 1
+                last = index
+                yield emit(word, pos, base + s, base + e)
+            pos += 1
 
 
 class LiteralTokenizer(Tokenizer):
@@ -235,29 +237,27 @@ class LiteralTokenizer(Tokenizer):
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
         start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
     ):
-        t = _token(value, positions, chars, removestops, mode, kwargs)
         norm = normalize(value)
+        emit = _Emitter(norm, positions, chars, keeporiginal, removestops, start_char, mode, kwargs)
         pos = start_pos
-        fill = WordTokenizer._fill
         runs = list(TEXT_RUN.finditer(norm.text))
         for n, m in enumerate(runs):
-            base = m.start()
-            run = m.group()
+            base, run = m.start(), m.group()
             if not m.group("cjk"):
-                yield fill(t, run, pos, base, m.end(), norm, positions, chars, keeporiginal, start_char)
+                yield emit(run, pos, base, m.end())
                 pos += 1
                 continue
+            last_run = n + 1 == len(runs)
             for i, char in enumerate(run):
-                has_pair = i + 1 < len(run)
-                if mode == "query":
-                    if has_pair:
-                        yield fill(t, run[i : i + 2], pos, base + i, base + i + 2, norm, positions, chars, keeporiginal, start_char)
-                    elif len(run) == 1 or n + 1 < len(runs):
-                        yield fill(t, char, pos, base + i, base + i + 1, norm, positions, chars, keeporiginal, start_char)
-                else:
-                    yield fill(t, char, pos, base + i, base + i + 1, norm, positions, chars, keeporiginal, start_char)
-                    if has_pair:
-                        yield fill(t, run[i : i + 2], pos, base + i, base + i + 2, norm, positions, chars, keeporiginal, start_char)
+                pair = run[i : i + 2] if i + 1 < len(run) else None
+                if mode != "query":
+                    yield emit(char, pos, base + i, base + i + 1)
+                    if pair:
+                        yield emit(pair, pos, base + i, base + i + 2)
+                elif pair:
+                    yield emit(pair, pos, base + i, base + i + 2)
+                elif len(run) == 1 or not last_run:
+                    yield emit(char, pos, base + i, base + i + 1)
                 pos += 1
 
 

@@ -82,7 +82,7 @@ def paragraph_document(paragraph: Paragraph) -> dict:
         "year": str(adopted.year) if adopted else "",
         "doc_type": resolution.doc_type,
         "anchor": paragraph.anchor,
-        "label": paragraph.label_zh if text.language == "zh" and paragraph.label_zh else paragraph.label,
+        "label": (text.language == "zh" and paragraph.label_zh) or paragraph.label,
         "title": text.title,
         "adopted_on": adopted.isoformat() if adopted else "",
         "order": paragraph.order,
@@ -187,7 +187,10 @@ def index_versions(version_ids) -> None:
 
 
 def index_version(text: Text) -> None:
-    """Re-index one language version, and the others of its work, whose shared fields it may have changed."""
+    """Re-index a language version, with its work's other versions and drafts.
+
+    Their stored fields (symbol, date, body) are shared and may have changed with it.
+    """
     resolution = text.resolution
     ids = set(
         Text.objects.filter(resolution=resolution).values_list("pk", flat=True)

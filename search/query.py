@@ -35,11 +35,15 @@ MAX_QUERY = 500
 SNIPPET = 200  # characters shown around the matches when a paragraph is longer
 BEFORE = 40  # characters of context before the first match
 
-FILTERS = {"lang": "language", "kind": "kind", "year": "year", "body": "body", "symbol": "symbol_forms"}
+FILTERS = {
+    "lang": "language", "kind": "kind", "year": "year", "body": "body", "symbol": "symbol_forms",
+}
 FACETS = ("language", "body", "year", "doc_type", "kind")
 TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))', re.I)
 # 71/322, A/RES/71/322, E/RES/2013/41, and the Chinese citation 第71/322号决议.
-SYMBOL = re.compile(r"^(?:第\s*)?(?P<symbol>(?:[a-z][a-z0-9.]*/)*\d+/\d+)(?:\s*号(?:决议)?)?$", re.I)
+SYMBOL = re.compile(
+    r"^(?:第\s*)?(?P<symbol>(?:[a-z][a-z0-9.]*/)*\d+/\d+)(?:\s*号(?:决议)?)?$", re.I
+)
 
 _WORDS = word_analyzer()
 _LITERAL = literal_analyzer()
@@ -106,7 +110,7 @@ def parse_query(q: str) -> ParsedQuery:
         parsed.symbol = m.group("symbol").lower()
     pending_or = False
     for m in TOKEN.finditer(q):
-        neg, name, phrase, word = m.group("neg"), m.group("field"), m.group("phrase"), m.group("word")
+        neg, name, phrase, word = m.group("neg", "field", "phrase", "word")
         value = phrase if phrase is not None else word
         if name and name.lower() in FILTERS and value:
             target = parsed.excluded_filters if neg else parsed.filters
@@ -182,7 +186,8 @@ def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
     )
     total = len(results)
     start = (page - 1) * per_page
-    hits = [_hit(results[i], parsed) for i in range(start, min(start + per_page, results.scored_length()))]
+    stop = min(start + per_page, results.scored_length())
+    hits = [_hit(results[i], parsed) for i in range(start, stop)]
     return {
         "query": q,
         "total": total,
@@ -190,10 +195,14 @@ def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
         "per_page": per_page,
         "hits": hits,
         "facets": {
-            name: dict(sorted(((k, v) for k, v in results.groups(name).items() if k), key=lambda kv: -kv[1]))
+            name: dict(sorted(((k, n) for k, n in results.groups(name).items() if k), key=_count))
             for name in FACETS
         },
     }
+
+
+def _count(item):
+    return -item[1], item[0]
 
 
 def _hit(hit, parsed: ParsedQuery) -> dict:
