@@ -133,6 +133,8 @@ BODIES = {
     "Human Rights Council": "HRC", "人权理事会": "HRC",
 }
 SYMBOL_NUMBER_LINE = re.compile(r"^\s*\**\s*(\d{1,4}/\d{1,4})\.\s*(.*?)\**\s*$")
+# Security Council resolutions are numbered with their year: "Resolution 2331 (2016)".
+SC_LINE = re.compile(r"^\s*(?:Resolution\s+(\d{1,4})\s*\((\d{4})\)|第\s*(?=\d)(\d{1,4})\s*[(（](\d{4})[)）]\s*号决议)\s*$")
 DRAFT_HEADING = re.compile(r"^\s*决议草案([一二三四五六七八九十]+)\s*$|^\s*Draft resolution ([IVXL]+)\s*$")
 
 ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -227,9 +229,12 @@ def _chinese_line_ends(block: Block) -> None:
     if not widths:
         return
     full = widths[int(len(widths) * 0.8)]
-    block.inferred_ends = True
+    # A printed page holds about 40 Chinese characters a line; much longer lines
+    # are whole paragraphs (text copied from a web page or a word processor).
+    wrapped = full <= 100
+    block.inferred_ends = wrapped
     for line in block.lines:
-        if width(line.text) < 0.95 * full and _ends_sentence(line.text):
+        if (not wrapped or width(line.text) < 0.95 * full) and _ends_sentence(line.text):
             line.ends = True
 
 
@@ -550,7 +555,7 @@ OPERATIVE_VERBS = {
 def _preamble_break(previous: str, following: str) -> bool:
     """English: does a new preambular paragraph start with `following`?"""
     prev = MARK_RE.sub("", previous).rstrip()
-    prev = re.sub(r"\s+\d{1,3}$", "", prev)
+    prev = re.sub(r"(?<=[,;])\d{1,3}$|\s+\d{1,3}$", "", prev)
     if not prev or prev[-1] not in ",;":
         return False
     word = re.match(r"^([A-Z][A-Za-z\-]+)", following)
@@ -868,12 +873,15 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
     agenda = re.search(r"(?:议程项目|Agenda item)\s*([0-9]+\s*(?:\(\s*[a-z]\s*\))?)", joined)
     if agenda:
         doc.agenda_item = re.sub(r"\s+", " ", agenda.group(1)).strip()
-    adopted = re.search(r"(?:adopted by the .*? on|通过)\s*\n?\s*(\d{1,2} [A-Z][a-z]+ \d{4})", joined)
+    adopted = re.search(r"(?:adopted by the .*? on|通过)\s*\n?\s*(\d{1,2} [A-Z][a-z]+ \d{4})", joined, re.I)
+    meeting = re.search(r"at its (\d+(?:st|nd|rd|th)) meeting|第\s*(\d+)\s*次(?:全体)?会议", joined)
+    if meeting and not doc.meeting:
+        doc.meeting = f"{meeting.group(1)} meeting" if meeting.group(1) else f"第 {meeting.group(2)} 次会议"
     if adopted:
         doc.adopted_on = _find_date(adopted.group(1))
     else:
         for text in texts:
-            if re.search(r"\d+\s*日.*决议\s*$", text):
+            if re.search(r"\d+\s*日.*(?:决议|通过)\s*$", text):
                 doc.adopted_on = _find_date(text)
     # The title follows "71/322." or, in a draft, stands just before the formula.
     title_lines: list[str] = []
@@ -916,11 +924,16 @@ def _symbol_from_head(head: list[Line], body: str | None) -> str | None:
                 return f"E/RES/{number}"
             if body in (None, "GA"):
                 return f"A/RES/{number}"
-            if body == "SC":
-                return f"S/RES/{number}"
+            if body == "HRC":
+                return f"A/HRC/RES/{number}"
             return None
     for line in head:
-        if re.fullmatch(r"\s*[AES]/RES/[0-9/]+\s*", line.text):
+        match = SC_LINE.match(line.text)
+        if match:
+            number, year = match.group(1) or match.group(3), match.group(2) or match.group(4)
+            return f"S/RES/{number} ({year})"
+    for line in head:
+        if re.fullmatch(r"\s*(?:A|E|S|A/HRC)/RES/[0-9/]+(?: \(\d{4}\))?\s*", line.text):
             return line.text.strip()
     return None
 
@@ -1084,7 +1097,10 @@ class _MarkFinder:
                 r"(?<=[" + CJK + r"，。；：、》”）)」’])(\d{1,3})(?=\s|$|[" + CJK + r"《“(（，。；：、])"
             )
         else:
-            pattern = re.compile(r"(?<=[A-Za-z0-9,.;:)”’\"]) (\d{1,3})(?=\s|$|[,;.])")
+            # " 5" after a word or punctuation, or glued to punctuation: ",5".
+            pattern = re.compile(
+                r"(?:(?<=[A-Za-z0-9,.;:)”’\"]) |(?<=[,;:)”’\"]))(\d{1,3})(?=\s|$|[,;.])"
+            )
         out = []
         last = 0
         for match in pattern.finditer(text):
@@ -1108,8 +1124,11 @@ class _MarkFinder:
             if re.match(r"^[年月日号届次卷条段款章节%个名项票岁至\-/.]", after):
                 return False
         else:
-            before_word = re.search(r"(\S+)\s$", text[: match.start(1)])
+            before_word = re.search(r"(\S+)\s?$", text[: match.start(1)])
             word = before_word.group(1).lower() if before_word else ""
+            glued = not text[: match.start(1)].endswith(" ")
+            if glued and re.search(r"\d", word):
+                return False  # "paragraphs 1,2 and 3"
             if word[-1:] not in (",", ";", ":", ")", "”", "’"):
                 if re.search(r"\d", word) and not re.fullmatch(r"\d{4}", word):
                     return False

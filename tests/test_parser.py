@@ -330,3 +330,62 @@ def test_mangled_documents_give_a_result_or_a_plain_refusal_never_a_crash():
                 parse_document(text, language)
             except ParseError as error:
                 assert str(error)
+
+
+def test_it_reads_security_council_and_human_rights_council_resolutions():
+    sc = parse_document(
+        "United Nations S/RES/2331 (2016)\nSecurity Council\nDistr.: General\n20 December 2016\n"
+        "16-22948 (E)\n*1622948*\nResolution 2331 (2016)\n"
+        "Adopted by the Security Council at its 7847th meeting, on 20 December 2016\n"
+        "The Security Council,\n"
+        "Reaffirming its primary responsibility for the maintenance of international peace and\nsecurity,\n"
+        "Recalling its resolutions 1325 (2000), 1820 (2008) and 2242 (2015),\n"
+        "1. Condemns all acts of trafficking, in particular the sale or trade in persons;\n"
+        "2. Decides to remain seized of the matter.\n"
+    )
+    assert (sc.symbol, sc.body, sc.adopted_on, sc.meeting) == ("S/RES/2331 (2016)", "SC", "2016-12-20", "7847th meeting")
+    assert [p.anchor for p in sc.paragraphs] == ["pp1", "pp2", "op1", "op2"]
+    assert sc.paragraphs[0].text.endswith("international peace and security,")
+    sc_zh = parse_document(
+        "安全理事会\n第 2331(2016)号决议\n2016 年 12 月 20 日安全理事会第 7847 次会议通过\n安全理事会，\n"
+        "重申其维护国际和平与安全的首要责任，\n回顾其第 1325(2000)号和第 1820(2008)号决议，\n"
+        "1. 谴责一切贩运人口行为；\n2. 决定继续处理此案。\n"
+    )
+    assert (sc_zh.symbol, sc_zh.adopted_on, sc_zh.meeting) == ("S/RES/2331 (2016)", "2016-12-20", "第 7847 次会议")
+    assert [p.anchor for p in sc_zh.paragraphs] == ["pp1", "pp2", "op1", "op2"]
+    hrc = parse_document(
+        "Human Rights Council\nThirty-fifth session\nResolution adopted by the Human Rights Council on 22 June 2017\n"
+        "35/5. Trafficking in persons, especially women and children: protecting victims\n"
+        "The Human Rights Council,\nGuided by the purposes and principles of the Charter of the United Nations,\n"
+        "1. Calls upon States to protect victims;\n2. Decides to continue its consideration of this question.\n"
+    )
+    assert (hrc.symbol, hrc.body, hrc.adopted_on) == ("A/HRC/RES/35/5", "HRC", "2017-06-22")
+    assert hrc.title == "Trafficking in persons, especially women and children: protecting victims"
+
+
+def test_chinese_text_with_one_paragraph_per_line_keeps_every_paragraph():
+    long = "认识到" + "各国必须加强合作，" * 12
+    text = "大会，\n" + "\n".join(f"{long}第{n}项，" for n in range(1, 6)) + "\n1. 决定继续处理此案。\n"
+    doc = parse_document(text, "zh")
+    assert [p.anchor for p in doc.paragraphs] == ["pp1", "pp2", "pp3", "pp4", "pp5", "op1"]
+    assert not any("inferred" in w for w in doc.warnings)
+
+
+def test_it_takes_english_marks_glued_to_punctuation_but_not_numbers_in_a_list():
+    doc = parse_document(
+        "The General Assembly,\n"
+        "Reaffirming the purposes and principles of the Charter,1\n"
+        "Recalling the 2030 Agenda,2 and its paragraphs 1,3 and 4,\n"
+        "1. Decides to act.\n"
+        "_______________\n"
+        "1 Resolution 217 A (III).\n"
+        "2 Resolution 70/1.\n"
+        "3 Not a footnote of this text.\n",
+        "en",
+    )
+    paragraphs = by_anchor(doc)
+    assert paragraphs["pp1"].text == "Reaffirming the purposes and principles of the Charter,"
+    assert paragraphs["pp1"].footnotes == [1]
+    assert paragraphs["pp2"].text == "Recalling the 2030 Agenda, and its paragraphs 1,3 and 4,"
+    assert paragraphs["pp2"].footnotes == [2]
+    assert [f.number for f in doc.footnotes] == [1, 2, 3]
