@@ -212,7 +212,7 @@ def test_it_lists_a_reports_paragraphs_and_its_drafts(client, loaded_corpus):
 
 def test_it_shows_an_annex_with_its_headings_and_where_it_was_adopted(client, loaded_corpus):
     html = page(client, "/r/A/RES/71/319/?lang=en")
-    assert '<h2 class="cell annex" lang="en">Annex</h2>' in html
+    assert '<h2 class="cell annex-title" lang="en">Annex</h2>' in html
     assert "Political declaration on the implementation of the" in html
     assert 'id="annex-11a"' in html
     assert 'Its annex was adopted as <a href="/r/A/RES/72/1/">A/RES/72/1</a>' in html

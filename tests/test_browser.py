@@ -1,0 +1,190 @@
+"""The site as a person uses it, in Debian's Chromium driven by Playwright.
+
+Chromium missing is a failure, never a skip: `.ci/run` installs it.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the ORM work of the
+# fixtures (loading the corpus, flushing the database) is still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+MARKED = "rgb(255, 246, 214)"  # --target in site.css
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, loaded_corpus):
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    yield context.new_page()
+    context.close()
+
+
+def test_it_scrolls_to_and_marks_a_deep_linked_paragraph(site, page):
+    page.goto(f"{site}/r/A/RES/71/322/?lang=en#op3b")
+
+    row = page.locator("#op3b")
+    expect(row).to_have_class("row is-target")
+    expect(row.locator(".para")).to_have_css("background-color", MARKED)
+    expect(page.locator("#op3a .para")).not_to_have_css("background-color", MARKED)
+    box = row.bounding_box()
+    assert 0 <= box["y"] < 100, box  # scrolled to the top of the viewport
+
+    page.goto(f"{site}/r/A/RES/71/322/?lang=en#op5")  # another anchor on the same page
+    expect(page.locator("#op5")).to_have_class("row is-target")
+    expect(page.locator("#op3b")).to_have_class("row")
+
+
+def test_it_copies_a_paragraphs_citation(site, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{site}/r/A/RES/71/322/?lang=en")
+
+    page.locator("#op3b summary").click()
+    page.locator("#op3b").get_by_role("button", name="Copy citation").click()
+
+    expect(page.locator(".copied")).to_have_text("Copied")
+    clipboard = page.evaluate("navigator.clipboard.readText()")
+    assert clipboard == f"A/RES/71/322, OP 3 (b) {site}/r/A/RES/71/322/#op3b"
+    context.close()
+
+
+def test_it_toggles_side_by_side_with_paragraphs_aligned(site, page):
+    page.goto(f"{site}/r/A/RES/71/322/?lang=en")
+    page.get_by_role("link", name="Side by side").click()
+
+    expect(page).to_have_url(f"{site}/r/A/RES/71/322/?view=both")
+    zh, en = page.locator("#op3b > .para").all()
+    assert zh.get_attribute("class") == en.get_attribute("class")
+    expect(zh.locator("> p")).to_have_attribute("lang", "zh-Hans")
+    expect(en.locator("> p")).to_have_attribute("lang", "en")
+    zh_box, en_box = zh.bounding_box(), en.bounding_box()
+    assert zh_box["x"] + zh_box["width"] <= en_box["x"]  # Chinese left, English right
+    assert zh_box["y"] == en_box["y"]  # on one row
+
+    page.get_by_role("link", name="English", exact=True).click()
+    expect(page.locator("#op3b > .para")).to_have_count(1)
+
+
+def test_it_stacks_side_by_side_on_a_phone(site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site}/r/A/RES/71/322/?view=both")
+
+    zh, en = (p.bounding_box() for p in page.locator("#op3b > .para").all())
+    assert en["y"] >= zh["y"] + zh["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    context.close()
+
+
+def test_it_labels_a_chinese_draft_beside_its_english_adopted_resolution(site, page):
+    page.goto(f"{site}/r/draft-A-C.3-74-trafficking-coordination-zh/")
+    page.get_by_role("link", name="Read both side by side").click()
+
+    expect(page.locator(".pair")).to_have_text("Chinese: draft; English: adopted resolution A/RES/74/176")
+    expect(page.locator("#op1 > .para")).to_have_count(2)
+
+
+def test_it_switches_the_interface_language(site, page):
+    page.goto(f"{site}/r/A/RES/71/322/?lang=en")
+    expect(page.get_by_role("link", name="Side by side")).to_be_visible()
+
+    page.get_by_role("button", name="简体中文").click()
+
+    expect(page).to_have_url(f"{site}/r/A/RES/71/322/?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.get_by_role("link", name="中英对照")).to_be_visible()
+    expect(page.get_by_role("button", name="简体中文")).to_have_attribute("aria-pressed", "true")
+    # The document stays in the language the reader chose.
+    expect(page.locator("h1")).to_have_attribute("lang", "en")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("link", name="Side by side")).to_be_visible()
+
+
+def test_it_follows_the_browsers_language_at_first(site, browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{site}/r/A/RES/71/322/")
+
+    expect(page.locator("h1")).to_have_text("加强和促进关于器官捐献和移植的有效措施和国际合作，防止和打击为摘除器官贩运人口行为和贩运人体器官行为")
+    expect(page.get_by_role("link", name="跳到正文")).to_be_attached()
+    context.close()
+
+
+def test_it_works_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/")
+    page.get_by_role("link", name="A/RES/71/322").click()
+
+    page.get_by_role("link", name="Side by side").click()
+    expect(page.locator("#op3b > .para")).to_have_count(2)
+
+    # A deep link is still marked, by CSS alone.
+    page.goto(f"{site}/r/A/RES/71/322/?view=both#op3b")
+    expect(page.locator("#op3b .para").first).to_have_css("background-color", MARKED)
+
+    # The citation is there to select; the copy buttons need JavaScript and stay hidden.
+    page.locator("#op3b .para").last.locator("summary").click()
+    expect(page.locator("#op3b").get_by_text("A/RES/71/322, OP 3 (b)")).to_be_visible()
+    expect(page.locator("#op3b").get_by_role("button", name="Copy citation")).to_be_hidden()
+
+    # Footnote marks and back-links are plain links.
+    page.goto(f"{site}/r/A/RES/71/322/?lang=en")
+    page.locator("#fnref-en-op3-9").click()
+    expect(page).to_have_url(f"{site}/r/A/RES/71/322/?lang=en#fn-en-9")
+    page.locator("#fn-en-9 a.back").click()
+    expect(page).to_have_url(f"{site}/r/A/RES/71/322/?lang=en#fnref-en-op3-9")
+
+    # The language switcher is a plain form.
+    page.get_by_role("button", name="简体中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    context.close()
+
+
+def test_it_shows_a_friendly_page_for_an_unknown_resolution(site, page):
+    response = page.goto(f"{site}/r/A/RES/00/0/")
+
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("This page does not exist")
+    page.get_by_role("link", name="Search or browse the resolutions").click()
+    expect(page).to_have_url(f"{site}/")
+
+
+def test_it_lets_the_keyboard_skip_to_the_text(site, page):
+    page.goto(f"{site}/r/A/RES/71/322/")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
