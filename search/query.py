@@ -230,11 +230,16 @@ def match_spans(text: str, units: list[Unit]) -> list[tuple[int, int]]:
     """Return the merged spans of the original text that match the query's units."""
     norm = normalize(text)
     spans = []
-    word_terms = {t for u in units if not u.has_cjk for t in u.words}
-    if word_terms:
-        for t in _WORDS(text, chars=True, mode="query"):
-            if t.text in word_terms:
-                spans.append((t.startchar, t.endchar))
+    sequences = {tuple(u.words) for u in units if not u.has_cjk and u.words}
+    if sequences:
+        # A unit is marked where all its words stand in order, so "trafficking in
+        # persons" does not mark every "in", nor A/RES/74/176 every "a".
+        tokens = [(t.text, t.startchar, t.endchar) for t in _WORDS(text, chars=True, mode="query")]
+        for sequence in sequences:
+            n = len(sequence)
+            for i in range(len(tokens) - n + 1):
+                if all(tokens[i + k][0] == sequence[k] for k in range(n)):
+                    spans.append((tokens[i][1], tokens[i + n - 1][2]))
     for unit in units:
         if not unit.has_cjk:
             continue

@@ -23,6 +23,9 @@ DRAFT = "draft-A-C.3-74-trafficking-coordination-zh"
 ENGLISH_WORD = re.compile(r"[^\W_]+")
 
 
+# The shared corpus index needs the test database even when only index tests run.
+pytestmark = pytest.mark.django_db
+
 class _Rollback(Exception):
     pass
 
@@ -312,3 +315,11 @@ def test_it_makes_a_second_writer_wait_instead_of_failing(index_dir):
         assert not done.is_set()
     thread.join(10)
     assert done.is_set() and errors == []
+
+
+def test_it_marks_a_phrase_or_a_symbol_where_its_words_stand_together(corpus_index):
+    hit = next(h for h in search_paragraphs('"trafficking in persons" lang:en')["hits"])
+    assert "<mark>trafficking in persons</mark>" in hit["snippet"].lower()
+    assert "<mark>in</mark>" not in hit["snippet"] and "<mark>a</mark>" not in hit["snippet"]
+    cited = search_paragraphs("A/RES/74/176")["hits"]
+    assert cited and all("<mark>a</mark>" not in h["snippet"].lower() for h in cited)
