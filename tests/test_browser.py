@@ -4,10 +4,16 @@ Chromium missing is a failure, never a skip: `.ci/run` installs it.
 """
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
+
+from conftest import _Sink
+from search.query import search_paragraphs
 
 # Playwright's sync API runs an event loop in this thread; the ORM work of the
 # fixtures (loading the corpus, flushing the database) is still synchronous.
@@ -38,6 +44,12 @@ def browser():
 @pytest.fixture
 def site(live_server, loaded_corpus):
     return live_server.url
+
+
+@pytest.fixture
+def searchable_site(site):
+    call_command("rebuild_index", stdout=_Sink())
+    return site
 
 
 @pytest.fixture
@@ -143,7 +155,7 @@ def test_it_works_without_javascript(site, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site}/")
-    page.get_by_role("link", name="A/RES/71/322").click()
+    page.locator('a[href="/r/A/RES/71/322/"]').click()
 
     page.get_by_role("link", name="Side by side").click()
     expect(page.locator("#op3b > .para")).to_have_count(2)
@@ -188,3 +200,45 @@ def test_it_lets_the_keyboard_skip_to_the_text(site, page):
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+def test_it_finds_a_chinese_query_as_you_type_and_opens_the_marked_paragraph(searchable_site, page):
+    site = searchable_site
+    page.goto(f"{site}/")
+    box = page.get_by_label("Search paragraphs")
+    box.press_sequentially("organ", delay=20)
+    box.fill("")
+    box.press_sequentially("器官移植", delay=50)  # newer results replace older ones
+
+    total = search_paragraphs("器官移植")["total"]
+    expect(page.locator("#count")).to_have_text(f"{total} paragraphs found")
+    expect(page).to_have_url(f"{site}/?q={quote('器官移植')}")
+    first = page.locator(".hit").first
+    expect(first.locator("mark").first).to_have_text("器官移植")
+
+    first.locator("a.hit-label").click()
+    expect(page).to_have_url(re.compile(r"/r/A/RES/71/322/\?lang=zh&q=.+#op3$"))
+    expect(page.locator("#op3")).to_have_class("row is-target")
+    expect(page.locator("#op3 mark").first).to_have_text("器官移植")
+
+    page.go_back()  # the results page is in the history, query and all
+    expect(page.get_by_label("Search paragraphs")).to_have_value("器官移植")
+    expect(page.locator(".hit").first.locator("mark").first).to_have_text("器官移植")
+
+
+def test_it_searches_without_javascript(searchable_site, browser):
+    site = searchable_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/")
+    page.get_by_label("Search paragraphs").fill("trafficking")
+    page.get_by_role("button", name="Search").click()
+
+    expect(page).to_have_url(f"{site}/?q=trafficking")
+    page.get_by_role("link", name="English").first.click()
+    expect(page).to_have_url(f"{site}/?q=trafficking+lang%3Aen")
+    page.get_by_role("link", name="Next page").click()
+    expect(page.locator("#count")).to_contain_text("page 2 of")
+    page.locator(".hit details summary").first.click()
+    expect(page.locator(".hit details p").first).to_be_visible()
+    context.close()

@@ -326,7 +326,7 @@ def interface_strings() -> list[str]:
         source = path.read_text()
         found += [a or b for a, b in translate.findall(source)]
         found += [re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", body) for body in block.findall(source)]
-    for name in ("reading.py", "pages.py"):
+    for name in ("reading.py", "pages.py", "results.py"):
         found += [a or b for a, b in call.findall((Path(settings.BASE_DIR) / "search" / name).read_text())]
     assert len(found) >= 50
     return found

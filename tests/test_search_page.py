@@ -1,0 +1,125 @@
+from urllib.parse import quote
+
+import pytest
+from django.utils.html import escape
+from django.core.management import call_command
+
+from conftest import _Sink
+from search.query import search_paragraphs
+from search.results import EXAMPLES, search_url
+
+
+@pytest.fixture
+def indexed_corpus(loaded_corpus):
+    call_command("rebuild_index", stdout=_Sink())
+
+
+def html_of(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_it_finds_a_chinese_query_and_marks_the_hits(client, indexed_corpus):
+    html = html_of(client, "/?q=器官移植")
+
+    total = search_paragraphs("器官移植")["total"]
+    assert total > 10
+    assert f"{total} paragraphs found" in html
+    assert "<mark>器官移植</mark>" in html
+    assert '<span lang="en">OP 3</span> · <span lang="zh-Hans">执行部分第3段</span>' in html
+    assert f'href="/r/A/RES/71/322/?lang=zh&amp;q={quote("器官移植")}#op3"' in html
+    assert 'href="https://undocs.org/ch/A/RES/71/322"' in html
+    assert "report-79-third-committee-item-107/draft-4 (symbol unknown)" in html
+
+
+def test_it_offers_the_same_paragraph_in_the_other_language(client, indexed_corpus):
+    html = html_of(client, "/?q=器官移植")
+
+    assert "The same paragraph in English" in html
+    assert "Urges Member States to consider adopting the following measures" in html
+    assert 'href="/r/A/RES/71/322/?lang=en#op3"' in html
+
+
+def test_it_offers_facets_with_counts_and_pages(client, indexed_corpus):
+    html = html_of(client, "/?q=trafficking")
+
+    assert f'href="/?q={quote("trafficking lang:en").replace("%20", "+")}"' in html
+    assert "Preambular" in html and "Operative" in html
+    assert 'href="/?q=trafficking&amp;page=2" rel="next"' in html
+
+    html = html_of(client, "/?q=trafficking&page=2")
+    assert 'href="/?q=trafficking" rel="prev"' in html
+    assert "page 2 of" in html
+
+
+def test_it_narrows_by_a_facet(client, indexed_corpus):
+    html = html_of(client, "/?q=trafficking+lang:en")
+
+    assert '<span aria-current="true">English</span>' in html
+    assert '<p class="snippet" lang="en">' in html
+    assert '<p class="snippet" lang="zh-Hans">' not in html
+
+
+def test_it_returns_only_the_results_to_htmx(client, indexed_corpus):
+    response = client.get("/?q=organ", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+
+    assert "<html" not in html
+    assert '<p id="count" hx-swap-oob="innerHTML">' in html
+    assert "<mark>organ" in html.lower()
+    assert "HX-Request" in response["Vary"]
+
+    # A boosted link or a history restore needs the whole page.
+    assert "<html" in html_of(client, "/?q=organ", HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    assert "<html" in html_of(
+        client, "/?q=organ", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+
+
+def test_it_works_as_a_plain_form_with_links(client, indexed_corpus):
+    html = html_of(client, "/")
+
+    assert '<form id="search-form" class="search" role="search" action="/" method="get"' in html
+    assert '<label for="q">Search paragraphs</label>' in html
+    assert 'hx-push-url="true"' in html and 'hx-sync="this:replace"' in html
+    assert 'role="status" aria-live="polite"' in html
+
+
+def test_it_offers_examples_that_find_something(client, indexed_corpus):
+    html = html_of(client, "/")
+
+    for example in EXAMPLES:
+        assert f'href="{escape(search_url(example))}"' in html
+        assert search_paragraphs(example)["total"] > 0, example
+    assert "A/RES/71/322" in html  # the list of resolutions
+
+
+def test_it_explains_no_results_and_offers_what_finds_something(client, indexed_corpus):
+    html = html_of(client, "/?q=xyzzy+organ+lang:zh")
+
+    assert "0 paragraphs found" in html
+    assert "No paragraph matches “xyzzy organ lang:zh”" in html
+    assert "Without the filters" not in html  # "xyzzy organ" finds nothing either
+    assert 'Fewer words: <a href="/?q=organ"' in html
+    assert 'href="/?q=xyzzy"' not in html
+
+
+def test_it_escapes_the_query_everywhere(client, indexed_corpus):
+    html = html_of(client, "/?q=<script>alert(1)</script>+organ")
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; organ" in html
+
+
+@pytest.mark.parametrize("query", ["page=x", "page=-3&q=organ", "page=99999&q=organ", "q=" + "组织" * 400, "q=%22"])
+def test_it_never_fails_on_odd_input(client, indexed_corpus, query):
+    assert client.get(f"/?{query}").status_code == 200
+
+
+def test_it_speaks_chinese_to_a_chinese_browser(client, indexed_corpus):
+    html = html_of(client, "/?q=器官移植", HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assert "检索段落" in html
+    assert f"找到 {search_paragraphs('器官移植')['total']} 段" in html
+    assert "同一段的英文文本" in html
