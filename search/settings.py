@@ -10,6 +10,9 @@ DEBUG = os.environ.get("DEBUG", "1").lower() in ("1", "true", "yes", "on")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
+    # Static files go through WhiteNoise in development too, so they are compressed
+    # by the middleware below exactly as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -25,6 +28,7 @@ MIDDLEWARE = [
     # Pages are compressed so the first page stays small; CSRF tokens are masked per
     # request, which is Django's answer to BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The interface language comes from the language cookie, else Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
@@ -102,5 +106,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Served from the app and project folders without collectstatic; cached for a day.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 86400
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
