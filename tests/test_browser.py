@@ -242,3 +242,30 @@ def test_it_searches_without_javascript(searchable_site, browser):
     page.locator(".hit details summary").first.click()
     expect(page.locator(".hit details p").first).to_be_visible()
     context.close()
+
+
+def test_staff_upload_a_resolution_publish_it_and_find_it_with_the_search_box(live_server, transactional_db, page):
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("editor", password="a-long-password", is_staff=True, is_superuser=True)
+    site = live_server.url
+    page.goto(f"{site}/admin/search/upload/add/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a-long-password")
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_label("File").set_input_files(str(Path(__file__).resolve().parent.parent / "corpus/en/A_RES_72_1.txt"))
+    page.get_by_label("Language").select_option("en")
+    page.get_by_role("button", name="Upload and review").click()
+
+    # The review shows what the file will become; nothing is stored yet.
+    expect(page.get_by_role("heading", name=re.compile(r"29 paragraphs"))).to_be_visible()
+    expect(page.get_by_label("Key")).to_have_value("A/RES/72/1")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".messagelist")).to_contain_text("Published A_RES_72_1.txt as A/RES/72/1 (en)")
+
+    page.goto(f"{site}/")
+    page.get_by_role("searchbox").fill("heinous crime")
+    hit = page.locator(".hit").first
+    expect(hit).to_contain_text("A/RES/72/1")
+    expect(hit.locator("mark").first).to_have_text(re.compile("heinous", re.I))
