@@ -2,7 +2,11 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test
+.PHONY: run test bench
+
+# make bench PARAGRAPHS=1000000 QUERIES=300
+PARAGRAPHS ?= 100000
+QUERIES ?= 300
 
 # Reinstall only when the pins or the project metadata change.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -24,3 +28,7 @@ test: $(VENV)/.installed
 	$(PY) manage.py compile_translations
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Its own database and index in a temporary folder: never db.sqlite3 or var/index.
+bench: $(VENV)/.installed
+	$(PY) manage.py benchmark --paragraphs $(PARAGRAPHS) --queries $(QUERIES)

@@ -1,0 +1,37 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from search.benchmark import format_report, run_benchmark
+
+
+class Command(BaseCommand):
+    """Generate a large corpus from the real one, index it, time queries and uploads.
+
+    Runs in its own database and index under --workdir (default: a temporary folder,
+    removed afterwards), never the development ones, and compares with the plain
+    jieba + Whoosh baseline.
+    """
+
+    help = "Benchmark indexing, queries, uploads and memory on a generated corpus."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--paragraphs", type=int, default=100_000)
+        parser.add_argument("--queries", type=int, default=300, help="timed queries, round-robin over the mix")
+        parser.add_argument("--warmup", type=int, default=2, help="untimed rounds of the mix first")
+        parser.add_argument("--uploads", type=int, default=3, help="100-paragraph uploads to time")
+        parser.add_argument("--baseline", action="store_true", default=True)
+        parser.add_argument("--no-baseline", dest="baseline", action="store_false")
+        parser.add_argument("--workdir", type=Path, help="kept afterwards, with the JSON of the run")
+        parser.add_argument("--seed", type=int, default=0)
+
+    def handle(self, *, paragraphs, queries, warmup, uploads, baseline, workdir, seed, **options):
+        result = run_benchmark(
+            paragraphs, queries=queries, baseline=baseline, workdir=workdir, warmup=warmup,
+            uploads=uploads, seed=seed,
+        )
+        if workdir:
+            import json
+
+            (workdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+        self.stdout.write(format_report(result))
