@@ -46,14 +46,20 @@ def is_cjk(char: str) -> bool:
 
 @dataclass(frozen=True)
 class Normalized:
-    """Normalised text and, per character, the span of the original it came from."""
+    """Normalised text and, per character, the span of the original it came from.
+
+    `starts`/`ends` are None when the mapping is the identity (the common case:
+    nothing changed length and no space was dropped), which saves building them.
+    """
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text back to the original text."""
+        if self.starts is None:
+            return (start, start) if start >= end else (start, end)
         if start >= end:
             if start < len(self.starts):
                 return self.starts[start], self.starts[start]
@@ -80,39 +86,48 @@ def _to_simplified(text: str) -> str:
     return "".join(out)
 
 
+# Whitespace between Chinese characters, or between one and a digit: "2030 年" and
+# "2030年" are the same text, the space is an artefact of the PDF.
+_DROPPED_SPACE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}0-9])|(?<=[0-9])\\s+(?=[{_CJK}])")
+
+
 def normalize(text: str) -> Normalized:
     """Normalise text for matching, keeping where each character came from."""
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, char in enumerate(text):
-        for c in unicodedata.normalize("NFKC", char).casefold():
-            chars.append(c)
-            starts.append(i)
-            ends.append(i + 1)
-    folded = _to_simplified("".join(chars)).translate(QUOTES)
+    return _normalize(text)
 
-    # Drop whitespace between Chinese characters, or between one and a digit:
-    # "2030 年" and "2030年" are the same text, the space is an artefact of the PDF.
-    out_chars: list[str] = []
-    out_starts: list[int] = []
-    out_ends: list[int] = []
-    n = len(folded)
-    i = 0
-    while i < n:
-        if folded[i].isspace() and out_chars:
-            j = i
-            while j < n and folded[j].isspace():
-                j += 1
-            before, after = out_chars[-1], folded[j] if j < n else ""
-            if after and _joins(before, after):
-                i = j
-                continue
-        out_chars.append(folded[i])
-        out_starts.append(starts[i])
-        out_ends.append(ends[i])
-        i += 1
-    return Normalized("".join(out_chars), tuple(out_starts), tuple(out_ends))
+
+# Indexing analyses each paragraph for two fields: the second call is free.
+@functools.lru_cache(maxsize=16)
+def _normalize(text: str) -> Normalized:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if len(folded) == len(text):
+        starts = None  # one character for one: the identity mapping
+    else:
+        chars: list[str] = []
+        starts, ends = [], []
+        for i, char in enumerate(text):
+            for c in unicodedata.normalize("NFKC", char).casefold():
+                chars.append(c)
+                starts.append(i)
+                ends.append(i + 1)
+        folded = "".join(chars)
+    folded = _to_simplified(folded).translate(QUOTES)
+    drops = [m.span() for m in _DROPPED_SPACE.finditer(folded)]
+    if not drops and starts is None:
+        return Normalized(folded)
+    if starts is None:
+        starts = list(range(len(folded)))
+        ends = list(range(1, len(folded) + 1))
+    keep = [True] * len(folded)
+    for s, e in drops:
+        for i in range(s, e):
+            keep[i] = False
+    kept = [i for i, k in enumerate(keep) if k]
+    return Normalized(
+        "".join(folded[i] for i in kept),
+        tuple(starts[i] for i in kept),
+        tuple(ends[i] for i in kept),
+    )
 
 
 def _joins(before: str, after: str) -> bool:
@@ -223,14 +238,19 @@ class WordTokenizer(Tokenizer):
             pos += 1
 
 
-class LiteralTokenizer(Tokenizer):
-    """Chinese character unigrams and bigrams, and whole unstemmed words.
+GRAM = 4  # the longest character n-gram indexed
 
-    Every Chinese character takes one position and carries its unigram and the bigram
-    it starts. At query time (mode="query") one term per position is produced, the
-    bigram where there is one, else the unigram (the query's very last character is
-    left to the bigram before it): a phrase of these terms matches the texts that
-    contain the query, punctuation aside.
+
+class LiteralTokenizer(Tokenizer):
+    """Chinese character n-grams of 1 to 4 characters, and whole unstemmed words.
+
+    Every Chinese character takes one position and carries the n-grams it starts
+    (within its run of Chinese text). A query of up to four Chinese characters is one
+    term, with no positions to check: the common UN terms (会员国, 贩运人口) are read
+    straight from their postings. A longer query is a phrase of the 4-grams at each
+    position. At query time (mode="query") the terms are produced so that they stand
+    at the positions the index gives them: a phrase of them matches exactly the texts
+    that contain the query, punctuation aside.
     """
 
     def __call__(
@@ -247,17 +267,19 @@ class LiteralTokenizer(Tokenizer):
                 yield emit(run, pos, base, m.end())
                 pos += 1
                 continue
+            size = len(run)
+            if mode != "query":
+                for i in range(size):
+                    for width in range(1, min(GRAM, size - i) + 1):
+                        yield emit(run[i : i + width], pos, base + i, base + i + width)
+                    pos += 1
+                continue
             last_run = n + 1 == len(runs)
-            for i, char in enumerate(run):
-                pair = run[i : i + 2] if i + 1 < len(run) else None
-                if mode != "query":
-                    yield emit(char, pos, base + i, base + i + 1)
-                    if pair:
-                        yield emit(pair, pos, base + i, base + i + 2)
-                elif pair:
-                    yield emit(pair, pos, base + i, base + i + 2)
-                elif len(run) == 1 or not last_run:
-                    yield emit(char, pos, base + i, base + i + 1)
+            for i in range(size):
+                if last_run and i and i + GRAM > size:
+                    break  # the n-gram before already reaches the end of the query
+                width = min(GRAM, size - i)
+                yield emit(run[i : i + width], pos, base + i, base + i + width)
                 pos += 1
 
 

@@ -17,9 +17,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from html import escape
 
-from whoosh import sorting
-from whoosh.query import And, Every, Or, Phrase, Term
+import numpy as np
+from whoosh.query import Or, Phrase, Term
 
+from search import docsets
 from search.analysis import (
     QUOTES,
     analyze,
@@ -136,69 +137,137 @@ def parse_query(q: str) -> ParsedQuery:
     return parsed
 
 
-def build_query(parsed: ParsedQuery):
-    """Return (query, filter, mask) for Whoosh, or (None, None, None) for nothing to find."""
-    clauses = []
-    for group in parsed.groups:
-        alternatives = [q for q in (u.query() for u in group) if q is not None]
-        if alternatives:
-            clauses.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
-    main = And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None)
-    if parsed.symbol:
-        # search_paragraphs sorts the resolution's own paragraphs first.
-        own = Term("symbol_forms", parsed.symbol)
-        main = Or([own, main]) if main is not None else own
-    if main is None:
-        main = Every() if parsed.filters else None
-    if main is None:
-        return None, None, None
-    filters = [
-        Or([Term(name, v) for v in values]) for name, values in parsed.filters.items()
-    ]
-    excluded = [q for q in (u.query() for u in parsed.excluded) if q is not None]
-    excluded += [Term(name, v) for name, values in parsed.excluded_filters.items() for v in values]
-    return (
-        main,
-        And(filters) if filters else None,
-        Or(excluded) if excluded else None,
+def unit_docs(searcher, unit: Unit) -> np.ndarray:
+    """Return the documents a word or phrase matches.
+
+    A Chinese unit matches its literal characters: a jieba word is always a literal
+    substring too, so the literal set holds every whole-word match. Any other unit
+    matches its (stemmed) words, which hold its unstemmed literal matches.
+    """
+    reader = searcher.reader()
+    if unit.has_cjk and unit.literal:
+        found = _sequence_docs(searcher, "literal", unit.literal)
+    elif unit.words:
+        found = _sequence_docs(searcher, "content", unit.words)
+    else:
+        found = docsets.EMPTY
+    if unit.symbol:
+        found = docsets.union([found, docsets.term_docs(reader, "symbol_forms", unit.symbol)])
+    return found
+
+
+def _sequence_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
+    if len(terms) == 1:
+        return docsets.term_docs(searcher.reader(), fieldname, terms[0])
+    # Checking phrase positions is Python work: keep the answer for this index state
+    # (paging, and htmx asking again as the user types, repeat the same phrases).
+    key = (docsets.state(searcher.reader()), fieldname, tuple(terms))
+    found = _PHRASES.get(key)
+    if found is None:
+        found = _phrase_docs(searcher, fieldname, terms)
+        _PHRASES.put(key, (found, docsets.EMPTY_TF))
+    else:
+        found = found[0]
+    return found
+
+
+_PHRASES = docsets.LRU(budget=32 * 1024 * 1024)
+
+
+def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
+    # Only documents holding every term can hold the phrase: check positions there.
+    candidates = docsets.intersect(
+        [docsets.term_docs(searcher.reader(), fieldname, t) for t in set(terms)]
     )
+    if not len(candidates):
+        return candidates
+    return docsets.intersect([candidates, docsets.query_docs(searcher, Phrase(fieldname, terms))])
+
+
+def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
+    """Return every matching document, or None when the query asks for nothing."""
+    reader = searcher.reader()
+    groups = [docsets.union([unit_docs(searcher, u) for u in group]) for group in parsed.groups]
+    if parsed.symbol:
+        own = docsets.term_docs(reader, "symbol_forms", parsed.symbol)
+        groups = [docsets.union([own, docsets.intersect(groups)])] if groups else [own]
+    if not groups:
+        if not parsed.filters:
+            return None
+        groups = [docsets.live_docs(reader)]
+    for name, values in parsed.filters.items():
+        groups.append(docsets.union([docsets.term_docs(reader, name, v) for v in values]))
+    docs = docsets.intersect(groups)
+    excluded = [unit_docs(searcher, u) for u in parsed.excluded]
+    excluded += [
+        docsets.term_docs(reader, name, v)
+        for name, values in parsed.excluded_filters.items()
+        for v in values
+    ]
+    return docsets.difference(docs, docsets.union(excluded))
 
 
 def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
-    """Search paragraphs; return total, hits of this page and facet counts."""
+    """Search paragraphs; return the exact total, hits of this page and facet counts."""
     per_page = max(1, min(per_page, 100))
     page = max(1, page)
     empty = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}}
     parsed = parse_query(q or "")
-    main, filter_q, mask = build_query(parsed)
-    if main is None:
-        return empty
     searcher = get_searcher()
-    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-    sortedby = None
-    if parsed.symbol:
-        # The resolution typed first, in document order; then the paragraphs citing it.
-        own = sorting.QueryFacet({"0": Term("symbol_forms", parsed.symbol)}, other="1")
-        sortedby = [own, sorting.ScoreFacet(), sorting.FieldFacet("order")]
-    results = searcher.search(
-        main, limit=page * per_page, filter=filter_q, mask=mask, groupedby=facets,
-        sortedby=sortedby, terms=False,
-    )
-    total = len(results)
+    docs = matching_docs(searcher, parsed)
+    if docs is None:
+        return empty
     start = (page - 1) * per_page
-    stop = min(start + per_page, results.scored_length())
-    hits = [_hit(results[i], parsed) for i in range(start, stop)]
+    ranked = rank(searcher, parsed, docs, start + per_page)[start:]
+    hits = [_hit(searcher.stored_fields(int(d)), parsed) for d in ranked]
+    reader = searcher.reader()
     return {
         "query": q,
-        "total": total,
+        "total": int(len(docs)),
         "page": page,
         "per_page": per_page,
         "hits": hits,
-        "facets": {
-            name: dict(sorted(((k, n) for k, n in results.groups(name).items() if k), key=_count))
-            for name in FACETS
-        },
+        "facets": {name: facet_counts(reader, name, docs) for name in FACETS},
     }
+
+
+def facet_counts(reader, fieldname: str, docs: np.ndarray) -> dict[str, int]:
+    codes, names = docsets.codes(reader, fieldname)
+    if not len(docs):
+        return {}
+    counts = np.bincount(codes[docs], minlength=len(names) + 1)
+    found = ((names[i - 1], int(n)) for i, n in enumerate(counts) if i and n and names[i - 1])
+    return dict(sorted(found, key=_count))
+
+
+def rank(searcher, parsed: ParsedQuery, docs: np.ndarray, needed: int) -> list[int]:
+    """Return the first `needed` matching documents, best first.
+
+    A symbol typed alone lists its resolution first, in document order. Then come
+    the documents with whole-word matches, by BM25 on the words field (scored in
+    numpy, all of them, then the best are picked); then the documents that match
+    only literally, in document order.
+    """
+    reader = searcher.reader()
+    ordered: list[int] = []
+    rest = docs
+    if parsed.symbol:
+        own = docsets.intersect([docs, docsets.term_docs(reader, "symbol_forms", parsed.symbol)])
+        if len(own):
+            order = docsets.numbers(reader, "order")[own]
+            language, _ = docsets.codes(reader, "language")
+            ordered = own[np.lexsort((language[own], order))].tolist()
+            rest = docsets.difference(docs, own)
+    if len(ordered) >= needed or not len(rest):
+        return ordered[:needed]
+    words = sorted({w for u in parsed.units for w in u.words})
+    want = needed - len(ordered)
+    best, scored = docsets.bm25_top(searcher, "content", words, rest, want)
+    ordered += best.tolist()
+    if len(ordered) < needed:
+        literal_only = docsets.difference(rest, np.sort(scored))
+        ordered += literal_only[: needed - len(ordered)].tolist()
+    return ordered[:needed]
 
 
 def _count(item):

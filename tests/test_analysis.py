@@ -55,11 +55,17 @@ def test_it_adds_dictionary_sub_words_only_when_indexing():
     assert words("联合国安全理事会") == ["联合国安全理事会"]
 
 
-def test_it_indexes_every_character_and_every_pair_of_characters():
-    assert analyze(literal_analyzer(), "性暴力", mode="index") == ["性", "性暴", "暴", "暴力", "力"]
+def test_it_indexes_the_character_n_grams_each_character_starts():
+    assert analyze(literal_analyzer(), "性暴力", mode="index") == ["性", "性暴", "性暴力", "暴", "暴力", "力"]
+    grams = analyze(literal_analyzer(), "打击贩运人口", mode="index")
+    assert grams[:4] == ["打", "打击", "打击贩", "打击贩运"] and "贩运人口" in grams
+    assert max(len(g) for g in grams) == 4
 
 
-def test_it_queries_the_literal_field_with_one_term_per_position():
-    assert analyze(literal_analyzer(), "性暴力") == ["性暴", "暴力"]
+def test_it_queries_up_to_four_characters_as_one_term_and_longer_text_as_4_grams():
+    assert analyze(literal_analyzer(), "性暴力") == ["性暴力"]
+    assert analyze(literal_analyzer(), "贩运人口") == ["贩运人口"]
     assert analyze(literal_analyzer(), "性") == ["性"]
+    assert analyze(literal_analyzer(), "打击贩运人口") == ["打击贩运", "击贩运人", "贩运人口"]
+    # Runs before the last keep one term per position, so a phrase lines up.
     assert analyze(literal_analyzer(), "人口，尤其") == ["人口", "口", "尤其"]

@@ -1,0 +1,94 @@
+"""The numpy side of search gives Whoosh's own answers: the same documents, counts and ranking."""
+
+import io
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from whoosh import sorting
+from whoosh.query import Or, Phrase, Term
+
+from search import docsets
+from search.index import get_searcher
+from search.models import Paragraph, Text
+from search.query import search_paragraphs
+
+TERMS = [("content", "贩运"), ("content", "traffick"), ("content", "会员国"), ("literal", "贩运人口"),
+         ("literal", "会"), ("language", "zh"), ("kind", "operative"), ("content", "absent-term")]
+
+
+@pytest.fixture
+def changed_index(db, django_capture_on_commit_callbacks):
+    """The corpus indexed, then one version edited: deletions and a second segment."""
+    call_command("load_corpus", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("rebuild_index", stdout=io.StringIO())
+    # A version loaded late: its documents stand in the middle of the postings.
+    text = Text.objects.get(resolution__key="A/RES/71/319", language="zh")
+    paragraph = text.paragraphs.get(anchor="op1")
+    paragraph.text = "决定打击贩运人口行为，并审查新的措施。"
+    paragraph.save()
+    # What index_versions does on a large index, where the big segment is not merged
+    # away by a small update: its old documents stay, marked deleted.
+    from whoosh import index as whoosh_index
+
+    from search.index import _ensure_current, index_root, paragraph_document, writer_lock
+
+    with writer_lock():
+        ix = whoosh_index.open_dir(str(_ensure_current(index_root())))
+        writer = ix.writer()
+        writer.delete_by_term("version", str(text.pk))
+        for p in text.paragraphs.select_related("version__resolution"):
+            writer.add_document(**paragraph_document(p))
+        writer.commit(merge=False)
+        ix.close()
+    searcher = get_searcher()
+    leaves = list(searcher.reader().leaf_readers())
+    assert len(leaves) == 2 and leaves[0][0].has_deletions()
+    return searcher
+
+
+def whoosh_ids(searcher, query):
+    return sorted(searcher.search(query, limit=None).docs())
+
+
+def test_documents_of_terms_and_phrases_are_whooshs_own_after_an_update(changed_index):
+    reader = changed_index.reader()
+    for fieldname, text in TERMS:
+        found = docsets.term_docs(reader, fieldname, text)
+        assert found.tolist() == whoosh_ids(changed_index, Term(fieldname, text)), (fieldname, text)
+    # The edited version's old documents are deleted in the first segment, its new
+    # ones are in the second: only the new ones count.
+    version = str(Text.objects.get(resolution__key="A/RES/71/319", language="zh").pk)
+    assert len(docsets.term_docs(reader, "version", version)) == 31
+    assert docsets.term_docs(reader, "version", version).tolist() == whoosh_ids(changed_index, Term("version", version))
+    phrase = Phrase("literal", ["打击贩运", "击贩运人", "贩运人口"])
+    assert docsets.query_docs(changed_index, phrase).tolist() == whoosh_ids(changed_index, phrase)
+    assert len(docsets.live_docs(reader)) == reader.doc_count()
+
+
+def test_bm25_in_numpy_ranks_as_whoosh_does(changed_index):
+    words = ["贩运", "人口", "器官"]
+    query = Or([Term("content", w) for w in words])
+    docs = np.array(whoosh_ids(changed_index, query), dtype=np.int64)
+    best, scored = docsets.bm25_top(changed_index, "content", words, docs, 15)
+    expected = changed_index.search(query, limit=None)
+    ranked = sorted(((-round(h.score, 4), h.docnum) for h in expected))
+    assert best.tolist() == [d for _, d in ranked[:15]]
+    assert sorted(scored.tolist()) == docs.tolist()
+
+
+def test_facet_counts_match_whoosh_after_an_update(changed_index):
+    query = Term("literal", "贩运人口")
+    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in ("language", "kind", "year")}
+    results = changed_index.search(query, limit=None, groupedby=facets)
+    result = search_paragraphs("贩运人口")
+    assert result["total"] == len(results)
+    for name in facets:
+        assert result["facets"][name] == {k: n for k, n in results.groups(name).items() if k}
+
+
+def test_an_edited_paragraph_is_found_by_its_new_words_and_not_its_old_ones(changed_index):
+    hits = search_paragraphs('"审查新的措施"')["hits"]
+    assert [(h["resolution"], h["anchor"]) for h in hits] == [("A/RES/71/319", "op1")]
+    assert not search_paragraphs('"决定转递本决议附件中" lang:zh symbol:71/319')["hits"]
+    assert Paragraph.objects.filter(text__contains="审查新的措施").count() == 1
