@@ -2,7 +2,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench
+.PHONY: run test bench browser
 
 # make bench PARAGRAPHS=1000000 QUERIES=300
 PARAGRAPHS ?= 100000
@@ -24,7 +24,15 @@ run: $(VENV)/.installed
 	$(PY) manage.py rebuild_index
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed
+# The browser tests drive Debian's Chromium; Chinese text needs a CJK font to render.
+# Installed only when missing (needs root, as on the CI machine).
+browser:
+	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+test: browser $(VENV)/.installed
 	$(PY) manage.py compile_translations
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
