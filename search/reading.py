@@ -11,6 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from search.analysis import normalize
+
 from search.documents import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
 from search.models import Paragraph, Resolution, Text
 
@@ -41,17 +43,24 @@ def query_terms(q: str) -> list[str]:
 
 
 def mark_matches(text: str, terms: list[str]) -> SafeString:
-    """Escape text and wrap each literal, case-insensitive match of a term in <mark>."""
-    if not terms:
+    """Escape text and wrap each literal match of a term in <mark>.
+
+    Matching is on the search's normalised text (case, full-width forms, traditional
+    characters, PDF spaces), so a query typed as 販運 or ＯＰ marks what it found.
+    """
+    needles = [n for n in (normalize(t).text.strip() for t in terms) if n]
+    if not needles:
         return escape(text)
-    pattern = re.compile(
-        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE
-    )
+    norm = normalize(text)
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(set(needles), key=len, reverse=True)))
     out, end = [], 0
-    for m in pattern.finditer(text):
-        out.append(escape(text[end : m.start()]))
-        out.append(f"<mark>{escape(m.group())}</mark>")
-        end = m.end()
+    for m in pattern.finditer(norm.text):
+        start, stop = norm.span(m.start(), m.end())
+        if start < end:
+            continue
+        out.append(escape(text[end:start]))
+        out.append(f"<mark>{escape(text[start:stop])}</mark>")
+        end = stop
     out.append(escape(text[end:]))
     return mark_safe("".join(out))
 

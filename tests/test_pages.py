@@ -339,3 +339,9 @@ def interface_strings() -> list[str]:
 
 def _translated(entry) -> bool:
     return entry is not None and bool(entry.msgstr or any(entry.msgstr_plural.values()))
+
+
+def test_it_marks_in_the_page_what_a_traditional_or_full_width_query_found():
+    assert mark_matches("打击贩运人口行为", ["販運人口"]) == "打击<mark>贩运人口</mark>行为"
+    assert mark_matches("the 2030 Agenda", ["２０３０"]) == "the <mark>2030</mark> Agenda"
+    assert mark_matches("《2030 年可持续发展议程》", ["2030年"]) == "《<mark>2030 年</mark>可持续发展议程》"
