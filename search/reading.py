@@ -12,7 +12,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from search.analysis import normalize
-
 from search.documents import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
 from search.models import Paragraph, Resolution, Text
 
