@@ -34,7 +34,6 @@ from .documents import (
     PREAMBULAR,
     REPORT,
     REPORT_DOC,
-    RESOLUTION,
     Footnote,
     Paragraph,
     ParsedDocument,

@@ -5,9 +5,11 @@ excludes; `lang:` `kind:` `year:` `body:` `symbol:` filter. A symbol typed alone
 (`71/322`, `A/RES/71/322`) puts that resolution first. Anything that does not parse
 is searched as the words it contains; nothing here raises on user input.
 
-Every text unit (a word or a phrase) matches its words in the stemmed/jieba field,
-ranked higher, or, when it has Chinese, its literal character sequence in the bigram
-field: a paragraph whose normalised text contains the normalised unit is always found.
+A text unit (a word or a phrase) with Chinese matches its literal characters (the
+n-gram field), which hold every whole-word match too; any other unit matches its
+stemmed words. A paragraph whose normalised text contains the normalised unit is
+always found; whole-word matches rank first. The sets, totals, facets and ranking are
+computed in numpy (`search.docsets`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 import numpy as np
-from whoosh.query import Or, Phrase, Term
+from whoosh.query import Phrase
 
 from search import docsets
 from search.analysis import (
@@ -63,19 +65,6 @@ class Unit:
     def has_cjk(self) -> bool:
         return any(is_cjk(c) for c in self.text)
 
-    def query(self):
-        parts = []
-        if self.words:
-            parts.append(_sequence("content", self.words, boost=2.0))
-        if self.has_cjk and self.literal:
-            parts.append(_sequence("literal", self.literal))
-        if self.symbol:
-            # The resolution itself never cites its own symbol: match it by its symbol too.
-            parts.append(Term("symbol_forms", self.symbol))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else Or(parts)
-
 
 @dataclass
 class ParsedQuery:
@@ -88,12 +77,6 @@ class ParsedQuery:
     @property
     def units(self) -> list[Unit]:
         return [u for group in self.groups for u in group]
-
-
-def _sequence(fieldname, terms, boost=1.0):
-    if len(terms) == 1:
-        return Term(fieldname, terms[0], boost=boost)
-    return Phrase(fieldname, terms, boost=boost)
 
 
 def _unit(text: str) -> Unit | None:
