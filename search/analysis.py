@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 import opencc
 from whoosh.analysis import Filter, Token, Tokenizer
-from whoosh.lang.porter import stem
 
 QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
@@ -283,13 +282,41 @@ class LiteralTokenizer(Tokenizer):
                 pos += 1
 
 
+_VOWEL = re.compile("[aeiouy]")
+
+
 @functools.lru_cache(maxsize=50_000)
 def stem_word(word: str) -> str:
-    return stem(word)
+    """Fold English inflections, not derivations.
+
+    Plurals, -ing, -ed, -er and a final -e go, so "trafficking", "traffickers" and
+    "trafficked" meet; unlike Porter, "Organization" does not become "organ", which in
+    resolutions on organ trafficking that cite the World Health Organization matters.
+    """
+    w = word
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "shes", "ches", "xes", "zes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix, shortest in (("ing", 3), ("ed", 3), ("er", 5)):
+        if w.endswith(suffix):
+            stem_ = w[: -len(suffix)]
+            if len(stem_) >= shortest and _VOWEL.search(stem_):
+                if len(stem_) >= 5 and stem_[-1] == stem_[-2] and stem_[-1] not in "lsz":
+                    stem_ = stem_[:-1]  # "committed" -> "commit"
+                w = stem_
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    return w
 
 
 class EnglishStemFilter(Filter):
-    """Porter-stem words that are not Chinese; keep every token, however short."""
+    """Stem words that are not Chinese; keep every token, however short."""
 
     def __call__(self, tokens):
         for t in tokens:

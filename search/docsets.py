@@ -214,6 +214,10 @@ def forget_segments(keep_ids) -> None:
     with _cache_lock:
         for key in [k for k in _segment_cache if k[0] not in keep_ids]:
             del _segment_cache[key]
+    with POSTINGS.lock:
+        for key in [k for k in POSTINGS.items if k[0] not in keep_ids]:
+            value = POSTINGS.items.pop(key)
+            POSTINGS.used -= value[0].nbytes + value[1].nbytes
 
 
 # --- ranking ------------------------------------------------------------------

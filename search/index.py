@@ -233,9 +233,18 @@ def get_searcher():
             _searcher_path = path
             if old is not None:
                 old.close()
+            _forget_old_segments(_searcher)
         elif not _searcher.up_to_date():
             _searcher = _searcher.refresh()
+            _forget_old_segments(_searcher)
         return _searcher
+
+
+def _forget_old_segments(searcher) -> None:
+    """Drop the arrays cached for segments a merge or a rebuild has replaced."""
+    from search import docsets
+
+    docsets.forget_segments({key[0] for key in docsets.state(searcher.reader())})
 
 
 def reset_searcher() -> None:

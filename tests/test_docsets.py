@@ -92,3 +92,15 @@ def test_an_edited_paragraph_is_found_by_its_new_words_and_not_its_old_ones(chan
     assert [(h["resolution"], h["anchor"]) for h in hits] == [("A/RES/71/319", "op1")]
     assert not search_paragraphs('"决定转递本决议附件中" lang:zh symbol:71/319')["hits"]
     assert Paragraph.objects.filter(text__contains="审查新的措施").count() == 1
+
+
+def test_arrays_of_segments_that_are_gone_are_forgotten(changed_index):
+    from search.index import rebuild_index
+
+    search_paragraphs("贩运人口")  # fills the caches for the current segments
+    before = {key[0] for key in docsets._segment_cache} | {key[0] for key in docsets.POSTINGS.items}
+    assert before
+    rebuild_index()
+    search_paragraphs("贩运人口")
+    after = {key[0] for key in docsets._segment_cache} | {key[0] for key in docsets.POSTINGS.items}
+    assert after and not (before & after)

@@ -323,3 +323,13 @@ def test_it_marks_a_phrase_or_a_symbol_where_its_words_stand_together(corpus_ind
     assert "<mark>in</mark>" not in hit["snippet"] and "<mark>a</mark>" not in hit["snippet"]
     cited = search_paragraphs("A/RES/74/176")["hits"]
     assert cited and all("<mark>a</mark>" not in h["snippet"].lower() for h in cited)
+
+
+def test_organ_does_not_find_the_world_health_organization(corpus_index):
+    hits = all_hits("organ lang:en")
+    assert hits
+    assert all(re.search(r"\borgans?\b", h["snippet"], re.I) for h in hits)
+    organization = keys(all_hits("organization lang:en"))
+    only_organization = {k for k, _, norm in corpus_index if "organization" in norm and not re.search(r"\borgans?\b", norm)}
+    assert only_organization and only_organization <= organization
+    assert not only_organization & keys(hits)
