@@ -333,3 +333,10 @@ def test_organ_does_not_find_the_world_health_organization(corpus_index):
     only_organization = {k for k, _, norm in corpus_index if "organization" in norm and not re.search(r"\borgans?\b", norm)}
     assert only_organization and only_organization <= organization
     assert not only_organization & keys(hits)
+
+
+def test_a_query_mixing_chinese_and_english_finds_paragraphs_with_both(corpus_index):
+    hits = all_hits("决议草案 A/C.3/79/L.3")
+    assert ("report-79-third-committee-item-107", "zh", "para8") in keys(hits)
+    expected = {k for k, _, norm in corpus_index if "决议草案" in norm and "a/c.3/79/l.3" in norm}
+    assert expected and expected <= keys(hits)
