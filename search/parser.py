@@ -155,7 +155,7 @@ PREAMBLE_OPENERS = {
     "welcoming", "expressing", "considering", "appreciating", "believing",
     "confident", "declaring", "emphasising", "recognising", "underscoring",
     "viewing", "whereas", "observing", "regretting", "deploring", "commending",
-    "highlighting", "re-emphasizing", "reaffirming", "noting", "pursuant",
+    "highlighting", "re-emphasizing", "pursuant",
 }
 # Words after which a number is never a footnote mark ("paragraph 5").
 EN_STOP = {
@@ -385,7 +385,6 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
 
     block = Block()
     i = 0
-    seen_first_header = False
     while i < len(lines):
         line = lines[i]
         if URL_LINE.match(line):
@@ -396,7 +395,8 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
             RULE_LINE.match(line) or PAGE_NUMBER.match(line) or JOB_NUMBER.match(line)
             or line == PAGE_BREAK
         )
-        if not starts_region or not seen_first_header and not block.lines:
+        # Furniture before any text (a masthead's page number) is skipped as it comes.
+        if not starts_region or not block.lines:
             if not starts_region:
                 if line.strip() and not (not block.lines and _is_furniture(line)):
                     block.lines.append(Line(line.strip()))
@@ -630,14 +630,13 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
 
     lines = block.lines
     segments = _segments(lines)
-    head_lines = lines[: segments[0][0]] if segments else lines
     report_like = _is_report(lines, language)
 
     if report_like and segments:
         doc = ParsedDocument(language=language, doc_type=REPORT_DOC)
         report_lines = lines[: segments[0][0]]
         _fill_report(doc, report_lines, block, 0, language)
-        for position, (start, end, number) in enumerate(segments, 1):
+        for start, end, number in segments:
             draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, number=number)
             _fill_resolution(draft, lines[start + 1:end], block, start + 1, language)
             draft.body = draft.body or "GA"
@@ -650,7 +649,6 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
     else:
         doc = ParsedDocument(language=language)
         _fill_resolution(doc, lines, block, 0, language)
-    del head_lines
     doc.references = _references(text, block)
     if block.inferred_ends:
         doc.warnings.append(
