@@ -15,9 +15,10 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
 
 EMPTY = np.empty(0, dtype=np.int64)
 EMPTY32 = np.empty(0, dtype=np.int32)
@@ -193,20 +194,29 @@ def _leaf_codes(leaf, fieldname: str) -> tuple[np.ndarray, list[str]]:
     return result
 
 
-def numbers(reader, fieldname: str) -> np.ndarray:
-    """Return a sortable numeric column (e.g. paragraph order) for every document."""
+def _per_segment(reader, tag: str, build) -> np.ndarray:
+    """Concatenate an array built once per segment (by `build(leaf)`) and cached."""
     parts = []
     for leaf, _base in leaves(reader):
-        key = (leaf.segment().segment_id(), "#" + fieldname)
+        key = (leaf.segment().segment_id(), tag)
         with _cache_lock:
             cached = _segment_cache.get(key)
         if cached is None:
-            column = leaf.column_reader(fieldname)
-            cached = (np.fromiter((int(v) for v in column), dtype=np.int64, count=leaf.doc_count_all()), [])
+            cached = (build(leaf), [])
             with _cache_lock:
                 _segment_cache[key] = cached
         parts.append(cached[0])
     return np.concatenate(parts) if parts else EMPTY
+
+
+def numbers(reader, fieldname: str) -> np.ndarray:
+    """Return a sortable numeric column (e.g. paragraph order) for every document."""
+
+    def build(leaf):
+        column = leaf.column_reader(fieldname)
+        return np.fromiter((int(v) for v in column), dtype=np.int64, count=leaf.doc_count_all())
+
+    return _per_segment(reader, "#" + fieldname, build)
 
 
 def forget_segments(keep_ids) -> None:
@@ -265,35 +275,21 @@ def _read_blocks_with_weights(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.nd
     return np.concatenate(ids_parts), np.concatenate(tf_parts)
 
 
+# Whoosh stores a field's length per document as one byte; this maps it back.
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
 def field_lengths(reader, fieldname: str) -> np.ndarray:
     """Return the length of a field in every document (Whoosh's byte approximation)."""
-    from whoosh.util.numeric import byte_to_length
 
-    table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-    parts = []
-    for leaf, _base in leaves(reader):
-        key = (leaf.segment().segment_id(), "len:" + fieldname)
-        with _cache_lock:
-            cached = _segment_cache.get(key)
-        if cached is None:
-            perdoc = leaf._perdoc
-            column = perdoc._cached_reader(f"_{fieldname}_len", _lengths_column())
-            n = leaf.doc_count_all()
-            if column is None:
-                lengths = np.zeros(n, dtype=np.float32)
-            else:
-                lengths = table[np.fromiter(iter(column), dtype=np.uint8, count=n)]
-            cached = (lengths, [])
-            with _cache_lock:
-                _segment_cache[key] = cached
-        parts.append(cached[0])
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.float32)
+    def build(leaf):
+        column = leaf._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+        n = leaf.doc_count_all()
+        if column is None:
+            return np.zeros(n, dtype=np.float32)
+        return _LENGTH_OF_BYTE[np.fromiter(iter(column), dtype=np.uint8, count=n)]
 
-
-def _lengths_column():
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-    return LENGTHS_COLUMN
+    return _per_segment(reader, "len:" + fieldname, build)
 
 
 def bm25_top(searcher, fieldname: str, terms: list[str], docs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
