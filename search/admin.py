@@ -64,7 +64,15 @@ class TextAdmin(admin.ModelAdmin):
     list_display = ["resolution", "language", "title", "updated_at"]
     list_filter = ["language"]
     search_fields = ["title", "resolution__key", "resolution__symbol"]
-    readonly_fields = ["resolution", "language", "source", "warnings", "references", "created_at", "updated_at"]
+    readonly_fields = [
+        "resolution",
+        "language",
+        "source",
+        "warnings",
+        "references",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [ParagraphInline, FootnoteInline]
 
     def has_add_permission(self, request):
@@ -121,10 +129,30 @@ def _ascii_name(name: str) -> str:
 class UploadAdmin(admin.ModelAdmin):
     """Upload, review, publish: the admin's way to add a resolution or a language version."""
 
-    list_display = ["filename", "language", "status", "resolution", "user", "created_at", "published_at", "summary"]
+    list_display = [
+        "filename",
+        "language",
+        "status",
+        "resolution",
+        "user",
+        "created_at",
+        "published_at",
+        "summary",
+    ]
     list_filter = ["status", "language"]
-    fields = ["filename", "language", "status", "resolution", "source", "user", "sha256", "size",
-              "created_at", "published_at", "summary"]
+    fields = [
+        "filename",
+        "language",
+        "status",
+        "resolution",
+        "source",
+        "user",
+        "sha256",
+        "size",
+        "created_at",
+        "published_at",
+        "summary",
+    ]
     readonly_fields = fields
 
     def has_change_permission(self, request, obj=None):
@@ -192,7 +220,9 @@ class UploadAdmin(admin.ModelAdmin):
         form = ReviewForm(request.POST or None, initial=review.initial)
         if request.method == "POST" and form.is_valid():
             try:
-                text = uploads.publish(upload, form.cleaned_data, request.user, replace=form.cleaned_data["replace"])
+                text = uploads.publish(
+                    upload, form.cleaned_data, request.user, replace=form.cleaned_data["replace"]
+                )
             except uploads.AlreadyPublished:
                 messages.info(request, f"{upload.filename} was already published.")
                 return redirect("admin:search_upload_change", upload.pk)

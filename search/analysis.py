@@ -29,9 +29,7 @@ from dataclasses import dataclass
 import opencc
 from whoosh.analysis import Filter, Token, Tokenizer
 
-QUOTES = str.maketrans(
-    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
-)
+QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
 
 # Han ideographs (with extension A and compatibility forms) and the iteration mark 〇.
 _CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -216,8 +214,17 @@ class WordTokenizer(Tokenizer):
     """Chinese words via jieba, other words as runs of letters and digits."""
 
     def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
     ):
         norm = normalize(value)
         emit = _Emitter(norm, positions, chars, keeporiginal, removestops, start_char, mode, kwargs)
@@ -253,8 +260,17 @@ class LiteralTokenizer(Tokenizer):
     """
 
     def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
     ):
         norm = normalize(value)
         emit = _Emitter(norm, positions, chars, keeporiginal, removestops, start_char, mode, kwargs)

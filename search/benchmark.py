@@ -144,7 +144,9 @@ class Symbols:
     def __init__(self, rng: random.Random, taken):
         taken = {s.upper() for s in taken if s}
         self.ga = [(s, n) for s in range(45, 80) for n in range(1, 401) if f"A/RES/{s}/{n}" not in taken]
-        self.ecosoc = [(y, n) for y in range(1990, 2025) for n in range(1, 81) if f"E/RES/{y}/{n}" not in taken]
+        self.ecosoc = [
+            (y, n) for y in range(1990, 2025) for n in range(1, 81) if f"E/RES/{y}/{n}" not in taken
+        ]
         rng.shuffle(self.ga)
         rng.shuffle(self.ecosoc)
         self.rng = rng
@@ -157,14 +159,18 @@ class Symbols:
             year = 1945 + session + (rng.random() < 0.25)
             month = 12 if year == 1945 + session else rng.randint(1, 9)
             return {
-                "symbol": f"A/RES/{session}/{n}", "body": "GA", "session": str(session),
+                "symbol": f"A/RES/{session}/{n}",
+                "body": "GA",
+                "session": str(session),
                 "adopted_on": f"{year}-{month:02d}-{rng.randint(1, 28):02d}",
             }
         if not self.ecosoc:
             raise ValueError("ran out of symbols: the corpus is too large for the generator")
         year, n = self.ecosoc.pop()
         return {
-            "symbol": f"E/RES/{year}/{n}", "body": "ECOSOC", "session": f"{year} substantive",
+            "symbol": f"E/RES/{year}/{n}",
+            "body": "ECOSOC",
+            "session": f"{year} substantive",
             "adopted_on": f"{year}-07-{rng.randint(1, 28):02d}",
         }
 
@@ -237,8 +243,12 @@ def phase_generate(paragraphs: int, seed: int) -> dict:
             metas = [symbols.next() for _ in batch]
             resolutions = Resolution.objects.bulk_create(
                 Resolution(
-                    key=m["symbol"], symbol=m["symbol"], doc_type="resolution", body=m["body"],
-                    session=m["session"], agenda_item=str(rng.randint(1, 140)),
+                    key=m["symbol"],
+                    symbol=m["symbol"],
+                    doc_type="resolution",
+                    body=m["body"],
+                    session=m["session"],
+                    agenda_item=str(rng.randint(1, 140)),
                     adopted_on=m["adopted_on"],
                 )
                 for m in metas
@@ -248,13 +258,21 @@ def phase_generate(paragraphs: int, seed: int) -> dict:
                 layout = paragraph_layout(rng, max(zh, en), annex)
                 for language, count in (("zh", zh), ("en", en)):
                     if count:
-                        texts.append(Text(resolution=resolution, language=language, title=rng.choice(titles[language])))
+                        texts.append(
+                            Text(resolution=resolution, language=language, title=rng.choice(titles[language]))
+                        )
                         counts.append(layout[:count])
             texts = Text.objects.bulk_create(texts)
             rows = [
                 Paragraph(
-                    version=text, order=order, anchor=anchor, kind=kind, label=label,
-                    label_zh=label_zh, number=str(order), text=make_paragraph(rng, pools[(text.language, kind)], text.language),
+                    version=text,
+                    order=order,
+                    anchor=anchor,
+                    kind=kind,
+                    label=label,
+                    label_zh=label_zh,
+                    number=str(order),
+                    text=make_paragraph(rng, pools[(text.language, kind)], text.language),
                 )
                 for text, layout in zip(texts, counts)
                 for order, (kind, anchor, label, label_zh) in enumerate(layout, 1)
@@ -350,8 +368,8 @@ def phase_uploads(uploads: int) -> list[dict]:
 
 def _upload(n: int) -> dict:
     """Ingest a new 100-paragraph Chinese text; time until search finds it."""
-    from search.documents import ParsedDocument
     from search.documents import Paragraph as ParsedParagraph
+    from search.documents import ParsedDocument
     from search.ingest import ingest
     from search.models import Paragraph
     from search.query import search_paragraphs
@@ -367,7 +385,9 @@ def _upload(n: int) -> dict:
         text = make_paragraph(rng, pools[("zh", kind)], "zh")
         if order == 50:
             text += marker
-        paragraphs.append(ParsedParagraph(anchor=anchor, kind=kind, label=label, label_zh=label_zh, text=text))
+        paragraphs.append(
+            ParsedParagraph(anchor=anchor, kind=kind, label=label, label_zh=label_zh, text=text)
+        )
     symbol = f"A/RES/80/{900 + n}"
     parsed = ParsedDocument(language="zh", title="基准上传", symbol=symbol, paragraphs=paragraphs)
     data = "\n\n".join(p.text for p in paragraphs).encode()
@@ -473,7 +493,10 @@ def _run_phase(workdir: Path, phase: str, *args: str) -> dict:
     )
     proc = subprocess.run(
         [sys.executable, "-m", "search.benchmark", phase, "--workdir", str(workdir), *args],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, text=True,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
     if proc.returncode or not lines:
@@ -482,8 +505,13 @@ def _run_phase(workdir: Path, phase: str, *args: str) -> dict:
 
 
 def run_benchmark(
-    paragraphs: int, queries: int = 300, baseline: bool = True, workdir: Path | None = None,
-    warmup: int = 2, uploads: int = 3, seed: int = 0,
+    paragraphs: int,
+    queries: int = 300,
+    baseline: bool = True,
+    workdir: Path | None = None,
+    warmup: int = 2,
+    uploads: int = 3,
+    seed: int = 0,
 ) -> dict:
     """Run every phase in its own process and return the measurements."""
     temporary = workdir is None
@@ -493,9 +521,16 @@ def run_benchmark(
         path = workdir / stale
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     try:
-        result = {"paragraphs_asked": paragraphs, "queries_timed": queries, "warmup": warmup, "workdir": str(workdir)}
+        result = {
+            "paragraphs_asked": paragraphs,
+            "queries_timed": queries,
+            "warmup": warmup,
+            "workdir": str(workdir),
+        }
         _progress(f"generating {paragraphs:,} paragraphs in {workdir}")
-        result["corpus"] = _run_phase(workdir, "generate", "--paragraphs", str(paragraphs), "--seed", str(seed))
+        result["corpus"] = _run_phase(
+            workdir, "generate", "--paragraphs", str(paragraphs), "--seed", str(seed)
+        )
         _progress("rebuilding the index")
         result["rebuild"] = _run_phase(workdir, "rebuild")
         _progress(f"{result['rebuild']['rate']:.0f} paragraphs/s; running {queries} queries")
@@ -577,8 +612,13 @@ def summarize(result: dict) -> dict:
         b, br = result["baseline_queries"], result["baseline_rebuild"]
         every = [ms for values in b["timings"].values() for ms in values]
         figures["baseline"] = {
-            "rebuild_rate": br["rate"], "rebuild_s": br["seconds"], "index_mb": br["size_bytes"] / 2**20,
-            "rebuild_mb": br["peak_mb"], "serving_mb": b["peak_mb"], "cold_ms": b["cold_ms"], **latency(every),
+            "rebuild_rate": br["rate"],
+            "rebuild_s": br["seconds"],
+            "index_mb": br["size_bytes"] / 2**20,
+            "rebuild_mb": br["peak_mb"],
+            "serving_mb": b["peak_mb"],
+            "cold_ms": b["cold_ms"],
+            **latency(every),
             "categories": {c: latency(v) for c, v in _by_category(b["timings"]).items()},
         }
     return figures
@@ -621,7 +661,9 @@ def format_report(result: dict) -> str:
 
     def row(label, key, unit=""):
         ours, theirs = figures.get(key), base.get(key)
-        lines.append(f"{label + (f' ({unit})' if unit else ''):<36}{_num(ours):>12}{_num(theirs):>12}{_ratio(ours, theirs):>11}")
+        lines.append(
+            f"{label + (f' ({unit})' if unit else ''):<36}{_num(ours):>12}{_num(theirs):>12}{_ratio(ours, theirs):>11}"
+        )
 
     row("rebuild rate", "rebuild_rate", "paragraphs/s")
     row("rebuild time", "rebuild_s", "s")
@@ -634,7 +676,10 @@ def format_report(result: dict) -> str:
     row("upload searchable, worst", "upload_s", "s")
     row("upload searchable, median", "upload_median_s", "s")
 
-    lines += ["", f"{'latency by category (ms)':<28}{'p50':>9}{'p95':>9}{'p99':>9}   baseline p50/p95/p99   ours/base p50"]
+    lines += [
+        "",
+        f"{'latency by category (ms)':<28}{'p50':>9}{'p95':>9}{'p99':>9}   baseline p50/p95/p99   ours/base p50",
+    ]
     for category in CATEGORIES:
         ours = figures["categories"][category]
         theirs = base.get("categories", {}).get(category, {})
@@ -673,7 +718,10 @@ def format_report(result: dict) -> str:
         ]
 
     row_size = target_row(figures["paragraphs"])
-    lines += ["", f"targets (issue 3, {row_size:,}-paragraph row; this corpus has {figures['paragraphs']:,}):"]
+    lines += [
+        "",
+        f"targets (issue 3, {row_size:,}-paragraph row; this corpus has {figures['paragraphs']:,}):",
+    ]
     for name, target, value, met in targets(figures):
         lines.append(f"  {name:<34}{target:>12}  measured {_num(value):>9}  {'met' if met else 'MISSED'}")
     return "\n".join(lines)
@@ -688,7 +736,15 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m search.benchmark")
     parser.add_argument(
         "phase",
-        choices=["generate", "rebuild", "queries", "baseline-build", "baseline-queries", "uploads", "profile"],
+        choices=[
+            "generate",
+            "rebuild",
+            "queries",
+            "baseline-build",
+            "baseline-queries",
+            "uploads",
+            "profile",
+        ],
     )
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--paragraphs", type=int, default=10_000)

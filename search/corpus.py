@@ -11,7 +11,14 @@ MANIFEST_NAME = "manifest.toml"
 REQUIRED = ("file", "language", "key")
 # Keyword arguments of search.ingest.ingest that a manifest entry may give.
 OPTIONAL = (
-    "symbol", "doc_type", "body", "session", "agenda_item", "adopted_on", "became", "annex_adopted_as",
+    "symbol",
+    "doc_type",
+    "body",
+    "session",
+    "agenda_item",
+    "adopted_on",
+    "became",
+    "annex_adopted_as",
 )
 # Entries sharing a key describe one work, so these must agree between them.
 SHARED = ("symbol", "doc_type", "body", "session", "agenda_item", "adopted_on", "became", "annex_adopted_as")
@@ -48,7 +55,5 @@ def read_manifest(corpus_dir: Path) -> list[dict]:
         first = by_key.setdefault(entry["key"], entry)
         for name in SHARED:
             if first.get(name) != entry.get(name):
-                raise ManifestError(
-                    f"{where}: {name} differs from {first['file']}, which has the same key"
-                )
+                raise ManifestError(f"{where}: {name} differs from {first['file']}, which has the same key")
     return entries

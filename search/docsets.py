@@ -37,9 +37,7 @@ def leaves(reader):
 def state(reader) -> tuple:
     """What identifies the documents a reader sees: its segments and their deletions."""
     return tuple(
-        (leaf.segment().segment_id(), leaf.doc_count())
-        for leaf, _ in leaves(reader)
-        if leaf.doc_count_all()
+        (leaf.segment().segment_id(), leaf.doc_count()) for leaf, _ in leaves(reader) if leaf.doc_count_all()
     )
 
 
@@ -267,8 +265,8 @@ def _read_blocks_with_weights(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.nd
             tfs = np.full(len(ids), 1.0 if weights is None else weights, dtype=np.float32)
         else:
             tfs = np.asarray(weights, dtype=np.float32)
-        ids_parts.append(ids[matcher._i:])
-        tf_parts.append(tfs[matcher._i:])
+        ids_parts.append(ids[matcher._i :])
+        tf_parts.append(tfs[matcher._i :])
         matcher._next_block()
     if not ids_parts:
         return EMPTY, np.empty(0, dtype=np.float32)
@@ -292,7 +290,9 @@ def field_lengths(reader, fieldname: str) -> np.ndarray:
     return _per_segment(reader, "len:" + fieldname, build)
 
 
-def bm25_top(searcher, fieldname: str, terms: list[str], docs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def bm25_top(
+    searcher, fieldname: str, terms: list[str], docs: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Score `docs` by BM25 over `terms` in numpy; return (best k, the rest that scored).
 
     Every matching document is scored, in C rather than Python, so a common term

@@ -38,9 +38,7 @@ def extract(data: bytes, filename: str) -> Extracted:
     """Return the text of an uploaded file."""
     suffix = PurePath(filename or "").suffix.lower()
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ParseError(
-            f"the file is {len(data) / (1024 * 1024):.1f} MB; the limit is {limit_text()}"
-        )
+        raise ParseError(f"the file is {len(data) / (1024 * 1024):.1f} MB; the limit is {limit_text()}")
     if suffix not in ACCEPTED:
         raise ParseError(
             f"files of type “{suffix or 'without extension'}” are not accepted: "
@@ -70,14 +68,21 @@ def pdf_text(data: bytes) -> str:
             except Exception:  # pypdf raises several types for unsupported ciphers
                 opened = 0
             if not opened:
-                raise ParseError(
-                    "the PDF is protected by a password: upload a copy without protection"
-                )
+                raise ParseError("the PDF is protected by a password: upload a copy without protection")
         pages = [page.extract_text() or "" for page in reader.pages]
     except ParseError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, OSError, ZeroDivisionError) as exc:
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+        ZeroDivisionError,
+    ) as exc:
         raise ParseError(f"the PDF is damaged and could not be read ({type(exc).__name__})") from exc
     # A form feed between pages tells the parser where each page ends.
     text = "\f".join(pages)
@@ -153,7 +158,7 @@ def _numbering(element, counters: dict[tuple[str, int], int], style=None) -> str
     ilvl = num_pr.find(W + "ilvl")
     key = num_id.get(W + "val") if num_id is not None else "0"
     level = int(ilvl.get(W + "val")) if ilvl is not None else 0
-    for (other, other_level) in list(counters):
+    for other, other_level in list(counters):
         if other == key and other_level > level:
             del counters[(other, other_level)]
     counters[(key, level)] = counters.get((key, level), 0) + 1

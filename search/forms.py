@@ -41,33 +41,43 @@ class ReviewForm(forms.Form):
         help_text="The work's identity in links (/r/<key>/): its symbol when known.",
     )
     symbol = forms.CharField(
-        max_length=100, required=False,
+        max_length=100,
+        required=False,
         help_text="Only a symbol the document or the official record gives; leave empty when unknown.",
     )
     title = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
     doc_type = forms.ChoiceField(choices=[(t, t.replace("_", " ")) for t in DOC_TYPES])
     body = forms.ChoiceField(
         required=False,
-        choices=[("", "—"), ("GA", "General Assembly"), ("ECOSOC", "Economic and Social Council"),
-                 ("SC", "Security Council"), ("HRC", "Human Rights Council")],
+        choices=[
+            ("", "—"),
+            ("GA", "General Assembly"),
+            ("ECOSOC", "Economic and Social Council"),
+            ("SC", "Security Council"),
+            ("HRC", "Human Rights Council"),
+        ],
     )
     session = forms.CharField(max_length=100, required=False)
     agenda_item = forms.CharField(max_length=50, required=False)
     adopted_on = forms.DateField(required=False, help_text="YYYY-MM-DD")
     version_of = ResolutionChoice(
-        queryset=Resolution.objects.filter(contained_in=None), required=False,
+        queryset=Resolution.objects.filter(contained_in=None),
+        required=False,
         help_text="This file is another language version of this resolution.",
     )
     became = ResolutionChoice(
-        queryset=Resolution.objects.filter(contained_in=None), required=False,
+        queryset=Resolution.objects.filter(contained_in=None),
+        required=False,
         help_text="This file is a draft; it was adopted as this resolution.",
     )
     contained_in = ResolutionChoice(
-        queryset=Resolution.objects.filter(doc_type="report"), required=False,
+        queryset=Resolution.objects.filter(doc_type="report"),
+        required=False,
         help_text="This draft stands in this report.",
     )
     annex_adopted_as = ResolutionChoice(
-        queryset=Resolution.objects.filter(contained_in=None), required=False,
+        queryset=Resolution.objects.filter(contained_in=None),
+        required=False,
         help_text="This resolution's annex was adopted as that resolution.",
     )
     replace = forms.BooleanField(

@@ -204,9 +204,9 @@ def index_version(text: Text) -> None:
     Their stored fields (symbol, date, body) are shared and may have changed with it.
     """
     resolution = text.resolution
-    ids = set(
-        Text.objects.filter(resolution=resolution).values_list("pk", flat=True)
-    ) | set(Text.objects.filter(resolution__contained_in=resolution).values_list("pk", flat=True))
+    ids = set(Text.objects.filter(resolution=resolution).values_list("pk", flat=True)) | set(
+        Text.objects.filter(resolution__contained_in=resolution).values_list("pk", flat=True)
+    )
     index_versions(ids | {text.pk})
 
 

@@ -24,7 +24,16 @@ UNCHANGED = "unchanged"
 RESOLUTION_FIELDS = ("symbol", "doc_type", "body", "session", "agenda_item", "adopted_on")
 TEXT_FIELDS = ("title", "meeting", "sponsors", "warnings", "references")
 PARAGRAPH_FIELDS = (
-    "order", "anchor", "kind", "label", "label_zh", "number", "level", "text", "heading", "footnotes",
+    "order",
+    "anchor",
+    "kind",
+    "label",
+    "label_zh",
+    "number",
+    "level",
+    "text",
+    "heading",
+    "footnotes",
 )
 
 
@@ -115,9 +124,7 @@ def _save_resolution(key, parsed, given, links=None):
 
     for field, target_key in (links or {}).items():
         if target_key:
-            target = Resolution.objects.get_or_create(
-                key=target_key, defaults={"doc_type": RESOLUTION}
-            )[0]
+            target = Resolution.objects.get_or_create(key=target_key, defaults={"doc_type": RESOLUTION})[0]
             if getattr(resolution, f"{field}_id") != target.pk:
                 updates[field] = target
 
@@ -137,9 +144,7 @@ def _save_text(resolution, language, parsed, source):
     """Create or update the language version and its paragraphs; return (text, status)."""
     values = {field: getattr(parsed, field) for field in TEXT_FIELDS}
     values["source"] = source
-    text, created = Text.objects.get_or_create(
-        resolution=resolution, language=language, defaults=values
-    )
+    text, created = Text.objects.get_or_create(resolution=resolution, language=language, defaults=values)
     changed = False
     if not created:
         changed_fields = [f for f, v in values.items() if getattr(text, f) != v]

@@ -106,9 +106,7 @@ class Paragraph(models.Model):
 
     class Meta:
         ordering = ["version", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["version", "anchor"], name="unique_anchor_per_text")
-        ]
+        constraints = [models.UniqueConstraint(fields=["version", "anchor"], name="unique_anchor_per_text")]
 
     def __str__(self):
         return f"{self.version} {self.anchor}"
@@ -125,9 +123,7 @@ class Footnote(models.Model):
 
     class Meta:
         ordering = ["version", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["version", "number"], name="unique_footnote_per_text")
-        ]
+        constraints = [models.UniqueConstraint(fields=["version", "number"], name="unique_footnote_per_text")]
 
     def __str__(self):
         return f"{self.version} note {self.number}"

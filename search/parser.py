@@ -22,9 +22,9 @@ The rules follow how UN documents are laid out, not these files in particular:
 from __future__ import annotations
 
 import codecs
-from collections import Counter
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .documents import (
@@ -71,9 +71,7 @@ def decode(data: bytes) -> str:
 
 def _checked(text: str) -> str:
     sample = text[:20000]
-    controls = sum(
-        1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"
-    )
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > max(3, len(sample) // 200):
         raise ParseError("this is a binary file, not text")
     if not text.strip():
@@ -101,7 +99,9 @@ JOB_NUMBER = re.compile(r"^\s*\d{2}-\d{5}\s*(\([A-Z]\))?\s*$")
 BARCODE = re.compile(r"^\s*\*\d{5,}\*\s*$")
 DATE_CODE = re.compile(r"^\s*\d{6}\s*$")
 RECYCLE = re.compile(r"^\s*Please recycle\s*$", re.I)
-PAGE_AND_JOB = re.compile(r"^\s*(\d{1,3}/\d{1,3}\s+\d{2}-\d{5}|\d{2}-\d{5}\s+\d{1,3}/\d{1,3})(\s*\([A-Z]\))?\s*$")
+PAGE_AND_JOB = re.compile(
+    r"^\s*(\d{1,3}/\d{1,3}\s+\d{2}-\d{5}|\d{2}-\d{5}\s+\d{1,3}/\d{1,3})(\s*\([A-Z]\))?\s*$"
+)
 SYMBOL_ONLY = re.compile(r"^\s*[A-Z]{1,6}(/[A-Z0-9.\-]+){2,}\s*$")
 
 SYMBOL_IN_TEXT = re.compile(
@@ -117,8 +117,28 @@ LETTER_START = re.compile(r"^\(([a-z]{1,2})\)(?:\s+|$)")
 ROMAN_START = re.compile(r"^\(((?:x{0,3})(?:ix|iv|v?i{0,3}))\)(?:\s+|$)")
 CN_ROMAN = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
 CN_ROMAN_START = re.compile(f"^([{CN_ROMAN}])\\s*")
-ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
-          "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"]
+ROMANS = [
+    "i",
+    "ii",
+    "iii",
+    "iv",
+    "v",
+    "vi",
+    "vii",
+    "viii",
+    "ix",
+    "x",
+    "xi",
+    "xii",
+    "xiii",
+    "xiv",
+    "xv",
+    "xvi",
+    "xvii",
+    "xviii",
+    "xix",
+    "xx",
+]
 CN_NUMERALS = "一二三四五六七八九十"
 
 FORMULA = re.compile(
@@ -126,19 +146,37 @@ FORMULA = re.compile(
     r"Human Rights Council)\s*,?|(大会|经济及社会理事会|安全理事会|人权理事会)\s*，)\s*$"
 )
 BODIES = {
-    "General Assembly": "GA", "大会": "GA",
-    "Economic and Social Council": "ECOSOC", "经济及社会理事会": "ECOSOC",
-    "Security Council": "SC", "安全理事会": "SC",
-    "Human Rights Council": "HRC", "人权理事会": "HRC",
+    "General Assembly": "GA",
+    "大会": "GA",
+    "Economic and Social Council": "ECOSOC",
+    "经济及社会理事会": "ECOSOC",
+    "Security Council": "SC",
+    "安全理事会": "SC",
+    "Human Rights Council": "HRC",
+    "人权理事会": "HRC",
 }
 SYMBOL_NUMBER_LINE = re.compile(r"^\s*\**\s*(\d{1,4}/\d{1,4})\.\s*(.*?)\**\s*$")
 # Security Council resolutions are numbered with their year: "Resolution 2331 (2016)".
-SC_LINE = re.compile(r"^\s*(?:Resolution\s+(\d{1,4})\s*\((\d{4})\)|第\s*(?=\d)(\d{1,4})\s*[(（](\d{4})[)）]\s*号决议)\s*$")
+SC_LINE = re.compile(
+    r"^\s*(?:Resolution\s+(\d{1,4})\s*\((\d{4})\)|第\s*(?=\d)(\d{1,4})\s*[(（](\d{4})[)）]\s*号决议)\s*$"
+)
 DRAFT_HEADING = re.compile(r"^\s*决议草案([一二三四五六七八九十]+)\s*$|^\s*Draft resolution ([IVXL]+)\s*$")
 
 ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july",
-             "august", "september", "october", "november", "december"]
+EN_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(EN_MONTHS) + r")\s+(\d{4})\b", re.I)
 ZH_MEETING = re.compile(r"^\s*第\s*(\d+)\s*次全体会议\s*$")
 EN_MEETING = re.compile(r"^\s*(\d+)(?:st|nd|rd|th)\s+plenary meeting\s*$", re.I)
@@ -147,23 +185,103 @@ TERMINAL = "。；，：！？.;,:!?"
 CLOSERS = "”’\"')）」』》】"
 
 PREAMBLE_OPENERS = {
-    "also", "aware", "bearing", "cognizant", "concerned", "conscious", "convinced",
-    "deeply", "desiring", "desirous", "determined", "emphasizing", "encouraged",
-    "fully", "further", "gravely", "guided", "having", "keeping", "mindful", "noting",
-    "alarmed", "seriously", "taking", "acknowledging", "affirming", "reaffirming",
-    "recalling", "recognizing", "reiterating", "stressing", "underlining",
-    "welcoming", "expressing", "considering", "appreciating", "believing",
-    "confident", "declaring", "emphasising", "recognising", "underscoring",
-    "viewing", "whereas", "observing", "regretting", "deploring", "commending",
-    "highlighting", "re-emphasizing", "pursuant",
+    "also",
+    "aware",
+    "bearing",
+    "cognizant",
+    "concerned",
+    "conscious",
+    "convinced",
+    "deeply",
+    "desiring",
+    "desirous",
+    "determined",
+    "emphasizing",
+    "encouraged",
+    "fully",
+    "further",
+    "gravely",
+    "guided",
+    "having",
+    "keeping",
+    "mindful",
+    "noting",
+    "alarmed",
+    "seriously",
+    "taking",
+    "acknowledging",
+    "affirming",
+    "reaffirming",
+    "recalling",
+    "recognizing",
+    "reiterating",
+    "stressing",
+    "underlining",
+    "welcoming",
+    "expressing",
+    "considering",
+    "appreciating",
+    "believing",
+    "confident",
+    "declaring",
+    "emphasising",
+    "recognising",
+    "underscoring",
+    "viewing",
+    "whereas",
+    "observing",
+    "regretting",
+    "deploring",
+    "commending",
+    "highlighting",
+    "re-emphasizing",
+    "pursuant",
 }
 # Words after which a number is never a footnote mark ("paragraph 5").
 EN_STOP = {
-    "paragraph", "paragraphs", "article", "articles", "resolution", "resolutions",
-    "chapter", "no.", "vol.", "section", "annex", "rule", "para.", "item", "goal",
-    "target", "page", "decision", "and", "of", "to", "from", "than", "the", "in",
-    "on", "at", "by", "for", "with", "or", "between", "over", "under", "about",
-    "some", "session", "meeting", "committee", "principle", "part", "level", "a",
+    "paragraph",
+    "paragraphs",
+    "article",
+    "articles",
+    "resolution",
+    "resolutions",
+    "chapter",
+    "no.",
+    "vol.",
+    "section",
+    "annex",
+    "rule",
+    "para.",
+    "item",
+    "goal",
+    "target",
+    "page",
+    "decision",
+    "and",
+    "of",
+    "to",
+    "from",
+    "than",
+    "the",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "or",
+    "between",
+    "over",
+    "under",
+    "about",
+    "some",
+    "session",
+    "meeting",
+    "committee",
+    "principle",
+    "part",
+    "level",
+    "a",
 }
 NOT_OPENERS = {"beijing", "nanjing", "kunming", "wellington", "reading", "during"}
 
@@ -201,9 +319,7 @@ def split_layout(text: str, language: str, layout: str | None = None) -> Block:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", f"\n{PAGE_BREAK}\n")
     text = text.replace("\u00a0", " ").replace("\u3000", " ")
     raw = text.split("\n")
-    if layout == "markdown" or re.search(
-        r"<sup>\s*\d+\s*</sup>|^\s*#{1,6}\s|\*\*|[¹²³⁴⁵⁶⁷⁸⁹]", text, re.M
-    ):
+    if layout == "markdown" or re.search(r"<sup>\s*\d+\s*</sup>|^\s*#{1,6}\s|\*\*|[¹²³⁴⁵⁶⁷⁸⁹]", text, re.M):
         return _markdown_lines(raw)
     nonblank = [i for i, line in enumerate(raw) if line.strip()]
     followed_by_blank = sum(1 for i in nonblank if i + 1 < len(raw) and raw[i + 1] == "")
@@ -221,6 +337,7 @@ def _chinese_line_ends(block: Block) -> None:
     Chinese wraps at a fixed width, so a line that stops well before the usual
     width, on a punctuation mark that can end a paragraph, is the last line.
     """
+
     def width(text: str) -> int:
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -255,9 +372,7 @@ def _markdown_lines(raw: list[str]) -> Block:
         text = re.sub(r"^#{1,6}\s*", "", stripped)
         text = re.sub(r"^[-*+]\s+", "", text)
         text = text.replace("**", "").replace("__", "")
-        footnote = re.match(
-            r"^(?:<sup>\s*(\d+)\s*</sup>|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)|\u27e6(\d+)\u27e7)\s*(.+)$", text
-        )
+        footnote = re.match(r"^(?:<sup>\s*(\d+)\s*</sup>|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)|\u27e6(\d+)\u27e7)\s*(.+)$", text)
         if footnote:
             number = int(footnote.group(1) or footnote.group(3) or footnote.group(2).translate(SUPERSCRIPTS))
             block.footnotes.append((len(block.lines), number, footnote.group(4).strip()))
@@ -270,8 +385,12 @@ def _markdown_lines(raw: list[str]) -> Block:
     # A body line cut mid-sentence (a page break in the source) runs on.
     for line, following in zip(block.lines, block.lines[1:]):
         long_enough = len(line.text) >= (40 if CJK_RE.search(line.text) else 80)
-        if long_enough and not _ends_sentence(line.text) and not _start_of(following.text) \
-                and not FORMULA.match(following.text):
+        if (
+            long_enough
+            and not _ends_sentence(line.text)
+            and not _start_of(following.text)
+            and not FORMULA.match(following.text)
+        ):
             line.ends = False
     return block
 
@@ -328,8 +447,7 @@ def _spaced_pdf_lines(raw: list[str]) -> Block:
                 block.footnotes.append((len(block.lines), int(note.group(1)), note.group(2).strip()))
                 continue
             continues_note = (
-                not text.startswith(" ") and block.footnotes
-                and block.footnotes[-1][0] == len(block.lines)
+                not text.startswith(" ") and block.footnotes and block.footnotes[-1][0] == len(block.lines)
             )
             if continues_note:
                 pos, number, body = block.footnotes[-1]
@@ -343,9 +461,7 @@ def _spaced_pdf_lines(raw: list[str]) -> Block:
             if block.lines:
                 block.lines[-1].ends = True
             continue
-        block.lines.append(
-            Line(text.strip(), ends=_spaced_end(text), page_start=text.startswith("  "))
-        )
+        block.lines.append(Line(text.strip(), ends=_spaced_end(text), page_start=text.startswith("  ")))
     return block
 
 
@@ -358,8 +474,13 @@ def _spaced_end(text: str) -> bool:
 
 def _is_furniture(line: str) -> bool:
     return bool(
-        line == PAGE_BREAK or PAGE_NUMBER.match(line) or JOB_NUMBER.match(line) or BARCODE.match(line)
-        or DATE_CODE.match(line) or RECYCLE.match(line) or RULE_LINE.match(line)
+        line == PAGE_BREAK
+        or PAGE_NUMBER.match(line)
+        or JOB_NUMBER.match(line)
+        or BARCODE.match(line)
+        or DATE_CODE.match(line)
+        or RECYCLE.match(line)
+        or RULE_LINE.match(line)
     )
 
 
@@ -392,15 +513,18 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
             i += 1
             continue
         starts_region = (
-            RULE_LINE.match(line) or PAGE_NUMBER.match(line) or JOB_NUMBER.match(line)
-            or line == PAGE_BREAK
+            RULE_LINE.match(line) or PAGE_NUMBER.match(line) or JOB_NUMBER.match(line) or line == PAGE_BREAK
         )
         # Furniture before any text (a masthead's page number) is skipped as it comes.
         if not starts_region or not block.lines:
             if not starts_region:
                 if line.strip() and not (not block.lines and _is_furniture(line)):
                     block.lines.append(Line(line.strip()))
-                elif not line.strip() and block.lines and MARK_RE.sub("", block.lines[-1].text).rstrip(CLOSERS)[-1:] in ".:":
+                elif (
+                    not line.strip()
+                    and block.lines
+                    and MARK_RE.sub("", block.lines[-1].text).rstrip(CLOSERS)[-1:] in ".:"
+                ):
                     # A blank line after a full stop or colon separates blocks (a heading follows).
                     block.lines[-1].ends = True
             i += 1
@@ -438,10 +562,10 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
             for k in range(i, limit):
                 if _is_furniture(lines[k]):
                     end = k
-            rest = [x for x in lines[end + 1:] if x.strip()]
+            rest = [x for x in lines[end + 1 :] if x.strip()]
             if not any(_start_of(x.strip()) or EN_MEETING.match(x) or FORMULA.match(x) for x in rest):
                 end = len(lines) - 1
-        region = lines[i:end + 1]
+        region = lines[i : end + 1]
         _pair_notes(region, is_header, block)
         i = end + 1
     return block
@@ -479,7 +603,7 @@ def _first_title_lines(lines: list[str]) -> list[str]:
         if not match:
             continue
         title = [match.group(2)] if match.group(2) else []
-        for following in lines[index + 1:index + 15]:
+        for following in lines[index + 1 : index + 15]:
             if FORMULA.match(following):
                 return title
             if following.strip():
@@ -526,13 +650,13 @@ def _start_of(text: str) -> tuple[str, str, int, str] | None:
     """Return (number, printed, level, rest) if the text starts with a number."""
     match = NUMBER_START.match(text)
     if match:
-        return match.group(1), match.group(0).strip(), 0, text[match.end():]
+        return match.group(1), match.group(0).strip(), 0, text[match.end() :]
     match = CN_ROMAN_START.match(text)
     if match:
-        return ROMANS[CN_ROMAN.index(match.group(1))], match.group(1), 2, text[match.end():]
+        return ROMANS[CN_ROMAN.index(match.group(1))], match.group(1), 2, text[match.end() :]
     match = LETTER_START.match(text)
     if match:
-        return match.group(1), f"({match.group(1)})", 1, text[match.end():]
+        return match.group(1), f"({match.group(1)})", 1, text[match.end() :]
     return None
 
 
@@ -543,11 +667,39 @@ def _ends_sentence(text: str) -> bool:
 
 
 OPERATIVE_VERBS = {
-    "decides", "adopts", "requests", "urges", "calls", "invites", "encourages",
-    "welcomes", "takes", "notes", "reaffirms", "stresses", "emphasizes", "recognizes",
-    "expresses", "approves", "endorses", "acknowledges", "affirms", "recommends",
-    "proclaims", "declares", "condemns", "authorizes", "appeals", "demands", "reiterates",
-    "transmits", "commends", "underlines", "underscores", "designates", "elects",
+    "decides",
+    "adopts",
+    "requests",
+    "urges",
+    "calls",
+    "invites",
+    "encourages",
+    "welcomes",
+    "takes",
+    "notes",
+    "reaffirms",
+    "stresses",
+    "emphasizes",
+    "recognizes",
+    "expresses",
+    "approves",
+    "endorses",
+    "acknowledges",
+    "affirms",
+    "recommends",
+    "proclaims",
+    "declares",
+    "condemns",
+    "authorizes",
+    "appeals",
+    "demands",
+    "reiterates",
+    "transmits",
+    "commends",
+    "underlines",
+    "underscores",
+    "designates",
+    "elects",
 }
 
 
@@ -563,8 +715,9 @@ def _preamble_break(previous: str, following: str) -> bool:
     first = word.group(1).lower()
     if first in NOT_OPENERS:
         return False
-    return (first in PREAMBLE_OPENERS or first in OPERATIVE_VERBS
-            or first.endswith("ing") or first.endswith("ed"))
+    return (
+        first in PREAMBLE_OPENERS or first in OPERATIVE_VERBS or first.endswith("ing") or first.endswith("ed")
+    )
 
 
 def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[Piece]:
@@ -638,7 +791,7 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
         _fill_report(doc, report_lines, block, 0, language)
         for start, end, number in segments:
             draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, number=number)
-            _fill_resolution(draft, lines[start + 1:end], block, start + 1, language)
+            _fill_resolution(draft, lines[start + 1 : end], block, start + 1, language)
             draft.body = draft.body or "GA"
             doc.resolutions.append(draft)
             for warning in draft.warnings:
@@ -724,7 +877,7 @@ def _segments(lines: list[Line]) -> list[tuple[int, int, str]]:
         match = DRAFT_HEADING.match(line.text)
         if match and index + 2 < len(lines):
             # It must be followed by a resolution (a formula within a few lines).
-            if any(FORMULA.match(x.text) for x in lines[index + 1:index + 12]):
+            if any(FORMULA.match(x.text) for x in lines[index + 1 : index + 12]):
                 heads.append((index, match.group(1) or match.group(2)))
     return [
         (start, heads[k + 1][0] if k + 1 < len(heads) else len(lines), number)
@@ -745,7 +898,9 @@ def _notes_for(block: Block, start: int, end: int) -> dict[int, str]:
     return notes
 
 
-def _fill_resolution(doc: ParsedDocument, lines: list[Line], block: Block, offset: int, language: str) -> None:
+def _fill_resolution(
+    doc: ParsedDocument, lines: list[Line], block: Block, offset: int, language: str
+) -> None:
     formula_at = next((i for i, line in enumerate(lines) if FORMULA.match(line.text)), None)
     if formula_at is None:
         doc.warnings.append("no enacting formula (such as “The General Assembly,”) was found")
@@ -758,7 +913,7 @@ def _fill_resolution(doc: ParsedDocument, lines: list[Line], block: Block, offse
         doc.body = doc.body or BODIES.get(body_name)
     if doc.symbol is None:
         doc.symbol = _symbol_from_head(head, doc.body)
-    body = lines[formula_at + 1:]
+    body = lines[formula_at + 1 :]
 
     # Closing lines (date, meeting) end the operative part; "Annex" starts the annex.
     annex_at = next(
@@ -766,7 +921,7 @@ def _fill_resolution(doc: ParsedDocument, lines: list[Line], block: Block, offse
         None,
     )
     main = body[:annex_at] if annex_at is not None else body
-    annex = body[annex_at + 1:] if annex_at is not None else []
+    annex = body[annex_at + 1 :] if annex_at is not None else []
     main, closing = _split_closing(main)
     _read_closing(doc, closing, language)
 
@@ -789,12 +944,18 @@ def _fill_resolution(doc: ParsedDocument, lines: list[Line], block: Block, offse
         embedded = []
         # "Adopts the following declaration:" + heading + numbered text (A/RES/72/1).
         headings = [i for i, p in enumerate(preamble) if _is_heading(p, language)]
-        if headings and preamble[headings[0] - 1:headings[0]] and _ends_with_colon(preamble[headings[0] - 1].text):
+        if (
+            headings
+            and preamble[headings[0] - 1 : headings[0]]
+            and _ends_with_colon(preamble[headings[0] - 1].text)
+        ):
             cut = headings[0]
             embedded = preamble[cut:] + operative
             preamble, operative = preamble[: cut - 1], [preamble[cut - 1]]
     paragraphs += _name(preamble, PREAMBULAR, marker, language)
-    paragraphs += _name(operative, OPERATIVE, marker, language, single=first_numbered is None or embedded != [])
+    paragraphs += _name(
+        operative, OPERATIVE, marker, language, single=first_numbered is None or embedded != []
+    )
     if embedded:
         paragraphs += _name(embedded, ANNEX, marker, language, annex_label=False)
     if annex:
@@ -831,7 +992,10 @@ def _split_closing(lines: list[Line]) -> tuple[list[Line], list[Line]]:
 
 
 def _is_date_line(text: str) -> bool:
-    return bool(re.fullmatch(r"\s*" + ZH_DATE.pattern + r"\s*", text) or re.fullmatch(r"\s*" + EN_DATE.pattern + r"\s*", text, re.I))
+    return bool(
+        re.fullmatch(r"\s*" + ZH_DATE.pattern + r"\s*", text)
+        or re.fullmatch(r"\s*" + EN_DATE.pattern + r"\s*", text, re.I)
+    )
 
 
 def _iso(match: re.Match, language_hint: str) -> str:
@@ -864,7 +1028,11 @@ def _read_closing(doc: ParsedDocument, closing: list[Line], language: str) -> No
 def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
     texts = [MARK_RE.sub("", line.text) for line in head]
     joined = "\n".join(texts)
-    session = re.search(r"^\s*(第[一二三四五六七八九十]+届会议|\d{4}\s*年实质性会议|[A-Z][a-z]+(?:-[a-z]+)? session)\s*$", joined, re.M)
+    session = re.search(
+        r"^\s*(第[一二三四五六七八九十]+届会议|\d{4}\s*年实质性会议|[A-Z][a-z]+(?:-[a-z]+)? session)\s*$",
+        joined,
+        re.M,
+    )
     if session:
         doc.session = session.group(1).strip()
     agenda = re.search(r"(?:议程项目|Agenda item)\s*([0-9]+\s*(?:\(\s*[a-z]\s*\))?)", joined)
@@ -886,16 +1054,22 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
         match = SYMBOL_NUMBER_LINE.match(text)
         if match:
             title_lines = [match.group(2)] if match.group(2) else []
-            title_lines += [t.strip().strip("*") for t in texts[index + 1:] if t.strip()]
+            title_lines += [t.strip().strip("*") for t in texts[index + 1 :] if t.strip()]
             break
     if not title_lines:
         pieces = assemble(head, language, sequential=False)
         candidates = [p.text for p in pieces if p.text and not _is_furniture(p.text)]
         for piece_text in candidates:
-            sponsors = re.match(r"^(.*?)[:：]\s*(?:订正)?决议草案\s*$|^(.*?):\s*(?:revised )?draft resolution\s*$", piece_text)
+            sponsors = re.match(
+                r"^(.*?)[:：]\s*(?:订正)?决议草案\s*$|^(.*?):\s*(?:revised )?draft resolution\s*$", piece_text
+            )
             if sponsors:
                 names = sponsors.group(1) or sponsors.group(2)
-                doc.sponsors = [n.strip() for n in re.split(r"、|,\s*(?:and\s+)?|\s+and\s+|和(?=[^和]*$)", names) if n.strip()]
+                doc.sponsors = [
+                    n.strip()
+                    for n in re.split(r"、|,\s*(?:and\s+)?|\s+and\s+|和(?=[^和]*$)", names)
+                    if n.strip()
+                ]
                 doc.doc_type = DRAFT_RESOLUTION
         if candidates:
             title_lines = [candidates[-1]]
@@ -939,8 +1113,16 @@ def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: i
     first = next((i for i, line in enumerate(lines) if NUMBER_START.match(line.text)), len(lines))
     head = lines[:first]
     _read_head(doc, head, language)
-    doc.title = next((MARK_RE.sub("", line.text) for line in head if re.search(r"的报告$|^Report of", line.text)), doc.title)
-    doc.body = "GA" if "第三委员会" in " ".join(line.text for line in head) or "Committee" in " ".join(line.text for line in head) else doc.body
+    doc.title = next(
+        (MARK_RE.sub("", line.text) for line in head if re.search(r"的报告$|^Report of", line.text)),
+        doc.title,
+    )
+    doc.body = (
+        "GA"
+        if "第三委员会" in " ".join(line.text for line in head)
+        or "Committee" in " ".join(line.text for line in head)
+        else doc.body
+    )
     pieces = assemble(lines[first:], language)
     notes = _notes_for(block, offset, offset + len(lines))
     doc.footnotes = [Footnote(n, t) for n, t in sorted(notes.items())]
@@ -953,8 +1135,14 @@ def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: i
 # Naming: anchors and labels
 
 
-def _name(pieces: list[Piece], kind: str, marker: "_MarkFinder", language: str,
-          single: bool = False, annex_label: bool = True) -> list[Paragraph]:
+def _name(
+    pieces: list[Piece],
+    kind: str,
+    marker: _MarkFinder,
+    language: str,
+    single: bool = False,
+    annex_label: bool = True,
+) -> list[Paragraph]:
     out: list[Paragraph] = []
     top = 0  # preambular count, or the last operative number
     letter = ""
@@ -1095,16 +1283,14 @@ class _MarkFinder:
             )
         else:
             # " 5" after a word or punctuation, or glued to punctuation: ",5".
-            pattern = re.compile(
-                r"(?:(?<=[A-Za-z0-9,.;:)”’\"]) |(?<=[,;:)”’\"]))(\d{1,3})(?=\s|$|[,;.])"
-            )
+            pattern = re.compile(r"(?:(?<=[A-Za-z0-9,.;:)”’\"]) |(?<=[,;:)”’\"]))(\d{1,3})(?=\s|$|[,;.])")
         out = []
         last = 0
         for match in pattern.finditer(text):
             number = int(match.group(1))
             if not self._is_mark(text, match, number):
                 continue
-            out.append(text[last:match.start(1)])
+            out.append(text[last : match.start(1)])
             out.append(MARK.format(number))
             last = match.end(1)
             if self.expected is not None and number >= self.expected:
@@ -1116,7 +1302,7 @@ class _MarkFinder:
     def _is_mark(self, text: str, match: re.Match, number: int) -> bool:
         if number not in self.notes_by_number:
             return False
-        after = text[match.end(1):match.end(1) + 4].lstrip()
+        after = text[match.end(1) : match.end(1) + 4].lstrip()
         if self.language == "zh":
             if re.match(r"^[年月日号届次卷条段款章节%个名项票岁至\-/.]", after):
                 return False
@@ -1143,14 +1329,22 @@ class _MarkFinder:
         if not missing:
             return list(self.notes)
         listed = ", ".join(str(n) for n in missing)
-        return self.notes + [f"footnote {listed} {'is' if len(missing) == 1 else 'are'} not referenced in the text"]
+        return self.notes + [
+            f"footnote {listed} {'is' if len(missing) == 1 else 'are'} not referenced in the text"
+        ]
 
 
 def _check_sequence(doc: ParsedDocument) -> None:
-    numbers = [int(p.anchor[2:]) for p in doc.paragraphs if p.kind == OPERATIVE and p.level == 0 and p.anchor[2:].isdigit()]
+    numbers = [
+        int(p.anchor[2:])
+        for p in doc.paragraphs
+        if p.kind == OPERATIVE and p.level == 0 and p.anchor[2:].isdigit()
+    ]
     for previous, current in zip(numbers, numbers[1:]):
         if current != previous + 1:
-            doc.warnings.append(f"operative paragraph {current} follows {previous}: a paragraph may be missing")
+            doc.warnings.append(
+                f"operative paragraph {current} follows {previous}: a paragraph may be missing"
+            )
 
 
 def _references(text: str, block: Block) -> list[str]:

@@ -39,14 +39,16 @@ SNIPPET = 200  # characters shown around the matches when a paragraph is longer
 BEFORE = 40  # characters of context before the first match
 
 FILTERS = {
-    "lang": "language", "kind": "kind", "year": "year", "body": "body", "symbol": "symbol_forms",
+    "lang": "language",
+    "kind": "kind",
+    "year": "year",
+    "body": "body",
+    "symbol": "symbol_forms",
 }
 FACETS = ("language", "body", "year", "doc_type", "kind")
 TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))', re.I)
 # 71/322, A/RES/71/322, E/RES/2013/41, and the Chinese citation 第71/322号决议.
-SYMBOL = re.compile(
-    r"^(?:第\s*)?(?P<symbol>(?:[a-z][a-z0-9.]*/)*\d+/\d+)(?:\s*号(?:决议)?)?$", re.I
-)
+SYMBOL = re.compile(r"^(?:第\s*)?(?P<symbol>(?:[a-z][a-z0-9.]*/)*\d+/\d+)(?:\s*号(?:决议)?)?$", re.I)
 
 _WORDS = word_analyzer()
 _LITERAL = literal_analyzer()
@@ -159,9 +161,7 @@ _PHRASES = docsets.LRU(budget=32 * 1024 * 1024)
 
 def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
     # Only documents holding every term can hold the phrase: check positions there.
-    candidates = docsets.intersect(
-        [docsets.term_docs(searcher.reader(), fieldname, t) for t in set(terms)]
-    )
+    candidates = docsets.intersect([docsets.term_docs(searcher.reader(), fieldname, t) for t in set(terms)])
     if not len(candidates):
         return candidates
     return docsets.intersect([candidates, docsets.query_docs(searcher, Phrase(fieldname, terms))])
@@ -183,9 +183,7 @@ def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
     docs = docsets.intersect(groups)
     excluded = [unit_docs(searcher, u) for u in parsed.excluded]
     excluded += [
-        docsets.term_docs(reader, name, v)
-        for name, values in parsed.excluded_filters.items()
-        for v in values
+        docsets.term_docs(reader, name, v) for name, values in parsed.excluded_filters.items() for v in values
     ]
     return docsets.difference(docs, docsets.union(excluded))
 

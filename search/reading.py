@@ -188,10 +188,21 @@ def build_reading(
     ]
     shown = "both" if side_by_side else (columns[0].language if columns else "")
     reading.views = [
-        {"label": language_name(language), "url": _page_url(q, lang=language), "current": shown == language,
-         "loaded": language in texts}
+        {
+            "label": language_name(language),
+            "url": _page_url(q, lang=language),
+            "current": shown == language,
+            "loaded": language in texts,
+        }
         for language in LANGUAGES
-    ] + [{"label": _("Side by side"), "url": _page_url(q, view="both"), "current": side_by_side, "loaded": True}]
+    ] + [
+        {
+            "label": _("Side by side"),
+            "url": _page_url(q, view="both"),
+            "current": side_by_side,
+            "loaded": True,
+        }
+    ]
     return reading
 
 

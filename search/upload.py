@@ -125,7 +125,9 @@ def compare_languages(parsed: ParsedDocument, key: str, language: str) -> list[s
                     f"{LANGUAGE_NAMES[other.language]} version has {theirs[kind]} {label}, "
                     f"{LANGUAGE_NAMES[language]} has {mine[kind]}"
                 )
-        missing = set(other.paragraphs.values_list("anchor", flat=True)) - {p.anchor for p in parsed.paragraphs}
+        missing = set(other.paragraphs.values_list("anchor", flat=True)) - {
+            p.anchor for p in parsed.paragraphs
+        }
         if missing and len(missing) <= 12:
             warnings.append(
                 f"paragraphs of the {LANGUAGE_NAMES[other.language]} version with no counterpart here: "

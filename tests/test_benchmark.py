@@ -31,10 +31,16 @@ FIGURES = [
 
 def test_it_splits_paragraphs_into_clauses_that_keep_their_punctuation():
     assert split_clauses("促请会员国采取行动，防止贩运人口；并请秘书长报告。", "zh") == [
-        "促请会员国采取行动，", "防止贩运人口；", "并请秘书长报告。",
+        "促请会员国采取行动，",
+        "防止贩运人口；",
+        "并请秘书长报告。",
     ]
     assert split_clauses("Urges Member States, in particular, to act; Requests more. Also this", "en") == [
-        "Urges Member States,", "in particular,", "to act;", "Requests more.", "Also this",
+        "Urges Member States,",
+        "in particular,",
+        "to act;",
+        "Requests more.",
+        "Also this",
     ]
 
 
@@ -69,8 +75,18 @@ def test_it_takes_percentiles_by_nearest_rank():
 def test_it_runs_a_tiny_benchmark_and_reports_every_figure(tmp_path):
     out = io.StringIO()
     call_command(
-        "benchmark", "--paragraphs", "1500", "--queries", str(len(QUERY_MIX)), "--warmup", "1",
-        "--uploads", "1", "--workdir", str(tmp_path), stdout=out,
+        "benchmark",
+        "--paragraphs",
+        "1500",
+        "--queries",
+        str(len(QUERY_MIX)),
+        "--warmup",
+        "1",
+        "--uploads",
+        "1",
+        "--workdir",
+        str(tmp_path),
+        stdout=out,
     )
     report = out.getvalue()
 
@@ -79,7 +95,11 @@ def test_it_runs_a_tiny_benchmark_and_reports_every_figure(tmp_path):
         assert re.search(rf"^{re.escape(figure)}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}x$", report, re.M), figure
     assert re.search(rf"^upload searchable, worst \(s\)\s+{NUMBER}\s", report, re.M)
     for category in CATEGORIES:
-        assert re.search(rf"^{category}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}/{NUMBER}/{NUMBER}\s+{NUMBER}x$", report, re.M), category
+        assert re.search(
+            rf"^{category}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}/{NUMBER}/{NUMBER}\s+{NUMBER}x$",
+            report,
+            re.M,
+        ), category
     for _, query in QUERY_MIX:
         assert re.search(rf"^{re.escape(query)}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}$", report, re.M), query
     assert re.search(r"^  query p50 .* measured\s+\S+\s+(met|MISSED)$", report, re.M)

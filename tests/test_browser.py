@@ -9,10 +9,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import _Sink
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import _Sink
 from search.query import search_paragraphs
 
 # Playwright's sync API runs an event loop in this thread; the ORM work of the
@@ -146,7 +146,9 @@ def test_it_follows_the_browsers_language_at_first(site, browser):
     page = context.new_page()
     page.goto(f"{site}/r/A/RES/71/322/")
 
-    expect(page.locator("h1")).to_have_text("加强和促进关于器官捐献和移植的有效措施和国际合作，防止和打击为摘除器官贩运人口行为和贩运人体器官行为")
+    expect(page.locator("h1")).to_have_text(
+        "加强和促进关于器官捐献和移植的有效措施和国际合作，防止和打击为摘除器官贩运人口行为和贩运人体器官行为"
+    )
     expect(page.get_by_role("link", name="跳到正文")).to_be_attached()
     context.close()
 
@@ -244,7 +246,9 @@ def test_it_searches_without_javascript(searchable_site, browser):
     context.close()
 
 
-def test_staff_upload_a_resolution_publish_it_and_find_it_with_the_search_box(live_server, transactional_db, page):
+def test_staff_upload_a_resolution_publish_it_and_find_it_with_the_search_box(
+    live_server, transactional_db, page
+):
     from django.contrib.auth.models import User
 
     User.objects.create_user("editor", password="a-long-password", is_staff=True, is_superuser=True)
@@ -254,7 +258,9 @@ def test_staff_upload_a_resolution_publish_it_and_find_it_with_the_search_box(li
     page.get_by_label("Password").fill("a-long-password")
     page.get_by_role("button", name="Log in").click()
 
-    page.get_by_label("File").set_input_files(str(Path(__file__).resolve().parent.parent / "corpus/en/A_RES_72_1.txt"))
+    page.get_by_label("File").set_input_files(
+        str(Path(__file__).resolve().parent.parent / "corpus/en/A_RES_72_1.txt")
+    )
     page.get_by_label("Language").select_option("en")
     page.get_by_role("button", name="Upload and review").click()
 

@@ -13,8 +13,16 @@ from search.index import get_searcher
 from search.models import Paragraph, Text
 from search.query import search_paragraphs
 
-TERMS = [("content", "贩运"), ("content", "traffick"), ("content", "会员国"), ("literal", "贩运人口"),
-         ("literal", "会"), ("language", "zh"), ("kind", "operative"), ("content", "absent-term")]
+TERMS = [
+    ("content", "贩运"),
+    ("content", "traffick"),
+    ("content", "会员国"),
+    ("literal", "贩运人口"),
+    ("literal", "会"),
+    ("language", "zh"),
+    ("kind", "operative"),
+    ("content", "absent-term"),
+]
 
 
 @pytest.fixture
@@ -60,7 +68,9 @@ def test_documents_of_terms_and_phrases_are_whooshs_own_after_an_update(changed_
     # ones are in the second: only the new ones count.
     version = str(Text.objects.get(resolution__key="A/RES/71/319", language="zh").pk)
     assert len(docsets.term_docs(reader, "version", version)) == 31
-    assert docsets.term_docs(reader, "version", version).tolist() == whoosh_ids(changed_index, Term("version", version))
+    assert docsets.term_docs(reader, "version", version).tolist() == whoosh_ids(
+        changed_index, Term("version", version)
+    )
     phrase = Phrase("literal", ["打击贩运", "击贩运人", "贩运人口"])
     assert docsets.query_docs(changed_index, phrase).tolist() == whoosh_ids(changed_index, phrase)
     assert len(docsets.live_docs(reader)) == reader.doc_count()
@@ -72,7 +82,7 @@ def test_bm25_in_numpy_ranks_as_whoosh_does(changed_index):
     docs = np.array(whoosh_ids(changed_index, query), dtype=np.int64)
     best, scored = docsets.bm25_top(changed_index, "content", words, docs, 15)
     expected = changed_index.search(query, limit=None)
-    ranked = sorted(((-round(h.score, 4), h.docnum) for h in expected))
+    ranked = sorted((-round(h.score, 4), h.docnum) for h in expected)
     assert best.tolist() == [d for _, d in ranked[:15]]
     assert sorted(scored.tolist()) == docs.tolist()
 

@@ -32,7 +32,9 @@ def test_an_english_pdf_parses_like_its_text_extraction():
     assert [(p.anchor, p.text, p.footnotes) for p in from_pdf.paragraphs] == [
         (p.anchor, p.text, p.footnotes) for p in from_txt.paragraphs
     ]
-    assert [(f.number, f.text) for f in from_pdf.footnotes] == [(f.number, f.text) for f in from_txt.footnotes]
+    assert [(f.number, f.text) for f in from_pdf.footnotes] == [
+        (f.number, f.text) for f in from_txt.footnotes
+    ]
 
 
 def test_a_chinese_pdf_keeps_its_numbered_paragraphs_and_says_what_it_had_to_guess():
@@ -135,7 +137,10 @@ def _add_footnotes(data, notes):
     return out.getvalue()
 
 
-FOOTNOTE_TEXTS = {1: "见《经济及社会理事会正式记录，2011 年，补编第 10 号》(E/2011/30)，第一章，D 节。", 2: "大会第 64/293 号决议。"}
+FOOTNOTE_TEXTS = {
+    1: "见《经济及社会理事会正式记录，2011 年，补编第 10 号》(E/2011/30)，第一章，D 节。",
+    2: "大会第 64/293 号决议。",
+}
 
 
 def test_a_word_document_keeps_its_numbering_and_footnotes():

@@ -2,9 +2,9 @@ import io
 import tomllib
 
 import pytest
+from conftest import CORPUS, corpus_bytes
 from django.core.management import CommandError, call_command
 
-from conftest import CORPUS, corpus_bytes
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
 
 ZH_000 = "zh/000_9c40344d96047766.txt"

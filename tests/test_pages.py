@@ -64,7 +64,7 @@ def test_it_shows_every_paragraph_with_its_anchor_and_label(client, loaded_corpu
     assert '<span class="num">(b)</span> Adopting appropriate legislative measures' in html
     assert "A/RES/71/322, OP 3 (b)" in html
     assert "http://testserver/r/A/RES/71/322/#op3b" in html
-    assert "<h1 lang=\"en\">Strengthening and promoting effective measures" in html
+    assert '<h1 lang="en">Strengthening and promoting effective measures' in html
 
 
 def test_it_indents_subparagraphs_by_level(client, loaded_corpus):
@@ -105,8 +105,14 @@ def test_it_escapes_paragraph_text_and_marks_only_with_its_own_markup(client, db
     resolution = Resolution.objects.create(key="A/RES/99/1", symbol="A/RES/99/1", doc_type="resolution")
     text = Text.objects.create(resolution=resolution, language="en", title="<b>Title</b>")
     Paragraph.objects.create(
-        version=text, order=1, anchor="op1", kind="operative", label="OP 1", label_zh="执行部分第1段",
-        text='<script>alert("x")</script> & <img src=x onerror=alert(1)>', footnotes=[1],
+        version=text,
+        order=1,
+        anchor="op1",
+        kind="operative",
+        label="OP 1",
+        label_zh="执行部分第1段",
+        text='<script>alert("x")</script> & <img src=x onerror=alert(1)>',
+        footnotes=[1],
     )
     Footnote.objects.create(version=text, number=1, text="<i>note</i>")
 
@@ -123,10 +129,16 @@ def test_it_escapes_paragraph_text_and_marks_only_with_its_own_markup(client, db
 
 
 def test_it_marks_literal_matches_in_escaped_text():
-    assert mark_matches("a<b & Organs, organ", ["organ"]) == "a&lt;b &amp; <mark>Organ</mark>s, <mark>organ</mark>"
+    assert (
+        mark_matches("a<b & Organs, organ", ["organ"])
+        == "a&lt;b &amp; <mark>Organ</mark>s, <mark>organ</mark>"
+    )
     # A term that looks like an entity name never breaks the escaping.
     assert mark_matches("A & B", ["amp"]) == "A &amp; B"
-    assert mark_matches("贩运人口行为和贩运人体器官", ["贩运"]) == "<mark>贩运</mark>人口行为和<mark>贩运</mark>人体器官"
+    assert (
+        mark_matches("贩运人口行为和贩运人体器官", ["贩运"])
+        == "<mark>贩运</mark>人口行为和<mark>贩运</mark>人体器官"
+    )
     assert mark_matches("x.*y", [".*"]) == "x<mark>.*</mark>y"
 
 

@@ -63,11 +63,20 @@ def test_it_counts_the_paragraphs_of_every_resolution(name, expected):
 def test_it_reads_what_each_resolution_says_of_itself():
     zh = parsed(ZH_71_322)
     assert (zh.symbol, zh.body, zh.adopted_on, zh.meeting) == (
-        "A/RES/71/322", "GA", "2017-09-08", "第 96 次全体会议")
+        "A/RES/71/322",
+        "GA",
+        "2017-09-08",
+        "第 96 次全体会议",
+    )
     assert zh.title.startswith("加强和促进关于器官捐献和移植的有效措施和国际合作，防止")
     en = parsed(EN_71_322)
     assert (en.symbol, en.adopted_on, en.meeting, en.session, en.agenda_item) == (
-        "A/RES/71/322", "2017-09-08", "96th plenary meeting", "Seventy-first session", "106")
+        "A/RES/71/322",
+        "2017-09-08",
+        "96th plenary meeting",
+        "Seventy-first session",
+        "106",
+    )
     assert en.title == (
         "Strengthening and promoting effective measures and international cooperation on organ "
         "donation and transplantation to prevent and combat trafficking in persons for the "
@@ -75,7 +84,11 @@ def test_it_reads_what_each_resolution_says_of_itself():
     )
     ecosoc = parsed(ZH_2013_41)
     assert (ecosoc.symbol, ecosoc.body, ecosoc.adopted_on, ecosoc.agenda_item) == (
-        "E/RES/2013/41", "ECOSOC", "2013-07-25", "14(c)")
+        "E/RES/2013/41",
+        "ECOSOC",
+        "2013-07-25",
+        "14(c)",
+    )
     assert ecosoc.title == "执行《联合国打击人口贩运全球行动计划》"
     assert parsed(EN_72_1).symbol == "A/RES/72/1"
     assert parsed(ZH_71_319).symbol == "A/RES/71/319"
@@ -103,7 +116,9 @@ def test_it_joins_a_paragraph_across_a_page_break_with_footnotes_in_between():
 
 def test_it_joins_an_english_paragraph_across_a_page_break():
     para5 = by_anchor(parsed(EN_72_1))["annex-5"]
-    assert "against Transnational Organized Crime and the Protocol to Prevent, Suppress and Punish" in para5.text
+    assert (
+        "against Transnational Organized Crime and the Protocol to Prevent, Suppress and Punish" in para5.text
+    )
     assert para5.footnotes == [4, 5]
     assert "A/RES/72/1" not in para5.text and "17-30057" not in para5.text
 
@@ -156,7 +171,10 @@ def test_it_finds_the_unnumbered_operative_paragraph_and_the_annex_of_71_319():
         assert doc["annex-11a"].label == "annex, para. 11 (a)"
         assert doc["annex-11a"].label_zh == "附件第11(a)段"
         assert "annex-26" in doc and "annex-27" not in doc
-    assert by_anchor(parsed(ZH_71_319))["annex-1"].heading == "关于执行《联合国打击贩运人口的全球行动计划》的政治宣言"
+    assert (
+        by_anchor(parsed(ZH_71_319))["annex-1"].heading
+        == "关于执行《联合国打击贩运人口的全球行动计划》的政治宣言"
+    )
 
 
 def test_it_reads_the_six_draft_resolutions_of_the_report():
@@ -215,6 +233,7 @@ def test_it_links_each_language_version_to_its_official_text():
 
 # One rule at a time, on tiny inline texts.
 
+
 def test_it_tells_roman_subparagraphs_from_letters():
     text = (
         "The General Assembly,\n"
@@ -262,7 +281,11 @@ def test_it_refuses_what_is_not_text_in_plain_words(data, message):
 
 def test_it_decodes_gb18030_and_utf16_as_the_same_document():
     original = (CORPUS / ZH_71_322).read_text(encoding="utf-8")
-    for encoded in (original.encode("gb18030"), original.encode("utf-16"), b"\xef\xbb\xbf" + original.encode()):
+    for encoded in (
+        original.encode("gb18030"),
+        original.encode("utf-16"),
+        b"\xef\xbb\xbf" + original.encode(),
+    ):
         assert decode(encoded) == original
     assert counts(parse_document(decode(original.encode("gb18030")))) == counts(parsed(ZH_71_322))
 
@@ -302,7 +325,10 @@ def test_no_page_furniture_or_internal_marks_are_left_in_any_paragraph():
                 if part.symbol:
                     assert part.symbol not in paragraph.text, (path.name, paragraph.anchor)
                 header = re.sub(r"\s", "", part.title)[:60]
-                assert part.language == "zh" or header not in re.sub(r"\s", "", paragraph.text), (path.name, paragraph.anchor)
+                assert part.language == "zh" or header not in re.sub(r"\s", "", paragraph.text), (
+                    path.name,
+                    paragraph.anchor,
+                )
 
 
 def test_mangled_documents_give_a_result_or_a_plain_refusal_never_a_crash():
@@ -322,7 +348,7 @@ def test_mangled_documents_give_a_result_or_a_plain_refusal_never_a_crash():
             text = "\n".join(lines[: rng.randint(1, len(lines))])
         elif how == 2:
             start = rng.randint(0, len(text))
-            text = text[start:start + rng.randint(1, 3000)]
+            text = text[start : start + rng.randint(1, 3000)]
         else:
             text = "".join(rng.choice(noise) if rng.random() < 0.02 else ch for ch in text)
         for language in (None, "zh", "en"):
@@ -343,7 +369,12 @@ def test_it_reads_security_council_and_human_rights_council_resolutions():
         "1. Condemns all acts of trafficking, in particular the sale or trade in persons;\n"
         "2. Decides to remain seized of the matter.\n"
     )
-    assert (sc.symbol, sc.body, sc.adopted_on, sc.meeting) == ("S/RES/2331 (2016)", "SC", "2016-12-20", "7847th meeting")
+    assert (sc.symbol, sc.body, sc.adopted_on, sc.meeting) == (
+        "S/RES/2331 (2016)",
+        "SC",
+        "2016-12-20",
+        "7847th meeting",
+    )
     assert [p.anchor for p in sc.paragraphs] == ["pp1", "pp2", "op1", "op2"]
     assert sc.paragraphs[0].text.endswith("international peace and security,")
     sc_zh = parse_document(
@@ -351,7 +382,11 @@ def test_it_reads_security_council_and_human_rights_council_resolutions():
         "重申其维护国际和平与安全的首要责任，\n回顾其第 1325(2000)号和第 1820(2008)号决议，\n"
         "1. 谴责一切贩运人口行为；\n2. 决定继续处理此案。\n"
     )
-    assert (sc_zh.symbol, sc_zh.adopted_on, sc_zh.meeting) == ("S/RES/2331 (2016)", "2016-12-20", "第 7847 次会议")
+    assert (sc_zh.symbol, sc_zh.adopted_on, sc_zh.meeting) == (
+        "S/RES/2331 (2016)",
+        "2016-12-20",
+        "第 7847 次会议",
+    )
     assert [p.anchor for p in sc_zh.paragraphs] == ["pp1", "pp2", "op1", "op2"]
     hrc = parse_document(
         "Human Rights Council\nThirty-fifth session\nResolution adopted by the Human Rights Council on 22 June 2017\n"

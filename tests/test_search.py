@@ -5,19 +5,18 @@ import threading
 import time
 
 import pytest
+from conftest import _Sink
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
 from search.analysis import CJK_RUN, normalize
-from search.documents import ParsedDocument
 from search.documents import Paragraph as ParsedParagraph
+from search.documents import ParsedDocument
 from search.index import CURRENT, index_versions, rebuild_index, reset_searcher, writer_lock
 from search.ingest import ingest
 from search.models import Paragraph
 from search.query import parse_query, search_paragraphs, snippet
-
-from conftest import _Sink
 
 DRAFT = "draft-A-C.3-74-trafficking-coordination-zh"
 ENGLISH_WORD = re.compile(r"[^\W_]+")
@@ -25,6 +24,7 @@ ENGLISH_WORD = re.compile(r"[^\W_]+")
 
 # The shared corpus index needs the test database even when only index tests run.
 pytestmark = pytest.mark.django_db
+
 
 class _Rollback(Exception):
     pass
@@ -174,7 +174,22 @@ def test_it_counts_facets_over_all_matches(corpus_index):
 
 
 @pytest.mark.parametrize(
-    "q", ['"unbalanced', "OR", "-", "lang:", "symbol:", "((", "a:b:c", "*", "\\", "AND OR NOT", "-lang:zh", "  ", ""]
+    "q",
+    [
+        '"unbalanced',
+        "OR",
+        "-",
+        "lang:",
+        "symbol:",
+        "((",
+        "a:b:c",
+        "*",
+        "\\",
+        "AND OR NOT",
+        "-lang:zh",
+        "  ",
+        "",
+    ],
 )
 def test_it_never_raises_on_odd_syntax(corpus_index, q):
     result = search_paragraphs(q)
@@ -247,7 +262,9 @@ def test_it_indexes_a_document_when_its_ingest_commits():
         language="en",
         title="Test resolution",
         paragraphs=[
-            ParsedParagraph("op1", "operative", "OP 1", "执行部分第1段", "Condemns <script>alert(1)</script> zyxwv", "1")
+            ParsedParagraph(
+                "op1", "operative", "OP 1", "执行部分第1段", "Condemns <script>alert(1)</script> zyxwv", "1"
+            )
         ],
     )
     ingest(parsed, b"test bytes", "test.txt", key="test-resolution", body="GA")
@@ -330,7 +347,9 @@ def test_organ_does_not_find_the_world_health_organization(corpus_index):
     assert hits
     assert all(re.search(r"\borgans?\b", h["snippet"], re.I) for h in hits)
     organization = keys(all_hits("organization lang:en"))
-    only_organization = {k for k, _, norm in corpus_index if "organization" in norm and not re.search(r"\borgans?\b", norm)}
+    only_organization = {
+        k for k, _, norm in corpus_index if "organization" in norm and not re.search(r"\borgans?\b", norm)
+    }
     assert only_organization and only_organization <= organization
     assert not only_organization & keys(hits)
 

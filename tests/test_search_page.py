@@ -1,10 +1,10 @@
 from urllib.parse import quote
 
 import pytest
-from django.utils.html import escape
-from django.core.management import call_command
-
 from conftest import _Sink
+from django.core.management import call_command
+from django.utils.html import escape
+
 from search.query import search_paragraphs
 from search.results import EXAMPLES, search_url
 
@@ -112,7 +112,9 @@ def test_it_escapes_the_query_everywhere(client, indexed_corpus):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; organ" in html
 
 
-@pytest.mark.parametrize("query", ["page=x", "page=-3&q=organ", "page=99999&q=organ", "q=" + "组织" * 400, "q=%22"])
+@pytest.mark.parametrize(
+    "query", ["page=x", "page=-3&q=organ", "page=99999&q=organ", "q=" + "组织" * 400, "q=%22"]
+)
 def test_it_never_fails_on_odd_input(client, indexed_corpus, query):
     assert client.get(f"/?{query}").status_code == 200
 

@@ -75,7 +75,9 @@ def test_uploads_are_for_authenticated_staff_only(db, client):
 def test_it_previews_a_new_language_version_then_publishes_it_searchable_at_once(
     staff, client, django_capture_on_commit_callbacks
 ):
-    call_command("ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO())
+    call_command(
+        "ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO()
+    )
     before = snapshot()
     url = review_url(send(client, EN_71_322, "A_RES_71_322.txt"))
 
@@ -103,7 +105,9 @@ def test_it_previews_a_new_language_version_then_publishes_it_searchable_at_once
 
 
 def test_the_review_compares_the_two_languages(staff, client):
-    call_command("ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO())
+    call_command(
+        "ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO()
+    )
     # An English text that lost its last operative paragraph.
     shortened = EN_71_322.split(b"13. Invites Member States")[0] + b"96th plenary meeting\n8 September 2017\n"
     html = client.get(review_url(send(client, shortened, "short.txt"))).content.decode()
@@ -147,10 +151,15 @@ def test_a_duplicate_is_named_and_replacing_needs_a_tick_and_keeps_anchors(staff
     client.post(again, {"cancel": "Cancel"})
 
     # A corrected text of OP 13: replacing needs a tick.
-    corrected = EN_71_322.replace(b"consideration at its seventy-third session.", b"consideration at its seventy-fourth session.")
+    corrected = EN_71_322.replace(
+        b"consideration at its seventy-third session.", b"consideration at its seventy-fourth session."
+    )
     assert corrected != EN_71_322
     url = review_url(send(client, corrected, "corrected.txt"))
-    assert "An English version of A/RES/71/322 is already stored (from A_RES_71_322.txt)" in client.get(url).content.decode()
+    assert (
+        "An English version of A/RES/71/322 is already stored (from A_RES_71_322.txt)"
+        in client.get(url).content.decode()
+    )
     response = client.post(url, {**publish_values(), "publish": "Publish"})
     assert response.status_code == 200
     assert "tick “replace”" in response.content.decode()
@@ -167,7 +176,10 @@ def test_a_duplicate_is_named_and_replacing_needs_a_tick_and_keeps_anchors(staff
     # Both originals are kept and staff can download them.
     assert SourceFile.objects.count() == 2
     download = client.get(reverse("admin:search_sourcefile_download", args=[upload.source.pk]))
-    assert download.status_code == 200 and b"".join(download.streaming_content if download.streaming else [download.content]) == corrected
+    assert (
+        download.status_code == 200
+        and b"".join(download.streaming_content if download.streaming else [download.content]) == corrected
+    )
 
 
 def _locked_pdf():
@@ -192,10 +204,18 @@ def _zip_bomb():
     [
         (b"", "empty.txt", "The submitted file is empty."),
         (bytes(range(256)) * 40, "photo.txt", "photo.txt: this is a binary file, not text."),
-        ("今天天气很好。\n我们去公园散步。\n".encode("gb18030"), "note.txt", "note.txt: no resolution structure was found"),
+        (
+            "今天天气很好。\n我们去公园散步。\n".encode("gb18030"),
+            "note.txt",
+            "note.txt: no resolution structure was found",
+        ),
         (_locked_pdf(), "locked.pdf", "locked.pdf: the PDF is protected by a password"),
         ((FIXTURES / "A_RES_71_322.pdf").read_bytes()[:2000], "cut.pdf", "cut.pdf: the PDF is damaged"),
-        (_zip_bomb(), "bomb.docx", "bomb.docx: the .docx file expands to far more than a document could hold"),
+        (
+            _zip_bomb(),
+            "bomb.docx",
+            "bomb.docx: the .docx file expands to far more than a document could hold",
+        ),
         (b"GIF89a", "picture.gif", "picture.gif: upload a .txt, .md, .docx or .pdf file."),
     ],
 )
@@ -225,10 +245,10 @@ def test_a_gb18030_file_is_decoded_and_published(staff, client):
 
 def test_markup_in_a_document_is_stored_as_text_and_shown_escaped(staff, client):
     text = (
-        "The General Assembly,\n"
-        "Recalling <script>alert('owned')</script> and <b>claims</b>,\n"
-        "1. Decides to act on <img src=x onerror=alert(1)>.\n"
-    ).encode()
+        b"The General Assembly,\n"
+        b"Recalling <script>alert('owned')</script> and <b>claims</b>,\n"
+        b"1. Decides to act on <img src=x onerror=alert(1)>.\n"
+    )
     url = review_url(send(client, text, "markup.md"))
     html = client.get(url).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert(&#x27;owned&#x27;)&lt;/script&gt;" in html
@@ -254,10 +274,17 @@ def test_relations_are_stated_when_publishing(staff, client):
     adopted = Resolution.objects.get(key="A/RES/74/176")
     draft = (CORPUS / "zh/002_334a0e47d0d674b7.txt").read_bytes()
     url = review_url(send(client, draft, "draft.txt", "zh"))
-    response = client.post(url, {
-        "key": "draft-trafficking-2019", "symbol": "", "doc_type": "draft_resolution", "body": "GA",
-        "became": adopted.pk, "publish": "Publish",
-    })
+    response = client.post(
+        url,
+        {
+            "key": "draft-trafficking-2019",
+            "symbol": "",
+            "doc_type": "draft_resolution",
+            "body": "GA",
+            "became": adopted.pk,
+            "publish": "Publish",
+        },
+    )
     assert response.status_code == 302
     assert Resolution.objects.get(key="draft-trafficking-2019").became == adopted
 
@@ -278,7 +305,9 @@ def test_ingest_file_does_the_same_from_the_command_line(db, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_publishing_at_once_while_others_search():
-    call_command("ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO())
+    call_command(
+        "ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO()
+    )
     first = uploads.stage(EN_71_322, "A_RES_71_322.txt", "en")
     second = uploads.stage((CORPUS / "en/A_RES_72_1.txt").read_bytes(), "A_RES_72_1.txt", "en")
     errors = []
@@ -313,7 +342,9 @@ def test_two_staff_publishing_at_once_while_others_search():
     assert errors == []
     assert len(searched) == 20 and all(total > 0 for total in searched)
     assert set(Text.objects.values_list("resolution__key", "language")) == {
-        ("A/RES/71/322", "zh"), ("A/RES/71/322", "en"), ("A/RES/72/1", "en")
+        ("A/RES/71/322", "zh"),
+        ("A/RES/71/322", "en"),
+        ("A/RES/72/1", "en"),
     }
     assert search_paragraphs("political declaration lang:en symbol:72/1")["total"] > 0
     assert search_paragraphs("self-sufficiency symbol:71/322 lang:en")["total"] > 0

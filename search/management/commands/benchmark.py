@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--paragraphs", type=int, default=100_000)
-        parser.add_argument("--queries", type=int, default=300, help="timed queries, round-robin over the mix")
+        parser.add_argument(
+            "--queries", type=int, default=300, help="timed queries, round-robin over the mix"
+        )
         parser.add_argument("--warmup", type=int, default=2, help="untimed rounds of the mix first")
         parser.add_argument("--uploads", type=int, default=3, help="100-paragraph uploads to time")
         parser.add_argument("--baseline", action="store_true", default=True)
@@ -27,8 +29,13 @@ class Command(BaseCommand):
 
     def handle(self, *, paragraphs, queries, warmup, uploads, baseline, workdir, seed, **options):
         result = run_benchmark(
-            paragraphs, queries=queries, baseline=baseline, workdir=workdir, warmup=warmup,
-            uploads=uploads, seed=seed,
+            paragraphs,
+            queries=queries,
+            baseline=baseline,
+            workdir=workdir,
+            warmup=warmup,
+            uploads=uploads,
+            seed=seed,
         )
         if workdir:
             import json

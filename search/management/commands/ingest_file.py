@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--version-of", help="key of the resolution this file is a language version of")
         parser.add_argument("--became", help="key of the resolution this draft became")
         parser.add_argument("--contained-in", help="key of the report this draft stands in")
-        parser.add_argument("--replace", action="store_true", help="replace a stored version in this language")
+        parser.add_argument(
+            "--replace", action="store_true", help="replace a stored version in this language"
+        )
 
     def handle(self, *args, path, language, **options):
         file = Path(path)

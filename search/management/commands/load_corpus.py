@@ -56,6 +56,4 @@ class Command(BaseCommand):
             )
 
         if failed:
-            raise CommandError(
-                f"{len(failed)} of {len(entries)} documents failed: {', '.join(failed)}"
-            )
+            raise CommandError(f"{len(failed)} of {len(entries)} documents failed: {', '.join(failed)}")

@@ -38,4 +38,3 @@ class Command(BaseCommand):
         )
         for warning in parsed.warnings:
             self.stdout.write(f"  warning: {warning}")
-
