@@ -5,9 +5,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from search import upload as uploads
-from search.documents import ParseError
-from search.forms import ReviewForm, UploadForm
+from search.ingest import uploads
+from search.parsing import ParseError
+from search.ingest.forms import ReviewForm, UploadForm
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
 
 # Rows come from ingest, which keeps languages, anchors and relations consistent:

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from search.documents import DOC_TYPES, KINDS, LANGUAGES, official_url
+from search.parsing import DOC_TYPES, KINDS, LANGUAGES, official_url
 
 LANGUAGE_CHOICES = [(code, code) for code in LANGUAGES]
 

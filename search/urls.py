@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from search import pages, views
+from search.web import pages, views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -19,7 +19,7 @@ def compiled_translations():
 @pytest.fixture(autouse=True)
 def index_dir(settings, tmp_path_factory):
     """Give every test its own index folder, never the development one."""
-    from search.index import reset_searcher
+    from search.engine.index import reset_searcher
 
     settings.INDEX_DIR = tmp_path_factory.mktemp("index")
     reset_searcher()

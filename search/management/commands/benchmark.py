@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from search.benchmark import format_report, run_benchmark
+from bench.benchmark import format_report, run_benchmark
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import upload as uploads
-from search.documents import ParseError
+from search.ingest import uploads
+from search.parsing import ParseError
 from search.models import Resolution
 
 

@@ -3,9 +3,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from search.corpus import OPTIONAL, ManifestError, read_manifest
-from search.ingest import ingest
-from search.parser import decode, parse_document
+from search.ingest.corpus import OPTIONAL, ManifestError, read_manifest
+from search.ingest.store import ingest
+from search.parsing import decode, parse_document
 
 
 class Command(BaseCommand):

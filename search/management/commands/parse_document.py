@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.documents import LANGUAGES, ParseError
-from search.parser import decode, parse_document
+from search.parsing import LANGUAGES, ParseError
+from search.parsing import decode, parse_document
 
 
 class Command(BaseCommand):

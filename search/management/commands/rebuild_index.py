@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from search.index import rebuild_index
+from search.engine.index import rebuild_index
 
 
 class Command(BaseCommand):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from search.documents import ParseError
-from search.parser import decode, parse_document
+from search.parsing import ParseError
+from search.parsing import decode, parse_document
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 @cache

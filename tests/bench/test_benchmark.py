@@ -4,7 +4,7 @@ import re
 
 from django.core.management import call_command
 
-from search.benchmark import (
+from bench.benchmark import (
     CATEGORIES,
     QUERY_MIX,
     build_pools,

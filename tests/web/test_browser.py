@@ -13,7 +13,7 @@ from conftest import _Sink
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
-from search.query import search_paragraphs
+from search.engine.query import search_paragraphs
 
 # Playwright's sync API runs an event loop in this thread; the ORM work of the
 # fixtures (loading the corpus, flushing the database) is still synchronous.
@@ -259,7 +259,7 @@ def test_staff_upload_a_resolution_publish_it_and_find_it_with_the_search_box(
     page.get_by_role("button", name="Log in").click()
 
     page.get_by_label("File").set_input_files(
-        str(Path(__file__).resolve().parent.parent / "corpus/en/A_RES_72_1.txt")
+        str(Path(__file__).resolve().parents[2] / "corpus/en/A_RES_72_1.txt")
     )
     page.get_by_label("Language").select_option("en")
     page.get_by_role("button", name="Upload and review").click()

@@ -10,7 +10,7 @@ from django.contrib.staticfiles import finders
 
 from search.management.commands.compile_translations import compile_translations
 from search.models import Footnote, Paragraph, Resolution, Text
-from search.reading import mark_matches, query_terms
+from search.web.reading import mark_matches, query_terms
 
 PO = Path(settings.BASE_DIR) / "search" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 

@@ -11,8 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from search.analysis import normalize
-from search.documents import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
+from search.engine.analysis import normalize
+from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
 from search.models import Paragraph, Resolution, Text
 
 MAX_TERMS = 10

@@ -29,13 +29,13 @@ class ParseError(ValueError):
 
 
 @dataclass
-class Footnote:
+class ParsedFootnote:
     number: int
     text: str
 
 
 @dataclass
-class Paragraph:
+class ParsedParagraph:
     anchor: str  # stable public anchor: pp1, op3b, op3b-ii, annex-11a, para37
     kind: str  # one of KINDS
     label: str  # English citation label: "PP 5", "OP 3 (b)", "annex, para. 11 (a)"
@@ -59,8 +59,8 @@ class ParsedDocument:
     session: str = ""  # "Seventy-first session" / "第七十一届会议"
     agenda_item: str = ""  # "106", "14 (c)"
     sponsors: list[str] = field(default_factory=list)
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    footnotes: list[Footnote] = field(default_factory=list)
+    paragraphs: list[ParsedParagraph] = field(default_factory=list)
+    footnotes: list[ParsedFootnote] = field(default_factory=list)
     resolutions: list[ParsedDocument] = field(default_factory=list)
     references: list[str] = field(default_factory=list)  # symbols named
     warnings: list[str] = field(default_factory=list)  # for review, plain words

@@ -1,4 +1,4 @@
-from search.analysis import analyze, literal_analyzer, normalize, word_analyzer
+from search.engine.analysis import analyze, literal_analyzer, normalize, word_analyzer
 
 
 def words(text, mode="query"):

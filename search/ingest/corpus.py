@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from search.documents import DOC_TYPES, LANGUAGES
+from search.parsing import DOC_TYPES, LANGUAGES
 
 MANIFEST_NAME = "manifest.toml"
 REQUIRED = ("file", "language", "key")

@@ -34,8 +34,8 @@ from .documents import (
     PREAMBULAR,
     REPORT,
     REPORT_DOC,
-    Footnote,
-    Paragraph,
+    ParsedFootnote,
+    ParsedParagraph,
     ParsedDocument,
     ParseError,
 )
@@ -932,11 +932,11 @@ def _fill_resolution(
             "“The General Assembly,” or “大会，”) and no numbered paragraphs"
         )
     notes = _notes_for(block, offset, offset + len(lines))
-    doc.footnotes = [Footnote(n, t) for n, t in sorted(notes.items())]
+    doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
     marker = _MarkFinder(notes, language, explicit=block.explicit_marks)
 
     first_numbered = next((i for i, p in enumerate(pieces) if p.level == 0), None)
-    paragraphs: list[Paragraph] = []
+    paragraphs: list[ParsedParagraph] = []
     if first_numbered is None:
         preamble, operative, embedded = pieces[:-1], pieces[-1:], []
     else:
@@ -1125,7 +1125,7 @@ def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: i
     )
     pieces = assemble(lines[first:], language)
     notes = _notes_for(block, offset, offset + len(lines))
-    doc.footnotes = [Footnote(n, t) for n, t in sorted(notes.items())]
+    doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
     marker = _MarkFinder(notes, language, explicit=block.explicit_marks)
     doc.paragraphs = _name(pieces, REPORT, marker, language)
     doc.warnings += marker.warnings()
@@ -1142,8 +1142,8 @@ def _name(
     language: str,
     single: bool = False,
     annex_label: bool = True,
-) -> list[Paragraph]:
-    out: list[Paragraph] = []
+) -> list[ParsedParagraph]:
+    out: list[ParsedParagraph] = []
     top = 0  # preambular count, or the last operative number
     letter = ""
     roman = ""
@@ -1193,7 +1193,7 @@ def _name(
                     parts = [f"{top}", f"u{unnumbered}"] if top else [f"u{unnumbered}"]
             else:
                 parts = [str(top), letter] + ([roman] if level == 2 else [])
-        paragraph = Paragraph(
+        paragraph = ParsedParagraph(
             anchor=_anchor(kind, parts),
             kind=kind,
             label=_label_en(kind, parts, annex_label),
@@ -1258,7 +1258,7 @@ class _MarkFinder:
         self.used: set[int] = set()
         self.notes: list[str] = []  # other things a reviewer should look at
 
-    def clean(self, text: str, paragraph: Paragraph) -> str:
+    def clean(self, text: str, paragraph: ParsedParagraph) -> str:
         if not self.explicit and self.notes_by_number:
             text = self._mark_numbers(text)
         found = [int(n) for n in MARK_RE.findall(text)]

@@ -4,8 +4,8 @@ import re
 
 from django import forms
 
-from search.documents import DOC_TYPES
-from search.extract import ACCEPTED, MAX_UPLOAD_BYTES, limit_text
+from search.parsing import DOC_TYPES
+from search.ingest.extract import ACCEPTED, MAX_UPLOAD_BYTES, limit_text
 from search.models import Resolution
 
 SYMBOL = re.compile(r"^[A-Z]{1,10}(/[A-Za-z0-9.\-]+)+$")

@@ -9,7 +9,7 @@ A text unit (a word or a phrase) with Chinese matches its literal characters (th
 n-gram field), which hold every whole-word match too; any other unit matches its
 stemmed words. A paragraph whose normalised text contains the normalised unit is
 always found; whole-word matches rank first. The sets, totals, facets and ranking are
-computed in numpy (`search.docsets`).
+computed in numpy (`search.engine.docsets`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from html import escape
 import numpy as np
 from whoosh.query import Phrase
 
-from search import docsets
-from search.analysis import (
+from search.engine import docsets
+from search.engine.analysis import (
     QUOTES,
     analyze,
     is_cjk,
@@ -31,8 +31,8 @@ from search.analysis import (
     normalize,
     word_analyzer,
 )
-from search.documents import LANGUAGES, official_url
-from search.index import get_searcher
+from search.parsing import LANGUAGES, official_url
+from search.engine.index import get_searcher
 
 MAX_QUERY = 500
 SNIPPET = 200  # characters shown around the matches when a paragraph is longer

@@ -5,8 +5,8 @@ from conftest import _Sink
 from django.core.management import call_command
 from django.utils.html import escape
 
-from search.query import search_paragraphs
-from search.results import EXAMPLES, search_url
+from search.engine.query import search_paragraphs
+from search.web.results import EXAMPLES, search_url
 
 
 @pytest.fixture

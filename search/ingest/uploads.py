@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from search.documents import ParsedDocument, ParseError
-from search.extract import extract
-from search.ingest import ingest
+from search.parsing import ParsedDocument, ParseError
+from search.ingest.extract import extract
+from search.ingest.store import ingest
 from search.models import Paragraph, Resolution, SourceFile, Text, Upload
-from search.parser import parse_document
+from search.parsing import parse_document
 
 LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
 
@@ -250,6 +250,6 @@ def describe_changes(changes: dict) -> str:
 
 
 def extract_limit() -> str:
-    from search.extract import limit_text
+    from search.ingest.extract import limit_text
 
     return limit_text()

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from search.models import Resolution
-from search.reading import build_reading
+from search.web.reading import build_reading
 
 
 @require_GET

@@ -4,8 +4,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from search.models import Resolution
-from search.query import MAX_QUERY, search_paragraphs
-from search.results import EXAMPLES, facet_links, present_hits, search_url, suggestions
+from search.engine.query import MAX_QUERY, search_paragraphs
+from search.web.results import EXAMPLES, facet_links, present_hits, search_url, suggestions
 
 
 @require_GET

@@ -12,8 +12,8 @@ import hashlib
 
 from django.db import transaction
 
-from search.documents import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
-from search.index import index_versions
+from search.parsing import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
+from search.engine.index import index_versions
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
 
 CREATED = "created"

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from whoosh import sorting
 from whoosh.query import Or, Phrase, Term
 
-from search import docsets
-from search.index import get_searcher
+from search.engine import docsets
+from search.engine.index import get_searcher
 from search.models import Paragraph, Text
-from search.query import search_paragraphs
+from search.engine.query import search_paragraphs
 
 TERMS = [
     ("content", "贩运"),
@@ -39,7 +39,7 @@ def changed_index(db, django_capture_on_commit_callbacks):
     # away by a small update: its old documents stay, marked deleted.
     from whoosh import index as whoosh_index
 
-    from search.index import _ensure_current, index_root, paragraph_document, writer_lock
+    from search.engine.index import _ensure_current, index_root, paragraph_document, writer_lock
 
     with writer_lock():
         ix = whoosh_index.open_dir(str(_ensure_current(index_root())))
@@ -105,7 +105,7 @@ def test_an_edited_paragraph_is_found_by_its_new_words_and_not_its_old_ones(chan
 
 
 def test_arrays_of_segments_that_are_gone_are_forgotten(changed_index):
-    from search.index import rebuild_index
+    from search.engine.index import rebuild_index
 
     search_paragraphs("贩运人口")  # fills the caches for the current segments
     before = {key[0] for key in docsets._segment_cache} | {key[0] for key in docsets.POSTINGS.items}

@@ -10,8 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from search.models import Paragraph
-from search.query import search_paragraphs
-from search.reading import html_lang, language_name
+from search.engine.query import search_paragraphs
+from search.web.reading import html_lang, language_name
 
 # Searches that find something in the corpus, offered on the empty page.
 EXAMPLES = ["器官移植", "trafficking in persons", '"organ removal"', "贩运人口 lang:zh", "A/RES/71/322"]

@@ -13,13 +13,13 @@ from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
-from search import upload as uploads
+from search.ingest import uploads
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
-from search.query import search_paragraphs
+from search.engine.query import search_paragraphs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EN_71_322 = (CORPUS / "en/A_RES_71_322.txt").read_bytes()
 ZH_71_322 = (CORPUS / "zh/000_9c40344d96047766.txt").read_bytes()
 
@@ -229,7 +229,7 @@ def test_a_bad_file_gets_a_plain_message_and_changes_nothing(staff, client, data
 
 
 def test_a_file_over_the_size_limit_states_the_limit(staff, client, monkeypatch):
-    monkeypatch.setattr("search.forms.MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr("search.ingest.forms.MAX_UPLOAD_BYTES", 1000)
     before = snapshot()
     response = send(client, EN_71_322, "big.txt")
     assert "big.txt is 0.0 MB; the limit is 10 MB" in response.content.decode()

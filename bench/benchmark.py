@@ -1,6 +1,6 @@
 """Benchmark search on a large corpus recombined from the real one (issue 3).
 
-`run_benchmark` runs each phase in a fresh process (`python -m search.benchmark PHASE`)
+`run_benchmark` runs each phase in a fresh process (`python -m bench.benchmark PHASE`)
 whose DATABASE_PATH and INDEX_DIR point into a work folder: the development database
 and index are never touched, and each phase's peak memory is its own.
 
@@ -225,7 +225,7 @@ def phase_generate(paragraphs: int, seed: int) -> dict:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     # The rebuild that follows indexes everything: loading need not index as it goes.
-    with mock.patch("search.ingest.index_versions", lambda ids: None):
+    with mock.patch("search.ingest.store.index_versions", lambda ids: None):
         call_command("load_corpus", stdout=io.StringIO())
     real = list(Paragraph.objects.values_list("version__language", "kind", "text"))
     titles = {lang: [] for lang in ("zh", "en")}
@@ -291,7 +291,7 @@ def phase_generate(paragraphs: int, seed: int) -> dict:
 
 
 def phase_rebuild() -> dict:
-    from search.index import index_root, rebuild_index
+    from search.engine.index import index_root, rebuild_index
 
     started = time.perf_counter()
     count = rebuild_index()
@@ -321,7 +321,7 @@ def _time_mix(search, queries: int, warmup: int) -> dict:
 
 
 def phase_queries(queries: int, warmup: int) -> dict:
-    from search.query import search_paragraphs
+    from search.engine.query import search_paragraphs
 
     started = time.perf_counter()
     first = search_paragraphs(QUERY_MIX[0][1])  # opens the searcher, loads jieba
@@ -350,7 +350,7 @@ def phase_queries(queries: int, warmup: int) -> dict:
 
 
 def clear_caches() -> None:
-    from search import docsets, query
+    from search.engine import docsets, query
 
     for cache in (docsets.POSTINGS, query._PHRASES):
         with cache.lock:
@@ -360,7 +360,7 @@ def clear_caches() -> None:
 
 def phase_uploads(uploads: int) -> list[dict]:
     """Time uploads in a process whose searcher is open, as a web worker's is."""
-    from search.query import search_paragraphs
+    from search.engine.query import search_paragraphs
 
     search_paragraphs(QUERY_MIX[0][1])
     return [_upload(n) for n in range(uploads)]
@@ -368,11 +368,11 @@ def phase_uploads(uploads: int) -> list[dict]:
 
 def _upload(n: int) -> dict:
     """Ingest a new 100-paragraph Chinese text; time until search finds it."""
-    from search.documents import Paragraph as ParsedParagraph
-    from search.documents import ParsedDocument
-    from search.ingest import ingest
+    from search.parsing import ParsedParagraph
+    from search.parsing import ParsedDocument
+    from search.ingest.store import ingest
     from search.models import Paragraph
-    from search.query import search_paragraphs
+    from search.engine.query import search_paragraphs
 
     real = Paragraph.objects.filter(version__source__isnull=False).values_list(
         "version__language", "kind", "text"
@@ -463,7 +463,7 @@ def phase_profile(query: str, runs: int) -> dict:
     import cProfile
     import pstats
 
-    from search.query import search_paragraphs
+    from search.engine.query import search_paragraphs
 
     search_paragraphs(query)
     profile = cProfile.Profile()
@@ -492,7 +492,7 @@ def _run_phase(workdir: Path, phase: str, *args: str) -> dict:
         INDEX_DIR=str(workdir / "index"),
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "search.benchmark", phase, "--workdir", str(workdir), *args],
+        [sys.executable, "-m", "bench.benchmark", phase, "--workdir", str(workdir), *args],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
@@ -733,7 +733,7 @@ def format_report(result: dict) -> str:
 def main(argv=None) -> None:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m search.benchmark")
+    parser = argparse.ArgumentParser(prog="python -m bench.benchmark")
     parser.add_argument(
         "phase",
         choices=[

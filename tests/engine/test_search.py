@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from search.analysis import CJK_RUN, normalize
-from search.documents import Paragraph as ParsedParagraph
-from search.documents import ParsedDocument
-from search.index import CURRENT, index_versions, rebuild_index, reset_searcher, writer_lock
-from search.ingest import ingest
+from search.engine.analysis import CJK_RUN, normalize
+from search.parsing import ParsedParagraph
+from search.parsing import ParsedDocument
+from search.engine.index import CURRENT, index_versions, rebuild_index, reset_searcher, writer_lock
+from search.ingest.store import ingest
 from search.models import Paragraph
-from search.query import parse_query, search_paragraphs, snippet
+from search.engine.query import parse_query, search_paragraphs, snippet
 
 DRAFT = "draft-A-C.3-74-trafficking-coordination-zh"
 ENGLISH_WORD = re.compile(r"[^\W_]+")

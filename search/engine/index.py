@@ -25,7 +25,7 @@ from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from search.analysis import literal_analyzer, word_analyzer
+from search.engine.analysis import literal_analyzer, word_analyzer
 from search.models import Paragraph, Text
 
 CURRENT = "current"
@@ -242,7 +242,7 @@ def get_searcher():
 
 def _forget_old_segments(searcher) -> None:
     """Drop the arrays cached for segments a merge or a rebuild has replaced."""
-    from search import docsets
+    from search.engine import docsets
 
     docsets.forget_segments({key[0] for key in docsets.state(searcher.reader())})
 

@@ -1,0 +1,1 @@
+"""The benchmark: a generated corpus, timed rebuilds, queries and uploads (`manage.py benchmark`)."""

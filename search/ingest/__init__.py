@@ -1,0 +1,1 @@
+"""Extraction, staging, review and publishing: the one way documents become rows."""
