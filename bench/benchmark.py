@@ -368,11 +368,10 @@ def phase_uploads(uploads: int) -> list[dict]:
 
 def _upload(n: int) -> dict:
     """Ingest a new 100-paragraph Chinese text; time until search finds it."""
-    from search.parsing import ParsedParagraph
-    from search.parsing import ParsedDocument
+    from search.engine.query import search_paragraphs
     from search.ingest.store import ingest
     from search.models import Paragraph
-    from search.engine.query import search_paragraphs
+    from search.parsing import ParsedDocument, ParsedParagraph
 
     real = Paragraph.objects.filter(version__source__isnull=False).values_list(
         "version__language", "kind", "text"

@@ -6,9 +6,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from search.ingest import uploads
-from search.parsing import ParseError
 from search.ingest.forms import ReviewForm, UploadForm
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
+from search.parsing import ParseError
 
 # Rows come from ingest, which keeps languages, anchors and relations consistent:
 # the admin shows them and edits only the metadata a person may need to correct.

@@ -1,10 +1,47 @@
 """The database is the source of truth: the search index is derived from these rows."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from search.parsing import DOC_TYPES, KINDS, LANGUAGES, official_url
+from search.parsing import (
+    ANNEX,
+    DOC_TYPES,
+    DRAFT_RESOLUTION,
+    KINDS,
+    LANGUAGES,
+    OPERATIVE,
+    PREAMBULAR,
+    REPORT,
+    REPORT_DOC,
+    RESOLUTION,
+    official_url,
+)
 
-LANGUAGE_CHOICES = [(code, code) for code in LANGUAGES]
+# What the parser's codes are called, in the interface language: defined here once.
+LANGUAGE_NAMES = {"zh": _("Chinese"), "en": _("English")}
+DOC_TYPE_NAMES = {
+    RESOLUTION: _("Resolution"),
+    DRAFT_RESOLUTION: _("Draft resolution"),
+    REPORT_DOC: _("Report"),
+}
+KIND_NAMES = {PREAMBULAR: _("Preambular"), OPERATIVE: _("Operative"), ANNEX: _("Annex"), REPORT: _("Report")}
+BODY_NAMES = {
+    "GA": _("General Assembly"),
+    "ECOSOC": _("Economic and Social Council"),
+    "SC": _("Security Council"),
+    "HRC": _("Human Rights Council"),
+}
+LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+
+
+def language_name(language: str) -> str:
+    """Return "Chinese" or "English" (中文 names in a Chinese interface)."""
+    return str(LANGUAGE_NAMES.get(language, language))
+
+
+def html_lang(language: str) -> str:
+    """Return the HTML lang attribute of a text in this language."""
+    return "zh-Hans" if language == "zh" else "en"
 
 
 class SourceFile(models.Model):
@@ -28,8 +65,8 @@ class Resolution(models.Model):
     key = models.CharField(max_length=200, unique=True)
     # Null when the text does not say and no official record gives it: never invented.
     symbol = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    doc_type = models.CharField(max_length=20, choices=[(t, t) for t in DOC_TYPES])
-    body = models.CharField(max_length=20, null=True, blank=True)
+    doc_type = models.CharField(max_length=20, choices=[(t, DOC_TYPE_NAMES[t]) for t in DOC_TYPES])
+    body = models.CharField(max_length=20, null=True, blank=True, choices=list(BODY_NAMES.items()))
     session = models.CharField(max_length=100, blank=True)
     agenda_item = models.CharField(max_length=50, blank=True)
     adopted_on = models.DateField(null=True, blank=True)
@@ -95,7 +132,7 @@ class Paragraph(models.Model):
     order = models.PositiveIntegerField()
     # Anchors are the same in every language of a Resolution: they align zh and en.
     anchor = models.CharField(max_length=50)
-    kind = models.CharField(max_length=20, choices=[(k, k) for k in KINDS])
+    kind = models.CharField(max_length=20, choices=[(k, KIND_NAMES[k]) for k in KINDS])
     label = models.CharField(max_length=100, blank=True)
     label_zh = models.CharField(max_length=100, blank=True)
     number = models.CharField(max_length=20, blank=True)
@@ -110,6 +147,10 @@ class Paragraph(models.Model):
 
     def __str__(self):
         return f"{self.version} {self.anchor}"
+
+    def label_in(self, language: str) -> str:
+        """Return the citation label in a language: "OP 3 (b)" or "执行部分第3(b)段"."""
+        return (self.label_zh or self.label) if language == "zh" else self.label
 
     def get_absolute_url(self):
         """Return the deep link to this paragraph on its resolution's page."""

@@ -1,9 +1,12 @@
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 CORPUS = Path(settings.BASE_DIR) / "corpus"
 
@@ -27,10 +30,63 @@ def index_dir(settings, tmp_path_factory):
     reset_searcher()
 
 
+class _Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="session")
+def corpus_index_dir(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Index the real corpus once per session: load it, rebuild, roll the rows back.
+
+    Indexing is most of what loading the corpus costs (jieba, n-grams); the rows
+    themselves take a tenth of a second, so each test loads them again in its own
+    transaction and reads this index, which no test may write to.
+    """
+    path = tmp_path_factory.mktemp("corpus-index")
+    with django_db_blocker.unblock(), override_settings(INDEX_DIR=path):
+        try:
+            with transaction.atomic():
+                call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+                call_command("rebuild_index", stdout=_Sink())
+                raise _Rollback
+        except _Rollback:
+            pass
+    return path
+
+
+@pytest.fixture
+def corpus(db, corpus_index_dir, settings):
+    """The real corpus in the database and in the search index, for tests that read.
+
+    Its rows are rolled back after the test; the index is shared by every test that
+    uses this fixture: a test that indexes anything uses `loaded_corpus` instead.
+    """
+    from search.engine.index import reset_searcher
+
+    call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+    settings.INDEX_DIR = corpus_index_dir
+    reset_searcher()
+
+
 @pytest.fixture
 def loaded_corpus(db):
-    """Load the real corpus, as `make run` does."""
+    """Load the real corpus, as `make run` does, with an empty index of the test's own."""
     call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+
+
+@pytest.fixture
+def live_corpus(transactional_db, corpus_index_dir, settings):
+    """The corpus committed, for a server in another thread, with a copy of the index.
+
+    The copy is the test's own, so what it publishes is indexed there.
+    """
+    from search.engine.index import reset_searcher
+
+    # The rows are those the shared index was built from: index nothing again.
+    with mock.patch("search.ingest.store.index_versions"):
+        call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+    shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)
+    reset_searcher()
 
 
 @pytest.fixture

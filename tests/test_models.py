@@ -11,7 +11,7 @@ def anchors(key, language):
     return set(text.paragraphs.values_list("anchor", flat=True))
 
 
-def test_it_keeps_zh_and_en_of_71_322_in_one_resolution_with_the_same_anchors(loaded_corpus):
+def test_it_keeps_zh_and_en_of_71_322_in_one_resolution_with_the_same_anchors(corpus):
     resolution = Resolution.objects.get(key="A/RES/71/322")
 
     assert sorted(resolution.texts.values_list("language", flat=True)) == ["en", "zh"]
@@ -19,7 +19,7 @@ def test_it_keeps_zh_and_en_of_71_322_in_one_resolution_with_the_same_anchors(lo
     assert {"pp1", "op1"} <= anchors("A/RES/71/322", "zh")
 
 
-def test_it_links_the_report_to_its_six_draft_resolutions(loaded_corpus):
+def test_it_links_the_report_to_its_six_draft_resolutions(corpus):
     report = Resolution.objects.get(key=REPORT)
     drafts = list(report.contained.order_by("position"))
 
@@ -35,7 +35,7 @@ def test_it_links_the_report_to_its_six_draft_resolutions(loaded_corpus):
         assert text.paragraphs.filter(kind="operative").exists()
 
 
-def test_it_links_the_chinese_draft_to_the_resolution_it_became(loaded_corpus):
+def test_it_links_the_chinese_draft_to_the_resolution_it_became(corpus):
     draft = Resolution.objects.get(key=DRAFT_002)
     adopted = Resolution.objects.get(key="A/RES/74/176")
 
@@ -47,14 +47,14 @@ def test_it_links_the_chinese_draft_to_the_resolution_it_became(loaded_corpus):
     assert list(adopted.texts.values_list("language", flat=True)) == ["en"]
 
 
-def test_it_links_71_319_to_the_resolution_that_adopted_its_annex(loaded_corpus):
+def test_it_links_71_319_to_the_resolution_that_adopted_its_annex(corpus):
     resolution = Resolution.objects.get(key="A/RES/71/319")
 
     assert resolution.annex_adopted_as == Resolution.objects.get(symbol="A/RES/72/1")
     assert sorted(resolution.texts.values_list("language", flat=True)) == ["en", "zh"]
 
 
-def test_it_takes_metadata_from_the_manifest_over_the_parser(loaded_corpus):
+def test_it_takes_metadata_from_the_manifest_over_the_parser(corpus):
     ecosoc = Resolution.objects.get(key="E/RES/2013/41")
 
     assert ecosoc.symbol == "E/RES/2013/41"
@@ -63,7 +63,7 @@ def test_it_takes_metadata_from_the_manifest_over_the_parser(loaded_corpus):
     assert ecosoc.adopted_on == datetime.date(2013, 7, 25)
 
 
-def test_it_keeps_the_uploaded_bytes_of_every_file(loaded_corpus):
+def test_it_keeps_the_uploaded_bytes_of_every_file(corpus):
     text = Text.objects.get(resolution__key="A/RES/71/322", language="en")
     source = text.source
 

@@ -31,8 +31,8 @@ from search.engine.analysis import (
     normalize,
     word_analyzer,
 )
-from search.parsing import LANGUAGES, official_url
 from search.engine.index import get_searcher
+from search.parsing import LANGUAGES, official_url
 
 MAX_QUERY = 500
 SNIPPET = 200  # characters shown around the matches when a paragraph is longer

@@ -10,8 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from search.parsing import ParseError
-from search.parsing import MARK, decode
+from search.parsing import MARK, ParseError, decode
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ACCEPTED = (".txt", ".md", ".docx", ".pdf")

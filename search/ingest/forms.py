@@ -4,9 +4,9 @@ import re
 
 from django import forms
 
-from search.parsing import DOC_TYPES
 from search.ingest.extract import ACCEPTED, MAX_UPLOAD_BYTES, limit_text
 from search.models import Resolution
+from search.parsing import DOC_TYPES
 
 SYMBOL = re.compile(r"^[A-Z]{1,10}(/[A-Za-z0-9.\-]+)+$")
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._\-]{0,199}$")

@@ -12,9 +12,9 @@ import hashlib
 
 from django.db import transaction
 
-from search.parsing import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
 from search.engine.index import index_versions
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
+from search.parsing import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
 
 CREATED = "created"
 UPDATED = "updated"

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from search.parsing import ParsedDocument, ParseError
 from search.ingest.extract import extract
 from search.ingest.store import ingest
 from search.models import Paragraph, Resolution, SourceFile, Text, Upload
-from search.parsing import parse_document
+from search.parsing import ParsedDocument, ParseError, parse_document
 
 LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
 

@@ -34,9 +34,9 @@ from .documents import (
     PREAMBULAR,
     REPORT,
     REPORT_DOC,
+    ParsedDocument,
     ParsedFootnote,
     ParsedParagraph,
-    ParsedDocument,
     ParseError,
 )
 

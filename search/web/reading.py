@@ -12,8 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from search.engine.analysis import normalize
-from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
 from search.models import Paragraph, Resolution, Text
+from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
 
 MAX_TERMS = 10
 MAX_QUERY = 200

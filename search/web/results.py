@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from search.models import Paragraph
 from search.engine.query import search_paragraphs
+from search.models import Paragraph
 from search.web.reading import html_lang, language_name
 
 # Searches that find something in the corpus, offered on the empty page.

@@ -3,8 +3,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from search.models import Resolution
 from search.engine.query import MAX_QUERY, search_paragraphs
+from search.models import Resolution
 from search.web.results import EXAMPLES, facet_links, present_hits, search_url, suggestions
 
 

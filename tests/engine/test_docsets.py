@@ -10,8 +10,8 @@ from whoosh.query import Or, Phrase, Term
 
 from search.engine import docsets
 from search.engine.index import get_searcher
-from search.models import Paragraph, Text
 from search.engine.query import search_paragraphs
+from search.models import Paragraph, Text
 
 TERMS = [
     ("content", "贩运"),

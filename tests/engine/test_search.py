@@ -1,22 +1,16 @@
-import contextlib
 import random
 import re
 import threading
 import time
 
 import pytest
-from conftest import _Sink
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from search.engine.analysis import CJK_RUN, normalize
-from search.parsing import ParsedParagraph
-from search.parsing import ParsedDocument
-from search.engine.index import CURRENT, index_versions, rebuild_index, reset_searcher, writer_lock
+from search.engine.index import CURRENT, index_versions, rebuild_index, writer_lock
+from search.engine.query import parse_query, search_paragraphs, snippet
 from search.ingest.store import ingest
 from search.models import Paragraph
-from search.engine.query import parse_query, search_paragraphs, snippet
+from search.parsing import ParsedDocument, ParsedParagraph
 
 DRAFT = "draft-A-C.3-74-trafficking-coordination-zh"
 ENGLISH_WORD = re.compile(r"[^\W_]+")
@@ -26,31 +20,13 @@ ENGLISH_WORD = re.compile(r"[^\W_]+")
 pytestmark = pytest.mark.django_db
 
 
-class _Rollback(Exception):
-    pass
-
-
-@pytest.fixture(scope="module")
-def built_index(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Load the real corpus, index it, keep the index and roll the database back."""
-    path = tmp_path_factory.mktemp("corpus-index")
-    paragraphs = []
-    with django_db_blocker.unblock(), override_settings(INDEX_DIR=path):
-        with contextlib.suppress(_Rollback), transaction.atomic():
-            call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
-            call_command("rebuild_index", stdout=_Sink())
-            for p in Paragraph.objects.select_related("version__resolution"):
-                key = (p.version.resolution.key, p.version.language, p.anchor)
-                paragraphs.append((key, p.text, normalize(p.text).text))
-            raise _Rollback
-    return path, paragraphs
-
-
 @pytest.fixture
-def corpus_index(built_index, settings):
-    settings.INDEX_DIR = built_index[0]
-    reset_searcher()
-    return built_index[1]
+def corpus_index(corpus):
+    """The corpus indexed; returns (key, text, normalised text) of every paragraph."""
+    return [
+        ((p.version.resolution.key, p.version.language, p.anchor), p.text, normalize(p.text).text)
+        for p in Paragraph.objects.select_related("version__resolution")
+    ]
 
 
 def all_hits(q):

@@ -9,9 +9,8 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from search.parsing import ParseError
 from search.ingest.extract import MAX_UPLOAD_BYTES, extract
-from search.parsing import decode, parse_document
+from search.parsing import ParseError, decode, parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -13,9 +13,9 @@ from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
+from search.engine.query import search_paragraphs
 from search.ingest import uploads
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
-from search.engine.query import search_paragraphs
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"

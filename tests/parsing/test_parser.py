@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search.parsing import ParseError
-from search.parsing import decode, parse_document
+from search.parsing import ParseError, decode, parse_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -9,8 +9,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import _Sink
-from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from search.engine.query import search_paragraphs
@@ -42,13 +40,12 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, loaded_corpus):
+def site(live_server, live_corpus):
     return live_server.url
 
 
 @pytest.fixture
 def searchable_site(site):
-    call_command("rebuild_index", stdout=_Sink())
     return site
 
 

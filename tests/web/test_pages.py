@@ -51,7 +51,7 @@ def page(client, url, **headers):
     return response.content.decode()
 
 
-def test_it_shows_every_paragraph_with_its_anchor_and_label(client, loaded_corpus):
+def test_it_shows_every_paragraph_with_its_anchor_and_label(client, corpus):
     html = page(client, "/r/A/RES/71/322/?lang=en")
 
     anchors = Paragraph.objects.filter(
@@ -67,14 +67,14 @@ def test_it_shows_every_paragraph_with_its_anchor_and_label(client, loaded_corpu
     assert '<h1 lang="en">Strengthening and promoting effective measures' in html
 
 
-def test_it_indents_subparagraphs_by_level(client, loaded_corpus):
+def test_it_indents_subparagraphs_by_level(client, corpus):
     html = page(client, "/r/A/RES/71/322/?lang=en")
 
     assert re.search(r'id="op3"[^>]*>\s*<div class="cell para level-0 operative">', html)
     assert re.search(r'id="op3b"[^>]*>\s*<div class="cell para level-1 operative">', html)
 
 
-def test_it_links_footnotes_both_ways(client, loaded_corpus):
+def test_it_links_footnotes_both_ways(client, corpus):
     html = page(client, "/r/A/RES/71/322/?lang=en")
 
     # OP 2 refers to notes 5 and 6, which PP 5 refers to as well.
@@ -85,7 +85,7 @@ def test_it_links_footnotes_both_ways(client, loaded_corpus):
     assert "United Nations, Treaty Series, vol. 2225" in html
 
 
-def test_it_shows_the_chinese_version_when_asked(client, loaded_corpus):
+def test_it_shows_the_chinese_version_when_asked(client, corpus):
     html = page(client, "/r/A/RES/71/322/?lang=zh")
 
     assert '<a class="label" href="#op3b" lang="zh-Hans">执行部分第3(b)段</a>' in html
@@ -94,7 +94,7 @@ def test_it_shows_the_chinese_version_when_asked(client, loaded_corpus):
     assert "Adopting appropriate legislative measures" not in html
 
 
-def test_it_picks_the_version_in_the_interface_language(client, loaded_corpus):
+def test_it_picks_the_version_in_the_interface_language(client, corpus):
     html = page(client, "/r/A/RES/71/322/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
 
     assert '<h1 lang="zh-Hans">加强和促进' in html
@@ -147,7 +147,7 @@ def test_it_reads_the_terms_to_mark_from_the_query():
     assert query_terms("") == []
 
 
-def test_it_marks_the_query_in_the_page_coming_from_search(client, loaded_corpus):
+def test_it_marks_the_query_in_the_page_coming_from_search(client, corpus):
     html = page(client, "/r/A/RES/71/322/?lang=zh&q=器官捐献")
 
     assert "<mark>器官捐献</mark>" in html
@@ -155,7 +155,7 @@ def test_it_marks_the_query_in_the_page_coming_from_search(client, loaded_corpus
     assert 'href="/?q=%E5%99%A8%E5%AE%98%E6%8D%90%E7%8C%AE"' in html
 
 
-def test_it_shows_both_languages_aligned_row_by_row(client, loaded_corpus):
+def test_it_shows_both_languages_aligned_row_by_row(client, corpus):
     response = client.get("/r/A/RES/71/322/?view=both")
     rows = rows_of(response)
 
@@ -168,7 +168,7 @@ def test_it_shows_both_languages_aligned_row_by_row(client, loaded_corpus):
     assert "采取适当、必要的立法措施" in op3b and "Adopting appropriate legislative measures" in op3b
 
 
-def test_it_says_which_language_is_missing_and_links_the_official_text(client, loaded_corpus):
+def test_it_says_which_language_is_missing_and_links_the_official_text(client, corpus):
     html = page(client, "/r/E/RES/2013/41/?view=both")
 
     assert "No English text of this document is loaded here." in html
@@ -181,7 +181,7 @@ def test_it_says_which_language_is_missing_and_links_the_official_text(client, l
     assert "执行《联合国打击人口贩运全球行动计划》" in html
 
 
-def test_it_pairs_a_chinese_draft_with_its_english_adopted_resolution(client, loaded_corpus):
+def test_it_pairs_a_chinese_draft_with_its_english_adopted_resolution(client, corpus):
     for url in (
         "/r/draft-A-C.3-74-trafficking-coordination-zh/?view=both",
         "/r/A/RES/74/176/?view=both",
@@ -195,7 +195,7 @@ def test_it_pairs_a_chinese_draft_with_its_english_adopted_resolution(client, lo
         assert sum(1 for langs in rows.values() if langs == ["zh-Hans", "en"]) == 72
 
 
-def test_it_links_a_draft_and_the_resolution_it_became(client, loaded_corpus):
+def test_it_links_a_draft_and_the_resolution_it_became(client, corpus):
     html = page(client, "/r/draft-A-C.3-74-trafficking-coordination-zh/")
     assert 'This draft was adopted as <a href="/r/A/RES/74/176/">A/RES/74/176</a>' in html
     assert "symbol unknown" in html
@@ -209,7 +209,7 @@ def test_it_links_a_draft_and_the_resolution_it_became(client, loaded_corpus):
     assert 'href="https://undocs.org/ch/A/RES/74/176"' in html
 
 
-def test_it_lists_a_reports_paragraphs_and_its_drafts(client, loaded_corpus):
+def test_it_lists_a_reports_paragraphs_and_its_drafts(client, corpus):
     html = page(client, "/r/report-79-third-committee-item-107/")
 
     assert 'id="para37"' in html
@@ -222,7 +222,7 @@ def test_it_lists_a_reports_paragraphs_and_its_drafts(client, loaded_corpus):
     assert 'href="/r/report-79-third-committee-item-107/"' in html
 
 
-def test_it_shows_an_annex_with_its_headings_and_where_it_was_adopted(client, loaded_corpus):
+def test_it_shows_an_annex_with_its_headings_and_where_it_was_adopted(client, corpus):
     html = page(client, "/r/A/RES/71/319/?lang=en")
     assert '<h2 class="cell annex-title" lang="en">Annex</h2>' in html
     assert "Political declaration on the implementation of the" in html
@@ -233,7 +233,7 @@ def test_it_shows_an_annex_with_its_headings_and_where_it_was_adopted(client, lo
     assert 'Adopts the annex of <a href="/r/A/RES/71/319/">A/RES/71/319</a>' in html
 
 
-def test_it_links_the_official_text_in_each_language(client, loaded_corpus):
+def test_it_links_the_official_text_in_each_language(client, corpus):
     html = page(client, "/r/A/RES/71/322/")
 
     assert 'href="https://undocs.org/ch/A/RES/71/322"' in html
@@ -258,7 +258,7 @@ def test_it_answers_an_unknown_key_with_a_friendly_404(client, db):
     "query",
     ["lang=xx&view=nope", "q=((([\\", "q=" + "x" * 5000, "lang=zh&view=both&q=%00", "view=both&lang="],
 )
-def test_it_never_fails_on_odd_parameters(client, loaded_corpus, query):
+def test_it_never_fails_on_odd_parameters(client, corpus, query):
     assert client.get(f"/r/A/RES/71/322/?{query}").status_code == 200
     assert client.get(f"/r/E/RES/2013/41/?{query}").status_code == 200
 
@@ -271,7 +271,7 @@ def test_it_shows_an_empty_resolution_named_by_a_relation(client, db):
     assert "The text of this document is not loaded yet." in html
 
 
-def test_it_switches_the_interface_language(client, loaded_corpus):
+def test_it_switches_the_interface_language(client, corpus):
     response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/r/A/RES/71/322/"})
     assert response.status_code == 302
     assert response["Location"] == "/r/A/RES/71/322/"
@@ -282,7 +282,7 @@ def test_it_switches_the_interface_language(client, loaded_corpus):
     assert '<h1 lang="zh-Hans">' in html
 
 
-def test_it_uses_accept_language_by_default(client, loaded_corpus):
+def test_it_uses_accept_language_by_default(client, corpus):
     assert "跳到正文" in page(client, "/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9,en;q=0.5")
     assert "Skip to content" in page(client, "/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
 
@@ -305,7 +305,7 @@ def test_it_compiles_translations_without_gettext(tmp_path):
     assert compile_translations([tmp_path]) == []  # up to date: nothing written
 
 
-def test_it_keeps_the_first_page_under_60_kb_transferred(client, loaded_corpus):
+def test_it_keeps_the_first_page_under_60_kb_transferred(client, corpus):
     response = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     html = gzip.decompress(response.content).decode()
@@ -323,7 +323,7 @@ def test_it_keeps_the_first_page_under_60_kb_transferred(client, loaded_corpus):
     assert sizes["js/htmx.min.js"] < len(Path(finders.find("js/htmx.min.js")).read_bytes()) / 2
 
 
-def test_it_serves_htmx_from_static_and_no_cdn(client, loaded_corpus):
+def test_it_serves_htmx_from_static_and_no_cdn(client, corpus):
     html = page(client, "/")
 
     assert "/static/js/htmx.min.js" in html
@@ -343,8 +343,13 @@ def interface_strings() -> list[str]:
         source = path.read_text()
         found += [a or b for a, b in translate.findall(source)]
         found += [re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", body) for body in block.findall(source)]
-    for name in ("reading.py", "pages.py", "results.py"):
-        found += [a or b for a, b in call.findall((Path(settings.BASE_DIR) / "search" / name).read_text())]
+    # Every module that can put a string on a page: the web layer and the models' choices.
+    modules = [
+        *(Path(settings.BASE_DIR) / "search" / "web").glob("*.py"),
+        Path(settings.BASE_DIR) / "search" / "models.py",
+    ]
+    for path in modules:
+        found += [a or b for a, b in call.findall(path.read_text())]
     assert len(found) >= 50
     return found
 

@@ -1,8 +1,6 @@
 from urllib.parse import quote
 
 import pytest
-from conftest import _Sink
-from django.core.management import call_command
 from django.utils.html import escape
 
 from search.engine.query import search_paragraphs
@@ -10,8 +8,8 @@ from search.web.results import EXAMPLES, search_url
 
 
 @pytest.fixture
-def indexed_corpus(loaded_corpus):
-    call_command("rebuild_index", stdout=_Sink())
+def indexed_corpus(corpus):
+    pass
 
 
 def html_of(client, url, **headers):

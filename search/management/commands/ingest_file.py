@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from search.ingest import uploads
-from search.parsing import ParseError
 from search.models import Resolution
+from search.parsing import ParseError
 
 
 class Command(BaseCommand):

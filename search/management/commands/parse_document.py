@@ -3,8 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.parsing import LANGUAGES, ParseError
-from search.parsing import decode, parse_document
+from search.parsing import LANGUAGES, ParseError, decode, parse_document
 
 
 class Command(BaseCommand):
