@@ -1,6 +1,7 @@
 """The database is the source of truth: the search index is derived from these rows."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from search.parsing import (
@@ -88,7 +89,7 @@ class Resolution(models.Model):
         return self.symbol or self.key
 
     def get_absolute_url(self):
-        return f"/r/{self.key}/"
+        return reverse("resolution", kwargs={"key": self.key})
 
 
 class Text(models.Model):

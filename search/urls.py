@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from search.web import pages, views
+from search.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("api/search", views.api_search, name="api_search"),
     # Keys contain slashes (A/RES/71/322, <report>/draft-1): `path` takes them whole.
-    path("r/<path:key>/", pages.resolution, name="resolution"),
+    path("r/<path:key>/", views.resolution, name="resolution"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -127,16 +127,6 @@ def _normalize(text: str) -> Normalized:
     )
 
 
-def _joins(before: str, after: str) -> bool:
-    if is_cjk(before):
-        return is_cjk(after) or after.isdigit()
-    return before.isdigit() and is_cjk(after)
-
-
-def normalize_text(text: str) -> str:
-    return normalize(text).text
-
-
 # --- jieba ------------------------------------------------------------------
 
 _jieba_lock = threading.Lock()

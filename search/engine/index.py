@@ -26,7 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.engine.analysis import literal_analyzer, word_analyzer
-from search.models import Paragraph, Text
+from search.models import Paragraph
 
 CURRENT = "current"
 LOCK = "write.lock"
@@ -84,7 +84,7 @@ def paragraph_document(paragraph: Paragraph) -> dict:
         "year": str(adopted.year) if adopted else "",
         "doc_type": resolution.doc_type,
         "anchor": paragraph.anchor,
-        "label": (text.language == "zh" and paragraph.label_zh) or paragraph.label,
+        "label": paragraph.label_in(text.language),
         "title": text.title,
         "adopted_on": adopted.isoformat() if adopted else "",
         "order": paragraph.order,
@@ -196,18 +196,6 @@ def index_versions(version_ids) -> None:
             for paragraph in _paragraphs(ids):
                 writer.add_document(**paragraph_document(paragraph))
         ix.close()
-
-
-def index_version(text: Text) -> None:
-    """Re-index a language version, with its work's other versions and drafts.
-
-    Their stored fields (symbol, date, body) are shared and may have changed with it.
-    """
-    resolution = text.resolution
-    ids = set(Text.objects.filter(resolution=resolution).values_list("pk", flat=True)) | set(
-        Text.objects.filter(resolution__contained_in=resolution).values_list("pk", flat=True)
-    )
-    index_versions(ids | {text.pk})
 
 
 # --- reading ----------------------------------------------------------------

@@ -1,75 +1,26 @@
 """What the resolution page shows: chosen language versions, rows aligned by anchor,
-citations, and the query's literal matches marked in escaped text."""
+citations, and the paragraphs the search finds for the query, marked by its highlighter."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from search.engine.analysis import normalize
-from search.models import Paragraph, Resolution, Text
+from search.engine.highlight import highlight
+from search.engine.query import ParsedQuery, parse_query
+from search.engine.searching import matching_anchors
+from search.models import Paragraph, Resolution, Text, html_lang, language_name
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
-
-MAX_TERMS = 10
-MAX_QUERY = 200
-TERM = re.compile(r'"([^"]+)"|(\S+)')
-
-
-def language_name(language: str) -> str:
-    return _("Chinese") if language == "zh" else _("English")
-
-
-def html_lang(language: str) -> str:
-    return "zh-Hans" if language == "zh" else "en"
-
-
-def query_terms(q: str) -> list[str]:
-    """Split a query into the literal strings to mark: words and "quoted phrases"."""
-    terms = []
-    for phrase, word in TERM.findall(q[:MAX_QUERY].replace("“", '"').replace("”", '"')):
-        term = (phrase or word).strip()
-        # Query syntax is not text: OR, -excluded words and field filters like lang:zh.
-        if not term or term == "OR" or term.startswith("-") or re.match(r"^[a-z]+:", term):
-            continue
-        if term.lower() not in (t.lower() for t in terms):
-            terms.append(term)
-    return terms[:MAX_TERMS]
-
-
-def mark_matches(text: str, terms: list[str]) -> SafeString:
-    """Escape text and wrap each literal match of a term in <mark>.
-
-    Matching is on the search's normalised text (case, full-width forms, traditional
-    characters, PDF spaces), so a query typed as 販運 or ＯＰ marks what it found.
-    """
-    needles = [n for n in (normalize(t).text.strip() for t in terms) if n]
-    if not needles:
-        return escape(text)
-    norm = normalize(text)
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(set(needles), key=len, reverse=True)))
-    out, end = [], 0
-    for m in pattern.finditer(norm.text):
-        start, stop = norm.span(m.start(), m.end())
-        if start < end:
-            continue
-        out.append(escape(text[end:start]))
-        out.append(f"<mark>{escape(text[start:stop])}</mark>")
-        end = stop
-    out.append(escape(text[end:]))
-    return mark_safe("".join(out))
 
 
 def citation(resolution: Resolution, paragraph: Paragraph, language: str) -> str:
     """Return "A/RES/71/322, OP 3 (b)" in the text's language; the key when no symbol."""
     name = resolution.symbol or f"{resolution.key} ({_('symbol unknown')})"
-    if language == "zh":
-        return f"{name}，{paragraph.label_zh or paragraph.label}"
-    return f"{name}, {paragraph.label}"
+    separator = "，" if language == "zh" else ", "
+    return f"{name}{separator}{paragraph.label_in(language)}"
 
 
 @dataclass
@@ -106,7 +57,8 @@ class Reading:
     columns: list[Column]
     rows: list[Row]
     side_by_side: bool
-    terms: list[str]
+    query: str = ""
+    parsed: ParsedQuery | None = None  # None without a query that asks for something
     matches: int = 0
     first_match: str = ""
     missing: str = ""  # a language asked for with ?lang= that is not loaded
@@ -171,8 +123,8 @@ def build_reading(
             if lang in LANGUAGES and lang != language:
                 missing, missing_related = lang, related_text(resolution, lang)
             columns = [Column(language, resolution, texts[language])]
-    terms = query_terms(q)
-    reading = Reading(columns, [], side_by_side, terms)
+    parsed = parse_query(q) if q else None
+    reading = Reading(columns, [], side_by_side, q, parsed if parsed and parsed.asks_for_something else None)
     reading.missing, reading.missing_related = missing, missing_related
     reading.symbol = resolution.symbol
     if all(c.label for c in columns) and columns:
@@ -208,7 +160,7 @@ def build_reading(
 
 def _page_url(q: str, **params) -> str:
     if q:
-        params["q"] = q[:MAX_QUERY]
+        params["q"] = q
     return "?" + urlencode(params)
 
 
@@ -223,6 +175,12 @@ def _describe(column: Column) -> str:
 
 def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
+    # What the search itself returns for the query in each version shown: those
+    # paragraphs are counted and marked, and no other.
+    found = [
+        matching_anchors(reading.parsed, c.resolution.key, c.language) if reading.parsed and c.text else set()
+        for c in reading.columns
+    ]
     anchors = _merge([[p.anchor for p in ps] for ps in per_column])
     by_anchor = [{p.anchor: p for p in ps} for ps in per_column]
     last_heading = [""] * len(reading.columns)
@@ -238,9 +196,9 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
             row.headings.append({"lang": column.lang, "text": heading})
             if paragraph is not None and paragraph.kind == ANNEX and not in_annex:
                 row.annex_starts = in_annex = True
-            row.cells.append(_cell(reading, column, paragraph, resolution, base_url))
+            row.cells.append(_cell(reading, column, paragraph, resolution, base_url, anchor in found[i]))
             for number in paragraph.footnotes if paragraph else []:
-                refs[i].setdefault(number, []).append((anchor, _label(paragraph, column.language)))
+                refs[i].setdefault(number, []).append((anchor, paragraph.label_in(column.language)))
         if not any(h["text"] for h in row.headings):
             row.headings = []
         reading.rows.append(row)
@@ -252,24 +210,22 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
             ]
 
 
-def _label(paragraph: Paragraph, language: str) -> str:
-    return (paragraph.label_zh or paragraph.label) if language == "zh" else paragraph.label
-
-
-def _cell(reading, column, paragraph, resolution, base_url) -> dict:
+def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict:
     if paragraph is None:
         return {"lang": column.lang, "paragraph": None}
     own = column.resolution == resolution
     url = f"{column.resolution.get_absolute_url()}#{paragraph.anchor}"
-    html = mark_matches(paragraph.text, reading.terms)
-    if "<mark>" in html:
+    units = reading.parsed.units if found else []
+    # Escaped by the highlighter: its own <mark> is the only markup.
+    html = mark_safe(highlight(paragraph.text, units))
+    if found:
         reading.matches += 1
         reading.first_match = reading.first_match or paragraph.anchor
     return {
         "lang": column.lang,
         "language": column.language,
         "paragraph": paragraph,
-        "label": _label(paragraph, column.language),
+        "label": paragraph.label_in(column.language),
         "html": html,
         # Our own paragraphs link within the page, keeping ?view= and ?lang=.
         "href": f"#{paragraph.anchor}" if own else url,

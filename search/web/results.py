@@ -1,17 +1,26 @@
-"""What the search page shows around `search_paragraphs`: labels in both languages,
-the same paragraph in the other language, facet links and what to try instead."""
+"""What the search page and the API show around `search_paragraphs`: links, labels in both
+languages, the same paragraph in the other language, facet links and what to try instead."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from search.engine.query import search_paragraphs
-from search.models import Paragraph
-from search.web.reading import html_lang, language_name
+from search.engine.searching import search_paragraphs
+from search.models import (
+    BODY_NAMES,
+    DOC_TYPE_NAMES,
+    KIND_NAMES,
+    LANGUAGE_NAMES,
+    Paragraph,
+    html_lang,
+    language_name,
+)
+from search.parsing import official_url
 
 # Searches that find something in the corpus, offered on the empty page.
 EXAMPLES = ["器官移植", "trafficking in persons", '"organ removal"', "贩运人口 lang:zh", "A/RES/71/322"]
@@ -23,7 +32,25 @@ def search_url(q: str, page: int = 1) -> str:
     params = {"q": q}
     if page > 1:
         params["page"] = page
-    return "/?" + urlencode(params)
+    return f"{reverse('home')}?{urlencode(params)}"
+
+
+def paragraph_url(key: str, anchor: str, **params) -> str:
+    """Return the link to a paragraph on its resolution's page, with query parameters."""
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{reverse('resolution', kwargs={'key': key})}{query}#{anchor}"
+
+
+def api_hits(request, hits: list[dict]) -> list[dict]:
+    """Add to each hit its absolute link here and the official document's."""
+    return [
+        hit
+        | {
+            "url": request.build_absolute_uri(paragraph_url(hit["resolution"], hit["anchor"])),
+            "source_url": official_url(hit["symbol"], hit["language"]),
+        }
+        for hit in hits
+    ]
 
 
 def present_hits(hits: list[dict], q: str) -> list[dict]:
@@ -36,25 +63,27 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
     by_key = {(p["version__resolution__key"], p["version__language"], p["anchor"]): p for p in found}
     presented = []
     for hit in hits:
-        own = by_key.get((hit["resolution"], hit["language"], hit["anchor"]), {})
-        other_language = "en" if hit["language"] == "zh" else "zh"
-        other = by_key.get((hit["resolution"], other_language, hit["anchor"]))
+        key, language, anchor = hit["resolution"], hit["language"], hit["anchor"]
+        own = by_key.get((key, language, anchor), {})
+        other_language = "en" if language == "zh" else "zh"
+        other = by_key.get((key, other_language, anchor))
         presented.append(
             hit
             | {
-                # Escaped by search_paragraphs: only its own <mark> is markup.
+                # Escaped by the engine's highlighter: only its own <mark> is markup.
                 "snippet_html": mark_safe(hit["snippet"]),
-                "lang": html_lang(hit["language"]),
-                "language_name": language_name(hit["language"]),
+                "lang": html_lang(language),
+                "language_name": language_name(language),
                 "label_en": own.get("label") or hit["label"],
                 "label_zh": own.get("label_zh") or hit["label"],
-                "page_url": f"/r/{hit['resolution']}/?{urlencode({'lang': hit['language'], 'q': q})}#{hit['anchor']}",
+                "page_url": paragraph_url(key, anchor, lang=language, q=q),
+                "source_url": official_url(hit["symbol"], language),
                 "other": other
                 and {
                     "text": other["text"],
                     "lang": html_lang(other_language),
                     "name": language_name(other_language),
-                    "url": f"/r/{hit['resolution']}/?lang={other_language}#{hit['anchor']}",
+                    "url": paragraph_url(key, anchor, lang=other_language),
                 },
             }
         )
@@ -70,18 +99,7 @@ def facet_links(facets: dict, q: str) -> list[dict]:
         "doc_type": _("Document type"),
         "kind": _("Paragraph kind"),
     }
-    values = {
-        "zh": _("Chinese"),
-        "en": _("English"),
-        "resolution": _("Resolution"),
-        "draft_resolution": _("Draft resolution"),
-        "report": _("Report"),
-        "preambular": _("Preambular"),
-        "operative": _("Operative"),
-        "annex": _("Annex"),
-        "GA": _("General Assembly"),
-        "ECOSOC": _("Economic and Social Council"),
-    }
+    values = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES
     groups = []
     for name, counts in facets.items():
         if not counts or name not in names:

@@ -1,18 +1,21 @@
+"""Function views: bind the search form, call the engine or a presenter, render."""
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from search.engine.query import MAX_QUERY, search_paragraphs
+from search.engine.searching import search_paragraphs
 from search.models import Resolution
-from search.web.results import EXAMPLES, facet_links, present_hits, search_url, suggestions
+from search.web.forms import SearchForm
+from search.web.reading import build_reading
+from search.web.results import EXAMPLES, api_hits, facet_links, present_hits, search_url, suggestions
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Search paragraphs; with no query, offer examples and the list of resolutions."""
-    q = request.GET.get("q", "").strip()[:MAX_QUERY]
-    page = _page_number(request.GET.get("page"))
+    q, page = SearchForm(request.GET).values()
     context = {"q": q, "examples": [{"q": e, "url": search_url(e)} for e in EXAMPLES]}
     if q:
         found = search_paragraphs(q, page=page)
@@ -37,18 +40,34 @@ def home(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _page_number(value: str | None) -> int:
-    try:
-        return min(max(int(value or 1), 1), 1000)
-    except ValueError:
-        return 1
+@require_GET
+def api_search(request: HttpRequest) -> JsonResponse:
+    """The search as JSON; parameters that are not valid get a 400 saying why."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": form.error_text()}, status=400)
+    q, page = form.values()
+    found = search_paragraphs(q, page=page)
+    found["hits"] = api_hits(request, found["hits"])
+    return JsonResponse(found, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
-def api_search(request: HttpRequest) -> JsonResponse:
-    q = request.GET.get("q", "")
-    try:
-        page = int(request.GET.get("page", 1))
-    except ValueError:
-        page = 1
-    return JsonResponse(search_paragraphs(q, page=page), json_dumps_params={"ensure_ascii": False})
+def resolution(request: HttpRequest, key: str) -> HttpResponse:
+    """One document: a language version, or both side by side, with the query's matches marked."""
+    resolution = get_object_or_404(
+        Resolution.objects.select_related("became", "contained_in", "annex_adopted_as").prefetch_related(
+            "texts", "drafts__texts", "became__texts", "contained__texts", "annex_of"
+        ),
+        key=key,
+    )
+    q, _ = SearchForm(request.GET).values()
+    reading = build_reading(
+        resolution,
+        lang=request.GET.get("lang"),
+        view=request.GET.get("view"),
+        q=q,
+        interface=request.LANGUAGE_CODE,
+        base_url=request.build_absolute_uri("/")[:-1],
+    )
+    return render(request, "search/resolution.html", {"resolution": resolution, "reading": reading})

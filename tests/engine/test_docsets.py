@@ -8,9 +8,9 @@ from django.core.management import call_command
 from whoosh import sorting
 from whoosh.query import Or, Phrase, Term
 
-from search.engine import docsets
+from search.engine import docsets, ranking
 from search.engine.index import get_searcher
-from search.engine.query import search_paragraphs
+from search.engine.searching import search_paragraphs
 from search.models import Paragraph, Text
 
 TERMS = [
@@ -80,7 +80,7 @@ def test_bm25_in_numpy_ranks_as_whoosh_does(changed_index):
     words = ["贩运", "人口", "器官"]
     query = Or([Term("content", w) for w in words])
     docs = np.array(whoosh_ids(changed_index, query), dtype=np.int64)
-    best, scored = docsets.bm25_top(changed_index, "content", words, docs, 15)
+    best, scored = ranking.bm25_top(changed_index, "content", words, docs, 15)
     expected = changed_index.search(query, limit=None)
     ranked = sorted((-round(h.score, 4), h.docnum) for h in expected)
     assert best.tolist() == [d for _, d in ranked[:15]]

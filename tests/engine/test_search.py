@@ -6,8 +6,10 @@ import time
 import pytest
 
 from search.engine.analysis import CJK_RUN, normalize
+from search.engine.highlight import snippet
 from search.engine.index import CURRENT, index_versions, rebuild_index, writer_lock
-from search.engine.query import parse_query, search_paragraphs, snippet
+from search.engine.query import parse_query
+from search.engine.searching import search_paragraphs
 from search.ingest.store import ingest
 from search.models import Paragraph
 from search.parsing import ParsedDocument, ParsedParagraph
@@ -248,7 +250,7 @@ def test_it_indexes_a_document_when_its_ingest_commits():
     assert result["total"] == 1
     hit = result["hits"][0]
     assert hit["symbol"] is None
-    assert hit["url"] == "/r/test-resolution/#op1"
+    assert (hit["resolution"], hit["anchor"], hit["label"]) == ("test-resolution", "op1", "OP 1")
     assert "&lt;script&gt;" in hit["snippet"] and "<script>" not in hit["snippet"]
     assert "<mark>zyxwv</mark>" in hit["snippet"]
 
@@ -270,12 +272,23 @@ def test_it_serves_results_as_json(corpus_index, client):
     response = client.get("/api/search", {"q": "販運人口 lang:zh", "page": "2"})
     assert response.status_code == 200
     data = response.json()
-    assert data["page"] == 2 and data["total"] > 20
+    expected = {key for key, _, norm in corpus_index if key[1] == "zh" and "贩运人口" in norm}
+    assert (data["page"], data["per_page"], data["total"]) == (2, 20, len(expected))
+    assert len(data["hits"]) == min(20, len(expected) - 20) and len(expected) > 20
     hit = data["hits"][0]
-    assert set(hit) >= {"symbol", "language", "anchor", "label", "title", "snippet", "url", "source_url"}
+    assert (hit["resolution"], hit["language"], hit["anchor"]) in expected
+    assert hit["url"] == f"http://testserver/r/{hit['resolution']}/#{hit['anchor']}"
+    assert hit["source_url"] == (f"https://undocs.org/ch/{hit['symbol']}" if hit["symbol"] else None)
     assert set(data["facets"]) == {"language", "body", "year", "doc_type", "kind"}
-    assert set(data["facets"]["body"]) <= {"GA", "ECOSOC"}
-    assert client.get("/api/search", {"q": "", "page": "x"}).json()["total"] == 0
+    assert data["facets"]["language"] == {"zh": len(expected)}
+
+
+def test_the_api_says_what_is_wrong_with_its_parameters(corpus_index, client):
+    for page in ("x", "0", "1001"):
+        response = client.get("/api/search", {"q": "贩运人口", "page": page})
+        assert response.status_code == 400
+        assert response.json()["error"].startswith("page: ")
+    assert client.get("/api/search", {"q": ""}).json()["total"] == 0
 
 
 @pytest.mark.django_db

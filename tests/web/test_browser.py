@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from search.engine.query import search_paragraphs
+from search.engine.searching import search_paragraphs
 
 # Playwright's sync API runs an event loop in this thread; the ORM work of the
 # fixtures (loading the corpus, flushing the database) is still synchronous.

@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
+from search.engine.index import index_versions
 from search.management.commands.compile_translations import compile_translations
 from search.models import Footnote, Paragraph, Resolution, Text
-from search.web.reading import mark_matches, query_terms
 
 PO = Path(settings.BASE_DIR) / "search" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
@@ -115,6 +115,7 @@ def test_it_escapes_paragraph_text_and_marks_only_with_its_own_markup(client, db
         footnotes=[1],
     )
     Footnote.objects.create(version=text, number=1, text="<i>note</i>")
+    index_versions([text.pk])
 
     html = page(client, "/r/A/RES/99/1/?q=script+img")
 
@@ -126,25 +127,6 @@ def test_it_escapes_paragraph_text_and_marks_only_with_its_own_markup(client, db
         "&lt;<mark>img</mark> src=x onerror=alert(1)&gt;"
     ) in html
     assert "&lt;b&gt;Title&lt;/b&gt;" in html
-
-
-def test_it_marks_literal_matches_in_escaped_text():
-    assert (
-        mark_matches("a<b & Organs, organ", ["organ"])
-        == "a&lt;b &amp; <mark>Organ</mark>s, <mark>organ</mark>"
-    )
-    # A term that looks like an entity name never breaks the escaping.
-    assert mark_matches("A & B", ["amp"]) == "A &amp; B"
-    assert (
-        mark_matches("贩运人口行为和贩运人体器官", ["贩运"])
-        == "<mark>贩运</mark>人口行为和<mark>贩运</mark>人体器官"
-    )
-    assert mark_matches("x.*y", [".*"]) == "x<mark>.*</mark>y"
-
-
-def test_it_reads_the_terms_to_mark_from_the_query():
-    assert query_terms('organ "human organs" lang:en -trade OR 器官') == ["organ", "human organs", "器官"]
-    assert query_terms("") == []
 
 
 def test_it_marks_the_query_in_the_page_coming_from_search(client, corpus):
@@ -358,7 +340,58 @@ def _translated(entry) -> bool:
     return entry is not None and bool(entry.msgstr or any(entry.msgstr_plural.values()))
 
 
-def test_it_marks_in_the_page_what_a_traditional_or_full_width_query_found():
-    assert mark_matches("打击贩运人口行为", ["販運人口"]) == "打击<mark>贩运人口</mark>行为"
-    assert mark_matches("the 2030 Agenda", ["２０３０"]) == "the <mark>2030</mark> Agenda"
-    assert mark_matches("《2030 年可持续发展议程》", ["2030年"]) == "《<mark>2030 年</mark>可持续发展议程》"
+def paragraph_html(html: str, anchor: str) -> str:
+    """Return the rendered text of one paragraph (its <p lang> after the tools)."""
+    row = re.search(rf'<div class="row" id="{anchor}">(.*?)</div>\s*</div>', html, re.S).group(1)
+    return re.search(
+        r'<p lang="[^"]+">(?:<span class="num">[^<]*</span> )?(.*?)</p>',
+        row.split("</details></div>")[1],
+        re.S,
+    ).group(1)
+
+
+def test_it_marks_whole_words_and_counts_what_the_search_finds_in_the_page(client, corpus):
+    html = page(client, "/r/A/RES/72/1/?lang=en&q=trafficking+in+persons")
+
+    # Read from the text: every paragraph with a form of each of the three words.
+    texts = Paragraph.objects.filter(version__resolution__key="A/RES/72/1", version__language="en")
+    words = [r"\btraffick(?:ing|ed|ers?)?\b", r"\bin\b", r"\bpersons?\b"]
+    found = [p for p in texts if all(re.search(w, p.text, re.I) for w in words)]
+    assert len(found) == 27 and len(texts) == 29
+    assert "27 paragraphs contain “trafficking in persons”." in html
+    marks = sum(len(re.findall("|".join(words), p.text, re.I)) for p in found)
+    assert html.count("<mark>") == marks
+    assert not re.search(r"\w<mark>|</mark>\w", html)  # never inside "business", "including"
+    assert paragraph_html(html, "annex-9") == (
+        "We commit to intensify our efforts to prevent and address, with a view to eliminating, the demand "
+        "that fosters <mark>trafficking</mark>, especially of women and girls, for all forms of "
+        "exploitation, and <mark>in</mark> this regard to put <mark>in</mark> place or to enhance "
+        "preventive measures, including legislative and punitive measures, to deter exploiters of "
+        "<mark>trafficked</mark> <mark>persons</mark>, as well as ensure their accountability."
+    )
+
+
+def test_it_does_not_mark_organ_in_organized_crime(client, corpus):
+    html = page(client, "/r/A/RES/72/1/?lang=en&q=organ")
+
+    assert "2 paragraphs contain “organ”." in html
+    assert html.count("<mark>") == 3
+    assert paragraph_html(html, "annex-23") == (
+        "We reaffirm that the crime of trafficking in persons for the purpose of <mark>organ</mark> removal "
+        "constitutes a form of exploitation and an offence against the human dignity of the victims, and "
+        "condemn the involvement of criminal groups and unethical medical personnel in trafficking in "
+        "persons for the purpose of <mark>organ</mark> removal."
+    )
+    assert "Organized Crime" in paragraph_html(html, "annex-5")
+    assert "<mark>" not in paragraph_html(html, "annex-5")
+
+
+def test_it_marks_a_phrase_only_where_its_words_stand_together_in_the_page(client, corpus):
+    html = page(client, '/r/A/RES/72/1/?lang=en&q="trafficking+in+persons"')
+
+    texts = Paragraph.objects.filter(version__resolution__key="A/RES/72/1", version__language="en")
+    phrase = r"\btrafficking in persons\b"
+    assert sum(1 for p in texts if re.search(phrase, p.text, re.I)) == 26
+    assert "26 paragraphs contain “&quot;trafficking in persons&quot;”." in html
+    assert html.count("<mark>") == sum(len(re.findall(phrase, p.text, re.I)) for p in texts)
+    assert "<mark>in</mark>" not in html

@@ -3,7 +3,7 @@ from urllib.parse import quote
 import pytest
 from django.utils.html import escape
 
-from search.engine.query import search_paragraphs
+from search.engine.searching import search_paragraphs
 from search.web.results import EXAMPLES, search_url
 
 

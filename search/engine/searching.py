@@ -1,0 +1,146 @@
+"""Run a parsed query against the index: matching sets, exact totals and facets, a page of hits.
+
+A paragraph whose normalised text contains a normalised unit of the query is always
+found; whole-word matches rank first (`ranking`). The sets, totals and facets are
+computed in numpy (`docsets`); only the page shown is loaded and highlighted.
+Everything here returns data (keys, anchors, labels, escaped snippets), never URLs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh.query import Phrase
+
+from search.engine import docsets
+from search.engine.highlight import snippet
+from search.engine.index import get_searcher
+from search.engine.query import ParsedQuery, Unit, parse_query
+from search.engine.ranking import rank
+
+FACETS = ("language", "body", "year", "doc_type", "kind")
+MAX_PER_PAGE = 100
+
+# Checking phrase positions is Python work: keep the answer for this index state
+# (paging, and htmx asking again as the user types, repeat the same phrases).
+_PHRASES = docsets.LRU(budget=32 * 1024 * 1024)
+
+
+def unit_docs(searcher, unit: Unit) -> np.ndarray:
+    """Return the documents a word or phrase matches (see `Unit.field`)."""
+    field = unit.field
+    found = _sequence_docs(searcher, *field) if field else docsets.EMPTY
+    if unit.symbol:
+        found = docsets.union([found, docsets.term_docs(searcher.reader(), "symbol_forms", unit.symbol)])
+    return found
+
+
+def _sequence_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
+    if len(terms) == 1:
+        return docsets.term_docs(searcher.reader(), fieldname, terms[0])
+    key = (docsets.state(searcher.reader()), fieldname, tuple(terms))
+    found = _PHRASES.get(key)
+    if found is None:
+        found = (_phrase_docs(searcher, fieldname, terms), docsets.EMPTY_TF)
+        _PHRASES.put(key, found)
+    return found[0]
+
+
+def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
+    # Only documents holding every term can hold the phrase: check positions there.
+    candidates = docsets.intersect([docsets.term_docs(searcher.reader(), fieldname, t) for t in set(terms)])
+    if not len(candidates):
+        return candidates
+    return docsets.intersect([candidates, docsets.query_docs(searcher, Phrase(fieldname, terms))])
+
+
+def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
+    """Return every matching document, or None when the query asks for nothing."""
+    reader = searcher.reader()
+    groups = [docsets.union([unit_docs(searcher, u) for u in group]) for group in parsed.groups]
+    if parsed.symbol:
+        own = docsets.term_docs(reader, "symbol_forms", parsed.symbol)
+        groups = [docsets.union([own, docsets.intersect(groups)])] if groups else [own]
+    if not groups:
+        if not parsed.filters:
+            return None
+        groups = [docsets.live_docs(reader)]
+    for name, values in parsed.filters.items():
+        groups.append(docsets.union([docsets.term_docs(reader, name, v) for v in values]))
+    docs = docsets.intersect(groups)
+    excluded = [unit_docs(searcher, u) for u in parsed.excluded]
+    excluded += [
+        docsets.term_docs(reader, name, v) for name, values in parsed.excluded_filters.items() for v in values
+    ]
+    return docsets.difference(docs, docsets.union(excluded))
+
+
+def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
+    """Search paragraphs; return the exact total, hits of this page and facet counts."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    empty = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}}
+    parsed = parse_query(q or "")
+    searcher = get_searcher()
+    docs = matching_docs(searcher, parsed)
+    if docs is None:
+        return empty
+    start = (page - 1) * per_page
+    ranked = rank(searcher, parsed, docs, start + per_page)[start:]
+    hits = [_hit(searcher.stored_fields(int(d)), parsed) for d in ranked]
+    reader = searcher.reader()
+    return {
+        "query": q,
+        "total": int(len(docs)),
+        "page": page,
+        "per_page": per_page,
+        "hits": hits,
+        "facets": {name: facet_counts(reader, name, docs) for name in FACETS},
+    }
+
+
+def matching_anchors(parsed: ParsedQuery, resolution: str, language: str) -> set[str]:
+    """Return the anchors of one language version that the search finds for a query."""
+    searcher = get_searcher()
+    docs = matching_docs(searcher, parsed)
+    if docs is None:
+        return set()
+    reader = searcher.reader()
+    docs = docsets.intersect(
+        [
+            docs,
+            docsets.term_docs(reader, "resolution", resolution),
+            docsets.term_docs(reader, "language", language),
+        ]
+    )
+    return {searcher.stored_fields(int(d))["anchor"] for d in docs}
+
+
+def facet_counts(reader, fieldname: str, docs: np.ndarray) -> dict[str, int]:
+    codes, names = docsets.codes(reader, fieldname)
+    if not len(docs):
+        return {}
+    counts = np.bincount(codes[docs], minlength=len(names) + 1)
+    found = ((names[i - 1], int(n)) for i, n in enumerate(counts) if i and n and names[i - 1])
+    return dict(sorted(found, key=lambda item: (-item[1], item[0])))
+
+
+def forget_answers() -> None:
+    """Empty the caches of decoded postings and phrase answers (the benchmark's "first time")."""
+    for cache in (docsets.POSTINGS, _PHRASES):
+        with cache.lock:
+            cache.items.clear()
+            cache.used = 0
+
+
+def _hit(stored: dict, parsed: ParsedQuery) -> dict:
+    return {
+        "symbol": stored["symbol"] or None,
+        "resolution": stored["resolution"],
+        "language": stored["language"],
+        "anchor": stored["anchor"],
+        "label": stored["label"],
+        "kind": stored["kind"],
+        "title": stored["title"],
+        "date": stored["adopted_on"] or None,
+        "snippet": snippet(stored["text"], parsed.units),
+    }

@@ -1,0 +1,99 @@
+"""The one module that reads Whoosh's private structures.
+
+Whoosh (whoosh-reloaded 2.7.5) decodes postings one document at a time and keeps
+field lengths in a per-segment column it does not expose. For exact totals,
+facets and BM25 over every match we read both as arrays. Everything here relies
+on details of the `whoosh3` codec; `tests/engine/test_whoosh_internals.py` pins
+them against Whoosh's public answers, so an upgrade that changes them fails there
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import whoosh
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+# The release whose internals this module reads.
+WHOOSH_VERSION = (2, 7, 5)
+
+EMPTY32 = np.empty(0, dtype=np.int32)
+EMPTY_TF = np.empty(0, dtype=np.float32)
+
+# Whoosh stores a field's length per document as one byte; this maps it back.
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+def whoosh_version() -> tuple:
+    return tuple(whoosh.__version__)
+
+
+def segment_id(leaf) -> str:
+    """Return the identity of a leaf reader's segment (stable while the segment exists)."""
+    return leaf.segment().segment_id()
+
+
+def deleted_docs(leaf) -> np.ndarray:
+    """Return a segment's deleted document numbers (local to the segment)."""
+    if not leaf.has_deletions():
+        return EMPTY32
+    return np.fromiter(leaf.deleted_docs_set, dtype=np.int32)
+
+
+def postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return (document numbers, term frequencies) of a term in one segment.
+
+    Deleted documents may be left in (Whoosh's filter has skipped only those before
+    the first live one): the caller drops them with `deleted_docs`, so the decoded
+    arrays can be cached for as long as the segment lives.
+    """
+    try:
+        matcher = leaf.postings(fieldname, text)
+    except TermNotFound:
+        return EMPTY32, EMPTY_TF
+    if isinstance(matcher, FilterMatcher):
+        # Whoosh filters deleted documents one by one; read the raw blocks instead.
+        matcher = matcher.child
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        ids, tfs = _read_blocks(matcher)
+    else:  # any other matcher, through its public interface: slower, the same answer
+        id_list, tf_list = [], []
+        while matcher.is_active():
+            id_list.append(matcher.id())
+            tf_list.append(matcher.weight())
+            matcher.next()
+        ids = np.array(id_list, dtype=np.int64)
+        tfs = np.array(tf_list, dtype=np.float32)
+    return ids.astype(np.int32), tfs
+
+
+def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a posting list a block at a time: ids are delta-coded, weights per block."""
+    ids_parts, tf_parts = [], []
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
+        weights = matcher._data[1]
+        if weights is None or isinstance(weights, float):
+            tfs = np.full(len(ids), 1.0 if weights is None else weights, dtype=np.float32)
+        else:
+            tfs = np.asarray(weights, dtype=np.float32)
+        ids_parts.append(ids[matcher._i :])
+        tf_parts.append(tfs[matcher._i :])
+        matcher._next_block()
+    if not ids_parts:
+        return np.empty(0, dtype=np.int64), EMPTY_TF
+    return np.concatenate(ids_parts), np.concatenate(tf_parts)
+
+
+def field_lengths(leaf, fieldname: str) -> np.ndarray:
+    """Return the length of a field in every document of a segment, as BM25 sees it."""
+    column = leaf._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    n = leaf.doc_count_all()
+    if column is None:
+        return np.zeros(n, dtype=np.float32)
+    return _LENGTH_OF_BYTE[np.fromiter(iter(column), dtype=np.uint8, count=n)]

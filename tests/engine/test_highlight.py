@@ -1,0 +1,71 @@
+"""The one highlighter marks what the search matches, and only that, in escaped text."""
+
+from search.engine.highlight import highlight, match_spans, snippet
+from search.engine.query import parse_query
+
+
+def marked(text: str, q: str) -> str:
+    return highlight(text, parse_query(q).units)
+
+
+def test_it_marks_whole_english_words_with_their_inflections():
+    assert marked("a<b & Organs, organ", "organ") == "a&lt;b &amp; <mark>Organs</mark>, <mark>organ</mark>"
+    assert (
+        marked("Traffickers trafficked", "trafficking") == "<mark>Traffickers</mark> <mark>trafficked</mark>"
+    )
+
+
+def test_it_never_marks_part_of_a_word():
+    text = "business, including sustainable investment in persons"
+    assert marked(text, "in") == "business, including sustainable investment <mark>in</mark> persons"
+    assert marked("United Nations Convention against Transnational Organized Crime", "organ") == (
+        "United Nations Convention against Transnational Organized Crime"
+    )
+
+
+def test_it_marks_a_phrase_only_where_its_words_stand_together():
+    text = "persons in trafficking; trafficking in persons"
+    assert (
+        marked(text, '"trafficking in persons"')
+        == "persons in trafficking; <mark>trafficking in persons</mark>"
+    )
+    assert marked("A/RES/74/176 and a text", "A/RES/74/176") == "<mark>A/RES/74/176</mark> and a text"
+
+
+def test_it_marks_chinese_literally_whatever_jieba_makes_of_it():
+    assert (
+        marked("贩运人口行为和贩运人体器官", "贩运") == "<mark>贩运</mark>人口行为和<mark>贩运</mark>人体器官"
+    )
+    # 性暴力 is not a jieba word of this text (冲突/中性/暴力行为), it is still its text.
+    assert marked("冲突中性暴力行为", "性暴力") == "冲突中<mark>性暴力</mark>行为"
+
+
+def test_it_marks_what_a_traditional_or_full_width_query_found():
+    assert marked("打击贩运人口行为", "販運人口") == "打击<mark>贩运人口</mark>行为"
+    assert marked("the 2030 Agenda", "２０３０") == "the <mark>2030</mark> Agenda"
+    assert marked("《2030 年可持续发展议程》", "2030年") == "《<mark>2030 年</mark>可持续发展议程》"
+
+
+def test_it_marks_nothing_for_syntax_exclusions_and_filters():
+    assert marked("x.*y", ".*") == "x.*y"
+    assert marked("A & B", "amp") == "A &amp; B"
+    assert marked("organ trade in persons", "persons -organ lang:en kind:operative") == (
+        "organ trade in <mark>persons</mark>"
+    )
+    assert match_spans("organ OR trade", parse_query("organ OR trade").units) == [(0, 5), (9, 14)]
+
+
+def test_it_escapes_everything_but_its_own_marks():
+    text = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+    assert marked(text, "script img") == (
+        "&lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/<mark>script</mark>&gt; &amp; "
+        "&lt;<mark>img</mark> src=x onerror=alert(1)&gt;"
+    )
+
+
+def test_a_snippet_is_a_window_around_the_matches_of_a_long_paragraph():
+    text = "首先。" * 60 + "打击贩运人口行为" + "其后。" * 60
+    html = snippet(text, parse_query("贩运人口").units)
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>贩运人口</mark>" in html
+    assert len(html.replace("<mark>", "").replace("</mark>", "")) == 200 + 2
