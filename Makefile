@@ -2,7 +2,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench browser
+.PHONY: run test lint format bench browser
 
 # make bench PARAGRAPHS=1000000 QUERIES=300
 PARAGRAPHS ?= 100000
@@ -32,7 +32,16 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-test: browser $(VENV)/.installed
+# The linter and the formatter's check, as CI runs them before the tests.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: browser $(VENV)/.installed lint
 	$(PY) manage.py compile_translations
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest

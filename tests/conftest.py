@@ -46,6 +46,7 @@ def corpus_index_dir(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(INDEX_DIR=path):
         try:
             with transaction.atomic():
+                _restart_ids()
                 call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
                 call_command("rebuild_index", stdout=_Sink())
                 raise _Rollback
@@ -66,6 +67,34 @@ def corpus(db, corpus_index_dir, settings):
     call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
     settings.INDEX_DIR = corpus_index_dir
     reset_searcher()
+
+
+@pytest.fixture
+def indexed_corpus_copy(db, corpus_index_dir, settings):
+    """The corpus rows and a copy of its index of the test's own, which the test may change.
+
+    Rows get the ids they had when the shared index was built, so the index's
+    per-version terms (Text ids) name the same versions.
+    """
+    from search.engine.index import reset_searcher
+
+    _restart_ids()
+    call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+    shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)
+    reset_searcher()
+
+
+def _restart_ids():
+    """Number new rows from 1 again (the tables are empty: this runs before loading)."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    statements = connection.ops.sequence_reset_by_name_sql(
+        no_style(), connection.introspection.sequence_list()
+    )
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 @pytest.fixture
@@ -107,6 +136,19 @@ def make_corpus(tmp_path):
         return tmp_path
 
     return make
+
+
+def paragraphs_containing(text: str) -> int:
+    """Count stored paragraphs that contain `text`, spaces between characters allowed.
+
+    An oracle for page tests, independent of the search's analysis.
+    """
+    import re
+
+    from search.models import Paragraph
+
+    pattern = re.compile(r"\s*".join(map(re.escape, text)))
+    return sum(1 for t in Paragraph.objects.values_list("text", flat=True) if pattern.search(t))
 
 
 def corpus_bytes(name: str) -> bytes:

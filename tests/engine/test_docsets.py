@@ -1,10 +1,7 @@
 """The numpy side of search gives Whoosh's own answers: the same documents, counts and ranking."""
 
-import io
-
 import numpy as np
 import pytest
-from django.core.management import call_command
 from whoosh import sorting
 from whoosh.query import Or, Phrase, Term
 
@@ -26,10 +23,8 @@ TERMS = [
 
 
 @pytest.fixture
-def changed_index(db, django_capture_on_commit_callbacks):
+def changed_index(indexed_corpus_copy):
     """The corpus indexed, then one version edited: deletions and a second segment."""
-    call_command("load_corpus", stdout=io.StringIO(), stderr=io.StringIO())
-    call_command("rebuild_index", stdout=io.StringIO())
     # A version loaded late: its documents stand in the middle of the postings.
     text = Text.objects.get(resolution__key="A/RES/71/319", language="zh")
     paragraph = text.paragraphs.get(anchor="op1")
