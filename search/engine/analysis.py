@@ -200,8 +200,8 @@ class _Emitter:
         return t
 
 
-class WordTokenizer(Tokenizer):
-    """Chinese words via jieba, other words as runs of letters and digits."""
+class _NormalizingTokenizer(Tokenizer):
+    """Whoosh's tokenizer interface over normalised text; `tokens` says what to emit."""
 
     def __call__(
         self,
@@ -218,8 +218,17 @@ class WordTokenizer(Tokenizer):
     ):
         norm = normalize(value)
         emit = _Emitter(norm, positions, chars, keeporiginal, removestops, start_char, mode, kwargs)
-        pos = start_pos
-        for m in TEXT_RUN.finditer(norm.text):
+        return self.tokens(norm.text, emit, start_pos, mode)
+
+    def tokens(self, text: str, emit: _Emitter, pos: int, mode: str):
+        raise NotImplementedError
+
+
+class WordTokenizer(_NormalizingTokenizer):
+    """Chinese words via jieba, other words as runs of letters and digits."""
+
+    def tokens(self, text, emit, pos, mode):
+        for m in TEXT_RUN.finditer(text):
             if not m.group("cjk"):
                 yield emit(m.group(), pos, m.start(), m.end())
                 pos += 1
@@ -237,7 +246,7 @@ class WordTokenizer(Tokenizer):
 GRAM = 4  # the longest character n-gram indexed
 
 
-class LiteralTokenizer(Tokenizer):
+class LiteralTokenizer(_NormalizingTokenizer):
     """Chinese character n-grams of 1 to 4 characters, and whole unstemmed words.
 
     Every Chinese character takes one position and carries the n-grams it starts
@@ -249,23 +258,8 @@ class LiteralTokenizer(Tokenizer):
     that contain the query, punctuation aside.
     """
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        norm = normalize(value)
-        emit = _Emitter(norm, positions, chars, keeporiginal, removestops, start_char, mode, kwargs)
-        pos = start_pos
-        runs = list(TEXT_RUN.finditer(norm.text))
+    def tokens(self, text, emit, pos, mode):
+        runs = list(TEXT_RUN.finditer(text))
         for n, m in enumerate(runs):
             base, run = m.start(), m.group()
             if not m.group("cjk"):
