@@ -1,8 +1,32 @@
 """The parser: the text of a UN document in, numbered paragraphs out.
 
-Pure: no ORM, no files. The rest of the project uses only what is exported here.
+Pure: it is handed text (or bytes, for `decode`) and returns the dataclasses of
+`search.parsing.documents`. No ORM and no file access. The rest of the project
+uses only what is exported here.
+
+The rules follow how UN documents are laid out, not these files in particular:
+
+* Text extracted from PDFs carries page furniture (footnote blocks after a rule
+  of underscores, undocs link lists, page numbers such as ``2/6``, job numbers
+  such as ``17-15811 (E)``, bar codes, running headers that repeat the title).
+  It is removed and a paragraph that runs across a page break is joined again.
+* Paragraphs are numbered ``1.``, ``(a)``, ``(i)``; numbers run in sequence,
+  which tells a real paragraph number from a number that starts a wrapped line.
+* Preambular paragraphs come after the enacting formula (``The General
+  Assembly,`` / ``大会，``) and before the first operative paragraph. A
+  resolution with no numbered paragraph has one operative paragraph: the last.
+* Footnote marks run in order through a resolution; a number is taken as a mark
+  only where the next mark is due (or one already used is repeated) and where a
+  mark can stand, so ``第 29 号`` and ``2030 年`` keep their numbers.
+
+One module a stage: `decoding` (bytes to text, the language), `layout` (1: logical
+lines, page furniture and footnote texts), `assembly` (2: paragraphs from lines),
+`structure` (3: the document, and `parse_document`), which names paragraphs with
+`labels` and takes footnote marks out with `marks`. `text` holds what several
+stages share.
 """
 
+from search.parsing.decoding import decode, detect_language
 from search.parsing.documents import (
     ANNEX,
     DOC_TYPES,
@@ -20,7 +44,8 @@ from search.parsing.documents import (
     ParseError,
     official_url,
 )
-from search.parsing.parser import MARK, decode, detect_language, parse_document
+from search.parsing.structure import parse_document
+from search.parsing.text import MARK
 
 __all__ = [
     "ANNEX",

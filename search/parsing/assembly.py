@@ -1,0 +1,244 @@
+"""Stage 2: paragraphs from logical lines.
+
+`assemble` joins wrapped lines into pieces, telling a paragraph number from a
+number that starts a wrapped line and, in English, a new preambular paragraph
+from a continued one. `repair_words` first undoes the extractor's word splits;
+`resolve_soft_hyphens` settles line-end hyphens once paragraphs are named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .layout import Block, Line
+from .text import CLOSERS, MARK_RE, TERMINAL, ends_sentence, join_lines, number_at_start
+
+# After a line ending in "," or ";", a new English preambular paragraph starts with one
+# of these words, an operative verb, or a capitalised word in -ing or -ed, but never
+# with one of NOT_OPENERS (places and words that only look like openers).
+PREAMBLE_OPENERS = {
+    "also",
+    "aware",
+    "bearing",
+    "cognizant",
+    "concerned",
+    "conscious",
+    "convinced",
+    "deeply",
+    "desiring",
+    "desirous",
+    "determined",
+    "emphasizing",
+    "encouraged",
+    "fully",
+    "further",
+    "gravely",
+    "guided",
+    "having",
+    "keeping",
+    "mindful",
+    "noting",
+    "alarmed",
+    "seriously",
+    "taking",
+    "acknowledging",
+    "affirming",
+    "reaffirming",
+    "recalling",
+    "recognizing",
+    "reiterating",
+    "stressing",
+    "underlining",
+    "welcoming",
+    "expressing",
+    "considering",
+    "appreciating",
+    "believing",
+    "confident",
+    "declaring",
+    "emphasising",
+    "recognising",
+    "underscoring",
+    "viewing",
+    "whereas",
+    "observing",
+    "regretting",
+    "deploring",
+    "commending",
+    "highlighting",
+    "re-emphasizing",
+    "pursuant",
+}
+NOT_OPENERS = {"beijing", "nanjing", "kunming", "wellington", "reading", "during"}
+
+OPERATIVE_VERBS = {
+    "decides",
+    "adopts",
+    "requests",
+    "urges",
+    "calls",
+    "invites",
+    "encourages",
+    "welcomes",
+    "takes",
+    "notes",
+    "reaffirms",
+    "stresses",
+    "emphasizes",
+    "recognizes",
+    "expresses",
+    "approves",
+    "endorses",
+    "acknowledges",
+    "affirms",
+    "recommends",
+    "proclaims",
+    "declares",
+    "condemns",
+    "authorizes",
+    "appeals",
+    "demands",
+    "reiterates",
+    "transmits",
+    "commends",
+    "underlines",
+    "underscores",
+    "designates",
+    "elects",
+}
+
+
+@dataclass
+class Piece:
+    """A paragraph as assembled from lines, before it is named."""
+
+    text: str
+    number: str = ""  # "3", "a", "ii", "" (as a key; printed form below)
+    printed: str = ""  # "3.", "(a)", "(ii)"
+    level: int = -1  # -1 unnumbered, 0 numbered, 1 letter, 2 roman
+    line_index: int = 0
+    end_index: int = 0
+
+
+def _preamble_break(previous: str, following: str) -> bool:
+    """English: does a new preambular paragraph start with `following`?"""
+    prev = MARK_RE.sub("", previous).rstrip()
+    prev = re.sub(r"(?<=[,;])\d{1,3}$|\s+\d{1,3}$", "", prev)
+    if not prev or prev[-1] not in ",;":
+        return False
+    word = re.match(r"^([A-Z][A-Za-z\-]+)", following)
+    if not word:
+        return False
+    first = word.group(1).lower()
+    if first in NOT_OPENERS:
+        return False
+    return (
+        first in PREAMBLE_OPENERS or first in OPERATIVE_VERBS or first.endswith("ing") or first.endswith("ed")
+    )
+
+
+def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[Piece]:
+    """Group lines into paragraphs."""
+    pieces: list[Piece] = []
+    expected_number = None  # next operative number we would accept
+    for index, line in enumerate(lines):
+        text = line.text
+        start = number_at_start(text)
+        if start and start[2] == 0 and pieces and sequential:
+            number = int(start[0])
+            if expected_number is not None and number != expected_number and number != 1:
+                previous = pieces[-1]
+                if not ends_sentence(previous.text):
+                    start = None  # a number that a wrapped line happens to start with
+        if start and start[2] >= 1 and pieces and not ends_sentence(pieces[-1].text):
+            start = None
+        new = (
+            not pieces
+            or start is not None
+            or pieces[-1].end_index == -1  # the previous line ended a paragraph
+        )
+        in_preamble = expected_number is None
+        if not new and language == "en" and in_preamble and _preamble_break(pieces[-1].text, text):
+            new = True
+        if new:
+            if start:
+                number, printed, level, rest = start
+                if level == 0:
+                    expected_number = int(number) + 1
+                pieces.append(Piece(rest.strip(), number, printed, level, index, index))
+            else:
+                pieces.append(Piece(text, line_index=index, end_index=index))
+        else:
+            pieces[-1].text = join_lines(pieces[-1].text, text, language)
+            pieces[-1].end_index = index
+        if line.ends:
+            pieces[-1].end_index = -1
+    for piece in pieces:
+        piece.end_index = max(piece.end_index, piece.line_index)
+    return pieces
+
+
+def is_heading(piece: Piece, language: str) -> bool:
+    """Is this a heading: short unnumbered text that does not end as a sentence does?"""
+    text = MARK_RE.sub("", piece.text).strip()
+    if piece.level >= 0 or not text:
+        return False
+    limit = 60 if language == "zh" else 160
+    return len(text) <= limit and text.rstrip(CLOSERS)[-1:] not in TERMINAL
+
+
+def repair_words(block: Block, language: str) -> None:
+    """Undo line-end hyphenation and extractor splits, where that is certain."""
+    if language != "en":
+        return
+    corpus = " ".join(line.text for line in block.lines)
+    words = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", corpus)
+    counts = Counter(w.lower() for w in words)
+    pairs = Counter(
+        (a.lower(), b.lower())
+        for a, b in re.findall(r"(?<![\w\-])([A-Za-z]+) (?=([a-z]+)(?![\w\-]))", corpus)
+    )
+    # Line-end hyphens become soft hyphens when lines are joined, later: keep the words for them.
+    block.vocabulary = {w for w in counts if len(w) > 1} | {"a", "i"}
+    block.hyphenated = {w for w in counts if "-" in w}
+
+    def is_word(part: str, split_pair: tuple[str, str]) -> bool:
+        # A fragment that occurs only where it is split off is no word.
+        return (len(part) > 1 or part in "ai") and counts[part] > pairs[split_pair]
+
+    def repair(text: str) -> str:
+        # "health -care" never has a space before a joining hyphen.
+        text = re.sub(r"(?<=[A-Za-z]) -(?=[a-z])", "-", text)
+        out: list[str] = []
+        for token in text.split(" "):
+            core = token.rstrip(",.;:”’)")
+            if out and core.isalpha() and core.islower():
+                left = out[-1].lstrip("“‘(")
+                if left.isalpha():
+                    key = (left.lower(), core)
+                    joined = left.lower() + core
+                    lone_letter = len(out[-1]) == 1 and out[-1] not in "aAI"
+                    if lone_letter or counts[joined] and not (is_word(key[0], key) and is_word(core, key)):
+                        out[-1] = out[-1] + token
+                        continue
+            out.append(token)
+        return " ".join(out)
+
+    for line in block.lines:
+        line.text = repair(line.text)
+
+
+def resolve_soft_hyphens(text: str, block: Block) -> str:
+    """Keep a line-end hyphen or drop it, as the rest of the text spells the word."""
+
+    def resolve(match: re.Match) -> str:
+        left, right = match.group(1), match.group(2)
+        if f"{left}-{right}".lower() in block.hyphenated:
+            return f"{left}-{right}"
+        if (left + right).lower() in block.vocabulary:
+            return left + right
+        return f"{left}-{right}"
+
+    return re.sub(r"([A-Za-z]+)-\u00ad([A-Za-z]+)", resolve, text)

@@ -1,0 +1,51 @@
+"""Before the stages: bytes to text, and the language the text is in."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from .documents import ParseError
+from .text import CJK_RE
+
+
+def decode(data: bytes) -> str:
+    """Decode a text file in UTF-8, UTF-16 (with BOM) or GB18030/GBK."""
+    if not data or not data.strip():
+        raise ParseError("the file is empty")
+    if data.startswith(b"%PDF"):
+        raise ParseError("this is a PDF file, not text: extract its text first")
+    if data.startswith(b"PK\x03\x04"):
+        raise ParseError("this is a ZIP or Word (.docx) file, not text")
+    if data.startswith(codecs.BOM_UTF8):
+        return _checked(data[3:].decode("utf-8", errors="strict"))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _checked(data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
+            raise ParseError("the file claims to be UTF-16 but is not") from exc
+    if b"\x00" in data[:8192]:
+        raise ParseError("this is a binary file, not text")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return _checked(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise ParseError("the text could not be decoded as UTF-8 or GB18030/GBK")
+
+
+def _checked(text: str) -> str:
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > max(3, len(sample) // 200):
+        raise ParseError("this is a binary file, not text")
+    if not text.strip():
+        raise ParseError("the file is empty")
+    return text
+
+
+def detect_language(text: str) -> str:
+    cjk = len(CJK_RE.findall(text[:20000]))
+    letters = len(re.findall(r"[A-Za-z]", text[:20000]))
+    return "zh" if cjk * 2 >= letters else "en"

@@ -1,0 +1,117 @@
+"""Naming: the anchor and the English and Chinese citation labels of each paragraph."""
+
+from __future__ import annotations
+
+from .assembly import Piece, is_heading
+from .documents import ANNEX, OPERATIVE, PREAMBULAR, REPORT, ParsedParagraph
+from .marks import MarkFinder
+from .text import MARK_RE, ROMANS, join_lines
+
+
+def name_paragraphs(
+    pieces: list[Piece],
+    kind: str,
+    marker: MarkFinder,
+    language: str,
+    single: bool = False,
+    annex_label: bool = True,
+) -> list[ParsedParagraph]:
+    """Give each piece its anchor and labels and the heading it stands under; take its marks out."""
+    out: list[ParsedParagraph] = []
+    top = 0  # preambular count, or the last operative number
+    letter = ""
+    roman = ""
+    heading = ""
+    unnumbered = 0
+    for piece in pieces:
+        text = piece.text.strip()
+        if kind in (ANNEX, REPORT) and is_heading(piece, language):
+            heading = MARK_RE.sub("", text)
+            continue
+        level = piece.level
+        number = piece.number
+        if level == 2 or (level == 1 and number in ROMANS and letter and _after(letter) != number):
+            # (i) after (h) is a letter; after anything else it is a roman numeral.
+            level, roman = 2, number
+        elif level == 1:
+            letter, roman = number, ""
+        if kind == PREAMBULAR:
+            if level <= 0:
+                top += 1
+                letter = roman = ""
+                parts = [str(top)]
+            else:
+                parts = [str(top), letter] + ([roman] if level == 2 else [])
+        else:
+            if level == 0:
+                top = int(number)
+                letter = roman = ""
+                parts = [str(top)]
+            elif level == -1:
+                if kind in (REPORT,) and out:
+                    out[-1].text += "\n" + marker.clean(text, out[-1])
+                    continue
+                if kind == OPERATIVE and out and not single and top:
+                    # Operative paragraphs are all numbered: text without a number
+                    # continues the one before (a break the layout put there).
+                    out[-1].text = join_lines(out[-1].text, marker.clean(text, out[-1]), language)
+                    marker.notes.append(
+                        f"text without a number after {out[-1].label} was joined to it: check it"
+                    )
+                    continue
+                if single or (kind == OPERATIVE and top == 0):
+                    top += 1
+                    parts = [str(top)]
+                else:
+                    unnumbered += 1
+                    parts = [f"{top}", f"u{unnumbered}"] if top else [f"u{unnumbered}"]
+            else:
+                parts = [str(top), letter] + ([roman] if level == 2 else [])
+        paragraph = ParsedParagraph(
+            anchor=_anchor(kind, parts),
+            kind=kind,
+            label=_label_en(kind, parts, annex_label),
+            label_zh=_label_zh(kind, parts, annex_label),
+            text="",
+            number=piece.printed,
+            level=max(level, 0),
+            heading=heading,
+        )
+        paragraph.text = marker.clean(text, paragraph)
+        out.append(paragraph)
+    return out
+
+
+def _after(letter: str) -> str:
+    return chr(ord(letter[-1]) + 1) if letter else "a"
+
+
+def _anchor(kind: str, parts: list[str]) -> str:
+    prefix = {PREAMBULAR: "pp", OPERATIVE: "op", ANNEX: "annex-", REPORT: "para"}[kind]
+    anchor = prefix + parts[0] + "".join(parts[1:2])
+    if len(parts) > 2:
+        anchor += "-" + parts[2]
+    return anchor
+
+
+def _label_en(kind: str, parts: list[str], annex_label: bool) -> str:
+    tail = "".join(f" ({p})" for p in parts[1:])
+    if kind == PREAMBULAR:
+        return f"PP {parts[0]}{tail}"
+    if kind == OPERATIVE:
+        return f"OP {parts[0]}{tail}"
+    if kind == ANNEX:
+        return f"{'annex, ' if annex_label else ''}para. {parts[0]}{tail}"
+    return f"para. {parts[0]}{tail}"
+
+
+def _label_zh(kind: str, parts: list[str], annex_label: bool) -> str:
+    tail = "".join(f"({p})" for p in parts[1:])
+    number = f"第{parts[0]}{tail}段"
+    if kind == PREAMBULAR:
+        return "序言部分" + number
+    if kind == OPERATIVE:
+        return "执行部分" + number
+    if kind == ANNEX and annex_label:
+        return "附件" + number
+    return number

@@ -1,0 +1,390 @@
+"""Stage 3: document structure, and `parse_document`, which runs the stages in order.
+
+A resolution: its head (symbol, title, session, sponsors), the enacting formula,
+preambular, operative and annex parts, and the closing date and meeting. A report:
+its own numbered paragraphs and the draft resolutions it recommends. Then the
+checks a reviewer reads (operative numbers out of sequence) and the symbols cited.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from .assembly import assemble, is_heading, repair_words, resolve_soft_hyphens
+from .decoding import detect_language
+from .documents import (
+    ANNEX,
+    DRAFT_RESOLUTION,
+    OPERATIVE,
+    PREAMBULAR,
+    REPORT,
+    REPORT_DOC,
+    ParsedDocument,
+    ParsedFootnote,
+    ParsedParagraph,
+    ParseError,
+)
+from .labels import name_paragraphs
+from .layout import Block, Line, is_furniture, split_layout
+from .marks import MarkFinder
+from .text import (
+    EN_MEETING,
+    EN_MONTHS,
+    FORMULA,
+    MARK_RE,
+    NUMBER_START,
+    SYMBOL_NUMBER_LINE,
+    ZH_MEETING,
+    join_lines,
+)
+
+BODIES = {
+    "General Assembly": "GA",
+    "大会": "GA",
+    "Economic and Social Council": "ECOSOC",
+    "经济及社会理事会": "ECOSOC",
+    "Security Council": "SC",
+    "安全理事会": "SC",
+    "Human Rights Council": "HRC",
+    "人权理事会": "HRC",
+}
+# Security Council resolutions are numbered with their year: "Resolution 2331 (2016)".
+SC_LINE = re.compile(
+    r"^\s*(?:Resolution\s+(\d{1,4})\s*\((\d{4})\)|第\s*(?=\d)(\d{1,4})\s*[(（](\d{4})[)）]\s*号决议)\s*$"
+)
+DRAFT_HEADING = re.compile(r"^\s*决议草案([一二三四五六七八九十]+)\s*$|^\s*Draft resolution ([IVXL]+)\s*$")
+ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(EN_MONTHS) + r")\s+(\d{4})\b", re.I)
+SYMBOL_IN_TEXT = re.compile(
+    r"\b(?:A|E|S|CTOC|CAC|UNEP|HRC|TD|ST)(?:/[A-Z0-9][A-Za-z0-9.\-]*)+"
+    r"(?<![.\-])"
+)
+
+
+def parse_document(text: str, language: str | None = None, layout: str | None = None) -> ParsedDocument:
+    """Parse the text of one document into a ParsedDocument.
+
+    `layout` is "markdown" when the caller knows each line is a paragraph (text
+    taken from a Word file); by default the layout is read from the text.
+    """
+    if not text or not text.strip():
+        raise ParseError("the file is empty")
+    language = language or detect_language(text)
+    if language not in ("zh", "en"):
+        raise ParseError(f"unknown language {language!r}: use zh or en")
+    block = split_layout(text, language, layout)
+    if not block.lines:
+        raise ParseError("no text was found in the file")
+    repair_words(block, language)
+
+    lines = block.lines
+    segments = _segments(lines)
+    report_like = _is_report(lines, language)
+
+    if report_like and segments:
+        doc = ParsedDocument(language=language, doc_type=REPORT_DOC)
+        report_lines = lines[: segments[0][0]]
+        _fill_report(doc, report_lines, block, 0, language)
+        for start, end, number in segments:
+            draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, number=number)
+            _fill_resolution(draft, lines[start + 1 : end], block, start + 1, language)
+            draft.body = draft.body or "GA"
+            doc.resolutions.append(draft)
+            for warning in draft.warnings:
+                doc.warnings.append(f"draft resolution {number}: {warning}")
+    elif report_like:
+        doc = ParsedDocument(language=language, doc_type=REPORT_DOC)
+        _fill_report(doc, lines, block, 0, language)
+    else:
+        doc = ParsedDocument(language=language)
+        _fill_resolution(doc, lines, block, 0, language)
+    doc.references = _references(text, block)
+    if block.inferred_ends:
+        doc.warnings.append(
+            "this Chinese text carries no layout marks, so paragraph ends were inferred "
+            "from line lengths: check that no two paragraphs were run together"
+        )
+    if not doc.paragraphs and not doc.resolutions:
+        raise ParseError("no resolution structure was found (no enacting formula and no numbered paragraphs)")
+    return doc
+
+
+def _segments(lines: list[Line]) -> list[tuple[int, int, str]]:
+    """Return (heading index, end index, number) of each draft resolution in a report."""
+    heads = []
+    for index, line in enumerate(lines):
+        match = DRAFT_HEADING.match(line.text)
+        # It must be followed by a resolution (a formula within a few lines).
+        if (
+            match
+            and index + 2 < len(lines)
+            and any(FORMULA.match(x.text) for x in lines[index + 1 : index + 12])
+        ):
+            heads.append((index, match.group(1) or match.group(2)))
+    return [
+        (start, heads[k + 1][0] if k + 1 < len(heads) else len(lines), number)
+        for k, (start, number) in enumerate(heads)
+    ]
+
+
+def _is_report(lines: list[Line], language: str) -> bool:
+    head = " ".join(line.text for line in lines[:12])
+    return bool(re.search(r"委员会的报告|报告员[:：]|Report of the .*Committee|Rapporteur:", head))
+
+
+def _notes_for(block: Block, start: int, end: int) -> dict[int, str]:
+    notes: dict[int, str] = {}
+    for position, number, text in block.footnotes:
+        if start <= position <= end and number not in notes:
+            notes[number] = text
+    return notes
+
+
+def _fill_resolution(
+    doc: ParsedDocument, lines: list[Line], block: Block, offset: int, language: str
+) -> None:
+    formula_at = next((i for i, line in enumerate(lines) if FORMULA.match(line.text)), None)
+    if formula_at is None:
+        doc.warnings.append("no enacting formula (such as “The General Assembly,”) was found")
+        formula_at = -1
+    head = lines[: max(formula_at, 0)]
+    _read_head(doc, head, language)
+    if formula_at >= 0:
+        formula = FORMULA.match(lines[formula_at].text)
+        body_name = formula.group(1) or formula.group(2)
+        doc.body = doc.body or BODIES.get(body_name)
+    if doc.symbol is None:
+        doc.symbol = _symbol_from_head(head, doc.body)
+    body = lines[formula_at + 1 :]
+
+    # Closing lines (date, meeting) end the operative part; "Annex" starts the annex.
+    annex_at = next(
+        (i for i, line in enumerate(body) if re.fullmatch(r"\s*(Annex|附件)(\s+[IVX]+)?\s*", line.text)),
+        None,
+    )
+    main = body[:annex_at] if annex_at is not None else body
+    annex = body[annex_at + 1 :] if annex_at is not None else []
+    main, closing = _split_closing(main)
+    _read_closing(doc, closing, language)
+
+    pieces = assemble(main, language)
+    if formula_at < 0 and not any(p.level == 0 for p in pieces):
+        raise ParseError(
+            "no resolution structure was found: no enacting formula (such as "
+            "“The General Assembly,” or “大会，”) and no numbered paragraphs"
+        )
+    notes = _notes_for(block, offset, offset + len(lines))
+    doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
+    marker = MarkFinder(notes, language, explicit=block.explicit_marks)
+
+    first_numbered = next((i for i, p in enumerate(pieces) if p.level == 0), None)
+    paragraphs: list[ParsedParagraph] = []
+    if first_numbered is None:
+        preamble, operative, embedded = pieces[:-1], pieces[-1:], []
+    else:
+        preamble, operative = pieces[:first_numbered], pieces[first_numbered:]
+        embedded = []
+        # "Adopts the following declaration:" + heading + numbered text (A/RES/72/1).
+        headings = [i for i, p in enumerate(preamble) if is_heading(p, language)]
+        if (
+            headings
+            and preamble[headings[0] - 1 : headings[0]]
+            and _ends_with_colon(preamble[headings[0] - 1].text)
+        ):
+            cut = headings[0]
+            embedded = preamble[cut:] + operative
+            preamble, operative = preamble[: cut - 1], [preamble[cut - 1]]
+    paragraphs += name_paragraphs(preamble, PREAMBULAR, marker, language)
+    paragraphs += name_paragraphs(
+        operative, OPERATIVE, marker, language, single=first_numbered is None or embedded != []
+    )
+    if embedded:
+        paragraphs += name_paragraphs(embedded, ANNEX, marker, language, annex_label=False)
+    if annex:
+        annex_main, annex_closing = _split_closing(annex)
+        paragraphs += name_paragraphs(
+            assemble(annex_main, language), ANNEX, marker, language, annex_label=True
+        )
+    for paragraph in paragraphs:
+        paragraph.text = resolve_soft_hyphens(paragraph.text, block)
+    doc.paragraphs = paragraphs
+    doc.warnings += marker.warnings()
+    _check_sequence(doc)
+
+
+def _ends_with_colon(text: str) -> bool:
+    return MARK_RE.sub("", text).rstrip().endswith((":", "："))
+
+
+def _split_closing(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Split off the date and meeting lines that close a resolution."""
+    for index, line in enumerate(lines):
+        if ZH_MEETING.match(line.text) or EN_MEETING.match(line.text):
+            start = index
+            if index > 0 and _is_date_line(lines[index - 1].text):
+                start = index - 1
+            return lines[:start], lines[start:]
+    return lines, []
+
+
+def _is_date_line(text: str) -> bool:
+    return bool(
+        re.fullmatch(r"\s*" + ZH_DATE.pattern + r"\s*", text)
+        or re.fullmatch(r"\s*" + EN_DATE.pattern + r"\s*", text, re.I)
+    )
+
+
+def _iso(match: re.Match, language_hint: str) -> str:
+    if language_hint == "zh":
+        year, month, day = match.group(1), match.group(2), match.group(3)
+    else:
+        day, month_name, year = match.group(1), match.group(2), match.group(3)
+        month = EN_MONTHS.index(month_name.lower()) + 1
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _find_date(text: str) -> str | None:
+    match = ZH_DATE.search(text)
+    if match:
+        return _iso(match, "zh")
+    match = EN_DATE.search(text)
+    if match:
+        return _iso(match, "en")
+    return None
+
+
+def _read_closing(doc: ParsedDocument, closing: list[Line], language: str) -> None:
+    for line in closing:
+        if ZH_MEETING.match(line.text) or EN_MEETING.match(line.text):
+            doc.meeting = re.sub(r"\s+", " ", line.text.strip())
+        elif _is_date_line(line.text):
+            doc.adopted_on = _find_date(line.text)
+
+
+def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
+    texts = [MARK_RE.sub("", line.text) for line in head]
+    joined = "\n".join(texts)
+    session = re.search(
+        r"^\s*(第[一二三四五六七八九十]+届会议|\d{4}\s*年实质性会议|[A-Z][a-z]+(?:-[a-z]+)? session)\s*$",
+        joined,
+        re.M,
+    )
+    if session:
+        doc.session = session.group(1).strip()
+    agenda = re.search(r"(?:议程项目|Agenda item)\s*([0-9]+\s*(?:\(\s*[a-z]\s*\))?)", joined)
+    if agenda:
+        doc.agenda_item = re.sub(r"\s+", " ", agenda.group(1)).strip()
+    adopted = re.search(r"(?:adopted by the .*? on|通过)\s*\n?\s*(\d{1,2} [A-Z][a-z]+ \d{4})", joined, re.I)
+    meeting = re.search(r"at its (\d+(?:st|nd|rd|th)) meeting|第\s*(\d+)\s*次(?:全体)?会议", joined)
+    if meeting and not doc.meeting:
+        doc.meeting = f"{meeting.group(1)} meeting" if meeting.group(1) else f"第 {meeting.group(2)} 次会议"
+    if adopted:
+        doc.adopted_on = _find_date(adopted.group(1))
+    else:
+        for text in texts:
+            if re.search(r"\d+\s*日.*(?:决议|通过)\s*$", text):
+                doc.adopted_on = _find_date(text)
+    # The title follows "71/322." or, in a draft, stands just before the formula.
+    title_lines: list[str] = []
+    for index, text in enumerate(texts):
+        match = SYMBOL_NUMBER_LINE.match(text)
+        if match:
+            title_lines = [match.group(2)] if match.group(2) else []
+            title_lines += [t.strip().strip("*") for t in texts[index + 1 :] if t.strip()]
+            break
+    if not title_lines:
+        pieces = assemble(head, language, sequential=False)
+        candidates = [p.text for p in pieces if p.text and not is_furniture(p.text)]
+        for piece_text in candidates:
+            sponsors = re.match(
+                r"^(.*?)[:：]\s*(?:订正)?决议草案\s*$|^(.*?):\s*(?:revised )?draft resolution\s*$", piece_text
+            )
+            if sponsors:
+                names = sponsors.group(1) or sponsors.group(2)
+                doc.sponsors = [
+                    n.strip()
+                    for n in re.split(r"、|,\s*(?:and\s+)?|\s+and\s+|和(?=[^和]*$)", names)
+                    if n.strip()
+                ]
+                doc.doc_type = DRAFT_RESOLUTION
+        if candidates:
+            title_lines = [candidates[-1]]
+    doc.title = _join_title(title_lines, language)
+    body = re.search(r"(大会|经济及社会理事会|General Assembly|Economic and Social Council)", joined)
+    if body and not doc.body:
+        doc.body = BODIES[body.group(1)]
+
+
+def _join_title(parts: list[str], language: str) -> str:
+    title = ""
+    for part in parts:
+        title = join_lines(title, part.strip(), language)
+    return re.sub(r"\s+", " ", title).strip() if language == "en" else title.strip()
+
+
+def _symbol_from_head(head: list[Line], body: str | None) -> str | None:
+    for line in head:
+        match = SYMBOL_NUMBER_LINE.match(line.text)
+        if match:
+            number = match.group(1)
+            if re.match(r"^\d{4}/", number) and body in (None, "ECOSOC"):
+                return f"E/RES/{number}"
+            if body in (None, "GA"):
+                return f"A/RES/{number}"
+            if body == "HRC":
+                return f"A/HRC/RES/{number}"
+            return None
+    for line in head:
+        match = SC_LINE.match(line.text)
+        if match:
+            number, year = match.group(1) or match.group(3), match.group(2) or match.group(4)
+            return f"S/RES/{number} ({year})"
+    for line in head:
+        if re.fullmatch(r"\s*(?:A|E|S|A/HRC)/RES/[0-9/]+(?: \(\d{4}\))?\s*", line.text):
+            return line.text.strip()
+    return None
+
+
+def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: int, language: str) -> None:
+    first = next((i for i, line in enumerate(lines) if NUMBER_START.match(line.text)), len(lines))
+    head = lines[:first]
+    _read_head(doc, head, language)
+    doc.title = next(
+        (MARK_RE.sub("", line.text) for line in head if re.search(r"的报告$|^Report of", line.text)),
+        doc.title,
+    )
+    doc.body = (
+        "GA"
+        if "第三委员会" in " ".join(line.text for line in head)
+        or "Committee" in " ".join(line.text for line in head)
+        else doc.body
+    )
+    pieces = assemble(lines[first:], language)
+    notes = _notes_for(block, offset, offset + len(lines))
+    doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
+    marker = MarkFinder(notes, language, explicit=block.explicit_marks)
+    doc.paragraphs = name_paragraphs(pieces, REPORT, marker, language)
+    doc.warnings += marker.warnings()
+
+
+def _check_sequence(doc: ParsedDocument) -> None:
+    numbers = [
+        int(p.anchor[2:])
+        for p in doc.paragraphs
+        if p.kind == OPERATIVE and p.level == 0 and p.anchor[2:].isdigit()
+    ]
+    for previous, current in pairwise(numbers):
+        if current != previous + 1:
+            doc.warnings.append(
+                f"operative paragraph {current} follows {previous}: a paragraph may be missing"
+            )
+
+
+def _references(text: str, block: Block) -> list[str]:
+    found: list[str] = []
+    for symbol in block.references + SYMBOL_IN_TEXT.findall(text):
+        symbol = symbol.rstrip(".,;")
+        if symbol.count("/") >= 1 and symbol not in found and "undocs.org" not in symbol:
+            found.append(symbol)
+    return found

@@ -1,0 +1,108 @@
+"""Shared by the stages: character classes, patterns and word lists.
+
+Also the three readings of a line that layout, assembly and structure all make:
+does it start with a paragraph number, does it end a sentence, how does it join
+the next. Layout needs them to pair footnotes, so they cannot live in assembly.
+"""
+
+from __future__ import annotations
+
+import re
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RE = re.compile(f"[{CJK}]")
+# A footnote mark that the layout stage has recognised for certain.
+MARK = "\u27e6{}\u27e7"
+MARK_RE = re.compile("\u27e6(\\d+)\u27e7")
+
+# Operative and report paragraph numbers: "1." "12." (Chinese PDFs write
+# "1. " with a space, Markdown "**1.**").
+NUMBER_START = re.compile(r"^(\d{1,3})\.(?:\s+|$)")
+LETTER_START = re.compile(r"^\(([a-z]{1,2})\)(?:\s+|$)")
+CN_ROMAN = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
+CN_ROMAN_START = re.compile(f"^([{CN_ROMAN}])\\s*")
+ROMANS = [
+    "i",
+    "ii",
+    "iii",
+    "iv",
+    "v",
+    "vi",
+    "vii",
+    "viii",
+    "ix",
+    "x",
+    "xi",
+    "xii",
+    "xiii",
+    "xiv",
+    "xv",
+    "xvi",
+    "xvii",
+    "xviii",
+    "xix",
+    "xx",
+]
+
+FORMULA = re.compile(
+    r"^\s*(?:The\s+(General Assembly|Economic and Social Council|Security Council|"
+    r"Human Rights Council)\s*,?|(大会|经济及社会理事会|安全理事会|人权理事会)\s*，)\s*$"
+)
+SYMBOL_NUMBER_LINE = re.compile(r"^\s*\**\s*(\d{1,4}/\d{1,4})\.\s*(.*?)\**\s*$")
+EN_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+ZH_MEETING = re.compile(r"^\s*第\s*(\d+)\s*次全体会议\s*$")
+EN_MEETING = re.compile(r"^\s*(\d+)(?:st|nd|rd|th)\s+plenary meeting\s*$", re.I)
+
+TERMINAL = "。；，：！？.;,:!?"
+CLOSERS = "”’\"')）」』》】"
+
+
+def number_at_start(text: str) -> tuple[str, str, int, str] | None:
+    """Return (number, printed, level, rest) if the text starts with a number."""
+    match = NUMBER_START.match(text)
+    if match:
+        return match.group(1), match.group(0).strip(), 0, text[match.end() :]
+    match = CN_ROMAN_START.match(text)
+    if match:
+        return ROMANS[CN_ROMAN.index(match.group(1))], match.group(1), 2, text[match.end() :]
+    match = LETTER_START.match(text)
+    if match:
+        return match.group(1), f"({match.group(1)})", 1, text[match.end() :]
+    return None
+
+
+def ends_sentence(text: str) -> bool:
+    text = MARK_RE.sub("", text).rstrip()
+    text = re.sub(r"\s*\d{1,3}$", "", text) if text[-1:].isdigit() else text
+    return bool(text) and text.rstrip(CLOSERS)[-1:] in TERMINAL
+
+
+def join_lines(left: str, right: str, language: str) -> str:
+    """Join two wrapped lines the way the typesetter broke them."""
+    if not left:
+        return right
+    if not right:
+        return left
+    if language == "zh":
+        a, b = left[-1], right[0]
+        if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
+            return left + " " + right
+        if a in ",;" and b.isascii() and b.isalpha():
+            return left + " " + right
+        return left + right
+    if left.endswith("-") and len(left) > 1 and left[-2].isalpha() and right[0].islower():
+        return left + "\u00ad" + right  # decided once the whole text is known
+    return left + " " + right
