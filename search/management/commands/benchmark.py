@@ -1,8 +1,10 @@
+from argparse import BooleanOptionalAction
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from bench.benchmark import format_report, run_benchmark
+from bench.report import format_report
+from bench.run import run_benchmark
 
 
 class Command(BaseCommand):
@@ -22,9 +24,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--warmup", type=int, default=2, help="untimed rounds of the mix first")
         parser.add_argument("--uploads", type=int, default=3, help="100-paragraph uploads to time")
-        parser.add_argument("--baseline", action="store_true", default=True)
-        parser.add_argument("--no-baseline", dest="baseline", action="store_false")
-        parser.add_argument("--workdir", type=Path, help="kept afterwards, with the JSON of the run")
+        parser.add_argument(
+            "--baseline", action=BooleanOptionalAction, default=True, help="time the baseline too"
+        )
+        parser.add_argument(
+            "--workdir", type=Path, help="kept afterwards, with the JSON of the run (result.json)"
+        )
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *, paragraphs, queries, warmup, uploads, baseline, workdir, seed, **options):
@@ -37,8 +42,4 @@ class Command(BaseCommand):
             uploads=uploads,
             seed=seed,
         )
-        if workdir:
-            import json
-
-            (workdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
         self.stdout.write(format_report(result))

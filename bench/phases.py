@@ -1,0 +1,307 @@
+"""The benchmark's phases, each run in its own process: `python -m bench.phases PHASE`.
+
+A phase prints its measurements as one JSON line after RESULT_PREFIX. Django is set up
+on the work folder's database and index before a phase runs, so Django and the engine
+are imported inside the phase functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from bench import QUERY_MIX
+from bench.corpus import (
+    Symbols,
+    build_pools,
+    make_paragraph,
+    paragraph_layout,
+    plan_resolutions,
+    write_resolutions,
+)
+
+RESULT_PREFIX = "BENCH-RESULT "
+BATCH = 200  # resolutions written in one transaction
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+def phase_generate(paragraphs: int, seed: int) -> dict:
+    import io
+    from unittest import mock
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from search.models import Paragraph, Resolution, Text
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    # The rebuild that follows indexes everything: loading need not index as it goes.
+    with mock.patch("search.ingest.store.index_versions", lambda ids: None):
+        call_command("load_corpus", stdout=io.StringIO())
+    real = list(Paragraph.objects.values_list("version__language", "kind", "text"))
+    titles = {lang: [] for lang in ("zh", "en")}
+    for lang, title, doc_type in Text.objects.values_list("language", "title", "resolution__doc_type"):
+        if title and doc_type != "report":
+            titles[lang].append(title)
+    pools = build_pools(real)
+    rng = random.Random(seed)
+    symbols = Symbols(rng, Resolution.objects.values_list("symbol", flat=True))
+    plan = plan_resolutions(rng, paragraphs - len(real))
+    for start in range(0, len(plan), BATCH):
+        with transaction.atomic():
+            write_resolutions(rng, symbols, pools, titles, plan[start : start + BATCH])
+        progress(f"generated {min(start + BATCH, len(plan)):,} of {len(plan):,} resolutions")
+
+    return {
+        "paragraphs": Paragraph.objects.count(),
+        "zh": Paragraph.objects.filter(version__language="zh").count(),
+        "en": Paragraph.objects.filter(version__language="en").count(),
+        "resolutions": Resolution.objects.count(),
+        "real_paragraphs": len(real),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def phase_rebuild() -> dict:
+    from search.engine.index import index_root, rebuild_index
+
+    started = time.perf_counter()
+    count = rebuild_index()
+    seconds = time.perf_counter() - started
+    return {
+        "paragraphs": count,
+        "seconds": seconds,
+        "rate": count / seconds,
+        "size_bytes": folder_size((index_root() / "current").resolve()),
+        # The rebuild writes with several processes: count the largest of them too.
+        "peak_mb": max(peak_rss_mb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+    }
+
+
+def _time_mix(search, queries: int, warmup: int) -> dict:
+    """Run the mix round-robin `queries` times after `warmup` rounds; per-query ms."""
+    for _ in range(warmup):
+        for _, q in QUERY_MIX:
+            search(q)
+    timings = {q: [] for _, q in QUERY_MIX}
+    for i in range(queries):
+        q = QUERY_MIX[i % len(QUERY_MIX)][1]
+        started = time.perf_counter()
+        search(q)
+        timings[q].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def phase_queries(queries: int, warmup: int) -> dict:
+    from search.engine.searching import forget_answers, search_paragraphs
+
+    started = time.perf_counter()
+    first = search_paragraphs(QUERY_MIX[0][1])  # opens the searcher, loads jieba
+    cold_ms = (time.perf_counter() - started) * 1000
+    if not first["hits"]:
+        raise RuntimeError(f"{QUERY_MIX[0][1]} found nothing: the index is empty or broken")
+    # First: each query as if never asked before (the per-process caches of decoded
+    # postings and phrases emptied), three times over the mix.
+    uncached = {q: [] for _, q in QUERY_MIX}
+    for _ in range(3):
+        for _, q in QUERY_MIX:
+            forget_answers()
+            started = time.perf_counter()
+            search_paragraphs(q)
+            uncached[q].append((time.perf_counter() - started) * 1000)
+    timings = _time_mix(search_paragraphs, queries, warmup)
+    totals = {q: search_paragraphs(q)["total"] for _, q in QUERY_MIX}
+    serving_mb = peak_rss_mb()
+    return {
+        "cold_ms": cold_ms,
+        "timings": timings,
+        "uncached": uncached,
+        "totals": totals,
+        "peak_mb": serving_mb,
+    }
+
+
+def phase_uploads(uploads: int) -> list[dict]:
+    """Time uploads in a process whose searcher is open, as a web worker's is."""
+    from search.engine.searching import search_paragraphs
+
+    search_paragraphs(QUERY_MIX[0][1])
+    return [_upload(n) for n in range(uploads)]
+
+
+def _upload(n: int) -> dict:
+    """Ingest a new 100-paragraph Chinese text; time until search finds it."""
+    from search.engine.searching import search_paragraphs
+    from search.ingest.store import ingest
+    from search.models import Paragraph
+    from search.parsing import ParsedDocument, ParsedParagraph
+
+    real = Paragraph.objects.filter(version__source__isnull=False).values_list(
+        "version__language", "kind", "text"
+    )
+    pools = build_pools(real)
+    rng = random.Random(1000 + n)
+    marker = f"benchupload{n}x{time.time_ns()}"
+    paragraphs = []
+    for order, (kind, anchor, label, label_zh) in enumerate(paragraph_layout(rng, 100, False), 1):
+        text = make_paragraph(rng, pools[("zh", kind)], "zh")
+        if order == 50:
+            text += marker
+        paragraphs.append(
+            ParsedParagraph(anchor=anchor, kind=kind, label=label, label_zh=label_zh, text=text)
+        )
+    symbol = f"A/RES/80/{900 + n}"
+    parsed = ParsedDocument(language="zh", title="基准上传", symbol=symbol, paragraphs=paragraphs)
+    data = "\n\n".join(p.text for p in paragraphs).encode()
+
+    started = time.perf_counter()
+    ingest(parsed, data, f"bench-{n}.txt", key=symbol, symbol=symbol, language="zh", body="GA")
+    stored = time.perf_counter()  # rows committed and index updated (on commit)
+    while not search_paragraphs(marker)["total"]:
+        if time.perf_counter() - started > 300:
+            raise RuntimeError("an uploaded paragraph was not searchable after 300 s")
+        time.sleep(0.01)
+    found = time.perf_counter()
+    return {"seconds": found - started, "ingest_seconds": stored - started}
+
+
+def _baseline_index(workdir: Path) -> Path:
+    return workdir / "baseline-index"
+
+
+def phase_baseline_build(workdir: Path) -> dict:
+    from jieba.analyse import ChineseAnalyzer  # only here: it loads tables we never use
+    from whoosh import index as whoosh_index
+    from whoosh.fields import TEXT, Schema
+
+    from search.models import Paragraph
+
+    path = _baseline_index(workdir)
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    started = time.perf_counter()
+    ix = whoosh_index.create_in(str(path), Schema(content=TEXT(stored=True, analyzer=ChineseAnalyzer())))
+    writer = ix.writer()
+    count = 0
+    for text in Paragraph.objects.order_by("pk").values_list("text", flat=True).iterator(chunk_size=2000):
+        writer.add_document(content=text)
+        count += 1
+    writer.commit()
+    seconds = time.perf_counter() - started
+    return {
+        "paragraphs": count,
+        "seconds": seconds,
+        "rate": count / seconds,
+        "size_bytes": folder_size(path),
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def phase_baseline_queries(workdir: Path, queries: int, warmup: int) -> dict:
+    from jieba.analyse import ChineseAnalyzer  # noqa: F401 - unpickling the schema needs it
+    from whoosh import index as whoosh_index
+    from whoosh.qparser import QueryParser
+
+    started = time.perf_counter()
+    ix = whoosh_index.open_dir(str(_baseline_index(workdir)))
+    searcher = ix.searcher()
+    parser = QueryParser("content", ix.schema)
+
+    def search(q):
+        results = searcher.search(parser.parse(q), limit=10)
+        for hit in results:
+            hit.highlights("content")
+        return results
+
+    search(QUERY_MIX[0][1])
+    cold_ms = (time.perf_counter() - started) * 1000
+    timings = _time_mix(search, queries, warmup)
+    totals = {q: len(search(q)) for _, q in QUERY_MIX}
+    return {"cold_ms": cold_ms, "timings": timings, "totals": totals, "peak_mb": peak_rss_mb()}
+
+
+def phase_profile(query: str, runs: int) -> dict:
+    """Profile search_paragraphs(query) after a warm-up; print the top of the profile."""
+    import cProfile
+    import pstats
+
+    from search.engine.searching import search_paragraphs
+
+    search_paragraphs(query)
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(runs):
+        search_paragraphs(query)
+    profile.disable()
+    stats = pstats.Stats(profile, stream=sys.stderr).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(20)
+    return {"runs": runs}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.phases")
+    parser.add_argument(
+        "phase",
+        choices=[
+            "generate",
+            "rebuild",
+            "queries",
+            "baseline-build",
+            "baseline-queries",
+            "uploads",
+            "profile",
+        ],
+    )
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--paragraphs", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--uploads", type=int, default=3)
+    parser.add_argument("--query", default=QUERY_MIX[0][1], help="profile: the query to profile")
+    parser.add_argument("--runs", type=int, default=10, help="profile: how many runs")
+    args = parser.parse_args(argv)
+
+    # Never the development database or index: the driver sets these for us; a
+    # phase run by hand gets them from --workdir.
+    os.environ.setdefault("DATABASE_PATH", str(args.workdir / "bench.sqlite3"))
+    os.environ.setdefault("INDEX_DIR", str(args.workdir / "index"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "search.settings")
+    import django
+
+    django.setup()
+    phases = {
+        "generate": lambda: phase_generate(args.paragraphs, args.seed),
+        "rebuild": phase_rebuild,
+        "queries": lambda: phase_queries(args.queries, args.warmup),
+        "uploads": lambda: phase_uploads(args.uploads),
+        "baseline-build": lambda: phase_baseline_build(args.workdir),
+        "baseline-queries": lambda: phase_baseline_queries(args.workdir, args.queries, args.warmup),
+        "profile": lambda: phase_profile(args.query, args.runs),
+    }
+    result = phases[args.phase]()
+    print(RESULT_PREFIX + json.dumps(result, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
