@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from search.ingest import uploads
+from search.ingest.extract import limit_text
 from search.ingest.forms import ReviewForm, UploadForm
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
 from search.parsing import ParseError
@@ -180,11 +181,11 @@ class UploadAdmin(admin.ModelAdmin):
             raise Http404
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload_file = form.cleaned_data["file"]
+            upload_file, language = form.cleaned_data["file"], form.cleaned_data["language"]
             data = upload_file.read()
             try:
-                staged = _reuse_pending(request, data, form.cleaned_data["language"]) or uploads.stage(
-                    data, upload_file.name, form.cleaned_data["language"], request.user
+                staged = uploads.pending_upload(data, language, request.user) or uploads.stage(
+                    data, upload_file.name, language, request.user
                 )
             except ParseError as error:
                 form.add_error("file", f"{upload_file.name}: {error}.")
@@ -195,7 +196,7 @@ class UploadAdmin(admin.ModelAdmin):
             "title": "Upload a resolution",
             "form": form,
             "opts": self.model._meta,
-            "limit": uploads.extract_limit(),
+            "limit": limit_text(),
         }
         return TemplateResponse(request, "admin/search/upload/add.html", context)
 
@@ -247,15 +248,3 @@ class UploadAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/search/upload/review.html", context)
-
-
-def _reuse_pending(request, data: bytes, language: str) -> Upload | None:
-    """A second click on Upload finds the first upload instead of staging another."""
-    import hashlib
-
-    return Upload.objects.filter(
-        status=Upload.PENDING,
-        sha256=hashlib.sha256(data).hexdigest(),
-        language=language,
-        user=request.user if request.user.is_authenticated else None,
-    ).first()

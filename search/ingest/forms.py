@@ -5,8 +5,7 @@ import re
 from django import forms
 
 from search.ingest.extract import ACCEPTED, MAX_UPLOAD_BYTES, limit_text
-from search.models import Resolution
-from search.parsing import DOC_TYPES
+from search.models import BODY_NAMES, DOC_TYPE_NAMES, LANGUAGE_CHOICES, Resolution
 
 SYMBOL = re.compile(r"^[A-Z]{1,10}(/[A-Za-z0-9.\-]+)+$")
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._\-]{0,199}$")
@@ -14,9 +13,10 @@ KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._\-]{0,199}$")
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        help_text=f"A resolution as .txt (text extracted from the PDF), .md, .docx or .pdf; at most {limit_text()}."
+        help_text="A resolution as .txt (text extracted from the PDF), .md, .docx or .pdf; "
+        f"at most {limit_text()}.",
     )
-    language = forms.ChoiceField(choices=[("zh", "Chinese (中文)"), ("en", "English")])
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -46,17 +46,8 @@ class ReviewForm(forms.Form):
         help_text="Only a symbol the document or the official record gives; leave empty when unknown.",
     )
     title = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
-    doc_type = forms.ChoiceField(choices=[(t, t.replace("_", " ")) for t in DOC_TYPES])
-    body = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", "—"),
-            ("GA", "General Assembly"),
-            ("ECOSOC", "Economic and Social Council"),
-            ("SC", "Security Council"),
-            ("HRC", "Human Rights Council"),
-        ],
-    )
+    doc_type = forms.ChoiceField(choices=list(DOC_TYPE_NAMES.items()))
+    body = forms.ChoiceField(required=False, choices=[("", "—"), *BODY_NAMES.items()])
     session = forms.CharField(max_length=100, required=False)
     agenda_item = forms.CharField(max_length=50, required=False)
     adopted_on = forms.DateField(required=False, help_text="YYYY-MM-DD")

@@ -1,8 +1,9 @@
 """Store a parsed document: the one way rows get into the database.
 
-Used by `load_corpus` and, later, by uploads. Every write compares with what is
-stored first, so loading the same bytes twice writes nothing, and a better parser
-run over the same bytes updates only what it changed.
+Used by corpus loading (`search.ingest.corpus`) and by publishing an upload
+(`search.ingest.uploads`). Every write compares with what is stored first, so
+loading the same bytes twice writes nothing, and a better parser run over the
+same bytes updates only what it changed.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def ingest(
     key: str,
     symbol: str | None = None,
     language: str | None = None,
+    title: str | None = None,
     doc_type: str | None = None,
     body: str | None = None,
     session: str | None = None,
@@ -53,13 +55,16 @@ def ingest(
     adopted_on: datetime.date | str | None = None,
     became: str | None = None,
     annex_adopted_as: str | None = None,
+    contained_in: str | None = None,
 ) -> Text:
     """Store one language version of a work and the drafts it contains.
 
-    Keyword values (from the manifest) override what the parser found; the parser
-    fills what they leave out, but never overwrites a value another language version
-    already set. `became` and `annex_adopted_as` are keys of other works. The
-    returned Text carries `ingest_status`: "created", "updated" or "unchanged".
+    Keyword values (from the manifest or the upload review) override what the
+    parser found; the parser fills what they leave out, but never overwrites a
+    value another language version already set. `became` and `annex_adopted_as`
+    are keys of other works; `contained_in` is the key of a stored report, in which
+    this draft is placed after the drafts already there. The returned Text carries
+    `ingest_status`: "created", "updated" or "unchanged".
     """
     language = language or parsed.language
     digest = hashlib.sha256(data).hexdigest()
@@ -78,9 +83,11 @@ def ingest(
     resolution, res_changed = _save_resolution(
         key, parsed, given, links={"became": became, "annex_adopted_as": annex_adopted_as}
     )
+    if contained_in:
+        res_changed = _place(resolution, contained_in) or res_changed
     # Drafts a re-parse no longer finds are deleted: their paragraphs leave the index too.
     versions_before = _versions_of(resolution)
-    text, text_status = _save_text(resolution, language, parsed, source)
+    text, text_status = _save_text(resolution, language, parsed, source, title=title)
     drafts_changed = _save_drafts(resolution, language, parsed, source)
 
     if text_status == CREATED:
@@ -140,9 +147,24 @@ def _save_resolution(key, parsed, given, links=None):
     return resolution, created or bool(updates)
 
 
-def _save_text(resolution, language, parsed, source):
+def _place(resolution, report_key):
+    """Put a draft in a report, after the drafts already there; return whether it moved."""
+    report = Resolution.objects.filter(key=report_key).first()
+    if report is None:
+        raise ValueError(f"no report with key {report_key}")
+    if resolution.contained_in_id == report.pk:
+        return False
+    resolution.contained_in = report
+    resolution.position = report.contained.exclude(pk=resolution.pk).count() + 1
+    resolution.save(update_fields=["contained_in", "position"])
+    return True
+
+
+def _save_text(resolution, language, parsed, source, title=None):
     """Create or update the language version and its paragraphs; return (text, status)."""
     values = {field: getattr(parsed, field) for field in TEXT_FIELDS}
+    if title:
+        values["title"] = title
     values["source"] = source
     text, created = Text.objects.get_or_create(resolution=resolution, language=language, defaults=values)
     changed = False

@@ -2,17 +2,18 @@
 
 The admin views and `manage.py ingest_file` both go through these functions, so a
 file becomes rows and index entries the same way whichever door it came in by.
-Nothing reaches the resolution tables before `publish`, which runs in one
-transaction; `cancel` deletes the staged row, so nothing is left behind.
+Nothing reaches the resolution tables before `publish`, which writes them through
+`store.ingest` in one transaction; `cancel` deletes the staged row, so nothing is
+left behind.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import re
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -20,10 +21,12 @@ from django.utils import timezone
 
 from search.ingest.extract import extract
 from search.ingest.store import ingest
-from search.models import Paragraph, Resolution, SourceFile, Text, Upload
-from search.parsing import ParsedDocument, ParseError, parse_document
+from search.models import Paragraph, Resolution, SourceFile, Text, Upload, language_name
+from search.parsing import ANNEX, OPERATIVE, PREAMBULAR, ParsedDocument, ParseError, parse_document
 
-LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
+# How the review counts paragraphs ("English version has 14 OP"). The parser builds
+# its citation labels ("OP 3 (b)") in code and exports no prefixes to share.
+SHAPE_LABELS = {PREAMBULAR: "PP", OPERATIVE: "OP", ANNEX: "annex paragraphs"}
 
 
 class AlreadyPublished(Exception):
@@ -60,13 +63,27 @@ def stage(data: bytes, filename: str, language: str, user=None) -> Upload:
     read(data, filename, language)
     return Upload.objects.create(
         token=secrets.token_hex(16),
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=_person(user),
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         language=language,
         staged=data,
     )
+
+
+def pending_upload(data: bytes, language: str, user=None) -> Upload | None:
+    """Return the same person's staged upload of these bytes (a second click on Upload)."""
+    return Upload.objects.filter(
+        status=Upload.PENDING,
+        sha256=hashlib.sha256(data).hexdigest(),
+        language=language,
+        user=_person(user),
+    ).first()
+
+
+def _person(user):
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 def suggested_key(parsed: ParsedDocument, sha256: str) -> str:
@@ -115,37 +132,34 @@ def compare_languages(parsed: ParsedDocument, key: str, language: str) -> list[s
     """Say where this version and a stored other-language version differ in shape."""
     warnings = []
     others = Text.objects.filter(resolution__key=key).exclude(language=language)
-    mine = _shape(p.kind for p in parsed.paragraphs if p.level == 0)
+    mine = Counter(p.kind for p in parsed.paragraphs if p.level == 0)
     for other in others:
-        theirs = _shape(other.paragraphs.filter(level=0).values_list("kind", flat=True))
-        for kind, label in (("preambular", "PP"), ("operative", "OP"), ("annex", "annex paragraphs")):
+        theirs = Counter(other.paragraphs.filter(level=0).values_list("kind", flat=True))
+        for kind, label in SHAPE_LABELS.items():
             if mine[kind] != theirs[kind]:
                 warnings.append(
-                    f"{LANGUAGE_NAMES[other.language]} version has {theirs[kind]} {label}, "
-                    f"{LANGUAGE_NAMES[language]} has {mine[kind]}"
+                    f"{language_name(other.language)} version has {theirs[kind]} {label}, "
+                    f"{language_name(language)} has {mine[kind]}"
                 )
         missing = set(other.paragraphs.values_list("anchor", flat=True)) - {
             p.anchor for p in parsed.paragraphs
         }
         if missing and len(missing) <= 12:
             warnings.append(
-                f"paragraphs of the {LANGUAGE_NAMES[other.language]} version with no counterpart here: "
+                f"paragraphs of the {language_name(other.language)} version with no counterpart here: "
                 + ", ".join(sorted(missing))
             )
     return warnings
 
 
-def _shape(kinds) -> Counter:
-    return Counter(kinds)
-
-
 def publish(upload: Upload, values: dict, user=None, replace: bool = False) -> Text:
     """Store the staged file as a language version, in one transaction.
 
-    `values` are the reviewed fields (key, symbol, doc_type, body, session,
+    `values` are the reviewed fields (key, symbol, title, doc_type, body, session,
     agenda_item, adopted_on) and relations (version_of, became, contained_in,
     annex_adopted_as: Resolution rows or None). A second call for the same
     upload raises AlreadyPublished; replacing a stored version needs `replace`.
+    Rows are written by `ingest` alone; this records the upload.
     """
     with transaction.atomic():
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
@@ -157,11 +171,9 @@ def publish(upload: Upload, values: dict, user=None, replace: bool = False) -> T
         before = Text.objects.filter(resolution__key=key, language=locked.language).first()
         if before and before.source and before.source.sha256 != locked.sha256 and not replace:
             raise NeedsReplace(
-                f"a {LANGUAGE_NAMES[locked.language]} version of {key} is already stored: "
+                f"a {language_name(locked.language)} version of {key} is already stored: "
                 "tick “replace” to publish this file in its place"
             )
-        if values.get("title"):
-            parsed.title = values["title"]
         old = _paragraph_map(before)
         try:
             text = ingest(
@@ -171,29 +183,25 @@ def publish(upload: Upload, values: dict, user=None, replace: bool = False) -> T
                 key=key,
                 symbol=values.get("symbol") or None,
                 language=locked.language,
+                title=values.get("title") or None,
                 doc_type=values.get("doc_type") or None,
                 body=values.get("body") or None,
                 session=values.get("session") or None,
                 agenda_item=values.get("agenda_item") or None,
-                adopted_on=_date(values.get("adopted_on")),
-                became=values["became"].key if values.get("became") else None,
-                annex_adopted_as=values["annex_adopted_as"].key if values.get("annex_adopted_as") else None,
+                adopted_on=values.get("adopted_on") or None,
+                became=_key(values.get("became")),
+                annex_adopted_as=_key(values.get("annex_adopted_as")),
+                contained_in=_key(values.get("contained_in")),
             )
         except (IntegrityError, ValueError) as exc:
             # e.g. a symbol that already belongs to another resolution
             raise ParseError(f"the document could not be stored: {exc}") from exc
-        resolution = text.resolution
-        report = values.get("contained_in")
-        if report and resolution.contained_in_id != report.pk:
-            resolution.contained_in = report
-            resolution.position = (report.contained.exclude(pk=resolution.pk).count() or 0) + 1
-            resolution.save(update_fields=["contained_in", "position"])
         locked.status = Upload.PUBLISHED
         locked.published_at = timezone.now()
         locked.source = text.source
-        locked.resolution = resolution
+        locked.resolution = text.resolution
         locked.staged = None
-        if user is not None and getattr(user, "is_authenticated", False):
+        if _person(user):
             locked.user = user
         locked.changes = _changes(old, _paragraph_map(text), replaced=before is not None)
         locked.save()
@@ -205,12 +213,58 @@ def cancel(upload: Upload) -> None:
     Upload.objects.filter(pk=upload.pk, status=Upload.PENDING).delete()
 
 
-def _date(value) -> datetime.date | None:
-    if not value:
+def ingest_file(
+    data: bytes,
+    filename: str,
+    language: str,
+    *,
+    key: str | None = None,
+    symbol: str | None = None,
+    version_of: str | None = None,
+    became: str | None = None,
+    contained_in: str | None = None,
+    replace: bool = False,
+    warn: Callable[[str], object] | None = None,
+) -> Upload:
+    """Stage, review and publish a file in one step, as the admin does in three.
+
+    Relations are keys of stored resolutions (Resolution.DoesNotExist names a
+    missing one). The review's warnings go to `warn` before publishing. Whatever
+    fails after staging, the staged upload is cancelled. Return the published upload.
+    """
+    upload = stage(data, filename, language)
+    try:
+        reviewed = review(upload, key=key or symbol or None)
+        values = {
+            **reviewed.initial,
+            "symbol": symbol or reviewed.initial["symbol"],
+            "version_of": _stored(version_of),
+            "became": _stored(became),
+            "contained_in": _stored(contained_in),
+            "annex_adopted_as": None,
+        }
+        if warn:
+            for warning in reviewed.warnings:
+                warn(warning)
+        publish(upload, values, replace=replace)
+    except BaseException:
+        cancel(upload)
+        raise
+    upload.refresh_from_db()
+    return upload
+
+
+def _stored(key: str | None) -> Resolution | None:
+    if not key:
         return None
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value))
+    found = Resolution.objects.filter(key=key).first()
+    if found is None:
+        raise Resolution.DoesNotExist(f"no resolution with key {key}")
+    return found
+
+
+def _key(resolution: Resolution | None) -> str | None:
+    return resolution.key if resolution else None
 
 
 def _paragraph_map(text: Text | None) -> dict[str, str]:
@@ -246,9 +300,3 @@ def describe_changes(changes: dict) -> str:
             shown = ", ".join(anchors[:8]) + (" …" if len(anchors) > 8 else "")
             parts.append(f"{len(anchors)} {name} ({shown})")
     return "; ".join(parts)
-
-
-def extract_limit() -> str:
-    from search.ingest.extract import limit_text
-
-    return limit_text()

@@ -1,14 +1,32 @@
 import io
-import tomllib
 
 import pytest
 from conftest import CORPUS, corpus_bytes
 from django.core.management import CommandError, call_command
 
+from search.ingest.corpus import Loaded, ManifestError, load_corpus
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
 
 ZH_000 = "zh/000_9c40344d96047766.txt"
 ZH_001 = "zh/001_c832cc9bda1ab626.txt"
+REPORT = "report-79-third-committee-item-107"
+
+# What each file of corpus/ holds, counted in the documents themselves: 71/322 has
+# 17 preambular paragraphs, operative paragraphs 1-13 and 14 subparagraphs (3 (a)-(i),
+# 9 (a)-(e)), 9 footnotes; 74/176 and its draft 40 + 6 preambular (8 (a)-(f)) and 26
+# operative; the report 37 numbered paragraphs (3 (a)-(f) besides) and six drafts.
+LINES = [
+    f"{ZH_000}: created A/RES/71/322 [zh] 44 paragraphs, 9 footnotes",
+    "en/A_RES_71_322.txt: created A/RES/71/322 [en] 44 paragraphs, 9 footnotes",
+    f"{ZH_001}: created E/RES/2013/41 [zh] 32 paragraphs, 7 footnotes",
+    "zh/002_334a0e47d0d674b7.txt: created draft-A-C.3-74-trafficking-coordination-zh [zh] "
+    "72 paragraphs, 23 footnotes",
+    "en/A_RES_74_176.txt: created A/RES/74/176 [en] 72 paragraphs, 23 footnotes",
+    f"zh/003_4d9b2eecfc115974.txt: created {REPORT} [zh] 43 paragraphs, 2 footnotes, 6 contained resolutions",
+    "zh/004_38f8f7aa358d9217.txt: created A/RES/71/319 [zh] 31 paragraphs, 8 footnotes",
+    "en/A_RES_71_319.txt: created A/RES/71/319 [en] 31 paragraphs, 8 footnotes",
+    "en/A_RES_72_1.txt: created A/RES/72/1 [en] 29 paragraphs, 7 footnotes",
+]
 
 
 def load(corpus=None):
@@ -33,15 +51,47 @@ def snapshot():
 def test_it_loads_every_document_of_the_manifest(db):
     out, err, error = load()
 
-    assert error is None, err
-    manifest = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["document"]
-    for entry in manifest:
-        assert Text.objects.filter(resolution__key=entry["key"], language=entry["language"]).exists()
-        assert entry["file"] in out
+    assert (error, err) == (None, "")
+    assert out.splitlines() == LINES
     # 9 files, plus the 6 draft resolutions inside the report.
     assert Text.objects.count() == 15
     assert SourceFile.objects.count() == 9
-    assert Paragraph.objects.filter(version__resolution__key="A/RES/71/322").exists()
+    assert Paragraph.objects.filter(version__resolution__key="A/RES/71/322").count() == 88
+    assert list(Resolution.objects.get(key=REPORT).contained.values_list("key", "position")) == [
+        (f"{REPORT}/draft-{n}", n) for n in range(1, 7)
+    ]
+
+
+def test_load_corpus_says_what_each_file_became(db):
+    results = load_corpus(CORPUS)
+
+    assert results[0] == Loaded(
+        ZH_000,
+        status="created",
+        key="A/RES/71/322",
+        language="zh",
+        paragraphs=44,
+        footnotes=9,
+    )
+    assert results[5] == Loaded(
+        "zh/003_4d9b2eecfc115974.txt",
+        status="created",
+        key=REPORT,
+        language="zh",
+        paragraphs=43,
+        footnotes=2,
+        contained=6,
+    )
+    assert [r.status for r in load_corpus(CORPUS)] == ["unchanged"] * 9
+
+
+def test_load_corpus_refuses_a_bad_manifest_before_reading_any_file(db, make_corpus):
+    corpus = make_corpus({"a.txt": corpus_bytes(ZH_000)}, [{"file": "a.txt", "language": "fr", "key": "k"}])
+
+    with pytest.raises(ManifestError, match="^manifest.toml, document 1: language must be one of zh, en$"):
+        load_corpus(corpus)
+
+    assert Resolution.objects.count() == 0
 
 
 def test_it_changes_nothing_when_loaded_twice(db):
@@ -52,7 +102,7 @@ def test_it_changes_nothing_when_loaded_twice(db):
 
     assert error is None, err
     assert snapshot() == before
-    assert out.count(": unchanged ") == 9
+    assert out.splitlines() == [line.replace(": created ", ": unchanged ") for line in LINES]
 
 
 def test_it_reports_broken_files_by_name_and_loads_the_others(db, make_corpus):
@@ -72,13 +122,15 @@ def test_it_reports_broken_files_by_name_and_loads_the_others(db, make_corpus):
 
     out, err, error = load(corpus)
 
-    assert error is not None
-    for name in ("zh/empty.txt", "zh/binary.txt", "zh/missing.txt"):
-        assert name in err
-        assert name in str(error)
-    assert ZH_000 not in err
+    assert err.splitlines() == [
+        "zh/empty.txt: FAILED: the file is empty",
+        "zh/binary.txt: FAILED: this is a binary file, not text",
+        "zh/missing.txt: FAILED: cannot read file: No such file or directory",
+    ]
+    assert str(error) == "3 of 4 documents failed: zh/empty.txt, zh/binary.txt, zh/missing.txt"
+    assert out.splitlines() == [LINES[0]]
     assert list(Resolution.objects.values_list("key", flat=True)) == ["A/RES/71/322"]
-    assert Paragraph.objects.filter(version__resolution__key="A/RES/71/322").count() > 0
+    assert Paragraph.objects.filter(version__resolution__key="A/RES/71/322").count() == 44
     assert SourceFile.objects.count() == 1
 
 
@@ -96,8 +148,11 @@ def test_it_keeps_the_stored_version_when_its_new_file_is_broken(db, make_corpus
 
     out, err, error = load(corpus)
 
-    assert error is not None
-    assert "zh/empty.txt" in err and "zh/binary.txt" in err
+    assert str(error) == "2 of 2 documents failed: zh/empty.txt, zh/binary.txt"
+    assert err.splitlines() == [
+        "zh/empty.txt: FAILED: the file is empty",
+        "zh/binary.txt: FAILED: this is a binary file, not text",
+    ]
     assert snapshot() == before
 
 
@@ -129,7 +184,11 @@ def test_it_refuses_a_manifest_whose_versions_of_one_work_disagree(db, make_corp
         ],
     )
 
-    with pytest.raises(CommandError, match="session differs"):
+    with pytest.raises(CommandError) as excinfo:
         call_command("load_corpus", "--corpus", str(corpus))
+
+    assert (
+        str(excinfo.value) == "manifest.toml, document 2: session differs from a.txt, which has the same key"
+    )
 
     assert Resolution.objects.count() == 0

@@ -28,39 +28,24 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"{path}: no such file")
-        data = file.read_bytes()
         try:
-            upload = uploads.stage(data, file.name, language)
-        except ParseError as error:
-            raise CommandError(f"{file.name}: {error}") from None
-        try:
-            review = uploads.review(upload, key=options["key"] or options["symbol"] or None)
-            values = dict(review.initial)
-            if options["symbol"]:
-                values["symbol"] = options["symbol"]
-            for name in ("version_of", "became", "contained_in"):
-                values[name] = _resolution(options[name])
-            values["annex_adopted_as"] = None
-            for warning in review.warnings:
-                self.stdout.write(f"warning: {warning}")
-            text = uploads.publish(upload, values, replace=options["replace"])
+            upload = uploads.ingest_file(
+                file.read_bytes(),
+                file.name,
+                language,
+                key=options["key"],
+                symbol=options["symbol"],
+                version_of=options["version_of"],
+                became=options["became"],
+                contained_in=options["contained_in"],
+                replace=options["replace"],
+                warn=lambda warning: self.stdout.write(f"warning: {warning}"),
+            )
         except (ParseError, uploads.NeedsReplace) as error:
-            uploads.cancel(upload)
             raise CommandError(f"{file.name}: {error}") from None
-        except BaseException:
-            uploads.cancel(upload)
-            raise
-        upload.refresh_from_db()
+        except Resolution.DoesNotExist as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(
-            f"{file.name}: published as {text.resolution.key} [{text.language}]: "
+            f"{file.name}: published as {upload.resolution.key} [{upload.language}]: "
             f"{uploads.describe_changes(upload.changes)}"
         )
-
-
-def _resolution(key):
-    if not key:
-        return None
-    found = Resolution.objects.filter(key=key).first()
-    if found is None:
-        raise CommandError(f"no resolution with key {key}")
-    return found

@@ -3,9 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from search.ingest.corpus import OPTIONAL, ManifestError, read_manifest
-from search.ingest.store import ingest
-from search.parsing import decode, parse_document
+from search.ingest.corpus import ManifestError, load_corpus
 
 
 class Command(BaseCommand):
@@ -22,38 +20,20 @@ class Command(BaseCommand):
 
     def handle(self, corpus, **options):
         try:
-            entries = read_manifest(corpus)
+            results = load_corpus(corpus)
         except ManifestError as e:
             raise CommandError(str(e)) from None
 
-        failed = []
-        for entry in entries:
-            name = entry["file"]
-            try:
-                data = (corpus / name).read_bytes()
-                parsed = parse_document(decode(data), entry["language"])
-                text = ingest(
-                    parsed,
-                    data,
-                    Path(name).name,
-                    key=entry["key"],
-                    language=entry["language"],
-                    **{field: entry[field] for field in OPTIONAL if field in entry},
-                )
-            except OSError as e:
-                failed.append(name)
-                self.stderr.write(f"{name}: FAILED: cannot read file: {e.strerror or e}")
+        for result in results:
+            if result.error:
+                self.stderr.write(f"{result.file}: FAILED: {result.error}")
                 continue
-            except Exception as e:  # noqa: BLE001 - report and go on with the next file
-                failed.append(name)
-                self.stderr.write(f"{name}: FAILED: {e}")
-                continue
-            drafts = text.resolution.contained.count()
             self.stdout.write(
-                f"{name}: {text.ingest_status} {text.resolution.key} [{text.language}] "
-                f"{text.paragraphs.count()} paragraphs, {text.footnotes.count()} footnotes"
-                + (f", {drafts} contained resolutions" if drafts else "")
+                f"{result.file}: {result.status} {result.key} [{result.language}] "
+                f"{result.paragraphs} paragraphs, {result.footnotes} footnotes"
+                + (f", {result.contained} contained resolutions" if result.contained else "")
             )
 
+        failed = [result.file for result in results if result.error]
         if failed:
-            raise CommandError(f"{len(failed)} of {len(entries)} documents failed: {', '.join(failed)}")
+            raise CommandError(f"{len(failed)} of {len(results)} documents failed: {', '.join(failed)}")

@@ -1,0 +1,74 @@
+"""`ingest` is the one function that writes works, texts, paragraphs and footnotes."""
+
+import pytest
+
+from search.engine.searching import search_paragraphs
+from search.ingest.store import ingest
+from search.models import Resolution, Text
+from search.parsing import DRAFT_RESOLUTION, ParsedDocument, ParsedParagraph, parse_document
+
+REPORT = "report-79-third-committee-item-107"
+DRAFT = "大会，\n回顾其以往各项决议，\n1. 决定继续审议魑魅魍魉问题。\n"
+
+
+def store_draft(parsed, **values):
+    return ingest(
+        parsed,
+        DRAFT.encode(),
+        "draft.md",
+        key="draft-on-demons",
+        language="zh",
+        doc_type=DRAFT_RESOLUTION,
+        **values,
+    )
+
+
+def test_it_places_a_draft_in_its_report_after_the_drafts_there(
+    loaded_corpus, django_capture_on_commit_callbacks
+):
+    report = Resolution.objects.get(key=REPORT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        text = store_draft(parse_document(DRAFT, "zh"), contained_in=REPORT, title="魑魅魍魉问题")
+
+    draft = text.resolution
+    assert text.ingest_status == "created"
+    # The report's six drafts (决议草案一 to 六) hold positions 1 to 6.
+    assert (draft.contained_in, draft.position) == (report, 7)
+    assert list(report.contained.order_by("position").values_list("key", flat=True)) == [
+        *(f"{REPORT}/draft-{n}" for n in range(1, 7)),
+        "draft-on-demons",
+    ]
+    assert text.title == "魑魅魍魉问题"
+    # The index follows once the transaction commits.
+    assert [h["anchor"] for h in search_paragraphs("魑魅魍魉")["hits"]] == ["op1"]
+
+    again = store_draft(parse_document(DRAFT, "zh"), contained_in=REPORT, title="魑魅魍魉问题")
+    draft.refresh_from_db()
+    assert (again.ingest_status, draft.position) == ("unchanged", 7)
+
+
+def test_a_draft_is_placed_only_when_all_of_it_is_stored(loaded_corpus, django_capture_on_commit_callbacks):
+    broken = ParsedDocument(
+        language="zh",
+        paragraphs=[
+            ParsedParagraph(anchor="op1", kind="operative", label="OP 1", label_zh="", text="一"),
+            ParsedParagraph(anchor="op1", kind="operative", label="OP 1", label_zh="", text="二"),
+        ],
+    )
+
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValueError) as excinfo:
+        store_draft(broken, contained_in=REPORT)
+
+    assert str(excinfo.value) == "duplicate paragraph anchors: op1"
+    assert not Resolution.objects.filter(key="draft-on-demons").exists()
+    assert Resolution.objects.get(key=REPORT).contained.count() == 6
+    assert callbacks == []
+
+
+def test_it_refuses_a_report_that_is_not_stored(db):
+    with pytest.raises(ValueError) as excinfo:
+        store_draft(parse_document(DRAFT, "zh"), contained_in="no-such-report")
+
+    assert str(excinfo.value) == "no report with key no-such-report"
+    assert (Resolution.objects.count(), Text.objects.count()) == (0, 0)
