@@ -1,8 +1,11 @@
 """The one highlighter: a parsed query and a text in, escaped text with <mark> out.
 
-It decides what matches exactly as the search does, because it reads each unit of
-the query through the same analyzer and field (`Unit.field`) and requires the same
-thing a phrase query requires: the unit's terms at consecutive positions. So English
+It decides what matches exactly as the search does: it reads each unit of the query
+through the field the search uses (`Unit.field`) and requires what a phrase query of
+that field requires, the unit's terms at consecutive positions. Where a cheaper
+reading gives the same answer it takes it (stemmed words without segmenting the
+Chinese around them; a run of Chinese as a substring), and tests hold the two
+readings equal on the corpus. So English
 words match whole, with the same inflections folded ("traffickers" marks
 "trafficking", "organ" never marks "Organization"); Chinese matches its literal
 characters; a phrase is marked only where its words stand together. A snippet and a
@@ -11,40 +14,31 @@ whole paragraph differ only in the window.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
-from search.engine.analysis import normalize
-from search.engine.query import LITERAL, WORDS, Unit
+from search.engine.analysis import CJK_RUN, latin_terms, normalize
+from search.engine.query import LITERAL, Unit
 
 SNIPPET = 200  # characters shown around the matches when a paragraph is longer
 BEFORE = 40  # characters of context before the first match
 
-_ANALYZERS = {"content": WORDS, "literal": LITERAL}
-
 
 def match_spans(text: str, units: list[Unit]) -> list[tuple[int, int]]:
     """Return the merged spans of `text` that the query's units match, in order."""
-    positions: dict[str, dict[int, dict[str, tuple[int, int]]]] = {}
-    spans = []
+    spans: list[tuple[int, int]] = []
+    cache: dict = {}
     for unit in units:
         field = unit.field
         if field is None:
             continue
         fieldname, terms = field
-        if fieldname not in positions:
-            positions[fieldname] = _positions(fieldname, text)
-        at = positions[fieldname]
-        for pos, grams in at.items():
-            if terms[0] not in grams:
-                continue
-            found = []
-            for k, term in enumerate(terms):
-                span = at.get(pos + k, {}).get(term)
-                if span is None:
-                    break
-                found.append(span)
-            else:
-                spans.append((min(s for s, _ in found), max(e for _, e in found)))
+        if fieldname == "content":
+            spans += _word_matches(text, terms, cache)
+        elif CJK_RUN.fullmatch(needle := normalize(unit.text).text):
+            spans += _literal_matches(text, needle, cache)
+        else:  # Chinese mixed with other words: the literal field's own positions
+            spans += _positional_matches(text, terms, cache)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -55,12 +49,55 @@ def match_spans(text: str, units: list[Unit]) -> list[tuple[int, int]]:
     return merged
 
 
-def _positions(fieldname: str, text: str) -> dict[int, dict[str, tuple[int, int]]]:
-    """Analyse text as the index does: each position's terms and their spans in `text`."""
-    at: dict[int, dict[str, tuple[int, int]]] = {}
-    for token in _ANALYZERS[fieldname](text, positions=True, chars=True, mode="index"):
-        at.setdefault(token.pos, {}).setdefault(token.text, (token.startchar, token.endchar))
-    return at
+def _word_matches(text: str, terms: list[str], cache: dict) -> list[tuple[int, int]]:
+    """Where the unit's stemmed words stand side by side, as a phrase of the words field."""
+    if "words" not in cache:
+        cache["words"] = latin_terms(text)
+    norm, tokens = cache["words"]
+    n = len(terms)
+    found = []
+    for i in range(len(tokens) - n + 1):
+        if all(tokens[i + k] is not None and tokens[i + k][0] == terms[k] for k in range(n)):
+            found.append(norm.span(tokens[i][1], tokens[i + n - 1][2]))
+    return found
+
+
+def _literal_matches(text: str, needle: str, cache: dict) -> list[tuple[int, int]]:
+    """Where a run of Chinese occurs in the normalised text, overlapping occurrences too.
+
+    For a unit of Chinese characters only this is what a phrase of its n-grams in the
+    literal field matches: the characters in that order within a run of Chinese.
+    """
+    if "norm" not in cache:
+        cache["norm"] = normalize(text)
+    norm = cache["norm"]
+    return [
+        norm.span(m.start(), m.start() + len(needle))
+        for m in re.finditer(f"(?={re.escape(needle)})", norm.text)
+    ]
+
+
+def _positional_matches(text: str, terms: list[str], cache: dict) -> list[tuple[int, int]]:
+    """Where the terms stand at consecutive positions of the literal field, as the index has them."""
+    if "literal" not in cache:
+        at: dict[int, dict[str, tuple[int, int]]] = {}
+        for token in LITERAL(text, positions=True, chars=True, mode="index"):
+            at.setdefault(token.pos, {}).setdefault(token.text, (token.startchar, token.endchar))
+        cache["literal"] = at
+    at = cache["literal"]
+    found = []
+    for pos, grams in at.items():
+        if terms[0] not in grams:
+            continue
+        spans = []
+        for k, term in enumerate(terms):
+            span = at.get(pos + k, {}).get(term)
+            if span is None:
+                break
+            spans.append(span)
+        else:
+            found.append((min(s for s, _ in spans), max(e for _, e in spans)))
+    return found
 
 
 def highlight(text: str, units: list[Unit], window: int | None = None) -> str:

@@ -69,3 +69,60 @@ def test_a_snippet_is_a_window_around_the_matches_of_a_long_paragraph():
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>贩运人口</mark>" in html
     assert len(html.replace("<mark>", "").replace("</mark>", "")) == 200 + 2
+
+
+def reference_spans(text, units):
+    """What a phrase of each unit matches, read from the index's own token positions."""
+    from search.engine.query import LITERAL, WORDS
+
+    spans = []
+    for unit in units:
+        fieldname, terms = unit.field
+        at = {}
+        analyzer = LITERAL if fieldname == "literal" else WORDS
+        for t in analyzer(text, positions=True, chars=True, mode="index"):
+            at.setdefault(t.pos, {}).setdefault(t.text, (t.startchar, t.endchar))
+        for pos in at:
+            found = [at.get(pos + k, {}).get(term) for k, term in enumerate(terms)]
+            if all(found):
+                spans.append((min(s for s, _ in found), max(e for _, e in found)))
+    merged = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def test_its_shortcuts_mark_what_the_index_positions_match_on_the_corpus(corpus):
+    import random
+    import re
+
+    from search.models import Paragraph
+
+    rng = random.Random(8)
+    texts = list(Paragraph.objects.values_list("text", flat=True))
+    queries = [
+        "贩运人口",
+        "会员国",
+        "性暴力",
+        "2030年",
+        "trafficking in persons",
+        '"organ removal"',
+        "A/RES/70/1",
+    ]
+    for text in rng.sample(texts, 40):
+        for run in re.findall(r"[\u4e00-\u9fff]{2,}", text)[:2]:
+            queries.append(run[: rng.randint(2, 6)])
+        words = re.findall(r"[A-Za-z]+", text)
+        if len(words) > 3:
+            i = rng.randrange(len(words) - 2)
+            queries += [words[i], f'"{words[i]} {words[i + 1]}"']
+    checked = 0
+    for q in queries:
+        units = parse_query(q).units
+        for text in rng.sample(texts, 60):
+            assert match_spans(text, units) == reference_spans(text, units), (q, text[:60])
+            checked += bool(match_spans(text, units))
+    assert checked > 100
