@@ -217,6 +217,10 @@ def _save_text(resolution, language, parsed, source, title=None):
     return text, UPDATED if changed else UNCHANGED
 
 
+# More drafts than a report of a Main Committee has ever held.
+MAX_DRAFTS = 500
+
+
 def _save_drafts(report, language, parsed, source):
     """Store the draft resolutions a report contains as works of their own."""
     changed = False
@@ -243,14 +247,14 @@ def _save_drafts(report, language, parsed, source):
         _, status = _save_text(resolution, language, draft, source)
         changed = changed or res_changed or bool(moved) or status != UNCHANGED
 
-    # A re-parse that finds fewer drafts drops this language's text of the rest.
+    # A re-parse that finds fewer drafts drops this language's text of the rest: only
+    # of drafts the parser found in it, never of one staff placed in the report.
+    found_here = [f"{report.key}/draft-{n}" for n in range(len(parsed.resolutions) + 1, MAX_DRAFTS + 1)]
     stale = Text.objects.filter(
-        resolution__contained_in=report,
-        resolution__position__gt=len(parsed.resolutions),
-        language=language,
+        resolution__contained_in=report, resolution__key__in=found_here, language=language
     )
     if stale.exists():
         stale.delete()
-        Resolution.objects.filter(contained_in=report, texts=None).delete()
+        Resolution.objects.filter(contained_in=report, key__in=found_here, texts=None).delete()
         changed = True
     return changed

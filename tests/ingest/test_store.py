@@ -1,6 +1,7 @@
 """`ingest` is the one function that writes works, texts, paragraphs and footnotes."""
 
 import pytest
+from conftest import _Sink
 
 from search.engine.searching import search_paragraphs
 from search.ingest.store import ingest
@@ -72,3 +73,14 @@ def test_it_refuses_a_report_that_is_not_stored(db):
 
     assert str(excinfo.value) == "no report with key no-such-report"
     assert (Resolution.objects.count(), Text.objects.count()) == (0, 0)
+
+
+def test_loading_the_report_again_keeps_a_draft_staff_placed_in_it(loaded_corpus):
+    from django.core.management import call_command
+
+    store_draft(parse_document(DRAFT, "zh"), contained_in=REPORT)
+    call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+
+    draft = Resolution.objects.get(key="draft-on-demons")
+    assert (draft.contained_in.key, draft.position, draft.texts.count()) == (REPORT, 7, 1)
+    assert Resolution.objects.get(key=REPORT).contained.count() == 7
