@@ -55,7 +55,7 @@ def phase_generate(paragraphs: int, seed: int) -> dict:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     # The rebuild that follows indexes everything: loading need not index as it goes.
-    with mock.patch("search.ingest.store.index_versions", lambda ids: None):
+    with mock.patch("search.ingest.store.record_changes", lambda ids: None):
         call_command("load_corpus", stdout=io.StringIO())
     real = list(Paragraph.objects.values_list("version__language", "kind", "text"))
     titles = {lang: [] for lang in ("zh", "en")}

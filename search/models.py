@@ -189,6 +189,10 @@ class Upload(models.Model):
     language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PENDING)
     staged = models.BinaryField(null=True, blank=True)  # the bytes until publish
+    # What the parser made of them, read once at staging (ParsedDocument.to_dict()),
+    # and the language the text reads as: review and publish use these until publish.
+    parsed = models.JSONField(null=True, blank=True)
+    detected_language = models.CharField(max_length=2, blank=True, choices=LANGUAGE_CHOICES)
     source = models.ForeignKey(
         SourceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="uploads"
     )
@@ -204,3 +208,24 @@ class Upload(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.language}, {self.get_status_display()})"
+
+
+class IndexChange(models.Model):
+    """A language version whose paragraphs or work changed: the change log the index follows.
+
+    Written in the same transaction as the rows (`search.ingest.store.ingest`); every
+    index applies the log in order (`search.engine.index.apply_changes`) and keeps the
+    last sequence number it applied, so whatever is killed and whenever, the next
+    apply brings the index back to the database. `version` is the Text's id, not a
+    foreign key: a deleted version must still leave the index.
+    """
+
+    seq = models.BigAutoField(primary_key=True)
+    version = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"change {self.seq}: version {self.version}"

@@ -25,6 +25,8 @@ def index_dir(settings, tmp_path_factory):
     from search.engine.index import reset_searcher
 
     settings.INDEX_DIR = tmp_path_factory.mktemp("index")
+    # No thread applying the change log behind a test's back: commits apply it.
+    settings.INDEX_FOLLOW = False
     reset_searcher()
     yield settings.INDEX_DIR
     reset_searcher()
@@ -109,12 +111,15 @@ def live_corpus(transactional_db, corpus_index_dir, settings):
 
     The copy is the test's own, so what it publishes is indexed there.
     """
-    from search.engine.index import reset_searcher
+    from search.engine.index import _current, _write_state, latest_seq, reset_searcher
 
-    # The rows are those the shared index was built from: index nothing again.
-    with mock.patch("search.ingest.store.index_versions"):
+    # The rows are those the shared index was built from, with the same ids: log
+    # nothing to apply again.
+    _restart_ids()
+    with mock.patch("search.ingest.store.record_changes"):
         call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
     shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)
+    _write_state(_current(settings.INDEX_DIR), {"seq": latest_seq(), "recent": []})
     reset_searcher()
 
 

@@ -3,37 +3,71 @@
 Layout of settings.INDEX_DIR:
 
     current -> gen-<stamp>   symlink to the index searches read
-    gen-<stamp>/             one complete index per rebuild
-    write.lock               held by whoever writes, so a second writer waits
+    gen-<stamp>/             one complete index per rebuild, with applied.json: the
+                             last change-log sequence it holds
+    write.lock               held by whoever writes, so writers take turns
 
-`rebuild_index` builds a new generation and swaps the `current` symlink with one
-rename, so a search sees the old index or the new one, never a half-built one. The
-previous generation is kept for searchers that still have it open.
+The index follows the database through its change log (`IndexChange`): every write
+of paragraphs records, in its own transaction, which language versions changed.
+`apply_changes` re-indexes those versions from what the database holds now, in log
+order, and then records the sequence it reached, so applying twice does no harm and
+a writer killed at any moment is repaired by the next apply. `rebuild_index` builds
+a new generation from the sequence it started at, swaps the `current` symlink with one
+rename and catches up with the log. Requests never wait for the write lock: a commit
+applies its change itself when the lock is free and otherwise leaves it to whoever
+holds it, and a thread in every serving process applies what other processes and
+machines logged, once a second.
+
+Readers take `searching()`: one search at a time per process (Whoosh's readers are
+not safe across threads), on a searcher reopened whenever the index changed. A
+missing or damaged index raises `IndexUnavailable` and is rebuilt in the background.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
+import logging
 import os
 import shutil
+import struct
 import threading
 import time
+import zlib
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.engine.analysis import literal_analyzer, word_analyzer
-from search.models import Paragraph
+from search.models import IndexChange, Paragraph
+
+log = logging.getLogger("search.engine")
 
 CURRENT = "current"
 LOCK = "write.lock"
+STATE = "applied.json"
+# A change logged by a transaction that commits later than one logged after it (on
+# PostgreSQL sequence numbers are taken at insert, not at commit) is still looked
+# for during this window, even below the sequence already reached.
+LATE_COMMIT_WINDOW = timedelta(minutes=2)
+FOLLOW_EVERY = 1.0  # seconds between two looks at the change log in a serving process
 # Whoosh's own lock only guards against bugs here: ours is taken first.
 # compound=False: Whoosh would otherwise copy each compound segment file into memory
 # when a searcher opens it (+400 MB at 100,000 paragraphs); separate files are mapped.
 WRITER_OPTIONS = {"timeout": 60.0, "limitmb": 256, "compound": False}
+# What reading a damaged index raises (truncated or missing segment files).
+DAMAGE = (OSError, EOFError, zlib.error, struct.error, whoosh_index.IndexError)
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or damaged and is being rebuilt: search cannot answer now."""
 
 
 def make_schema() -> Schema:
@@ -109,14 +143,18 @@ def index_root() -> Path:
 
 
 @contextlib.contextmanager
-def writer_lock(root: Path | None = None):
-    """Hold the index's write lock; a second writer blocks here until it is free."""
+def writer_lock(root: Path | None = None, block: bool = True):
+    """Hold the index's write lock; yield False at once if `block` is off and it is taken."""
     root = root or index_root()
     root.mkdir(parents=True, exist_ok=True)
     with open(root / LOCK, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(f, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
 
@@ -141,36 +179,134 @@ def _swap(root: Path, generation: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _ensure_current(root: Path) -> Path:
-    """Return the current generation, creating an empty index if there is none."""
+def _current(root: Path) -> Path | None:
     link = root / CURRENT
-    if not link.exists():
-        _swap(root, _new_generation(root))
-    return link.resolve()
+    return link.resolve() if link.exists() else None
+
+
+# --- the change log -----------------------------------------------------------
+
+
+def record_changes(version_ids) -> None:
+    """Log that these language versions changed; call inside the transaction that changed them."""
+    ids = sorted(set(version_ids))
+    if ids:
+        IndexChange.objects.bulk_create(IndexChange(version=pk) for pk in ids)
+        transaction.on_commit(apply_changes_soon, robust=True)
+
+
+def latest_seq() -> int:
+    return IndexChange.objects.aggregate(last=Max("seq"))["last"] or 0
+
+
+def _read_state(generation: Path) -> dict:
+    try:
+        state = json.loads((generation / STATE).read_text())
+        return {"seq": int(state["seq"]), "recent": [tuple(r) for r in state.get("recent", [])]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {"seq": 0, "recent": []}  # nothing known applied: the whole log is looked at
+
+
+def _write_state(generation: Path, state: dict) -> None:
+    tmp = generation / f".{STATE}.{os.getpid()}.{threading.get_ident()}"
+    tmp.write_text(json.dumps(state))
+    os.replace(tmp, generation / STATE)
+
+
+def _pending(state: dict) -> list[tuple[int, int, float]]:
+    """Return (seq, version, logged at) of the changes this index has not applied."""
+    cutoff = timezone.now() - LATE_COMMIT_WINDOW
+    seen = {seq for seq, _ in state["recent"]}
+    rows = IndexChange.objects.filter(Q(seq__gt=state["seq"]) | Q(created_at__gte=cutoff))
+    return [
+        (seq, version, created.timestamp())
+        for seq, version, created in rows.values_list("seq", "version", "created_at")
+        if seq > state["seq"] or seq not in seen
+    ]
+
+
+def apply_changes(block: bool = True) -> int | None:
+    """Bring the index up to the change log; return the versions re-indexed.
+
+    With `block` off, return None at once when another writer holds the lock: it
+    applies what is pending before it lets go.
+    """
+    root = index_root()
+    with writer_lock(root, block=block) as locked:
+        if not locked:
+            return None
+        generation = _current(root)
+        if generation is None:  # nothing to apply changes to: build it whole
+            _rebuild_locked(root)
+            return 0
+        return _apply_locked(generation)
+
+
+def _apply_locked(generation: Path) -> int:
+    done = 0
+    while True:
+        state = _read_state(generation)
+        rows = _pending(state)
+        if not rows:
+            return done
+        versions = {version for _, version, _ in rows}
+        started = time.monotonic()
+        _reindex(generation, versions)
+        cutoff = (timezone.now() - LATE_COMMIT_WINDOW).timestamp()
+        recent = [r for r in state["recent"] if r[1] >= cutoff]
+        recent += [(seq, at) for seq, _, at in rows if at >= cutoff]
+        _write_state(generation, {"seq": max(state["seq"], *(seq for seq, _, _ in rows)), "recent": recent})
+        done += len(versions)
+        log.info(
+            "applied changes up to %s (%d versions) in %.2f s",
+            max(seq for seq, _, _ in rows),
+            len(versions),
+            time.monotonic() - started,
+        )
+
+
+def apply_changes_soon() -> None:
+    """Apply the log now if no other writer is busy; otherwise the busy one will."""
+    try:
+        apply_changes(block=False)
+    except Exception:  # the rows are committed: the next apply catches up
+        log.exception("applying the index change log failed; the next apply catches up")
 
 
 # --- writing ----------------------------------------------------------------
 
 
 def rebuild_index() -> int:
-    """Build a new index from the database and swap it in; return the paragraphs indexed."""
+    """Build a new index from the database, swap it in and catch up; return the paragraphs indexed."""
     root = index_root()
     with writer_lock(root):
-        generation = _new_generation(root)
-        try:
-            ix = whoosh_index.open_dir(str(generation))
-            count = 0
-            # Analysis (jieba, n-grams) is most of the work: spread it over the cores.
-            # The segments each process writes are kept as they are (no final merge).
-            with ix.writer(**WRITER_OPTIONS, **_parallel()) as writer:
-                for paragraph in _paragraphs():
-                    writer.add_document(**paragraph_document(paragraph))
-                    count += 1
-            ix.close()
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        _swap(root, generation)
+        return _rebuild_locked(root)
+
+
+def _rebuild_locked(root: Path) -> int:
+    # Every change visible now is committed, so its rows are among those read below;
+    # what commits while they are read is applied afterwards (again, harmlessly).
+    cutoff = timezone.now() - LATE_COMMIT_WINDOW
+    recent = IndexChange.objects.filter(created_at__gte=cutoff).values_list("seq", "created_at")
+    state = {"seq": latest_seq(), "recent": [(seq, at.timestamp()) for seq, at in recent]}
+    generation = _new_generation(root)
+    try:
+        ix = whoosh_index.open_dir(str(generation))
+        count = 0
+        # Analysis (jieba, n-grams) is most of the work: spread it over the cores.
+        # The segments each process writes are kept as they are (no final merge).
+        with ix.writer(**WRITER_OPTIONS, **_parallel()) as writer:
+            for paragraph in _paragraphs():
+                writer.add_document(**paragraph_document(paragraph))
+                count += 1
+        ix.close()
+        _write_state(generation, state)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    _swap(root, generation)
+    _apply_locked(generation)
+    log.info("rebuilt the index: %d paragraphs, change log at %s", count, state["seq"])
     return count
 
 
@@ -183,49 +319,168 @@ def _parallel() -> dict:
 
 
 def index_versions(version_ids) -> None:
-    """Replace the indexed paragraphs of these language versions with what the database holds."""
-    ids = sorted(set(version_ids))
+    """Re-index these language versions from the database now, outside the change log."""
+    ids = set(version_ids)
     if not ids:
         return
     root = index_root()
     with writer_lock(root):
-        ix = whoosh_index.open_dir(str(_ensure_current(root)))
-        with ix.writer(**WRITER_OPTIONS) as writer:
-            for pk in ids:
-                writer.delete_by_term("version", str(pk))
-            for paragraph in _paragraphs(ids):
-                writer.add_document(**paragraph_document(paragraph))
-        ix.close()
+        generation = _current(root)
+        if generation is None:
+            _rebuild_locked(root)
+        else:
+            _reindex(generation, ids)
+
+
+def _reindex(generation: Path, version_ids) -> None:
+    """Replace the indexed paragraphs of these versions with what the database holds."""
+    ids = sorted(version_ids)
+    ix = whoosh_index.open_dir(str(generation))
+    with ix.writer(**WRITER_OPTIONS) as writer:
+        for pk in ids:
+            writer.delete_by_term("version", str(pk))
+        for paragraph in _paragraphs(ids):
+            writer.add_document(**paragraph_document(paragraph))
+    ix.close()
 
 
 # --- reading ----------------------------------------------------------------
 
-_searcher_lock = threading.Lock()
+_search_lock = threading.RLock()
 _searcher = None
 _searcher_path: Path | None = None
+_rebuilding = threading.Event()
+_follower: threading.Thread | None = None
+
+
+@contextlib.contextmanager
+def searching():
+    """Lend this process's searcher to one search at a time, reopened if the index changed.
+
+    Raises IndexUnavailable when the index is missing or damaged (and has a rebuild
+    started) rather than letting a search fail on it.
+    """
+    _follow()
+    with _search_lock:
+        searcher = _open_searcher()
+        try:
+            yield searcher
+        except Exception as error:
+            if not _is_damage(error):
+                raise
+            _damaged(error)
+            raise IndexUnavailable("the search index is damaged; it is being rebuilt") from error
 
 
 def get_searcher():
-    """Return this process's searcher, reopened or refreshed when the index changed."""
+    """Return this process's current searcher (for one thread: tests and the benchmark)."""
+    with _search_lock:
+        return _open_searcher()
+
+
+def _open_searcher():
     global _searcher, _searcher_path
     root = index_root()
-    with _searcher_lock:
-        link = root / CURRENT
-        if not link.exists():
-            with writer_lock(root):
-                _ensure_current(root)
-        path = link.resolve()
-        if _searcher is None or path != _searcher_path:
-            old = _searcher
-            _searcher = whoosh_index.open_dir(str(path)).searcher()
-            _searcher_path = path
+    path = _current(root)
+    if path is None:
+        if Paragraph.objects.exists():
+            _rebuild_in_background()
+            raise IndexUnavailable("there is no search index yet; it is being built")
+        with writer_lock(root):  # a new install: an empty index finds nothing
+            if _current(root) is None:
+                _rebuild_locked(root)
+        path = _current(root)
+    try:
+        if _searcher is None or path != _searcher_path or not _searcher.up_to_date():
+            # A fresh searcher, not Searcher.refresh(): refreshing kept the readers of
+            # segments that another process had since replaced.
+            new = whoosh_index.open_dir(str(path)).searcher()
+            old, _searcher, _searcher_path = _searcher, new, path
             if old is not None:
                 old.close()
-            _forget_old_segments(_searcher)
-        elif not _searcher.up_to_date():
-            _searcher = _searcher.refresh()
-            _forget_old_segments(_searcher)
-        return _searcher
+            _forget_old_segments(new)
+    except Exception as error:
+        if not _is_damage(error):
+            raise
+        _damaged(error)
+        raise IndexUnavailable("the search index is damaged; it is being rebuilt") from error
+    return _searcher
+
+
+def _is_damage(error: BaseException) -> bool:
+    # Whoosh reports a damaged posting block as a bare Exception ("Block tag error").
+    return isinstance(error, DAMAGE) or type(error) is Exception
+
+
+def _damaged(error: BaseException) -> None:
+    global _searcher, _searcher_path
+    log.error("the search index cannot be read (%s: %s); rebuilding it", type(error).__name__, error)
+    if _searcher is not None:
+        with contextlib.suppress(Exception):
+            _searcher.close()
+    _searcher, _searcher_path = None, None
+    _rebuild_in_background(force=True)
+
+
+def _rebuild_in_background(force: bool = False) -> None:
+    """Rebuild in a thread of this process, unless one is running or the index came back."""
+    if _rebuilding.is_set():
+        return
+    _rebuilding.set()
+    root = index_root()
+
+    def run():
+        try:
+            with writer_lock(root):
+                if force or _current(root) is None:
+                    _rebuild_locked(root)
+        except Exception:
+            log.exception("rebuilding the search index failed")
+        finally:
+            _rebuilding.clear()
+
+    threading.Thread(target=run, name="index-rebuild", daemon=True).start()
+
+
+def _follow() -> None:
+    """Start, once per process, the thread that applies what other processes logged."""
+    global _follower
+    if _follower is not None or not getattr(settings, "INDEX_FOLLOW", True):
+        return
+    with _search_lock:
+        if _follower is None:
+            _follower = threading.Thread(target=_follow_loop, name="index-follower", daemon=True)
+            _follower.start()
+
+
+def _follow_loop() -> None:
+    from django.db import close_old_connections
+
+    while True:
+        time.sleep(FOLLOW_EVERY)
+        try:
+            if _current(index_root()) is not None:
+                apply_changes(block=False)
+        except Exception:
+            log.exception("applying the index change log failed; trying again")
+        finally:
+            close_old_connections()
+
+
+def index_status() -> dict:
+    """Say whether search can answer, and how far the index is behind the change log."""
+    latest = latest_seq()
+    generation = _current(index_root())
+    if generation is None:
+        return {"serving": False, "applied": None, "latest": latest, "lag": None, "error": "no index"}
+    applied = _read_state(generation)["seq"]
+    try:
+        with searching() as searcher:
+            searcher.doc_count()
+    except IndexUnavailable as error:
+        return {"serving": False, "applied": applied, "latest": latest, "lag": None, "error": str(error)}
+    lag = IndexChange.objects.filter(seq__gt=applied).count()
+    return {"serving": True, "applied": applied, "latest": latest, "lag": lag, "error": None}
 
 
 def _forget_old_segments(searcher) -> None:
@@ -238,7 +493,7 @@ def _forget_old_segments(searcher) -> None:
 def reset_searcher() -> None:
     """Forget the cached searcher (tests switch INDEX_DIR between runs)."""
     global _searcher, _searcher_path
-    with _searcher_lock:
+    with _search_lock:
         if _searcher is not None:
             _searcher.close()
         _searcher = None

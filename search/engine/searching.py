@@ -13,12 +13,14 @@ from whoosh.query import Phrase
 
 from search.engine import docsets
 from search.engine.highlight import snippet
-from search.engine.index import get_searcher
+from search.engine.index import searching
 from search.engine.query import ParsedQuery, Unit, parse_query
 from search.engine.ranking import rank
+from search.models import Paragraph
 
 FACETS = ("language", "body", "year", "doc_type", "kind")
 MAX_PER_PAGE = 100
+STALE_SLACK = 10
 
 # Checking phrase positions is Python work: keep the answer for this index state
 # (paging, and htmx asking again as the user types, repeat the same phrases).
@@ -75,44 +77,66 @@ def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
 
 
 def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
-    """Search paragraphs; return the exact total, hits of this page and facet counts."""
+    """Search paragraphs; return the exact total, hits of this page and facet counts.
+
+    Raises IndexUnavailable when the index is missing or damaged (it is being rebuilt).
+    """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     empty = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}}
     parsed = parse_query(q or "")
-    searcher = get_searcher()
-    docs = matching_docs(searcher, parsed)
-    if docs is None:
-        return empty
-    start = (page - 1) * per_page
-    ranked = rank(searcher, parsed, docs, start + per_page)[start:]
-    hits = [_hit(searcher.stored_fields(int(d)), parsed) for d in ranked]
-    reader = searcher.reader()
+    with searching() as searcher:
+        docs = matching_docs(searcher, parsed)
+        if docs is None:
+            return empty
+        start = (page - 1) * per_page
+        # A few more than the page, for hits the database no longer holds (see _held).
+        ranked = rank(searcher, parsed, docs, start + per_page + STALE_SLACK)[start:]
+        stored = [searcher.stored_fields(int(d)) for d in ranked]
+        reader = searcher.reader()
+        facets = {name: facet_counts(reader, name, docs) for name in FACETS}
+    held = _held(stored)
+    hits = [_hit(fields, parsed) for fields in held[:per_page]]
     return {
         "query": q,
-        "total": int(len(docs)),
+        "total": int(len(docs)) - (len(stored) - len(held)),
         "page": page,
         "per_page": per_page,
         "hits": hits,
-        "facets": {name: facet_counts(reader, name, docs) for name in FACETS},
+        "facets": facets,
     }
+
+
+def _held(stored: list[dict]) -> list[dict]:
+    """Keep the hits whose paragraph the database holds as indexed.
+
+    Between a commit and its indexing (about a second) the index still has the old
+    paragraphs of a changed version: they are never shown.
+    """
+    keys = {}
+    for fields in stored:
+        version, _, anchor = fields["id"].partition(":")
+        keys[(int(version), anchor)] = fields
+    rows = Paragraph.objects.filter(
+        version_id__in={v for v, _ in keys}, anchor__in={a for _, a in keys}
+    ).values_list("version_id", "anchor", "text")
+    current = {(v, a): text for v, a, text in rows}
+    return [fields for key, fields in keys.items() if current.get(key) == fields["text"]]
 
 
 def matching_anchors(parsed: ParsedQuery, resolution: str, language: str) -> set[str]:
     """Return the anchors of one language version that the search finds for a query."""
-    searcher = get_searcher()
-    docs = matching_docs(searcher, parsed)
-    if docs is None:
-        return set()
-    reader = searcher.reader()
-    docs = docsets.intersect(
-        [
-            docs,
+    with searching() as searcher:
+        docs = matching_docs(searcher, parsed)
+        if docs is None:
+            return set()
+        reader = searcher.reader()
+        in_version = [
             docsets.term_docs(reader, "resolution", resolution),
             docsets.term_docs(reader, "language", language),
         ]
-    )
-    return {searcher.stored_fields(int(d))["anchor"] for d in docs}
+        docs = docsets.intersect([docs, *in_version])
+        return {searcher.stored_fields(int(d))["anchor"] for d in docs}
 
 
 def facet_counts(reader, fieldname: str, docs: np.ndarray) -> dict[str, int]:

@@ -33,7 +33,9 @@ def whoosh_version() -> tuple:
 
 def segment_id(leaf) -> str:
     """Return the identity of a leaf reader's segment (stable while the segment exists)."""
-    return leaf.segment().segment_id()
+    segment = leaf.segment()
+    # An index with no documents has one reader and no segment at all.
+    return segment.segment_id() if segment is not None else "empty"
 
 
 def deleted_docs(leaf) -> np.ndarray:

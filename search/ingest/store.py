@@ -13,7 +13,7 @@ import hashlib
 
 from django.db import transaction
 
-from search.engine.index import index_versions
+from search.engine.index import record_changes
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
 from search.parsing import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
 
@@ -97,10 +97,9 @@ def ingest(
     else:
         text.ingest_status = UNCHANGED
     if text.ingest_status != UNCHANGED:
-        # The index follows the database only once the rows are committed; a failure
-        # there is logged and leaves the rows in (rebuild_index repairs the index).
-        versions = versions_before | _versions_of(resolution)
-        transaction.on_commit(lambda: index_versions(versions), robust=True)
+        # Logged with the rows, in this transaction: every index applies it after the
+        # commit, however the process that wrote it ends.
+        record_changes(versions_before | _versions_of(resolution))
     return text
 
 

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from search.engine.highlight import highlight
+from search.engine.index import IndexUnavailable
 from search.engine.query import ParsedQuery, parse_query
 from search.engine.searching import matching_anchors
 from search.models import Paragraph, Resolution, Text, html_lang, language_name
@@ -60,6 +61,7 @@ class Reading:
     query: str = ""
     parsed: ParsedQuery | None = None  # None without a query that asks for something
     matches: int = 0
+    search_unavailable: bool = False
     first_match: str = ""
     missing: str = ""  # a language asked for with ?lang= that is not loaded
     missing_related: Text | None = None  # that language in the draft / adopted resolution
@@ -177,10 +179,16 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
     # What the search itself returns for the query in each version shown: those
     # paragraphs are counted and marked, and no other.
-    found = [
-        matching_anchors(reading.parsed, c.resolution.key, c.language) if reading.parsed and c.text else set()
-        for c in reading.columns
-    ]
+    try:
+        found = [
+            matching_anchors(reading.parsed, c.resolution.key, c.language)
+            if reading.parsed and c.text
+            else set()
+            for c in reading.columns
+        ]
+    except IndexUnavailable:  # the text is the database's: show it, without marks
+        found = [set() for _ in reading.columns]
+        reading.search_unavailable, reading.parsed = True, None
     anchors = _merge([[p.anchor for p in ps] for ps in per_column])
     by_anchor = [{p.anchor: p for p in ps} for ps in per_column]
     last_heading = [""] * len(reading.columns)

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from search.engine.index import IndexUnavailable
 from search.engine.searching import search_paragraphs
 from search.models import Resolution
 from search.web.forms import SearchForm
@@ -18,21 +19,32 @@ def home(request: HttpRequest) -> HttpResponse:
     q, page = SearchForm(request.GET).values()
     context = {"q": q, "examples": [{"q": e, "url": search_url(e)} for e in EXAMPLES]}
     if q:
-        found = search_paragraphs(q, page=page)
-        pages = max(1, -(-found["total"] // found["per_page"]))
-        context |= {
-            "found": found,
-            "hits": present_hits(found["hits"], q),
-            "facets": facet_links(found["facets"], q),
-            "suggestions": [] if found["total"] else suggestions(q),
-            "previous_url": search_url(q, page - 1) if page > 1 else None,
-            "next_url": search_url(q, page + 1) if page < pages else None,
-            "pages": pages,
-        }
-    else:
-        context["resolutions"] = Resolution.objects.filter(contained_in=None).prefetch_related(
-            "texts", "contained__texts"
-        )
+        try:
+            return _results(request, context, q, page)
+        except IndexUnavailable:
+            return render(request, "search/unavailable.html", context, status=503)
+    context["resolutions"] = Resolution.objects.filter(contained_in=None).prefetch_related(
+        "texts", "contained__texts"
+    )
+    return _render_search(request, context)
+
+
+def _results(request: HttpRequest, context: dict, q: str, page: int) -> HttpResponse:
+    found = search_paragraphs(q, page=page)
+    pages = max(1, -(-found["total"] // found["per_page"]))
+    context |= {
+        "found": found,
+        "hits": present_hits(found["hits"], q),
+        "facets": facet_links(found["facets"], q),
+        "suggestions": [] if found["total"] else suggestions(q),
+        "previous_url": search_url(q, page - 1) if page > 1 else None,
+        "next_url": search_url(q, page + 1) if page < pages else None,
+        "pages": pages,
+    }
+    return _render_search(request, context)
+
+
+def _render_search(request: HttpRequest, context: dict) -> HttpResponse:
     # Typing asks for the results alone; boosted links and history restores need the page.
     partial = request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request)
     response = render(request, "search/_results.html" if partial else "search/home.html", context)
@@ -47,7 +59,10 @@ def api_search(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"error": form.error_text()}, status=400)
     q, page = form.values()
-    found = search_paragraphs(q, page=page)
+    try:
+        found = search_paragraphs(q, page=page)
+    except IndexUnavailable as error:
+        return JsonResponse({"error": f"search is unavailable: {error}; try again in a minute"}, status=503)
     found["hits"] = api_hits(request, found["hits"])
     return JsonResponse(found, json_dumps_params={"ensure_ascii": False})
 

@@ -34,10 +34,10 @@ def changed_index(indexed_corpus_copy):
     # away by a small update: its old documents stay, marked deleted.
     from whoosh import index as whoosh_index
 
-    from search.engine.index import _ensure_current, index_root, paragraph_document, writer_lock
+    from search.engine.index import _current, index_root, paragraph_document, writer_lock
 
     with writer_lock():
-        ix = whoosh_index.open_dir(str(_ensure_current(index_root())))
+        ix = whoosh_index.open_dir(str(_current(index_root())))
         writer = ix.writer()
         writer.delete_by_term("version", str(text.pk))
         for p in text.paragraphs.select_related("version__resolution"):
