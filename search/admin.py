@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -144,6 +145,7 @@ class UploadAdmin(admin.ModelAdmin):
     fields = [
         "filename",
         "language",
+        "detected_language",
         "status",
         "resolution",
         "source",
@@ -161,6 +163,29 @@ class UploadAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def publish_refusal(self, request, upload) -> str:
+        """Say why this user may not publish this upload, or return ""."""
+        if not request.user.has_perms(["search.add_text", "search.change_text"]):
+            return (
+                "You may not publish: that needs the permissions to add and to change texts "
+                "(search.add_text, search.change_text). Ask an administrator."
+            )
+        if upload.user_id != request.user.pk and not request.user.has_perm("search.change_upload"):
+            return (
+                f"You may not publish {upload.filename}: someone else uploaded it, and publishing "
+                "another person's upload needs the permission to change uploads (search.change_upload)."
+            )
+        return ""
+
+    def cancel_refusal(self, request, upload) -> str:
+        """Say why this user may not cancel this upload, or return ""."""
+        if upload.user_id != request.user.pk and not request.user.has_perm("search.delete_upload"):
+            return (
+                f"You may not cancel {upload.filename}: someone else uploaded it, and cancelling "
+                "another person's upload needs the permission to delete uploads (search.delete_upload)."
+            )
+        return ""
 
     @admin.display(description="what changed")
     def summary(self, obj):
@@ -205,46 +230,71 @@ class UploadAdmin(admin.ModelAdmin):
         if upload is None:
             messages.info(request, "That upload was cancelled or never existed: nothing is stored for it.")
             return redirect("admin:search_upload_add")
+        if upload.user_id != request.user.pk and not self.has_view_permission(request, upload):
+            raise PermissionDenied
         if upload.status == Upload.PUBLISHED:
             messages.info(request, f"{upload.filename} is already published.")
             return redirect("admin:search_upload_change", upload.pk)
-        if request.method == "POST" and "cancel" in request.POST:
-            uploads.cancel(upload)
-            messages.info(request, f"Upload of {upload.filename} cancelled: nothing was stored.")
-            return redirect("admin:search_upload_add")
+        if request.method == "POST":
+            cancelling = "cancel" in request.POST
+            refusal = (self.cancel_refusal if cancelling else self.publish_refusal)(request, upload)
+            if refusal:
+                messages.error(request, refusal)
+                return redirect("admin:search_upload_review", token=token)
+            if cancelling:
+                uploads.cancel(upload)
+                messages.info(request, f"Upload of {upload.filename} cancelled: nothing was stored.")
+                return redirect("admin:search_upload_add")
         try:
             review = uploads.review(upload, key=request.POST.get("key") or None)
-        except ParseError as error:  # the parser changed since staging
+        except ParseError as error:  # staged before parses were kept, and refused now
             uploads.cancel(upload)
             messages.error(request, f"{upload.filename}: {error}.")
             return redirect("admin:search_upload_add")
-        form = ReviewForm(request.POST or None, initial=review.initial)
+        form = ReviewForm(
+            request.POST or None, initial=review.initial, language_mismatch=review.language_mismatch
+        )
         if request.method == "POST" and form.is_valid():
-            try:
-                text = uploads.publish(
-                    upload, form.cleaned_data, request.user, replace=form.cleaned_data["replace"]
-                )
-            except uploads.AlreadyPublished:
-                messages.info(request, f"{upload.filename} was already published.")
-                return redirect("admin:search_upload_change", upload.pk)
-            except uploads.NeedsReplace as error:
-                form.add_error("replace", str(error))
-            except ParseError as error:
-                form.add_error(None, str(error))
-            else:
-                upload.refresh_from_db()
-                messages.success(
-                    request,
-                    f"Published {upload.filename} as {text.resolution} ({text.language}): "
-                    f"{uploads.describe_changes(upload.changes)}. It is searchable now.",
-                )
-                return redirect("admin:search_upload_change", upload.pk)
+            published = self._publish(request, upload, form)
+            if published:
+                return published
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review {upload.filename}",
             "upload": upload,
             "review": review,
             "form": form,
+            "publish_refusal": self.publish_refusal(request, upload),
+            "cancel_refusal": self.cancel_refusal(request, upload),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/search/upload/review.html", context)
+
+    def _publish(self, request, upload, form):
+        """Publish a reviewed upload and redirect, or put on the form why it was not."""
+        try:
+            text = uploads.publish(
+                upload,
+                form.cleaned_data,
+                request.user,
+                replace=form.cleaned_data["replace"],
+                language_ok=form.cleaned_data.get("language_ok", False),
+            )
+        except uploads.AlreadyPublished:
+            messages.info(request, f"{upload.filename} was already published.")
+            return redirect("admin:search_upload_change", upload.pk)
+        except uploads.NeedsReplace as error:
+            form.add_error("replace", str(error))
+        except uploads.LanguageMismatch as error:
+            form.add_error("language_ok", str(error))
+        except ParseError as error:
+            form.add_error(None, str(error))
+        else:
+            upload.refresh_from_db()
+            messages.success(
+                request,
+                f"Published {upload.filename} as {text.resolution} ({text.language}): "
+                f"{uploads.describe_changes(upload.changes)}. It is searchable now.",
+            )
+            return redirect("admin:search_upload_change", upload.pk)
+        return None

@@ -6,6 +6,8 @@ Every refusal is a ParseError with a sentence a person can act on.
 from __future__ import annotations
 
 import io
+import re
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -20,7 +22,20 @@ MAX_DOCX_EXPANDED = 50 * 1024 * 1024
 MAX_DOCX_RATIO = 100
 MAX_DOCX_ENTRIES = 2000
 
+# What reading one file may cost the server. The longest resolutions have a few
+# hundred paragraphs and a committee report with its drafts about a thousand: these
+# leave five times that, and a file at every limit reads in a few seconds. Each is
+# checked before the work it bounds; the time limit, between stages and as the
+# extraction goes (a web worker thread cannot be interrupted by a signal).
+MAX_PARAGRAPHS = 5_000  # Word paragraphs of a .docx, and paragraphs the parser finds
+MAX_LINES = 40_000  # lines of text: a paragraph printed in a PDF takes about eight
+MAX_CHARACTERS = 3_000_000  # an English paragraph runs to about 500
+MAX_PDF_PAGES = 500
+READ_SECONDS = 20
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# A Word paragraph's element, counted in the XML before python-docx builds its objects.
+W_P = re.compile(rb"<w:p[\s>/]")
 
 
 @dataclass
@@ -33,8 +48,28 @@ def limit_text() -> str:
     return f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
 
 
-def extract(data: bytes, filename: str) -> Extracted:
-    """Return the text of an uploaded file."""
+def deadline() -> float:
+    """Return the moment by which a file read from now must be read."""
+    return time.monotonic() + READ_SECONDS
+
+
+def check_time(until: float | None) -> None:
+    """Refuse a file whose reading has run past `until` (a time.monotonic() value)."""
+    if until is not None and time.monotonic() > until:
+        raise ParseError(
+            f"reading the document took more than {READ_SECONDS} s, the limit: "
+            "upload a smaller file or split the document"
+        )
+
+
+def check_count(what: str, count: int, limit: int) -> None:
+    """Refuse a document with more of something than the limit allows."""
+    if count > limit:
+        raise ParseError(f"the document has {count:,} {what}; the limit is {limit:,}")
+
+
+def extract(data: bytes, filename: str, until: float | None = None) -> Extracted:
+    """Return the text of an uploaded file, within the size limits and by `until`."""
     suffix = PurePath(filename or "").suffix.lower()
     if len(data) > MAX_UPLOAD_BYTES:
         raise ParseError(f"the file is {len(data) / (1024 * 1024):.1f} MB; the limit is {limit_text()}")
@@ -46,13 +81,18 @@ def extract(data: bytes, filename: str) -> Extracted:
     if not data:
         raise ParseError("the file is empty")
     if suffix == ".pdf":
-        return Extracted(pdf_text(data), None)
-    if suffix == ".docx":
-        return Extracted(docx_text(data), "markdown")
-    return Extracted(decode(data), None)
+        extracted = Extracted(pdf_text(data, until), None)
+    elif suffix == ".docx":
+        extracted = Extracted(docx_text(data, until), "markdown")
+    else:
+        extracted = Extracted(decode(data), None)
+    check_count("characters", len(extracted.text), MAX_CHARACTERS)
+    check_count("lines", sum(1 for line in extracted.text.splitlines() if line.strip()), MAX_LINES)
+    check_time(until)
+    return extracted
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(data: bytes, until: float | None = None) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -68,7 +108,11 @@ def pdf_text(data: bytes) -> str:
                 opened = 0
             if not opened:
                 raise ParseError("the PDF is protected by a password: upload a copy without protection")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        check_count("pages", len(reader.pages), MAX_PDF_PAGES)
+        pages = []
+        for page in reader.pages:
+            check_time(until)
+            pages.append(page.extract_text() or "")
     except ParseError:
         raise
     except (
@@ -90,7 +134,7 @@ def pdf_text(data: bytes) -> str:
     return text
 
 
-def docx_text(data: bytes) -> str:
+def docx_text(data: bytes, until: float | None = None) -> str:
     """Return a .docx as Markdown-like lines: one line per paragraph, numbering
     rendered, footnote marks as the parser's certain marks and footnotes at the end."""
     try:
@@ -107,6 +151,7 @@ def docx_text(data: bytes) -> str:
         )
     if "word/document.xml" not in archive.namelist():
         raise ParseError("the file is a zip archive but not a Word document")
+    check_count("paragraphs", len(W_P.findall(archive.read("word/document.xml"))), MAX_PARAGRAPHS)
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -120,7 +165,9 @@ def docx_text(data: bytes) -> str:
 
     lines: list[str] = []
     counters: dict[tuple[str, int], int] = {}
-    for paragraph in document.paragraphs:
+    for index, paragraph in enumerate(document.paragraphs):
+        if index % 200 == 0:
+            check_time(until)
         text = _runs_text(paragraph._p)
         if not text.strip():
             continue

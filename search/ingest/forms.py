@@ -76,6 +76,16 @@ class ReviewForm(forms.Form):
         label="Replace the stored version in this language",
         help_text="Paragraphs whose anchors stay the same keep their links.",
     )
+    language_ok = forms.BooleanField(
+        required=False,
+        label="Publish in the language it was uploaded as",
+        help_text="The text reads as another language: tick only if the file and the language are right.",
+    )
+
+    def __init__(self, *args, language_mismatch: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if not language_mismatch:
+            del self.fields["language_ok"]  # asked only where the languages differ
 
     def clean_symbol(self):
         symbol = self.cleaned_data["symbol"].strip()

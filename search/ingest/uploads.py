@@ -4,7 +4,8 @@ The admin views and `manage.py ingest_file` both go through these functions, so 
 file becomes rows and index entries the same way whichever door it came in by.
 Nothing reaches the resolution tables before `publish`, which writes them through
 `store.ingest` in one transaction; `cancel` deletes the staged row, so nothing is
-left behind.
+left behind. A file is read once, at staging, within the limits of `extract`; its
+parse is kept with the upload, and review and publish use that.
 """
 
 from __future__ import annotations
@@ -14,15 +15,27 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from search.ingest.extract import extract
+from search.ingest.extract import MAX_PARAGRAPHS, check_count, check_time, deadline, extract
+from search.ingest.forms import ReviewForm
 from search.ingest.store import ingest
 from search.models import Paragraph, Resolution, SourceFile, Text, Upload, language_name
-from search.parsing import ANNEX, OPERATIVE, PREAMBULAR, ParsedDocument, ParseError, parse_document
+from search.parsing import (
+    ANNEX,
+    OPERATIVE,
+    PREAMBULAR,
+    RESOLUTION,
+    ParsedDocument,
+    ParsedFootnote,
+    ParsedParagraph,
+    ParseError,
+    detect_language,
+    parse_document,
+)
 
 # How the review counts paragraphs ("English version has 14 OP"). The parser builds
 # its citation labels ("OP 3 (b)") in code and exports no prefixes to share.
@@ -41,6 +54,14 @@ class NeedsReplace(ValueError):
     """Publishing would replace a stored language version and that was not confirmed."""
 
 
+class LanguageMismatch(ValueError):
+    """The text reads as another language than the one stated, and that was not confirmed."""
+
+
+class InvalidDetails(ValueError):
+    """Details given for publishing (a key, a symbol) that the review form refuses."""
+
+
 @dataclass
 class Review:
     """What a staff member sees before publishing."""
@@ -50,17 +71,26 @@ class Review:
     warnings: list[str] = field(default_factory=list)
     duplicate_of: Text | None = None  # the same bytes are stored already
     replaces: Text | None = None  # a version this upload would replace
+    language_mismatch: str = ""  # the text reads as another language than stated
 
 
-def read(data: bytes, filename: str, language: str) -> ParsedDocument:
-    """Extract and parse a file; raise ParseError in plain words."""
-    extracted = extract(data, filename)
-    return parse_document(extracted.text, language, extracted.layout)
+def read(data: bytes, filename: str, language: str) -> tuple[ParsedDocument, str]:
+    """Extract and parse a file within the limits; return it and the language it reads as.
+
+    Raise ParseError in plain words.
+    """
+    until = deadline()
+    extracted = extract(data, filename, until)
+    parsed = parse_document(extracted.text, language, extracted.layout)
+    check_time(until)
+    found = len(parsed.paragraphs) + sum(len(draft.paragraphs) for draft in parsed.resolutions)
+    check_count("paragraphs", found, MAX_PARAGRAPHS)
+    return parsed, detect_language(extracted.text)
 
 
 def stage(data: bytes, filename: str, language: str, user=None) -> Upload:
-    """Check that a file parses and keep it, unpublished, for review."""
-    read(data, filename, language)
+    """Read a file once and keep it and its parse, unpublished, for review."""
+    parsed, detected = read(data, filename, language)
     return Upload.objects.create(
         token=secrets.token_hex(16),
         user=_person(user),
@@ -69,6 +99,37 @@ def stage(data: bytes, filename: str, language: str, user=None) -> Upload:
         size=len(data),
         language=language,
         staged=data,
+        parsed=parsed.to_dict(),
+        detected_language=detected,
+    )
+
+
+def staged_document(upload: Upload) -> ParsedDocument:
+    """Return what the parser made of the staged file when it was staged."""
+    if upload.parsed is None:  # staged before parses were kept with the upload
+        parsed, upload.detected_language = read(bytes(upload.staged), upload.filename, upload.language)
+        upload.parsed = parsed.to_dict()
+        upload.save(update_fields=["parsed", "detected_language"])
+    return document_from_dict(upload.parsed)
+
+
+def document_from_dict(data: dict) -> ParsedDocument:
+    """Rebuild a ParsedDocument from its to_dict(), as kept in JSON with an upload."""
+    names = {f.name for f in fields(ParsedDocument)}
+    values = {name: value for name, value in data.items() if name in names}
+    values["paragraphs"] = [ParsedParagraph(**p) for p in data["paragraphs"]]
+    values["footnotes"] = [ParsedFootnote(**n) for n in data["footnotes"]]
+    values["resolutions"] = [document_from_dict(r) for r in data["resolutions"]]
+    return ParsedDocument(**values)
+
+
+def language_mismatch(upload: Upload) -> str:
+    """Say so when the text reads as another language than the one it was uploaded as."""
+    if not upload.detected_language or upload.detected_language == upload.language:
+        return ""
+    return (
+        f"This text reads as {language_name(upload.detected_language)} but was uploaded as "
+        f"{language_name(upload.language)}: check that the file and the language are right."
     )
 
 
@@ -95,8 +156,8 @@ def suggested_key(parsed: ParsedDocument, sha256: str) -> str:
 
 
 def review(upload: Upload, key: str | None = None) -> Review:
-    """Parse the staged file again and say what publishing it would do."""
-    parsed = read(bytes(upload.staged), upload.filename, upload.language)
+    """Say what publishing the staged file would do."""
+    parsed = staged_document(upload)
     key = key or _existing_key(parsed) or suggested_key(parsed, upload.sha256)
     initial = {
         "key": key,
@@ -108,7 +169,12 @@ def review(upload: Upload, key: str | None = None) -> Review:
         "agenda_item": parsed.agenda_item,
         "adopted_on": parsed.adopted_on or "",
     }
-    result = Review(parsed=parsed, initial=initial, warnings=list(parsed.warnings))
+    result = Review(
+        parsed=parsed,
+        initial=initial,
+        warnings=list(parsed.warnings),
+        language_mismatch=language_mismatch(upload),
+    )
     stored = SourceFile.objects.filter(sha256=upload.sha256).first()
     if stored:
         result.duplicate_of = stored.texts.select_related("resolution").first()
@@ -152,22 +218,36 @@ def compare_languages(parsed: ParsedDocument, key: str, language: str) -> list[s
     return warnings
 
 
-def publish(upload: Upload, values: dict, user=None, replace: bool = False) -> Text:
+def publish(
+    upload: Upload, values: dict, user=None, replace: bool = False, language_ok: bool = False
+) -> Text:
     """Store the staged file as a language version, in one transaction.
 
     `values` are the reviewed fields (key, symbol, title, doc_type, body, session,
     agenda_item, adopted_on) and relations (version_of, became, contained_in,
     annex_adopted_as: Resolution rows or None). A second call for the same
-    upload raises AlreadyPublished; replacing a stored version needs `replace`.
+    upload raises AlreadyPublished; replacing a stored version needs `replace`,
+    and a text that reads as another language than stated, `language_ok`.
     Rows are written by `ingest` alone; this records the upload.
     """
     with transaction.atomic():
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
         if locked.status == Upload.PUBLISHED:
             raise AlreadyPublished(locked)
+        mismatch = language_mismatch(locked)
+        if mismatch and not language_ok:
+            raise LanguageMismatch(
+                f"{mismatch} Publishing it as {language_name(locked.language)} needs a confirmation."
+            )
         data = bytes(locked.staged)
-        parsed = read(data, locked.filename, locked.language)
+        parsed = staged_document(locked)
         key = values["version_of"].key if values.get("version_of") else values["key"]
+        # Lock the work before looking for its version in this language: of two
+        # publishers of one key, the second waits here until the first commits, then
+        # sees its version (PostgreSQL; on SQLite, BEGIN IMMEDIATE already made it wait).
+        Resolution.objects.select_for_update().get_or_create(
+            key=key, defaults={"doc_type": values.get("doc_type") or parsed.doc_type or RESOLUTION}
+        )
         before = Text.objects.filter(resolution__key=key, language=locked.language).first()
         if before and before.source and before.source.sha256 != locked.sha256 and not replace:
             raise NeedsReplace(
@@ -201,6 +281,7 @@ def publish(upload: Upload, values: dict, user=None, replace: bool = False) -> T
         locked.source = text.source
         locked.resolution = text.resolution
         locked.staged = None
+        locked.parsed = None
         if _person(user):
             locked.user = user
         locked.changes = _changes(old, _paragraph_map(text), replaced=before is not None)
@@ -224,29 +305,40 @@ def ingest_file(
     became: str | None = None,
     contained_in: str | None = None,
     replace: bool = False,
+    language_ok: bool = False,
     warn: Callable[[str], object] | None = None,
 ) -> Upload:
     """Stage, review and publish a file in one step, as the admin does in three.
 
     Relations are keys of stored resolutions (Resolution.DoesNotExist names a
-    missing one). The review's warnings go to `warn` before publishing. Whatever
-    fails after staging, the staged upload is cancelled. Return the published upload.
+    missing one). The details go through the admin's review form (InvalidDetails
+    says what it refused); the review's warnings go to `warn` before publishing.
+    Whatever fails after staging, the staged upload is cancelled. Return the
+    published upload.
     """
     upload = stage(data, filename, language)
     try:
         reviewed = review(upload, key=key or symbol or None)
-        values = {
-            **reviewed.initial,
-            "symbol": symbol or reviewed.initial["symbol"],
-            "version_of": _stored(version_of),
-            "became": _stored(became),
-            "contained_in": _stored(contained_in),
-            "annex_adopted_as": None,
-        }
+        relations = {"version_of": version_of, "became": became, "contained_in": contained_in}
+        form = ReviewForm(
+            {
+                **reviewed.initial,
+                "symbol": symbol or reviewed.initial["symbol"],
+                **{name: _stored(target).pk for name, target in relations.items() if target},
+            }
+        )
+        if not form.is_valid():
+            raise InvalidDetails(
+                " ".join(
+                    f"{name}: {message}" if name != "__all__" else message
+                    for name, messages in form.errors.items()
+                    for message in messages
+                )
+            )
         if warn:
             for warning in reviewed.warnings:
                 warn(warning)
-        publish(upload, values, replace=replace)
+        publish(upload, form.cleaned_data, replace=replace, language_ok=language_ok)
     except BaseException:
         cancel(upload)
         raise

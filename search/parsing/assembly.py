@@ -145,7 +145,7 @@ def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[
     expected_number = None  # next operative number we would accept
     for index, line in enumerate(lines):
         text = line.text
-        start = number_at_start(text)
+        start = number_at_start(text, due=expected_number if sequential else None)
         if start and start[2] == 0 and pieces and sequential:
             number = int(start[0])
             if expected_number is not None and number != expected_number and number != 1:

@@ -33,10 +33,10 @@ from .text import (
     EN_MONTHS,
     FORMULA,
     MARK_RE,
-    NUMBER_START,
     SYMBOL_NUMBER_LINE,
     ZH_MEETING,
     join_lines,
+    number_at_start,
 )
 
 BODIES = {
@@ -347,7 +347,7 @@ def _symbol_from_head(head: list[Line], body: str | None) -> str | None:
 
 
 def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: int, language: str) -> None:
-    first = next((i for i, line in enumerate(lines) if NUMBER_START.match(line.text)), len(lines))
+    first = next((i for i, line in enumerate(lines) if _numbered(line.text)), len(lines))
     head = lines[:first]
     _read_head(doc, head, language)
     doc.title = next(
@@ -366,6 +366,11 @@ def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: i
     marker = MarkFinder(notes, language, explicit=block.explicit_marks)
     doc.paragraphs = name_paragraphs(pieces, REPORT, marker, language)
     doc.warnings += marker.warnings()
+
+
+def _numbered(text: str) -> bool:
+    start = number_at_start(text)
+    return start is not None and start[2] == 0
 
 
 def _check_sequence(doc: ParsedDocument) -> None:

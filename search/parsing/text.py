@@ -15,9 +15,13 @@ CJK_RE = re.compile(f"[{CJK}]")
 MARK = "\u27e6{}\u27e7"
 MARK_RE = re.compile("\u27e6(\\d+)\u27e7")
 
-# Operative and report paragraph numbers: "1." "12." (Chinese PDFs write
+# Operative and report paragraph numbers: "1." "12." "1000." (Chinese PDFs write
 # "1. " with a space, Markdown "**1.**").
-NUMBER_START = re.compile(r"^(\d{1,3})\.(?:\s+|$)")
+NUMBER_START = re.compile(r"^(\d+)\.(?:\s+|$)")
+# A number this long that starts a line is more often a year ("2030.") than a
+# paragraph, unless it is the number due or a few beyond (a paragraph may be missing).
+LONG_NUMBER = 4
+LONG_SKIP = 10
 LETTER_START = re.compile(r"^\(([a-z]{1,2})\)(?:\s+|$)")
 CN_ROMAN = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
 CN_ROMAN_START = re.compile(f"^([{CN_ROMAN}])\\s*")
@@ -70,10 +74,16 @@ TERMINAL = "。；，：！？.;,:!?"
 CLOSERS = "”’\"')）」』》】"
 
 
-def number_at_start(text: str) -> tuple[str, str, int, str] | None:
-    """Return (number, printed, level, rest) if the text starts with a number."""
+def number_at_start(text: str, due: int | None = None) -> tuple[str, str, int, str] | None:
+    """Return (number, printed, level, rest) if the text starts with a number.
+
+    A number of LONG_NUMBER digits or more is a paragraph number only where the
+    paragraphs before it lead up to it: `due` is the next number in sequence.
+    """
     match = NUMBER_START.match(text)
-    if match:
+    if match and (
+        len(match.group(1)) < LONG_NUMBER or due is not None and 0 <= int(match.group(1)) - due < LONG_SKIP
+    ):
         return match.group(1), match.group(0).strip(), 0, text[match.end() :]
     match = CN_ROMAN_START.match(text)
     if match:

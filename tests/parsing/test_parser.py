@@ -285,6 +285,49 @@ def test_a_number_that_starts_a_wrapped_line_is_not_a_paragraph():
     assert "item 15. of the agenda" in doc.paragraphs[1].text
 
 
+def operative_paragraphs(numbers):
+    return "The General Assembly,\nRecalling its resolutions,\n" + "".join(
+        f"{n}. Decides to consider point {n};\n" for n in numbers
+    )
+
+
+def test_it_numbers_operative_paragraphs_beyond_999():
+    doc = parse_document(operative_paragraphs(range(1, 1006)), "en")
+
+    operative = [p for p in doc.paragraphs if p.kind == "operative"]
+    assert [p.anchor for p in operative] == [f"op{n}" for n in range(1, 1006)]
+    assert [(p.label, p.number, p.text) for p in operative[998:1001]] == [
+        ("OP 999", "999.", "Decides to consider point 999;"),
+        ("OP 1000", "1000.", "Decides to consider point 1000;"),
+        ("OP 1001", "1001.", "Decides to consider point 1001;"),
+    ]
+    assert doc.warnings == []
+
+
+def test_it_takes_a_long_number_that_skips_a_few_and_says_one_may_be_missing():
+    doc = parse_document(operative_paragraphs([*range(1, 1002), 1003, 1004]), "en")
+
+    assert [p.anchor for p in doc.paragraphs[-3:]] == ["op1001", "op1003", "op1004"]
+    assert doc.warnings == ["operative paragraph 1003 follows 1001: a paragraph may be missing"]
+
+
+def test_a_year_that_starts_a_line_is_not_a_paragraph_number():
+    text = (
+        "The General Assembly,\n"
+        "Recalling its resolutions,\n"
+        "1. Decides to convene the conference in the year agreed upon, namely:\n"
+        "2030.\n"
+        "2. Requests a report.\n"
+    )
+    doc = parse_document(text, "en")
+
+    assert [(p.anchor, p.text) for p in doc.paragraphs] == [
+        ("pp1", "Recalling its resolutions,"),
+        ("op1", "Decides to convene the conference in the year agreed upon, namely: 2030."),
+        ("op2", "Requests a report."),
+    ]
+
+
 @pytest.mark.parametrize(
     "data, message",
     [

@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="replace a stored version in this language"
         )
+        parser.add_argument(
+            "--language-mismatch-ok",
+            action="store_true",
+            help="publish in --language even though the text reads as the other language",
+        )
 
     def handle(self, *args, path, language, **options):
         file = Path(path)
@@ -39,9 +44,12 @@ class Command(BaseCommand):
                 became=options["became"],
                 contained_in=options["contained_in"],
                 replace=options["replace"],
+                language_ok=options["language_mismatch_ok"],
                 warn=lambda warning: self.stdout.write(f"warning: {warning}"),
             )
-        except (ParseError, uploads.NeedsReplace) as error:
+        except uploads.LanguageMismatch as error:
+            raise CommandError(f"{file.name}: {error} Pass --language-mismatch-ok to confirm it.") from None
+        except (ParseError, uploads.NeedsReplace, uploads.InvalidDetails) as error:
             raise CommandError(f"{file.name}: {error}") from None
         except Resolution.DoesNotExist as error:
             raise CommandError(str(error)) from None
