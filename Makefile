@@ -2,7 +2,12 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format bench browser
+.PHONY: prepare run serve test test-sqlite test-postgres lint format bench browser
+
+# make serve: where gunicorn listens and how many worker processes it runs (the usual
+# 2 x cores + 1 for sync workers: searches use a core, uploads also wait on the database).
+BIND ?= 127.0.0.1:8000
+WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc) + 1)))
 
 # make bench PARAGRAPHS=1000000 QUERIES=300
 PARAGRAPHS ?= 100000
@@ -15,14 +20,28 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-run: $(VENV)/.installed
+# What `run` and `serve` do before serving.
+prepare: $(VENV)/.installed
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate
 	# A document that fails to load is reported; the server still starts with the rest.
 	-$(PY) manage.py load_corpus
 	# The index is derived data: rebuild it so it matches the database whatever happened to it.
 	$(PY) manage.py rebuild_index
+
+# The development server: DEBUG on, no SECRET_KEY needed, static files from their folders.
+run: export DEBUG = 1
+run: prepare
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production: DEBUG off, so SECRET_KEY must be set (see README, "Running in production");
+# static files collected with hashed names and gzip copies, served by WhiteNoise.
+serve: export DEBUG = 0
+serve: prepare
+	$(PY) manage.py collectstatic --noinput -v 0
+	# A publish may wait up to 30 s for SQLite's write lock, then parse and index: 60 s.
+	$(VENV)/bin/gunicorn search.wsgi --worker-class sync --workers $(WEB_CONCURRENCY) \
+		--bind $(BIND) --timeout 60 --access-logfile - --no-control-socket
 
 # The browser tests drive Debian's Chromium; Chinese text needs a CJK font to render.
 # Installed only when missing (needs root, as on the CI machine).
@@ -41,11 +60,26 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: browser $(VENV)/.installed lint
+# Lint, the suite on SQLite, then the suite on PostgreSQL.
+test: test-sqlite test-postgres
+
+# The suite's settings supply a key of its own; pytest reads them from pyproject too.
+test-sqlite test-postgres: export DJANGO_SETTINGS_MODULE = search.test_settings
+
+test-sqlite: browser $(VENV)/.installed lint
 	$(PY) manage.py compile_translations
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
+# The suite again on a local PostgreSQL server, which .ci/postgres installs (apt, as
+# root) when missing and starts; it prints the database's URL. Left out: the browser
+# tests (Chromium on the same pages, a third of the time; the two-server test in
+# tests/web/test_serving.py still drives Chromium on PostgreSQL).
+test-postgres: browser $(VENV)/.installed
+	url=$$(.ci/postgres) && DATABASE_URL=$$url $(PY) -m pytest --ignore=tests/web/test_browser.py
+
 # Its own database and index in a temporary folder: never db.sqlite3 or var/index.
+# DEBUG stays off, as when serving; the benchmark signs nothing, so any key will do.
+bench: export SECRET_KEY ?= benchmark-only-key-that-signs-nothing
 bench: $(VENV)/.installed
 	$(PY) manage.py benchmark --paragraphs $(PARAGRAPHS) --queries $(QUERIES)

@@ -69,7 +69,8 @@ def run_benchmark(
 
 
 def _run_phase(workdir: Path, phase: str, *args: str) -> dict:
-    env = dict(os.environ)
+    # Its own SQLite file, whatever database the caller's environment names.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE="search.settings",
         DATABASE_PATH=str(workdir / "bench.sqlite3"),

@@ -2,12 +2,61 @@ import os
 import tempfile
 from pathlib import Path
 
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# The fallback key is for local development only; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-key-do-not-use-in-production")
-DEBUG = os.environ.get("DEBUG", "1").lower() in ("1", "true", "yes", "on")
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Read an on/off setting; a value that is neither stops the server instead of guessing."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r}: use 1 or 0.")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Every setting that matters in production defaults to its safe value: DEBUG is off
+# unless the environment turns it on (`make run` does), and without DEBUG there is no
+# fallback key.
+DEBUG = env_flag("DEBUG")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY in the environment to a long random value "
+            "(or DEBUG=1 on a development machine)."
+        )
+    SECRET_KEY = "dev-insecure-key-do-not-use-in-production"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# HTTPS: on unless DEBUG. Behind a proxy that ends TLS, SECURE_PROXY_SSL_HEADER
+# (e.g. "HTTP_X_FORWARDED_PROTO,https") says which requests came in over HTTPS; set it
+# only when that proxy overwrites the header, or clients could claim HTTPS themselves.
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe workers over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_flag("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+# These two commit every subdomain, and the domain for browsers' built-in lists: the
+# deployment opts in.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD")
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
+    if not _header.startswith("HTTP_") or not _value:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER: write it as HTTP_X_FORWARDED_PROTO,https.")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
 
 INSTALLED_APPS = [
     # Static files go through WhiteNoise in development too, so they are compressed
@@ -59,29 +108,41 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "search.wsgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("DATABASE_PATH", BASE_DIR / "db.sqlite3"),
-        "OPTIONS": {
-            # Two staff publishing at once: the second writer waits for the first
-            # (IMMEDIATE takes the write lock at BEGIN, so no deadlock on upgrade)
-            # and searches keep reading meanwhile (WAL).
-            "timeout": 30,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
-        # Tests use a file, not shared-cache memory, so concurrent writers behave
-        # as they do in production (waiting, not "table is locked").
-        # One file per test run, so two runs side by side never share it.
-        "TEST": {
-            "NAME": os.environ.get(
-                "TEST_DATABASE_PATH",
-                os.path.join(tempfile.gettempdir(), f"un-search-test-{os.getpid()}.sqlite3"),
-            )
-        },
+# PostgreSQL (or any database) by DATABASE_URL, e.g. postgres://user:password@host/name;
+# without it, SQLite at DATABASE_PATH, which needs no setup. Both at once is a mistake
+# that could write to the wrong database: refused.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL and os.environ.get("DATABASE_PATH"):
+    raise ImproperlyConfigured("DATABASE_URL and DATABASE_PATH are both set: keep one.")
+if DATABASE_URL:
+    # A worker keeps its connection between requests and checks it before reusing it,
+    # so a restarted database server costs one failed check, not a failed request.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("DATABASE_PATH", BASE_DIR / "db.sqlite3"),
+        }
     }
-}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Two staff publishing at once: the second writer waits for the first
+        # (IMMEDIATE takes the write lock at BEGIN, so no deadlock on upgrade)
+        # and searches keep reading meanwhile (WAL).
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests use a file, not shared-cache memory, so concurrent writers behave
+    # as they do in production (waiting, not "table is locked").
+    # One file per test run, so two runs side by side never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "TEST_DATABASE_PATH",
+            os.path.join(tempfile.gettempdir(), f"un-search-test-{os.getpid()}.sqlite3"),
+        )
+    }
 
 # Where the full-text index lives. It is derived from the database and never committed.
 INDEX_DIR = Path(os.environ.get("INDEX_DIR", BASE_DIR / "var" / "index"))
@@ -106,8 +167,39 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Served from the app and project folders without collectstatic; cached for a day.
-WHITENOISE_USE_FINDERS = True
+# Where `collectstatic` (run by `make serve`) writes the files served without DEBUG.
+STATIC_ROOT = None if DEBUG else Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Without DEBUG, pages name the collected files by their hash (cached forever by
+    # WhiteNoise) and WhiteNoise serves the gzip copies collectstatic wrote; with DEBUG,
+    # files are served from the source folders as they are, no collectstatic needed.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+# Files whose names carry no hash are cached for a day.
 WHITENOISE_MAX_AGE = 86400
+
+# Errors with their tracebacks and what the index applies go to stderr, which the
+# process manager (gunicorn, systemd) keeps.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "loggers": {
+        # 5xx with the traceback; 4xx (warnings) are the access log's business.
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "search.engine": {"handlers": ["stderr"], "level": "INFO"},
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

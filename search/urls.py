@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from search.web import views
+from search.web import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("api/search", views.api_search, name="api_search"),
     # Keys contain slashes (A/RES/71/322, <report>/draft-1): `path` takes them whole.
     path("r/<path:key>/", views.resolution, name="resolution"),
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -66,6 +66,8 @@ def corpus(db, corpus_index_dir, settings):
     """
     from search.engine.index import reset_searcher
 
+    # The ids the index was built with (PostgreSQL does not roll sequences back).
+    _restart_ids()
     call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
     settings.INDEX_DIR = corpus_index_dir
     reset_searcher()
