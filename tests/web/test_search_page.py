@@ -111,11 +111,23 @@ def test_it_escapes_the_query_everywhere(client, indexed_corpus):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; organ" in html
 
 
-@pytest.mark.parametrize(
-    "query", ["page=x", "page=-3&q=organ", "page=99999&q=organ", "q=" + "组织" * 400, "q=%22"]
-)
+ODD = ["page=x", "page=-3&q=organ", "page=99999&q=organ", "q=" + "组织" * 400, "q=%22"]
+# 100 kB (longer than a server's request line allows: only the test client sends it),
+# a NUL, bytes that are not UTF-8, control characters.
+ODD += [
+    "q=" + "组织" * 50_000,
+    "q=%00organ",
+    "q=%FF%FE%C3",
+    "q=%01%02%1B%7F贩运",
+    "q=lang:zz+year:-1+kind:%22",
+]
+
+
+@pytest.mark.parametrize("query", ODD)
 def test_it_never_fails_on_odd_input(client, indexed_corpus, query):
     assert client.get(f"/?{query}").status_code == 200
+    assert client.get(f"/r/A/RES/71/322/?{query}").status_code == 200
+    assert client.get(f"/api/search?{query}").status_code in (200, 400)
 
 
 def test_it_speaks_chinese_to_a_chinese_browser(client, indexed_corpus):
