@@ -158,6 +158,20 @@ def paragraphs_containing(text: str) -> int:
     return sum(1 for t in Paragraph.objects.values_list("text", flat=True) if pattern.search(t))
 
 
+def stored_snapshot():
+    """Everything stored, to show that a refusal changed nothing."""
+    from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
+
+    return (
+        list(Resolution.objects.order_by("pk").values()),
+        list(Text.objects.order_by("pk").values("pk", "title", "source_id", "updated_at")),
+        list(Paragraph.objects.order_by("pk").values_list("pk", "anchor", "text")),
+        Footnote.objects.count(),
+        list(SourceFile.objects.order_by("pk").values_list("sha256", flat=True)),
+        list(Upload.objects.order_by("pk").values_list("pk", "status")),
+    )
+
+
 def corpus_bytes(name: str) -> bytes:
     return (CORPUS / name).read_bytes()
 

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import stored_snapshot
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -18,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 
 from search.engine.searching import search_paragraphs
 from search.ingest import uploads
-from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
+from search.models import Paragraph, Resolution, SourceFile, Text, Upload
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -35,18 +36,6 @@ def staff(db, client):
     user = User.objects.create_user("editor", password="pw", is_staff=True, is_superuser=True)
     client.force_login(user)
     return user
-
-
-def snapshot():
-    """Everything stored, to show that a refused upload changed nothing."""
-    return (
-        list(Resolution.objects.order_by("pk").values()),
-        list(Text.objects.order_by("pk").values("pk", "title", "source_id", "updated_at")),
-        list(Paragraph.objects.order_by("pk").values_list("pk", "anchor", "text")),
-        Footnote.objects.count(),
-        list(SourceFile.objects.order_by("pk").values_list("sha256", flat=True)),
-        Upload.objects.count(),
-    )
 
 
 def send(client, data, name, language="en"):
@@ -93,7 +82,7 @@ def test_it_previews_a_new_language_version_then_publishes_it_searchable_at_once
     call_command(
         "ingest_file", str(CORPUS / "zh/000_9c40344d96047766.txt"), "--language", "zh", stdout=io.StringIO()
     )
-    before = snapshot()
+    before = stored_snapshot()
     url = review_url(send(client, EN_71_322, "A_RES_71_322.txt"))
 
     page = client.get(url)
@@ -105,7 +94,7 @@ def test_it_previews_a_new_language_version_then_publishes_it_searchable_at_once
     assert "OP 3 (b)" in html and "<code>op3b</code>" in html
     assert "Resolution 217 A (III)." in html
     # Nothing is stored before Publish (only the staged upload).
-    assert snapshot()[:5] == before[:5]
+    assert stored_snapshot()[:5] == before[:5]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {**publish_values(), "publish": "Publish"})
@@ -131,15 +120,15 @@ def test_the_review_compares_the_two_languages(staff, client):
 
 
 def test_cancel_leaves_nothing_behind(staff, client):
-    before = snapshot()
+    before = stored_snapshot()
     url = review_url(send(client, EN_71_322, "A_RES_71_322.txt"))
     response = client.post(url, {"cancel": "Cancel"})
     assert response.status_code == 302
-    assert snapshot() == before
+    assert stored_snapshot() == before
     # Publishing a cancelled upload afterwards finds nothing to publish.
     response = client.post(url, {**publish_values(), "publish": "Publish"}, follow=True)
     assert "cancelled or never existed" in response.content.decode()
-    assert snapshot() == before
+    assert stored_snapshot() == before
 
 
 def test_a_double_clicked_publish_stores_the_document_once(staff, client):
@@ -159,7 +148,7 @@ def test_a_double_clicked_upload_stages_the_file_once(staff, client):
 
 def test_a_duplicate_is_named_and_replacing_needs_a_tick_and_keeps_anchors(staff, client):
     call_command("ingest_file", str(CORPUS / "en/A_RES_71_322.txt"), "--language", "en", stdout=io.StringIO())
-    before = snapshot()
+    before = stored_snapshot()
     # The same bytes again: said plainly.
     again = review_url(send(client, EN_71_322, "again.txt"))
     assert "This exact file is already stored as A/RES/71/322 (en)" in client.get(again).content.decode()
@@ -178,7 +167,7 @@ def test_a_duplicate_is_named_and_replacing_needs_a_tick_and_keeps_anchors(staff
     response = client.post(url, {**publish_values(), "publish": "Publish"})
     assert response.status_code == 200
     assert "tick “replace”" in response.content.decode()
-    assert snapshot()[:5] == before[:5]
+    assert stored_snapshot()[:5] == before[:5]
 
     anchors_before = list(Paragraph.objects.filter(version__language="en").values_list("anchor", flat=True))
     response = client.post(url, {**publish_values(), "replace": "on", "publish": "Publish"})
@@ -247,19 +236,19 @@ def _zip_bomb():
 )
 def test_a_bad_file_gets_a_plain_message_and_changes_nothing(staff, client, data, name, message):
     call_command("ingest_file", str(CORPUS / "en/A_RES_71_322.txt"), "--language", "en", stdout=io.StringIO())
-    before = snapshot()
+    before = stored_snapshot()
     response = send(client, data, name)
     assert response.status_code == 200
     assert [re.sub(r"from \d+ KB", "from N KB", e) for e in errors(response)] == [message]
-    assert snapshot() == before
+    assert stored_snapshot() == before
 
 
 def test_a_file_over_the_size_limit_states_the_limit(staff, client, monkeypatch):
     monkeypatch.setattr("search.ingest.forms.MAX_UPLOAD_BYTES", 1000)
-    before = snapshot()
+    before = stored_snapshot()
     response = send(client, EN_71_322, "big.txt")
     assert errors(response) == ["big.txt is 0.0 MB; the limit is 10 MB."]
-    assert snapshot() == before
+    assert stored_snapshot() == before
 
 
 def test_a_gb18030_file_is_decoded_and_published(staff, client):
@@ -288,11 +277,11 @@ def test_markup_in_a_document_is_stored_as_text_and_shown_escaped(staff, client)
 
 def test_a_symbol_that_belongs_to_another_resolution_is_refused(staff, client):
     call_command("ingest_file", str(CORPUS / "en/A_RES_72_1.txt"), "--language", "en", stdout=io.StringIO())
-    before = snapshot()
+    before = stored_snapshot()
     url = review_url(send(client, EN_71_322, "A_RES_71_322.txt"))
     response = client.post(url, {**publish_values(symbol="A/RES/72/1"), "publish": "Publish"})
     assert errors(response) == ["A/RES/72/1 already belongs to A/RES/72/1."]
-    assert snapshot()[:5] == before[:5]
+    assert stored_snapshot()[:5] == before[:5]
 
 
 def test_relations_are_stated_when_publishing(staff, client):
@@ -350,13 +339,13 @@ def test_ingest_file_prints_the_review_warnings_and_publishes(db, tmp_path):
 def test_ingest_file_names_a_relation_it_cannot_find_and_keeps_nothing(db, tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_bytes(DRAFT)
-    before = snapshot()
+    before = stored_snapshot()
 
     with pytest.raises(CommandError) as excinfo:
         call_command("ingest_file", str(draft), "--language", "zh", "--contained-in", "nowhere")
 
     assert str(excinfo.value) == "no resolution with key nowhere"
-    assert snapshot() == before
+    assert stored_snapshot() == before
 
 
 def test_publishing_a_draft_into_a_report_places_it_after_the_report_s_drafts(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import stored_snapshot
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -20,7 +21,7 @@ from django.urls import reverse
 
 from search.ingest import uploads
 from search.ingest.extract import extract
-from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
+from search.models import Paragraph, Text, Upload
 from search.parsing import decode, parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,18 +30,6 @@ EN_71_322 = (CORPUS / "en/A_RES_71_322.txt").read_bytes()
 ZH_71_322 = (CORPUS / "zh/000_9c40344d96047766.txt").read_bytes()
 DRAFT = b"The General Assembly,\nRecalling its resolutions,\n1. Decides to act.\n"
 PUBLISH = {"key": "A/RES/71/322", "symbol": "A/RES/71/322", "doc_type": "resolution", "body": "GA"}
-
-
-def snapshot():
-    """Everything stored, to show that a refusal changed nothing."""
-    return (
-        list(Resolution.objects.order_by("pk").values()),
-        list(Text.objects.order_by("pk").values("pk", "title", "source_id", "updated_at")),
-        list(Paragraph.objects.order_by("pk").values_list("pk", "anchor", "text")),
-        Footnote.objects.count(),
-        list(SourceFile.objects.order_by("pk").values_list("sha256", flat=True)),
-        list(Upload.objects.order_by("pk").values_list("pk", "status")),
-    )
 
 
 def staff_with(username, *codenames):
@@ -83,7 +72,7 @@ def test_it_refuses_publishing_to_staff_who_may_not_add_and_change_texts(db, cli
     editor = staff_with("editor", "add_upload")
     client.force_login(editor)
     upload = uploads.stage(EN_71_322, "A_RES_71_322.txt", "en", editor)
-    before = snapshot()
+    before = stored_snapshot()
 
     page = client.get(review_url(upload)).content.decode()
     response = client.post(review_url(upload), {**PUBLISH, "publish": "Publish"}, follow=True)
@@ -95,7 +84,7 @@ def test_it_refuses_publishing_to_staff_who_may_not_add_and_change_texts(db, cli
     assert 'name="publish"' not in page and refusal in page
     assert response.redirect_chain == [(review_url(upload), 302)]
     assert shown_messages(response) == [refusal]
-    assert snapshot() == before
+    assert stored_snapshot() == before
 
 
 def test_it_publishes_for_staff_who_may_add_and_change_texts(db, client):
@@ -115,7 +104,7 @@ def test_it_leaves_another_person_s_upload_to_those_allowed_to_change_or_delete_
     bob = staff_with("bob", "add_upload", "view_upload", "add_text", "change_text")
     upload = uploads.stage(EN_71_322, "A_RES_71_322.txt", "en", alice)
     client.force_login(bob)
-    before = snapshot()
+    before = stored_snapshot()
 
     published = client.post(review_url(upload), {**PUBLISH, "publish": "Publish"}, follow=True)
     cancelled = client.post(review_url(upload), {"cancel": "Cancel"}, follow=True)
@@ -128,7 +117,7 @@ def test_it_leaves_another_person_s_upload_to_those_allowed_to_change_or_delete_
         "You may not cancel A_RES_71_322.txt: someone else uploaded it, and cancelling another "
         "person's upload needs the permission to delete uploads (search.delete_upload)."
     ]
-    assert snapshot() == before
+    assert stored_snapshot() == before
 
     bob.user_permissions.add(Permission.objects.get(codename="delete_upload"))
     assert client.post(review_url(upload), {"cancel": "Cancel"}).status_code == 302
@@ -175,7 +164,7 @@ def admin_client(db, client):
 def test_it_says_when_a_text_reads_as_another_language_and_publishes_only_when_confirmed(admin_client):
     response = send(admin_client, ZH_71_322, "71_322.txt", "en")
     url = response["Location"]
-    before = snapshot()
+    before = stored_snapshot()
 
     page = admin_client.get(url).content.decode()
     refused = admin_client.post(url, {**PUBLISH, "publish": "Publish"})
@@ -183,7 +172,7 @@ def test_it_says_when_a_text_reads_as_another_language_and_publishes_only_when_c
     assert MISMATCH in page and 'name="language_ok"' in page
     assert refused.status_code == 200
     assert form_errors(refused) == [f"{MISMATCH} Publishing it as English needs a confirmation."]
-    assert snapshot() == before
+    assert stored_snapshot() == before
 
     confirmed = admin_client.post(url, {**PUBLISH, "language_ok": "on", "publish": "Publish"})
     assert confirmed.status_code == 302
@@ -199,7 +188,7 @@ def test_it_asks_no_confirmation_when_the_languages_agree(admin_client):
 def test_ingest_file_needs_a_flag_to_publish_a_text_that_reads_as_another_language(db, tmp_path):
     path = tmp_path / "71_322.txt"
     path.write_bytes(ZH_71_322)
-    before = snapshot()
+    before = stored_snapshot()
 
     with pytest.raises(CommandError) as refused:
         call_command("ingest_file", str(path), "--language", "en", stdout=io.StringIO())
@@ -208,7 +197,7 @@ def test_ingest_file_needs_a_flag_to_publish_a_text_that_reads_as_another_langua
         f"71_322.txt: {MISMATCH} Publishing it as English needs a confirmation. "
         "Pass --language-mismatch-ok to confirm it."
     )
-    assert snapshot() == before
+    assert stored_snapshot() == before
     out = io.StringIO()
     call_command("ingest_file", str(path), "--language", "en", "--language-mismatch-ok", stdout=out)
     assert out.getvalue().endswith("71_322.txt: published as A/RES/71/322 [en]: new version, 44 paragraphs\n")
@@ -238,20 +227,20 @@ def test_ingest_file_needs_a_flag_to_publish_a_text_that_reads_as_another_langua
 def test_ingest_file_refuses_a_key_or_symbol_with_the_review_form_s_words(db, tmp_path, options, message):
     path = tmp_path / "draft.md"
     path.write_bytes(DRAFT)
-    before = snapshot()
+    before = stored_snapshot()
 
     with pytest.raises(CommandError) as refused:
         call_command("ingest_file", str(path), "--language", "en", *options, stdout=io.StringIO())
 
     assert str(refused.value) == f"draft.md: {message}"
-    assert snapshot() == before
+    assert stored_snapshot() == before
 
 
 def test_ingest_file_refuses_a_symbol_another_resolution_holds(db, tmp_path):
     call_command("ingest_file", str(CORPUS / "en/A_RES_72_1.txt"), "--language", "en", stdout=io.StringIO())
     path = tmp_path / "draft.md"
     path.write_bytes(DRAFT)
-    before = snapshot()
+    before = stored_snapshot()
 
     with pytest.raises(CommandError) as refused:
         call_command(
@@ -259,7 +248,7 @@ def test_ingest_file_refuses_a_symbol_another_resolution_holds(db, tmp_path):
         )
 
     assert str(refused.value) == "draft.md: symbol: A/RES/72/1 already belongs to A/RES/72/1."
-    assert snapshot() == before
+    assert stored_snapshot() == before
 
 
 # Read once, within limits
