@@ -6,9 +6,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from search.engine.index import record_changes
 from search.ingest import uploads
 from search.ingest.extract import limit_text
 from search.ingest.forms import ReviewForm, UploadForm
+from search.ingest.store import versions_of
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
 from search.parsing import ParseError
 
@@ -60,9 +62,39 @@ class ResolutionAdmin(admin.ModelAdmin):
     raw_id_fields = ["became", "annex_adopted_as"]
     inlines = [TextInline]
 
+    # The index shows a work's symbol, date and body with every paragraph: an edit here
+    # goes into the change log like any other write, in the same transaction.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_changes(versions_of(obj))
+
+    def delete_model(self, request, obj):
+        versions = versions_of(obj)
+        super().delete_model(request, obj)
+        record_changes(versions)
+
+    def delete_queryset(self, request, queryset):
+        versions = set().union(*(versions_of(r) for r in queryset))
+        super().delete_queryset(request, queryset)
+        record_changes(versions)
+
 
 @admin.register(Text)
 class TextAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_changes([obj.pk])
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        record_changes([pk])
+
+    def delete_queryset(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        record_changes(pks)
+
     list_display = ["resolution", "language", "title", "updated_at"]
     list_filter = ["language"]
     search_fields = ["title", "resolution__key", "resolution__symbol"]

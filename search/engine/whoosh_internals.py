@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -46,19 +45,20 @@ def deleted_docs(leaf) -> np.ndarray:
 
 
 def postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return (document numbers, term frequencies) of a term in one segment.
+    """Return (document numbers, term frequencies) of a term in one segment, deleted ones included.
 
-    Deleted documents may be left in (Whoosh's filter has skipped only those before
-    the first live one): the caller drops them with `deleted_docs`, so the decoded
-    arrays can be cached for as long as the segment lives.
+    The caller drops deleted documents with `deleted_docs`, so the decoded arrays
+    stay right for as long as the segment lives, whatever is deleted from it later.
+    (Whoosh's own `postings()` skips deleted documents, some of them before it is
+    even asked, so it is read underneath that filter.)
     """
     try:
-        matcher = leaf.postings(fieldname, text)
-    except TermNotFound:
+        btext = leaf._text_to_bytes(fieldname, text)
+        if (fieldname, btext) not in leaf._terms:
+            return EMPTY32, EMPTY_TF
+        matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+    except (TermNotFound, KeyError):
         return EMPTY32, EMPTY_TF
-    if isinstance(matcher, FilterMatcher):
-        # Whoosh filters deleted documents one by one; read the raw blocks instead.
-        matcher = matcher.child
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         ids, tfs = _read_blocks(matcher)
     else:  # any other matcher, through its public interface: slower, the same answer

@@ -86,7 +86,7 @@ def ingest(
     if contained_in:
         res_changed = _place(resolution, contained_in) or res_changed
     # Drafts a re-parse no longer finds are deleted: their paragraphs leave the index too.
-    versions_before = _versions_of(resolution)
+    versions_before = versions_of(resolution)
     text, text_status = _save_text(resolution, language, parsed, source, title=title)
     drafts_changed = _save_drafts(resolution, language, parsed, source)
 
@@ -99,11 +99,11 @@ def ingest(
     if text.ingest_status != UNCHANGED:
         # Logged with the rows, in this transaction: every index applies it after the
         # commit, however the process that wrote it ends.
-        record_changes(versions_before | _versions_of(resolution))
+        record_changes(versions_before | versions_of(resolution))
     return text
 
 
-def _versions_of(resolution):
+def versions_of(resolution):
     """Return the pks of a work's language versions and of the drafts it contains."""
     return set(Text.objects.filter(resolution=resolution).values_list("pk", flat=True)) | set(
         Text.objects.filter(resolution__contained_in=resolution).values_list("pk", flat=True)

@@ -16,7 +16,9 @@ from search.engine import whoosh_internals as internals
 @pytest.fixture
 def segments(tmp_path):
     """Two segments; 300 documents so that a common term spans several blocks; deletions."""
-    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True, unique=True), body=TEXT))
+    ix = whoosh_index.create_in(
+        str(tmp_path), Schema(id=ID(stored=True, unique=True), body=TEXT(stored=True))
+    )
     with ix.writer() as writer:
         for i in range(300):
             writer.add_document(id=str(i), body=" ".join(["common"] * (1 + i % 7) + ["rare"] * (i % 50 == 0)))
@@ -59,6 +61,17 @@ def test_postings_less_deletions_are_whooshs_ids_and_frequencies(segments):
             assert found == public_postings(leaf, term), term
     big = leaves(segments)[0]
     assert len(internals.postings(big, "body", "common")[0]) > 128  # several posting blocks
+
+
+def test_postings_hold_deleted_documents_too(segments):
+    # Cached per segment, they must not depend on what was deleted when first read.
+    for leaf in leaves(segments):
+        for term in ("common", "rare", "word"):
+            expected = [
+                d for d in range(leaf.doc_count_all()) if term in leaf.stored_fields(d)["body"].split()
+            ]
+            assert internals.postings(leaf, "body", term)[0].tolist() == expected, term
+    assert any(leaf.has_deletions() for leaf in leaves(segments))
 
 
 def test_deleted_documents_are_whooshs(segments):
