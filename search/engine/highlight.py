@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from search.engine.analysis import CJK_RUN, latin_terms, normalize
+from search.engine.analysis import CJK_RUN, is_cjk, latin_terms, normalize
 from search.engine.query import LITERAL, Unit
 
 SNIPPET = 200  # characters shown around the matches when a paragraph is longer
@@ -112,6 +112,7 @@ def highlight(text: str, units: list[Unit], window: int | None = None) -> str:
         start = max(0, _best_window(text, spans, window) - BEFORE)
         end = min(len(text), start + window)
         start = max(0, min(start, end - window))
+        start, end = _whole_words(text, start, end, spans)
     out = ["…" if start > 0 else ""]
     pos = start
     for s, e in spans:
@@ -125,6 +126,29 @@ def highlight(text: str, units: list[Unit], window: int | None = None) -> str:
     if end < len(text):
         out.append("…")
     return "".join(out)
+
+
+def _inside_word(text: str, at: int) -> bool:
+    """True where a cut at `at` would split a word of letters or digits (Chinese never)."""
+    if not 0 < at < len(text):
+        return False
+    before, after = text[at - 1], text[at]
+    return before.isalnum() and after.isalnum() and not (is_cjk(before) or is_cjk(after))
+
+
+def _whole_words(text: str, start: int, end: int, spans) -> tuple[int, int]:
+    """Move a window's ends out of the words they cut, never dropping a match."""
+    first = min((s for s, e in spans if e > start and s < end), default=end)
+    last = max((e for s, e in spans if e > start and s < end), default=start)
+    while _inside_word(text, start) and start < first:
+        start += 1
+    while start < first and text[start].isspace():
+        start += 1
+    while _inside_word(text, end) and end > last:
+        end -= 1
+    while end > last and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def snippet(text: str, units: list[Unit]) -> str:

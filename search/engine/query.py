@@ -69,6 +69,7 @@ class ParsedQuery:
     filters: dict[str, list[str]] = field(default_factory=dict)
     excluded_filters: dict[str, list[str]] = field(default_factory=dict)
     symbol: str | None = None  # a symbol typed alone
+    unknown_filters: list[str] = field(default_factory=list)  # "type" of "type:resolution"
 
     @property
     def units(self) -> list[Unit]:
@@ -103,7 +104,9 @@ def parse_query(q: str) -> ParsedQuery:
                 value.upper() if name.lower() == "body" else value.lower()
             )
             continue
-        if name:  # not one of ours: "foo:bar" is searched as its words
+        if name:  # not one of ours: "foo:bar" is searched as its words, and said so
+            if name.lower() not in parsed.unknown_filters:
+                parsed.unknown_filters.append(name.lower())
             value = f"{name}:{value}"
         if word == "OR" and not neg and not name:
             pending_or = bool(parsed.groups)

@@ -83,8 +83,9 @@ def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
     """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    empty = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}}
     parsed = parse_query(q or "")
+    empty = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}}
+    empty["unknown_filters"] = parsed.unknown_filters
     with searching() as searcher:
         docs = matching_docs(searcher, parsed)
         if docs is None:
@@ -104,6 +105,7 @@ def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
         "per_page": per_page,
         "hits": hits,
         "facets": facets,
+        "unknown_filters": parsed.unknown_filters,
     }
 
 

@@ -41,6 +41,35 @@ def paragraph_url(key: str, anchor: str, **params) -> str:
     return f"{reverse('resolution', kwargs={'key': key})}{query}#{anchor}"
 
 
+def page_links(q: str, page: int, pages: int) -> list[dict | None]:
+    """Return the pages to offer: the first, the last and two on each side of this one.
+
+    None stands where pages are left out.
+    """
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links: list[dict | None] = []
+    for number in shown:
+        if links and number > links[-1]["number"] + 1:
+            links.append(None)
+        links.append({"number": number, "url": search_url(q, number), "current": number == page})
+    return links if pages > 1 else []
+
+
+def api_links(request, q: str, found: dict) -> dict:
+    """Absolute links to the first, previous, next and last pages of an API answer (None if none)."""
+    page, pages = found["page"], max(1, -(-found["total"] // found["per_page"]))
+
+    def link(number: int) -> str:
+        return request.build_absolute_uri(f"{reverse('api_search')}?{urlencode({'q': q, 'page': number})}")
+
+    return {
+        "first": link(1),
+        "previous": link(page - 1) if 1 < page <= pages + 1 else None,
+        "next": link(page + 1) if page < pages else None,
+        "last": link(pages),
+    }
+
+
 def api_hits(request, hits: list[dict]) -> list[dict]:
     """Add to each hit its absolute link here and the official document's."""
     return [

@@ -10,7 +10,16 @@ from search.engine.searching import search_paragraphs
 from search.models import Resolution
 from search.web.forms import SearchForm
 from search.web.reading import build_reading
-from search.web.results import EXAMPLES, api_hits, facet_links, present_hits, search_url, suggestions
+from search.web.results import (
+    EXAMPLES,
+    api_hits,
+    api_links,
+    facet_links,
+    page_links,
+    present_hits,
+    search_url,
+    suggestions,
+)
 
 
 @require_GET
@@ -32,6 +41,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def _results(request: HttpRequest, context: dict, q: str, page: int) -> HttpResponse:
     found = search_paragraphs(q, page=page)
     pages = max(1, -(-found["total"] // found["per_page"]))
+    if page > pages:  # past the last page (an old link, a typed number): show the last
+        page = pages
+        found = search_paragraphs(q, page=page)
     context |= {
         "found": found,
         "hits": present_hits(found["hits"], q),
@@ -40,6 +52,7 @@ def _results(request: HttpRequest, context: dict, q: str, page: int) -> HttpResp
         "previous_url": search_url(q, page - 1) if page > 1 else None,
         "next_url": search_url(q, page + 1) if page < pages else None,
         "pages": pages,
+        "page_links": page_links(q, page, pages),
     }
     return _render_search(request, context)
 
@@ -64,6 +77,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
     except IndexUnavailable as error:
         return JsonResponse({"error": f"search is unavailable: {error}; try again in a minute"}, status=503)
     found["hits"] = api_hits(request, found["hits"])
+    found["links"] = api_links(request, q, found)
     return JsonResponse(found, json_dumps_params={"ensure_ascii": False})
 
 

@@ -126,3 +126,24 @@ def test_its_shortcuts_mark_what_the_index_positions_match_on_the_corpus(corpus)
             assert match_spans(text, units) == reference_spans(text, units), (q, text[:60])
             checked += bool(match_spans(text, units))
     assert checked > 100
+
+
+def test_a_snippet_breaks_between_words_never_inside_one():
+    text = (
+        "Encourages Member States to support sustainable initiatives and to evaluate their "
+        "programmes, and welcomes the work of the Inter-Agency Coordination Group against "
+        "Trafficking in Persons in supporting the Global Plan of Action, including its "
+        "evaluation, monitoring and reporting mechanisms established under the Plan."
+    )
+    html = snippet(text, parse_query("Coordination Group").units)
+    words = set(text.replace(",", " ").replace(".", " ").split())
+    shown = html.replace("<mark>", "").replace("</mark>", "").strip("…")
+    assert shown.split()[0] in words and shown.split()[-1].rstrip(",.") in words
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>Coordination</mark> <mark>Group</mark>" in html
+
+
+def test_a_chinese_snippet_may_break_between_any_two_characters():
+    text = "首先。" * 60 + "打击贩运人口行为" + "其后。" * 60
+    html = snippet(text, parse_query("贩运人口").units)
+    assert len(html.replace("<mark>", "").replace("</mark>", "")) == 200 + 2

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import quote
 
 import pytest
@@ -136,3 +137,43 @@ def test_it_speaks_chinese_to_a_chinese_browser(client, indexed_corpus):
     assert "检索段落" in html
     assert f"找到 {paragraphs_containing('器官移植')} 段" in html
     assert "同一段的英文文本" in html
+
+
+def test_it_offers_page_numbers_and_shows_the_last_page_past_the_end(client, indexed_corpus):
+    total = paragraphs_containing("贩运人口")
+    pages = -(-total // 20)
+    assert pages >= 5
+    html = html_of(client, "/?q=贩运人口&page=3")
+    numbers = re.findall(r'<a href="/\?q=[^"]*page=(\d+)">\d+</a>|<a href="/\?q=[^"&]*">(1)</a>', html)
+    offered = sorted({int(a or b) for a, b in numbers})
+    assert offered == sorted({1, 2, 4, 5, pages})
+    assert '<span aria-current="page">3</span>' in html
+
+    html = html_of(client, "/?q=贩运人口&page=999")
+    assert f"page {pages} of {pages}" in html
+    assert f'<span aria-current="page">{pages}</span>' in html
+    assert 'rel="next"' not in html
+
+
+def test_the_api_gives_links_to_the_other_pages(client, indexed_corpus):
+    total = paragraphs_containing("贩运人口")
+    last = -(-total // 20)
+    data = client.get("/api/search", {"q": "贩运人口", "page": "2"}).json()
+    base = "http://testserver/api/search?q=%E8%B4%A9%E8%BF%90%E4%BA%BA%E5%8F%A3&page="
+    assert data["links"] == {
+        "first": base + "1",
+        "previous": base + "1",
+        "next": base + "3",
+        "last": base + str(last),
+    }
+    assert client.get("/api/search", {"q": "贩运人口"}).json()["links"]["previous"] is None
+
+
+def test_it_says_an_unknown_filter_is_not_one_and_names_the_filters(client, indexed_corpus):
+    html = html_of(client, "/?q=trafficking+type:resolution")
+    assert "“type:” is not a filter, so it was searched as words." in html
+    assert "The filters are lang:, kind:, year:, body: and symbol:." in html
+    assert "Without the filters" in html  # and the search without it is offered
+    assert "is not a filter" not in html_of(client, "/?q=trafficking+lang:en")
+    data = client.get("/api/search", {"q": "trafficking type:resolution"}).json()
+    assert data["unknown_filters"] == ["type"]
