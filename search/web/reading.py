@@ -222,7 +222,8 @@ def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict
     if paragraph is None:
         return {"lang": column.lang, "paragraph": None}
     own = column.resolution == resolution
-    url = f"{column.resolution.get_absolute_url()}#{paragraph.anchor}"
+    # A citation names the paragraph in this language: its link opens that language.
+    url = f"{column.resolution.get_absolute_url()}?lang={column.language}#{paragraph.anchor}"
     units = reading.parsed.units if found else []
     # Escaped by the highlighter: its own <mark> is the only markup.
     html = mark_safe(highlight(paragraph.text, units))

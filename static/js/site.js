@@ -11,14 +11,29 @@
     el.focus({ preventScroll: true });
     el.scrollIntoView({ block: "start" });
   }
+  // Say what happened: "Copied" only when it was; otherwise select the citation's text
+  // in the page so that it can be copied by hand, and say so.
   function copy(text, button) {
     var status = document.querySelector(".copied");
-    var done = function () {
+    var say = function (message) {
       if (!status) return;
-      status.textContent = status.dataset.copied;
-      setTimeout(function () { status.textContent = ""; }, 2000);
+      status.textContent = message;
+      setTimeout(function () { status.textContent = ""; }, 4000);
     };
-    if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, done);
+    var byHand = function () {
+      var shown = button.closest("details").querySelector("p");
+      var range = document.createRange();
+      range.selectNodeContents(shown);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      say(status.dataset.failed);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { say(status.dataset.copied); }, byHand);
+    } else {
+      byHand();
+    }
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("button[data-copy]").forEach(function (b) {

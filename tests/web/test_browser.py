@@ -80,7 +80,25 @@ def test_it_copies_a_paragraphs_citation(site, browser):
 
     expect(page.locator(".copied")).to_have_text("Copied")
     clipboard = page.evaluate("navigator.clipboard.readText()")
-    assert clipboard == f"A/RES/71/322, OP 3 (b) {site}/r/A/RES/71/322/#op3b"
+    assert clipboard == f"A/RES/71/322, OP 3 (b) {site}/r/A/RES/71/322/?lang=en#op3b"
+    context.close()
+
+
+def test_it_says_when_it_cannot_copy_and_selects_the_citation_instead(site, browser):
+    context = browser.new_context()
+    # A browser without the clipboard API (or one that refuses it).
+    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    page = context.new_page()
+    page.goto(f"{site}/r/A/RES/71/322/?lang=en")
+
+    page.locator("#op3b summary").click()
+    page.locator("#op3b").get_by_role("button", name="Copy citation").click()
+
+    expect(page.locator(".copied")).to_have_text(
+        "Could not copy: the citation is selected, copy it with Ctrl+C (⌘C)."
+    )
+    selected = page.evaluate("window.getSelection().toString()")
+    assert selected.split() == ["A/RES/71/322,", "OP", "3", "(b)", f"{site}/r/A/RES/71/322/?lang=en#op3b"]
     context.close()
 
 

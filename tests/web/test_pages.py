@@ -63,7 +63,7 @@ def test_it_shows_every_paragraph_with_its_anchor_and_label(client, corpus):
     assert '<a class="label" href="#op3b" lang="en">OP 3 (b)</a>' in html
     assert '<span class="num">(b)</span> Adopting appropriate legislative measures' in html
     assert "A/RES/71/322, OP 3 (b)" in html
-    assert "http://testserver/r/A/RES/71/322/#op3b" in html
+    assert "http://testserver/r/A/RES/71/322/?lang=en#op3b" in html
     assert '<h1 lang="en">Strengthening and promoting effective measures' in html
 
 
@@ -90,6 +90,8 @@ def test_it_shows_the_chinese_version_when_asked(client, corpus):
 
     assert '<a class="label" href="#op3b" lang="zh-Hans">执行部分第3(b)段</a>' in html
     assert "A/RES/71/322，执行部分第3(b)段" in html
+    # The Chinese citation links to the Chinese text, whatever the reader's interface.
+    assert '<a href="http://testserver/r/A/RES/71/322/?lang=zh#op3b">' in html
     assert "加强和促进关于器官捐献和移植的有效措施" in html
     assert "Adopting appropriate legislative measures" not in html
 
