@@ -40,6 +40,15 @@ def language_name(language: str) -> str:
     return str(LANGUAGE_NAMES.get(language, language))
 
 
+def _session(session: str) -> str:
+    """Return "74th session" (第74届会议) for "74"; other sessions as they are written."""
+    if not session.isdigit():
+        return _("%(session)s session") % {"session": session}
+    n = int(session)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return _("%(number)s%(suffix)s session") % {"number": n, "suffix": suffix}
+
+
 def html_lang(language: str) -> str:
     """Return the HTML lang attribute of a text in this language."""
     return "zh-Hans" if language == "zh" else "en"
@@ -86,7 +95,36 @@ class Resolution(models.Model):
         ordering = ["key"]
 
     def __str__(self):
-        return self.symbol or self.key
+        return self.symbol or self.described()
+
+    def described(self) -> str:
+        """Name a document without a symbol by what it is, never by its internal key.
+
+        "General Assembly draft resolution, 74th session"; "Draft resolution 4 in the
+        General Assembly report, 79th session, agenda item 107" (大会第74届会议决议草案 …).
+        """
+        if self.contained_in_id and self.contained_in is not None:
+            report = (
+                self.contained_in.described() if not self.contained_in.symbol else self.contained_in.symbol
+            )
+            return _("Draft resolution %(number)s in the %(report)s") % {
+                "number": self.position,
+                "report": report,
+            }
+        kind = DOC_TYPE_NAMES.get(self.doc_type, self.doc_type)
+        parts = {
+            "kind": str(kind).lower() if self.body else kind,
+            "body": BODY_NAMES.get(self.body, self.body or ""),
+            "session": _session(self.session),
+            "item": self.agenda_item,
+        }
+        if self.body and self.session and self.agenda_item:
+            return _("%(body)s %(kind)s, %(session)s, agenda item %(item)s") % parts
+        if self.body and self.session:
+            return _("%(body)s %(kind)s, %(session)s") % parts
+        if self.body:
+            return _("%(body)s %(kind)s") % parts
+        return str(kind)
 
     def get_absolute_url(self):
         return reverse("resolution", kwargs={"key": self.key})

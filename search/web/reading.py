@@ -19,7 +19,7 @@ from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
 
 def citation(resolution: Resolution, paragraph: Paragraph, language: str) -> str:
     """Return "A/RES/71/322, OP 3 (b)" in the text's language; the key when no symbol."""
-    name = resolution.symbol or f"{resolution.key} ({_('symbol unknown')})"
+    name = str(resolution)
     separator = "，" if language == "zh" else ", "
     return f"{name}{separator}{paragraph.label_in(language)}"
 

@@ -17,6 +17,7 @@ from search.models import (
     KIND_NAMES,
     LANGUAGE_NAMES,
     Paragraph,
+    Resolution,
     html_lang,
     language_name,
 )
@@ -71,10 +72,15 @@ def api_links(request, q: str, found: dict) -> dict:
 
 
 def api_hits(request, hits: list[dict]) -> list[dict]:
-    """Add to each hit its absolute link here and the official document's."""
+    """Add to each hit its document's name, its absolute link here and the official document's."""
+    keys = {h["resolution"] for h in hits}
+    documents = {
+        r.key: str(r) for r in Resolution.objects.filter(key__in=keys).select_related("contained_in")
+    }
     return [
         hit
         | {
+            "document": documents.get(hit["resolution"], hit["symbol"] or hit["resolution"]),
             "url": request.build_absolute_uri(paragraph_url(hit["resolution"], hit["anchor"])),
             "source_url": official_url(hit["symbol"], hit["language"]),
         }
@@ -90,6 +96,7 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
         "version__resolution__key", "version__language", "anchor", "label", "label_zh", "text"
     )
     by_key = {(p["version__resolution__key"], p["version__language"], p["anchor"]): p for p in found}
+    documents = {r.key: r for r in Resolution.objects.filter(key__in=keys).select_related("contained_in")}
     presented = []
     for hit in hits:
         key, language, anchor = hit["resolution"], hit["language"], hit["anchor"]
@@ -103,6 +110,8 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
                 "snippet_html": mark_safe(hit["snippet"]),
                 "lang": html_lang(language),
                 "language_name": language_name(language),
+                # Never the internal key: the symbol, or what the document is.
+                "document": str(documents[key]) if key in documents else hit["symbol"] or key,
                 "label_en": own.get("label") or hit["label"],
                 "label_zh": own.get("label_zh") or hit["label"],
                 "page_url": paragraph_url(key, anchor, lang=language, q=q),

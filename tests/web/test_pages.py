@@ -182,8 +182,12 @@ def test_it_pairs_a_chinese_draft_with_its_english_adopted_resolution(client, co
 def test_it_links_a_draft_and_the_resolution_it_became(client, corpus):
     html = page(client, "/r/draft-A-C.3-74-trafficking-coordination-zh/")
     assert 'This draft was adopted as <a href="/r/A/RES/74/176/">A/RES/74/176</a>' in html
-    assert "symbol unknown" in html
-    assert "draft-A-C.3-74-trafficking-coordination-zh (symbol unknown)，执行部分第1段" in html
+    # Named by what it is, never by its internal key.
+    assert "General Assembly draft resolution, 74th session, agenda item 106 · symbol unknown" in html
+    assert "General Assembly draft resolution, 74th session, agenda item 106，执行部分第1段" in html
+    assert "draft-A-C.3-74" not in re.sub(r"[^\s\"]*/r/draft-A-C\.3-74[^\s\"<]*", "", html)  # only in links
+    html_zh = page(client, "/r/draft-A-C.3-74-trafficking-coordination-zh/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert "大会第74届会议决议草案（议程项目106）" in html_zh
     assert "No official link: the symbol of this document is unknown." in html
 
     html = page(client, "/r/A/RES/74/176/?lang=zh")
