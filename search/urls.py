@@ -7,6 +7,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("api/search", views.api_search, name="api_search"),
     # Keys contain slashes (A/RES/71/322, <report>/draft-1): `path` takes them whole.
+    path("export.csv", views.export_results, name="export_results"),
+    # Before the page itself: a key never ends in /export.csv or /export.tmx.
+    path("r/<path:key>/export.<str:fmt>", views.export_document, name="export_document"),
     path("r/<path:key>/", views.resolution, name="resolution"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

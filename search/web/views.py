@@ -1,6 +1,8 @@
 """Function views: bind the search form, call the engine or a presenter, render."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_GET
 from search.engine.index import IndexUnavailable
 from search.engine.searching import search_paragraphs
 from search.models import Resolution
+from search.web import exports
 from search.web.forms import SearchForm
 from search.web.reading import build_reading
 from search.web.results import (
@@ -82,14 +85,52 @@ def api_search(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+def export_results(request: HttpRequest) -> HttpResponse:
+    """The results of a query as CSV."""
+    q, _ = SearchForm(request.GET).values()
+    try:
+        body = exports.results_csv(request, q)
+    except IndexUnavailable:
+        return render(request, "search/unavailable.html", {"q": q}, status=503)
+    return _download(body.encode(), "text/csv; charset=utf-8", "results.csv")
+
+
+@require_GET
+def export_document(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    """A document's two languages side by side, as CSV or TMX."""
+    if fmt not in ("csv", "tmx"):
+        raise Http404("no such format")
+    resolution = get_object_or_404(_documents(), key=key)
+    reading = build_reading(
+        resolution,
+        lang=None,
+        view="both",
+        q="",
+        interface=request.LANGUAGE_CODE,
+        base_url=request.build_absolute_uri("/")[:-1],
+    )
+    name = re.sub(r"[^A-Za-z0-9.-]+", "_", resolution.symbol or resolution.key)
+    if fmt == "csv":
+        return _download(exports.document_csv(reading).encode(), "text/csv; charset=utf-8", f"{name}.csv")
+    return _download(exports.document_tmx(reading, resolution), "application/x-tmx+xml", f"{name}.tmx")
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _documents():
+    return Resolution.objects.select_related("became", "contained_in", "annex_adopted_as").prefetch_related(
+        "texts", "drafts__texts", "became__texts", "contained__texts", "annex_of"
+    )
+
+
+@require_GET
 def resolution(request: HttpRequest, key: str) -> HttpResponse:
     """One document: a language version, or both side by side, with the query's matches marked."""
-    resolution = get_object_or_404(
-        Resolution.objects.select_related("became", "contained_in", "annex_adopted_as").prefetch_related(
-            "texts", "drafts__texts", "became__texts", "contained__texts", "annex_of"
-        ),
-        key=key,
-    )
+    resolution = get_object_or_404(_documents(), key=key)
     q, _ = SearchForm(request.GET).values()
     reading = build_reading(
         resolution,

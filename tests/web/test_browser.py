@@ -289,3 +289,12 @@ def test_staff_upload_a_resolution_publish_it_and_find_it_with_the_search_box(
     hit = page.locator(".hit").first
     expect(hit).to_contain_text("A/RES/72/1")
     expect(hit.locator("mark").first).to_have_text(re.compile("heinous", re.I))
+
+
+def test_it_downloads_a_document_as_a_translation_memory(site, page):
+    page.goto(f"{site}/r/A/RES/71/322/?view=both")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="TMX").click()
+    assert download.value.suggested_filename == "A_RES_71_322.tmx"
+    content = Path(download.value.path()).read_text(encoding="utf-8")
+    assert content.count("<tu ") == 44 and 'tuid="A/RES/71/322#op3b"' in content

@@ -1,0 +1,115 @@
+"""Downloads: search results as CSV, a document's two languages as CSV and as TMX.
+
+Text is written as stored; in CSV a cell that a spreadsheet would run as a formula
+(it starts with = + - @) is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from xml.etree import ElementTree
+
+from django.utils import timezone
+
+from search.engine.searching import search_paragraphs
+from search.models import Paragraph, Resolution
+from search.web.reading import Reading
+from search.web.results import paragraph_url
+
+MAX_ROWS = 2000  # results in one CSV: 20 pages of 100
+TMX_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _csv(header: list[str], rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    # A byte-order mark tells spreadsheets the file is UTF-8 (Chinese stays readable).
+    return "\ufeff" + out.getvalue()
+
+
+def results_csv(request, q: str) -> str:
+    """Every hit of a query (up to MAX_ROWS), best first: document, label, language, text, link."""
+    hits, page = [], 1
+    while len(hits) < MAX_ROWS:
+        found = search_paragraphs(q, page=page, per_page=100)
+        hits += found["hits"]
+        if page * 100 >= found["total"]:
+            break
+        page += 1
+    hits = hits[:MAX_ROWS]
+    keys = {h["resolution"] for h in hits}
+    texts = {
+        (key, language, anchor): text
+        for key, language, anchor, text in Paragraph.objects.filter(
+            version__resolution__key__in=keys, anchor__in={h["anchor"] for h in hits}
+        ).values_list("version__resolution__key", "version__language", "anchor", "text")
+    }
+    names = {r.key: str(r) for r in Resolution.objects.filter(key__in=keys).select_related("contained_in")}
+    rows = (
+        (
+            names.get(h["resolution"], h["resolution"]),
+            h["label"],
+            h["language"],
+            texts.get((h["resolution"], h["language"], h["anchor"]), ""),
+            request.build_absolute_uri(paragraph_url(h["resolution"], h["anchor"], lang=h["language"])),
+        )
+        for h in hits
+    )
+    return _csv(["document", "label", "language", "text", "link"], rows)
+
+
+def _pairs(reading: Reading):
+    """(anchor, label, {language: text}) for each row of a side-by-side reading."""
+    for row in reading.rows:
+        texts, label = {}, ""
+        for column, cell in zip(reading.columns, row.cells, strict=True):
+            if cell["paragraph"] is not None:
+                texts[column.language] = cell["paragraph"].text
+                label = label or cell["paragraph"].label
+        yield row.anchor, label, texts
+
+
+def document_csv(reading: Reading) -> str:
+    """A document's paragraphs, Chinese and English side by side, one row per anchor."""
+    rows = (
+        (anchor, label, texts.get("zh", ""), texts.get("en", "")) for anchor, label, texts in _pairs(reading)
+    )
+    return _csv(["anchor", "label", "zh", "en"], rows)
+
+
+def document_tmx(reading: Reading, resolution: Resolution) -> bytes:
+    """A TMX 1.4 translation memory of the aligned paragraphs (both languages present)."""
+    tmx = ElementTree.Element("tmx", version="1.4")
+    ElementTree.SubElement(
+        tmx,
+        "header",
+        {
+            "creationtool": "un-resolutions-search",
+            "creationtoolversion": "1",
+            "segtype": "paragraph",
+            "o-tmf": "none",
+            "adminlang": "en",
+            "srclang": TMX_LANG["zh"],
+            "datatype": "plaintext",
+            "creationdate": timezone.now().strftime("%Y%m%dT%H%M%SZ"),
+        },
+    )
+    body = ElementTree.SubElement(tmx, "body")
+    for anchor, _label, texts in _pairs(reading):
+        if len(texts) < 2:
+            continue  # a paragraph in one language only is no translation unit
+        unit = ElementTree.SubElement(body, "tu", tuid=f"{resolution.key}#{anchor}")
+        for language in ("zh", "en"):
+            variant = ElementTree.SubElement(unit, "tuv", {"xml:lang": TMX_LANG[language]})
+            ElementTree.SubElement(variant, "seg").text = texts[language]
+    ElementTree.indent(tmx)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(tmx, encoding="utf-8")
