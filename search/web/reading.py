@@ -51,6 +51,9 @@ class Row:
     cells: list[dict]  # one per column; "paragraph" is None where that version lacks it
     headings: list[dict] = field(default_factory=list)  # per column, only where one changes
     annex_starts: bool = False
+    matched: bool = False  # the search finds the query here (in a column shown)
+    previous_match: str = ""  # anchors of the matched rows before and after this one
+    next_match: str = ""
 
 
 @dataclass
@@ -209,7 +212,12 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
                 refs[i].setdefault(number, []).append((anchor, paragraph.label_in(column.language)))
         if not any(h["text"] for h in row.headings):
             row.headings = []
+        row.matched = any(anchor in f for f in found)
         reading.rows.append(row)
+    matched = [row for row in reading.rows if row.matched]
+    for i, row in enumerate(matched):
+        row.previous_match = matched[i - 1].anchor if i else ""
+        row.next_match = matched[i + 1].anchor if i + 1 < len(matched) else ""
     for i, column in enumerate(reading.columns):
         if column.text:
             column.footnotes = [

@@ -348,7 +348,7 @@ def _translated(entry) -> bool:
 
 def paragraph_html(html: str, anchor: str) -> str:
     """Return the rendered text of one paragraph (its <p lang> after the tools)."""
-    row = re.search(rf'<div class="row" id="{anchor}">(.*?)</div>\s*</div>', html, re.S).group(1)
+    row = re.search(rf'<div class="row[^"]*" id="{anchor}">(.*?)</div>\s*</div>', html, re.S).group(1)
     return re.search(
         r'<p lang="[^"]+">(?:<span class="num">[^<]*</span> )?(.*?)</p>',
         row.split("</details></div>")[1],
@@ -401,3 +401,17 @@ def test_it_marks_a_phrase_only_where_its_words_stand_together_in_the_page(clien
     assert "26 paragraphs contain “&quot;trafficking in persons&quot;”." in html
     assert html.count("<mark>") == sum(len(re.findall(phrase, p.text, re.I)) for p in texts)
     assert "<mark>in</mark>" not in html
+
+
+def test_it_finds_within_a_document_and_links_each_match_to_the_next(client, corpus):
+    html = page(client, "/r/A/RES/72/1/?lang=en&q=organ")
+    assert '<input id="find-q" type="search" name="q" value="organ">' in html
+    assert '<input type="hidden" name="lang" value="en">' in html
+    # The two paragraphs the search finds, linked to each other in document order.
+    assert re.findall(r'<div class="row matched" id="([^"]+)">', html) == ["annex-7", "annex-23"]
+    assert '<a href="#annex-23" rel="next">Next match</a>' in html
+    assert '<a href="#annex-7" rel="prev">Previous match</a>' in html
+    assert html.count('rel="next">Next match') == 1 and html.count('rel="prev">Previous match') == 1
+
+    both = page(client, "/r/A/RES/72/1/?view=both&q=organ")
+    assert '<input type="hidden" name="view" value="both">' in both
