@@ -126,6 +126,17 @@ class Resolution(models.Model):
             return _("%(body)s %(kind)s") % parts
         return str(kind)
 
+    def year(self) -> int | None:
+        """The year a reader files it under: adopted, else the adoption of what it became,
+        else the year its General Assembly session opened (the 74th in 2019)."""
+        if self.adopted_on:
+            return self.adopted_on.year
+        if self.became_id and self.became is not None and self.became.adopted_on:
+            return self.became.adopted_on.year
+        if self.body == "GA" and self.session.isdigit():
+            return 1945 + int(self.session)
+        return None
+
     def get_absolute_url(self):
         return reverse("resolution", kwargs={"key": self.key})
 

@@ -106,6 +106,7 @@ def paragraph_document(paragraph: Paragraph) -> dict:
     text = paragraph.version
     resolution = text.resolution
     adopted = resolution.adopted_on
+    year = resolution.year()
     return {
         "id": f"{text.pk}:{paragraph.anchor}",
         "version": str(text.pk),
@@ -115,7 +116,7 @@ def paragraph_document(paragraph: Paragraph) -> dict:
         "language": text.language,
         "kind": paragraph.kind,
         "body": resolution.body or "",
-        "year": str(adopted.year) if adopted else "",
+        "year": str(year) if year else "",
         "doc_type": resolution.doc_type,
         "anchor": paragraph.anchor,
         "label": paragraph.label_in(text.language),
@@ -129,7 +130,7 @@ def paragraph_document(paragraph: Paragraph) -> dict:
 
 
 def _paragraphs(version_ids=None):
-    rows = Paragraph.objects.select_related("version__resolution").order_by("version_id", "order")
+    rows = Paragraph.objects.select_related("version__resolution__became").order_by("version_id", "order")
     if version_ids is not None:
         rows = rows.filter(version_id__in=version_ids)
     return rows.iterator(chunk_size=2000)

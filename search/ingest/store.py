@@ -12,6 +12,7 @@ import datetime
 import hashlib
 
 from django.db import transaction
+from django.db.models import Q
 
 from search.engine.index import record_changes
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
@@ -104,10 +105,12 @@ def ingest(
 
 
 def versions_of(resolution):
-    """Return the pks of a work's language versions and of the drafts it contains."""
-    return set(Text.objects.filter(resolution=resolution).values_list("pk", flat=True)) | set(
-        Text.objects.filter(resolution__contained_in=resolution).values_list("pk", flat=True)
+    """Return the pks of a work's language versions and of those its facts are shown with:
+    the drafts it contains and the drafts that became it (their year is its year)."""
+    related = (
+        Q(resolution=resolution) | Q(resolution__contained_in=resolution) | Q(resolution__became=resolution)
     )
+    return set(Text.objects.filter(related).values_list("pk", flat=True))
 
 
 def _save_resolution(key, parsed, given, links=None):

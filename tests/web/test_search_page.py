@@ -179,3 +179,21 @@ def test_it_says_an_unknown_filter_is_not_one_and_names_the_filters(client, inde
     assert "is not a filter" not in html_of(client, "/?q=trafficking+lang:en")
     data = client.get("/api/search", {"q": "trafficking type:resolution"}).json()
     assert data["unknown_filters"] == ["type"]
+
+
+def test_a_hit_in_a_draft_names_what_it_became_and_pairs_the_other_language(client, indexed_corpus):
+    from search.models import Paragraph
+
+    draft = "draft-A-C.3-74-trafficking-coordination-zh"
+    # The draft has no date of its own: its year is its resolution's (A/RES/74/176, 2019).
+    in_2019 = Paragraph.objects.filter(version__language="zh", text__contains="贩运人口").filter(
+        version__resolution__key=draft
+    ) | Paragraph.objects.filter(
+        version__language="zh", text__contains="贩运人口", version__resolution__adopted_on__year=2019
+    )
+    html = html_of(client, "/?q=贩运人口+lang:zh+year:2019")
+    assert f"{in_2019.count()} paragraphs found" in html and in_2019.count() == 57
+    assert 'Adopted as <a href="/r/A/RES/74/176/?lang=zh#' in html and "A/RES/74/176</a> (2019-12-18)" in html
+    # The English paragraph comes from the adopted resolution, aligned by anchor.
+    assert "The same paragraph in English" in html
+    assert re.search(r'<a href="/r/A/RES/74/176/\?lang=en#(pp|op)\d+">Read in context</a>', html)
