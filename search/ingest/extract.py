@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from search.parsing import MARK, ParseError, decode
+from search.parsing import MARK, ParseError, decode, pdf_layout_text
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ACCEPTED = (".txt", ".md", ".docx", ".pdf")
@@ -81,7 +81,7 @@ def extract(data: bytes, filename: str, until: float | None = None) -> Extracted
     if not data:
         raise ParseError("the file is empty")
     if suffix == ".pdf":
-        extracted = Extracted(pdf_text(data, until), None)
+        extracted = pdf_text(data, until)
     elif suffix == ".docx":
         extracted = Extracted(docx_text(data, until), "markdown")
     else:
@@ -92,7 +92,9 @@ def extract(data: bytes, filename: str, until: float | None = None) -> Extracted
     return extracted
 
 
-def pdf_text(data: bytes, until: float | None = None) -> str:
+def pdf_text(data: bytes, until: float | None = None) -> Extracted:
+    """Return a PDF read by its layout (Markdown-like lines), or, when it has no layout
+    to read (text laid out without typesetting), its text page by page."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -109,6 +111,9 @@ def pdf_text(data: bytes, until: float | None = None) -> str:
             if not opened:
                 raise ParseError("the PDF is protected by a password: upload a copy without protection")
         check_count("pages", len(reader.pages), MAX_PDF_PAGES)
+        laid_out = _layout_text(data, until)
+        if laid_out is not None:
+            return Extracted(laid_out, "markdown")
         pages = []
         for page in reader.pages:
             check_time(until)
@@ -131,7 +136,33 @@ def pdf_text(data: bytes, until: float | None = None) -> str:
     text = "\f".join(pages)
     if not text.strip():
         raise ParseError("the PDF has no text layer (is it a scan?); upload a PDF with text or a .txt")
-    return text
+    return Extracted(text, None)
+
+
+def _layout_text(data: bytes, until: float | None) -> str | None:
+    """Return the PDF read by its layout, or None where pypdf's text must do."""
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        text = pdf_layout_text(data, on_page=lambda index, count: check_time(until))
+    except (
+        PdfminerException,
+        PSException,
+        PDFSyntaxError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+        ZeroDivisionError,
+    ):
+        # pypdf opened it: read its text the plain way rather than refuse it.
+        return None
+    return text if text and text.strip() else None
 
 
 def docx_text(data: bytes, until: float | None = None) -> str:

@@ -23,7 +23,8 @@ One module a stage: `decoding` (bytes to text, the language), `layout` (1: logic
 lines, page furniture and footnote texts), `assembly` (2: paragraphs from lines),
 `structure` (3: the document, and `parse_document`), which names paragraphs with
 `labels` and takes footnote marks out with `marks`. `text` holds what several
-stages share.
+stages share. `pdf` reads a PDF by its layout into the lines the markdown layout
+reads (a stage 0 for typeset PDFs).
 """
 
 from search.parsing.decoding import decode, detect_language
@@ -44,6 +45,7 @@ from search.parsing.documents import (
     ParseError,
     official_url,
 )
+from search.parsing.pdf import pdf_layout_text
 from search.parsing.structure import parse_document
 from search.parsing.text import MARK
 
@@ -67,4 +69,5 @@ __all__ = [
     "detect_language",
     "official_url",
     "parse_document",
+    "pdf_layout_text",
 ]

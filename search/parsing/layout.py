@@ -114,6 +114,10 @@ def _references_from_url(line: str, block: Block) -> None:
         block.references.append(match.group(1).rstrip("/"))
 
 
+# The sponsors' line of a draft ends its heading line: the title follows.
+SPONSORS_END = re.compile(r"(?:[:：]\s*(?:订正)?决议草案|:\s*(?:revised )?draft resolution)\s*$")
+
+
 def _markdown_lines(raw: list[str]) -> Block:
     block = Block(explicit_marks=True)
     for line in raw:
@@ -144,6 +148,7 @@ def _markdown_lines(raw: list[str]) -> Block:
             and not ends_sentence(line.text)
             and not number_at_start(following.text)
             and not FORMULA.match(following.text)
+            and not SPONSORS_END.search(line.text)
         ):
             line.ends = False
     return block

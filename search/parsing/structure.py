@@ -129,7 +129,13 @@ def _segments(lines: list[Line]) -> list[tuple[int, int, str]]:
 
 
 def _is_report(lines: list[Line], language: str) -> bool:
-    head = " ".join(line.text for line in lines[:12])
+    first = lines[:12]
+    # Only the heading tells: a preambular paragraph may cite "the report of the … Committee".
+    formula = next((i for i, line in enumerate(first) if FORMULA.match(line.text)), len(first))
+    head = " ".join(line.text for line in first[:formula])
+    # "78/116. Report of the Committee on …" is a resolution's number and title.
+    if any(SYMBOL_NUMBER_LINE.match(line.text) for line in first):
+        return False
     return bool(re.search(r"委员会的报告|报告员[:：]|Report of the .*Committee|Rapporteur:", head))
 
 
@@ -311,7 +317,11 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
         if candidates:
             title_lines = [candidates[-1]]
     doc.title = _join_title(title_lines, language)
-    body = re.search(r"(大会|经济及社会理事会|General Assembly|Economic and Social Council)", joined)
+    # The organ that adopted it, before any organ the agenda item names ("Report of the
+    # Economic and Social Council" is an item of the General Assembly).
+    body = re.search(r"adopted by the (General Assembly|Economic and Social Council)", joined) or re.search(
+        r"(大会|经济及社会理事会|General Assembly|Economic and Social Council)", joined
+    )
     if body and not doc.body:
         doc.body = BODIES[body.group(1)]
 
@@ -342,6 +352,10 @@ def _symbol_from_head(head: list[Line], body: str | None) -> str | None:
             return f"S/RES/{number} ({year})"
     for line in head:
         if re.fullmatch(r"\s*(?:A|E|S|A/HRC)/RES/[0-9/]+(?: \(\d{4}\))?\s*", line.text):
+            return line.text.strip()
+    # A draft's own symbol on a line of its own (A/C.3/80/L.37, A/80/L.4/Rev.1).
+    for line in head:
+        if SYMBOL_IN_TEXT.fullmatch(line.text.strip()):
             return line.text.strip()
     return None
 

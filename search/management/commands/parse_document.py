@@ -3,13 +3,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.parsing import LANGUAGES, ParseError, decode, parse_document
+from search.ingest.extract import extract
+from search.parsing import LANGUAGES, ParseError, parse_document
 
 
 class Command(BaseCommand):
     """Parse one file and print what the parser found; the database is not touched."""
 
-    help = "Parse a resolution text file and print the result (JSON with --json)."
+    help = "Parse a resolution file (.txt, .md, .docx, .pdf) and print the result (JSON with --json)."
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -20,7 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, path, language=None, as_json=False, **options):
         try:
-            parsed = parse_document(decode(path.read_bytes()), language)
+            # The same extraction as an upload: every format uploads accept.
+            extracted = extract(path.read_bytes(), path.name)
+            parsed = parse_document(extracted.text, language, extracted.layout)
         except OSError as e:
             raise CommandError(f"{path}: cannot read file: {e.strerror or e}") from None
         except ParseError as e:

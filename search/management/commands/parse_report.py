@@ -1,0 +1,168 @@
+import glob
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from search.ingest.extract import ACCEPTED, deadline, extract
+from search.parsing import LANGUAGES, PREAMBULAR, ParseError, parse_document
+from search.parsing.documents import ANNEX, OPERATIVE, REPORT, RESOLUTION
+from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs, symbol_from_filename
+
+
+class Command(BaseCommand):
+    """Parse files as an upload would and report what is always true of a UN document."""
+
+    help = "Parse .pdf, .docx, .md and .txt files (or folders of them) and check each parse."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="files, folders or glob patterns")
+        parser.add_argument("--language", choices=LANGUAGES, help="the language (detected if not given)")
+        parser.add_argument("--verbose", action="store_true", help="print each document's warnings too")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print the report as JSON")
+
+    def handle(self, paths, language=None, verbose=False, as_json=False, **options):
+        files = find_files(paths)
+        for name in paths:
+            if not Path(name).exists() and not glob.has_magic(name):
+                self.stderr.write(f"{name}: no such file or folder")
+        if not files:
+            raise CommandError(f"no .pdf, .docx, .md or .txt file was found in {', '.join(paths)}")
+        started = time.perf_counter()
+        results = []
+        for path in files:
+            result = report_file(path, language)
+            results.append(result)
+            if not as_json:
+                self.stdout.write(document_line(result))
+                if verbose:
+                    for warning in result.get("warnings", []):
+                        self.stdout.write(f"  warning: {warning}")
+        total = totals(results, time.perf_counter() - started)
+        if as_json:
+            self.stdout.write(
+                json.dumps({"documents": results, "total": total}, ensure_ascii=False, indent=2)
+            )
+        else:
+            self.stdout.write(total_line(total))
+
+
+def find_files(paths: list[str]) -> list[Path]:
+    """Return the files named: each file as given, the accepted files of folders and globs."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_file():
+            found.append(path)
+            continue
+        if path.is_dir():
+            candidates = sorted(path.rglob("*"))
+        elif glob.has_magic(name):
+            candidates = sorted(Path(p) for p in glob.glob(name, recursive=True))
+        else:
+            candidates = []
+        # A folder's README describes the documents; it is not one of them.
+        found += [
+            p
+            for p in candidates
+            if p.is_file() and p.suffix.lower() in ACCEPTED and not p.stem.upper().endswith("README")
+        ]
+    return list(dict.fromkeys(found))
+
+
+def report_file(path: Path, language: str | None) -> dict:
+    """Extract and parse one file as an upload would (within its time limit), and check the result."""
+    started = time.perf_counter()
+    result: dict = {"file": str(path)}
+    try:
+        extracted = extract(path.read_bytes(), path.name, deadline())
+        parsed = parse_document(extracted.text, language, extracted.layout)
+    except OSError as exc:
+        result["refused"] = f"cannot read the file: {exc.strerror or exc}"
+    except ParseError as exc:
+        result["refused"] = str(exc)
+    except Exception as exc:  # a parser bug: report it and go on with the next file
+        result["refused"] = f"the parser failed ({type(exc).__name__}: {exc})"
+    else:
+        checks = check_document(parsed, symbol_from_filename(path.name))
+        result.update(
+            symbol=parsed.symbol,
+            doc_type=parsed.doc_type,
+            language=parsed.language,
+            counts=counts(parsed),
+            furniture_paragraphs=furniture_paragraphs(parsed),
+            checks={check.name: check.passed for check in checks},
+            failures={check.name: check.detail for check in checks if not check.passed},
+            warnings=parsed.warnings,
+        )
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+def counts(parsed) -> dict:
+    """Count paragraphs by kind, over the document and the drafts a report contains."""
+    paragraphs = [p for doc in [parsed, *parsed.resolutions] for p in doc.paragraphs]
+    return {
+        "PP": sum(p.kind == PREAMBULAR and p.level == 0 for p in paragraphs),
+        "OP": sum(p.kind == OPERATIVE and p.level == 0 for p in paragraphs),
+        "sub": sum(p.level > 0 for p in paragraphs),
+        "annex": sum(p.kind == ANNEX and p.level == 0 for p in paragraphs),
+        "para": sum(p.kind == REPORT and p.level == 0 for p in paragraphs),
+        "footnotes": sum(len(doc.footnotes) for doc in [parsed, *parsed.resolutions]),
+        "paragraphs": len(paragraphs),
+        "drafts": len(parsed.resolutions),
+    }
+
+
+def document_line(result: dict) -> str:
+    if "refused" in result:
+        return f"{result['file']}: refused: {result['refused']} · {result['seconds']:.2f} s"
+    c = result["counts"]
+    kind = "" if result["doc_type"] == RESOLUTION else f" ({result['doc_type'].replace('_', ' ')})"
+    line = (
+        f"{result['file']}: {result['symbol'] or '(no symbol)'}{kind} · PP {c['PP']}, OP {c['OP']}, "
+        f"sub {c['sub']}, annex {c['annex']}, footnotes {c['footnotes']}"
+    )
+    if c["para"]:
+        line += f", report paragraphs {c['para']}"
+    if c["drafts"]:
+        line += f", drafts {c['drafts']}"
+    failures = result["failures"]
+    line += " · " + (
+        "; ".join(f"FAILED {name}: {detail}" for name, detail in failures.items()) or "all checks pass"
+    )
+    return line + f" · {result['seconds']:.2f} s"
+
+
+def totals(results: list[dict], seconds: float) -> dict:
+    parsed = [r for r in results if "refused" not in r]
+    return {
+        "documents": len(results),
+        "parsed": len(parsed),
+        "refused": dict(Counter(r["refused"] for r in results if "refused" in r).most_common()),
+        "passed": {name: sum(r["checks"][name] for r in parsed) for name in CHECKS},
+        "paragraphs": sum(r["counts"]["paragraphs"] for r in parsed),
+        "furniture_paragraphs": sum(r["furniture_paragraphs"] for r in parsed),
+        "seconds": round(seconds, 2),
+        "seconds_per_document": round(seconds / len(results), 3),
+    }
+
+
+def total_line(total: dict) -> str:
+    refused = sum(total["refused"].values())
+    reasons = "; ".join(f"{count} {reason}" for reason, count in total["refused"].items())
+    parsed = total["parsed"]
+    checks = ", ".join(
+        f"{name} {count}/{parsed} ({100 * count / parsed:.0f} %)" if parsed else f"{name} 0/0"
+        for name, count in total["passed"].items()
+    )
+    documents = f"{total['documents']} document{'' if total['documents'] == 1 else 's'}"
+    return (
+        f"total: {documents}, {parsed} parsed, {refused} refused"
+        + (f" ({reasons})" if reasons else "")
+        + f" · passed: {checks}"
+        + f" · {total['furniture_paragraphs']} of {total['paragraphs']} paragraphs hold page furniture"
+        + f" · {total['seconds']:.1f} s, {total['seconds_per_document']:.2f} s per document"
+    )

@@ -1,0 +1,179 @@
+"""What is always true of a UN document, checked on what the parser made of it.
+
+Pure, like the rest of the parser: a ParsedDocument in, a list of checks out, each
+passed or failed with a sentence saying why. `manage.py parse_report` runs them on
+files; a failed check means the parse lost or kept something the printed page did not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from search.parsing.documents import OPERATIVE, REPORT, REPORT_DOC, ParsedDocument
+
+CHECKS = ("symbol", "numbers", "footnotes", "furniture", "empty")
+
+# A file named after its symbol, "/" written as "_": A_RES_78_123.pdf, A_C.3_80_L.37_Rev.1.pdf,
+# E_RES_2013_41.txt; a language code may follow (A_RES_71_322_zh.pdf).
+SYMBOL_FILENAME = re.compile(r"^([A-Z]{1,2}(?:_[A-Za-z0-9.\-]+)+?)(?:_(?:zh|en|ch|fr|es|ru|ar))?$")
+
+# Page furniture, as UN documents print it (page one, page foot, top of later pages).
+# A job number at the foot of every page: "23-24977 (E)" (the year, then five digits).
+JOB_NUMBER = re.compile(r"(?<![\w/.-])\d{2}-\d{5}(?:\s*\([A-Z]\))?(?![\w/-])")
+# A barcode: the job number again between asterisks, "*2324977*".
+BARCODE = re.compile(r"\*\d{7,}\*")
+# A page number "3/6" standing between spaces: the page is at most the page count, and it
+# neither follows a word that cites a numbered text or brings in a quantity ("Council
+# resolutions 6/30, 16/21 and", "the goal of 50/50 gender balance") nor comes before a date
+# ("…, 62/122 of 17 December 2007").
+PAGE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,3})/(\d{1,3})(?=\s|$)(?!\s+of\b)")
+CITING = re.compile(
+    r"(?:\b(?:resolutions?|decisions?|and|or|to|nos?\.?|see|also|a|an|the|of|by|at|in|on)|[\d/]+\s*,|第|[(–-])\s*$",
+    re.I,
+)
+# The rule above the footnotes: a long line of its own, unlike the blanks that a draft
+# leaves for what is not known yet ("resolution 80/___ of __ December 2025").
+FOOTNOTE_RULE = re.compile(r"(?<![\w/])_{10,}(?![\w/])")
+DISTRIBUTION = re.compile(r"\bDistr\.\s*:\s*(?:General|Limited|Restricted)\b", re.I)
+RECYCLE = re.compile(r"\bPlease\s+recycle\b", re.I)
+
+
+@dataclass
+class Check:
+    name: str  # one of CHECKS
+    passed: bool
+    detail: str = ""  # why it failed, in plain words; empty when it passed
+
+
+def symbol_from_filename(filename: str) -> str | None:
+    """Return the symbol a file is named after ("A_RES_78_123.pdf" → "A/RES/78/123"), or None."""
+    match = SYMBOL_FILENAME.match(PurePath(filename).stem)
+    if not match or not re.search(r"\d", match.group(1)):
+        return None
+    return match.group(1).replace("_", "/")
+
+
+def check_document(doc: ParsedDocument, expected_symbol: str | None = None) -> list[Check]:
+    """Return the checks of CHECKS on a document and on the drafts a report contains."""
+    parts = [("", doc)] + [
+        (f"draft resolution {d.number or i}: ", d) for i, d in enumerate(doc.resolutions, 1)
+    ]
+    problems: dict[str, list[str]] = {name: [] for name in CHECKS}
+    problems["symbol"] = _symbol(doc, expected_symbol)
+    for prefix, part in parts:
+        problems["numbers"] += [prefix + p for p in _numbers(part)]
+        problems["footnotes"] += [prefix + p for p in _footnotes(part)]
+        # Drafts in a report sit under the report's running header.
+        problems["furniture"] += [prefix + p for p in _furniture(part, doc.symbol, doc.title)]
+        problems["empty"] += [prefix + p for p in _empty(part)]
+    return [Check(name, not problems[name], "; ".join(problems[name])) for name in CHECKS]
+
+
+def _symbol(doc: ParsedDocument, expected: str | None) -> list[str]:
+    if not doc.symbol:
+        return [f"no symbol was found (expected {expected})" if expected else "no symbol was found"]
+    if expected and doc.symbol != expected:
+        return [f"the symbol found is {doc.symbol}, the file is named {expected}"]
+    return []
+
+
+def _numbers(doc: ParsedDocument) -> list[str]:
+    """Top-level operative paragraphs (a report's own paragraphs) are numbered 1 … N."""
+    kind, prefix, name = (
+        (REPORT, "para", "paragraph") if doc.doc_type == REPORT_DOC else (OPERATIVE, "op", "OP")
+    )
+    numbers = []
+    for paragraph in doc.paragraphs:
+        match = re.fullmatch(prefix + r"(\d+)", paragraph.anchor)
+        if paragraph.kind == kind and paragraph.level == 0 and match:
+            numbers.append(int(match.group(1)))
+    if not numbers:
+        return [f"no {name} was found"]
+    for index, number in enumerate(numbers):
+        if number != index + 1:
+            after = f"after {name} {numbers[index - 1]}" if index else "first"
+            return [f"{name} {number} comes {after} ({len(numbers)} numbered, the last {numbers[-1]})"]
+    return []
+
+
+def _footnotes(doc: ParsedDocument) -> list[str]:
+    referenced = {number for paragraph in doc.paragraphs for number in paragraph.footnotes}
+    printed = {footnote.number for footnote in doc.footnotes}
+    problems = []
+    if unreferenced := sorted(printed - referenced):
+        problems.append(f"footnote {_numbers_text(unreferenced)} not referenced")
+    if missing := sorted(referenced - printed):
+        problems.append(f"mark {_numbers_text(missing)} without its footnote")
+    return problems
+
+
+def furniture_paragraphs(doc: ParsedDocument) -> int:
+    """Return how many paragraphs of a document and of the drafts it contains hold page furniture."""
+    return sum(
+        bool(furniture_in(paragraph.text, doc.symbol, doc.title))
+        for part in [doc, *doc.resolutions]
+        for paragraph in part.paragraphs
+    )
+
+
+def _furniture(doc: ParsedDocument, symbol: str | None, title: str) -> list[str]:
+    problems = []
+    for paragraph in doc.paragraphs:
+        found = furniture_in(paragraph.text, symbol, title)
+        if found:
+            problems.append(f"{paragraph.label} holds {', '.join(found)}")
+    return _at_most(problems, 3)
+
+
+def furniture_in(text: str, symbol: str | None = None, title: str = "") -> list[str]:
+    """Return the page furniture that a paragraph's text holds, each named with what was seen."""
+    found = []
+    for what, pattern in (
+        ("a job number", JOB_NUMBER),
+        ("a barcode", BARCODE),
+        ("a footnote rule", FOOTNOTE_RULE),
+        ("the distribution line", DISTRIBUTION),
+        ("a recycling note", RECYCLE),
+    ):
+        match = pattern.search(text)
+        if match:
+            found.append(f"{what} “{match.group(0)}”")
+    for match in PAGE_NUMBER.finditer(text):
+        page, pages = int(match.group(1)), int(match.group(2))
+        if 1 <= page <= pages and not CITING.search(text[: match.start()]):
+            found.append(f"a page number “{match.group(0)}”")
+            break
+    if symbol:
+        # The running header of later pages: the symbol, then the title (perhaps cut short) or,
+        # on drafts, nothing. A document never cites its own symbol in its paragraphs.
+        words = " ".join(title.split()[:3])
+        header = re.search(
+            r"(?<![\w/])"
+            + re.escape(symbol)
+            + r"(?![\w/.])"
+            + (f"(?:\\s+{re.escape(words)})?" if words else ""),
+            text,
+        )
+        if header:
+            found.append(f"the running header “{header.group(0)}”")
+    return found
+
+
+def _empty(doc: ParsedDocument) -> list[str]:
+    empty = [p.label or p.anchor for p in doc.paragraphs if not re.search(r"\w", p.text)]
+    return [f"{', '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty"] if empty else []
+
+
+def _numbers_text(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers[:10]) + (
+        f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+    )
+
+
+def _at_most(problems: list[str], count: int) -> list[str]:
+    if len(problems) <= count:
+        return problems
+    rest = len(problems) - count
+    return problems[:count] + [f"{rest} more paragraph{'' if rest == 1 else 's'}"]
