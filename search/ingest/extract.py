@@ -92,6 +92,19 @@ def extract(data: bytes, filename: str, until: float | None = None) -> Extracted
     return extracted
 
 
+# What PDF libraries raise on a damaged or hostile file besides their own errors.
+BROKEN_PDF = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    OSError,
+    ZeroDivisionError,
+)
+
+
 def pdf_text(data: bytes, until: float | None = None) -> Extracted:
     """Return a PDF read by its layout (Markdown-like lines), or, when it has no layout
     to read (text laid out without typesetting), its text page by page."""
@@ -120,17 +133,7 @@ def pdf_text(data: bytes, until: float | None = None) -> Extracted:
             pages.append(page.extract_text() or "")
     except ParseError:
         raise
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        RecursionError,
-        OSError,
-        ZeroDivisionError,
-    ) as exc:
+    except (PdfReadError, *BROKEN_PDF) as exc:
         raise ParseError(f"the PDF is damaged and could not be read ({type(exc).__name__})") from exc
     # A form feed between pages tells the parser where each page ends.
     text = "\f".join(pages)
@@ -147,19 +150,7 @@ def _layout_text(data: bytes, until: float | None) -> str | None:
 
     try:
         text = pdf_layout_text(data, on_page=lambda index, count: check_time(until))
-    except (
-        PdfminerException,
-        PSException,
-        PDFSyntaxError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        RecursionError,
-        OSError,
-        ZeroDivisionError,
-    ):
+    except (PdfminerException, PSException, PDFSyntaxError, *BROKEN_PDF):
         # pypdf opened it: read its text the plain way rather than refuse it.
         return None
     return text if text and text.strip() else None
