@@ -80,6 +80,10 @@ class Resolution(models.Model):
     session = models.CharField(max_length=100, blank=True)
     agenda_item = models.CharField(max_length=50, blank=True)
     adopted_on = models.DateField(null=True, blank=True)
+    # The Main Committee whose report it was adopted on ("C1" … "C6"), "plenary" when
+    # adopted without reference to one; a draft's committee is that of its symbol.
+    committee = models.CharField(max_length=20, blank=True)
+    committee_report = models.CharField(max_length=100, blank=True)  # "A/80/459"
     became = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts"
     )
@@ -149,6 +153,10 @@ class Text(models.Model):
     title = models.TextField(blank=True)
     meeting = models.CharField(max_length=200, blank=True)
     sponsors = models.JSONField(default=list, blank=True)
+    # Page one's heading: "Distr.: General" and the date under it, the agenda item's title.
+    distribution = models.CharField(max_length=20, blank=True)
+    issued_on = models.DateField(null=True, blank=True)
+    agenda_item_title = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
     references = models.JSONField(default=list, blank=True)
     # Drafts inside a report point to the report's file.

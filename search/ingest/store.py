@@ -16,15 +16,33 @@ from django.db.models import Q
 
 from search.engine.index import record_changes
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
-from search.parsing import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
+from search.parsing import DRAFT_RESOLUTION, REPORT_DOC, RESOLUTION, ParsedDocument
 
 CREATED = "created"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 
 # Resolution fields that a manifest may set and the parser may fill.
-RESOLUTION_FIELDS = ("symbol", "doc_type", "body", "session", "agenda_item", "adopted_on")
-TEXT_FIELDS = ("title", "meeting", "sponsors", "warnings", "references")
+RESOLUTION_FIELDS = (
+    "symbol",
+    "doc_type",
+    "body",
+    "session",
+    "agenda_item",
+    "adopted_on",
+    "committee",
+    "committee_report",
+)
+TEXT_FIELDS = (
+    "title",
+    "meeting",
+    "sponsors",
+    "distribution",
+    "issued_on",
+    "agenda_item_title",
+    "warnings",
+    "references",
+)
 PARAGRAPH_FIELDS = (
     "order",
     "anchor",
@@ -54,6 +72,8 @@ def ingest(
     session: str | None = None,
     agenda_item: str | None = None,
     adopted_on: datetime.date | str | None = None,
+    committee: str | None = None,
+    committee_report: str | None = None,
     became: str | None = None,
     annex_adopted_as: str | None = None,
     contained_in: str | None = None,
@@ -80,6 +100,8 @@ def ingest(
         "session": session,
         "agenda_item": agenda_item,
         "adopted_on": adopted_on,
+        "committee": committee,
+        "committee_report": committee_report,
     }
     resolution, res_changed = _save_resolution(
         key, parsed, given, links={"became": became, "annex_adopted_as": annex_adopted_as}
@@ -165,6 +187,8 @@ def _place(resolution, report_key):
 def _save_text(resolution, language, parsed, source, title=None):
     """Create or update the language version and its paragraphs; return (text, status)."""
     values = {field: getattr(parsed, field) for field in TEXT_FIELDS}
+    if isinstance(values["issued_on"], str):
+        values["issued_on"] = datetime.date.fromisoformat(values["issued_on"])
     if title:
         values["title"] = title
     values["source"] = source
@@ -227,13 +251,11 @@ def _save_drafts(report, language, parsed, source):
     """Store the draft resolutions a report contains as works of their own."""
     changed = False
     # A report's drafts belong to its body, session and agenda item, whatever a
-    # phrase inside a draft may look like to the parser.
-    given = {
-        "doc_type": DRAFT_RESOLUTION,
-        "body": report.body,
-        "session": report.session,
-        "agenda_item": report.agenda_item,
-    }
+    # phrase inside a draft may look like to the parser. A draft that a resolution
+    # recommends to another organ (ECOSOC to the General Assembly) keeps its own.
+    given = {"doc_type": DRAFT_RESOLUTION}
+    if parsed.doc_type == REPORT_DOC:
+        given |= {"body": report.body, "session": report.session, "agenda_item": report.agenda_item}
     for position, draft in enumerate(parsed.resolutions, 1):
         resolution, res_changed = _save_resolution(
             f"{report.key}/draft-{position}",

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .layout import Block, Line
-from .text import CLOSERS, MARK_RE, TERMINAL, ends_sentence, join_lines, number_at_start
+from .text import CLOSERS, MARK_RE, ROMANS, TERMINAL, ends_sentence, join_lines, next_letter, number_at_start
 
 # After a line ending in "," or ";", a new English preambular paragraph starts with one
 # of these words, an operative verb, or a capitalised word in -ing or -ed, but never
@@ -143,9 +143,12 @@ def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[
     """Group lines into paragraphs."""
     pieces: list[Piece] = []
     expected_number = None  # next operative number we would accept
+    letter = roman = ""  # the last sub-paragraph letter and roman numeral since the last number
     for index, line in enumerate(lines):
         text = line.text
         start = number_at_start(text, due=expected_number if sequential else None)
+        if start and start[2] == 1 and pieces and not _letter_due(start[0], letter, roman):
+            start = None  # "(ii)" of "including (i) …; (ii) …" that a line happens to start with
         if start and start[2] == 0 and pieces and sequential:
             number = int(start[0])
             if expected_number is not None and number != expected_number and number != 1:
@@ -167,6 +170,11 @@ def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[
                 number, printed, level, rest = start
                 if level == 0:
                     expected_number = int(number) + 1
+                    letter = roman = ""
+                elif level == 1 and number in ("a", next_letter(letter)):
+                    letter, roman = number, ""
+                elif level == 1:
+                    roman = number
                 pieces.append(Piece(rest.strip(), number, printed, level, index, index))
             else:
                 pieces.append(Piece(text, line_index=index, end_index=index))
@@ -178,6 +186,13 @@ def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[
     for piece in pieces:
         piece.end_index = max(piece.end_index, piece.line_index)
     return pieces
+
+
+def _letter_due(number: str, letter: str, roman: str) -> bool:
+    """Does "(number)" start a sub-paragraph: the first letter or numeral, or the next one?"""
+    if number in ("a", "i", next_letter(letter)):
+        return True
+    return number in ROMANS and roman in ROMANS and ROMANS.index(number) == ROMANS.index(roman) + 1
 
 
 def is_heading(piece: Piece, language: str) -> bool:

@@ -59,6 +59,11 @@ class ParsedDocument:
     session: str = ""  # "Seventy-first session" / "第七十一届会议"
     agenda_item: str = ""  # "106", "14 (c)"
     sponsors: list[str] = field(default_factory=list)
+    distribution: str = ""  # "General", "Limited": the "Distr." of page one
+    issued_on: str | None = None  # ISO date printed under "Distr."
+    agenda_item_title: str = ""  # "Promotion and protection of human rights"
+    committee: str = ""  # "C1" … "C6", "plenary" (without reference to a Main Committee)
+    committee_report: str = ""  # the report it was adopted on: "A/80/459"
     paragraphs: list[ParsedParagraph] = field(default_factory=list)
     footnotes: list[ParsedFootnote] = field(default_factory=list)
     resolutions: list[ParsedDocument] = field(default_factory=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .assembly import Piece, is_heading
 from .documents import ANNEX, OPERATIVE, PREAMBULAR, REPORT, ParsedParagraph
 from .marks import MarkFinder
-from .text import MARK_RE, ROMANS, join_lines
+from .text import MARK_RE, ROMANS, join_lines, next_letter
 
 
 def name_paragraphs(
@@ -30,7 +30,7 @@ def name_paragraphs(
             continue
         level = piece.level
         number = piece.number
-        if level == 2 or (level == 1 and number in ROMANS and letter and _after(letter) != number):
+        if level == 2 or (level == 1 and number in ROMANS and letter and next_letter(letter) != number):
             # (i) after (h) is a letter; after anything else it is a roman numeral.
             level, roman = 2, number
         elif level == 1:
@@ -80,10 +80,6 @@ def name_paragraphs(
         paragraph.text = marker.clean(text, paragraph)
         out.append(paragraph)
     return out
-
-
-def _after(letter: str) -> str:
-    return chr(ord(letter[-1]) + 1) if letter else "a"
 
 
 def _anchor(kind: str, parts: list[str]) -> str:

@@ -23,6 +23,7 @@ from .text import (
     MARK_RE,
     NUMBER_START,
     SYMBOL_NUMBER_LINE,
+    ZH_MEETING,
     ends_sentence,
     join_lines,
     number_at_start,
@@ -75,6 +76,9 @@ def split_layout(text: str, language: str, layout: str | None = None) -> Block:
     raw = text.split("\n")
     if layout == "markdown" or re.search(r"<sup>\s*\d+\s*</sup>|^\s*#{1,6}\s|\*\*|[¹²³⁴⁵⁶⁷⁸⁹]", text, re.M):
         return _markdown_lines(raw)
+    blocks = _blocks(raw)
+    if _one_paragraph_per_block(blocks):
+        return _paragraph_lines(blocks, language)
     nonblank = [i for i, line in enumerate(raw) if line.strip()]
     followed_by_blank = sum(1 for i in nonblank if i + 1 < len(raw) and raw[i + 1] == "")
     if nonblank and followed_by_blank >= 0.6 * len(nonblank):
@@ -82,6 +86,78 @@ def split_layout(text: str, language: str, layout: str | None = None) -> Block:
     block = _plain_pdf_lines(raw)
     if language == "zh":
         _chinese_line_ends(block)
+    return block
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _blocks(raw: list[str]) -> list[list[str]]:
+    """Group the non-blank lines into blocks separated by blank lines (or page breaks)."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in raw + [""]:
+        if line.strip() and line != PAGE_BREAK:
+            current.append(line.strip())
+        elif current:
+            blocks.append(current)
+            current = []
+    return blocks
+
+
+# Wider than any printed line (about 40 Chinese characters or 90 letters a line).
+PRINTED_WIDTH = 90
+
+
+def _one_paragraph_per_block(blocks: list[list[str]]) -> bool:
+    """Is this text one paragraph per line or block (a web page or word processor copy)?
+
+    Its paragraphs are wider than a printed line and end as sentences and clauses do
+    (",", ";", ".", "，", "；", "。"); no block holds a second paragraph number or the
+    enacting formula. PDF text fails one test or the other: its lines wrap at the page
+    width and end mid-sentence, or its blocks are whole pages.
+    """
+    if len(blocks) < 4:
+        return False
+    long = [b for b in blocks if _width(" ".join(b)) > PRINTED_WIDTH]
+    if len(long) < 3 or len(long) < 0.3 * len(blocks):
+        return False
+    ended = sum(1 for b in long if ends_sentence(b[-1]))
+    inner = sum(1 for b in blocks if any(number_at_start(x) or FORMULA.match(x) for x in b[1:]))
+    return ended >= 0.85 * len(long) and inner <= 0.05 * len(blocks)
+
+
+FOOTNOTE_BLOCK = re.compile(r"^\[?(\d{1,3})\]?\s+(\S.*)$")
+
+
+def _paragraph_lines(blocks: list[list[str]], language: str) -> Block:
+    """One paragraph per line or block: each block is a logical line that ends a paragraph.
+
+    Footnote texts ("1 Resolution 217 A (III).") are read after the body only: after a
+    rule, the closing meeting line or a footnote before them, numbered in sequence.
+    """
+    block = Block()
+    notes_open = False
+    for lines in blocks:
+        text = ""
+        for line in lines:
+            text = join_lines(text, line, language)
+        if URL_LINE.match(text):
+            _references_from_url(text, block)
+            continue
+        if RULE_LINE.match(text):
+            notes_open = True
+            continue
+        if is_furniture(text):
+            continue
+        note = FOOTNOTE_BLOCK.match(text)
+        due = block.footnotes[-1][1] + 1 if block.footnotes else 1
+        if notes_open and note and int(note.group(1)) == due:
+            block.footnotes.append((len(block.lines), due, note.group(2).strip()))
+            continue
+        block.lines.append(Line(text, ends=True))
+        notes_open = notes_open or bool(EN_MEETING.match(text) or ZH_MEETING.match(text))
     return block
 
 

@@ -241,10 +241,18 @@ def _line(row: list[dict]) -> Line:
     )
 
 
+# Lines join without a space after full-width punctuation or an opening quote, and before
+# full-width punctuation or a closing quote (Chinese "“2030" wrapped after its quote).
+TIGHT_END = re.compile("[\u3000-\u303f\uff00-\uffef\u201c\u2018]$")
+TIGHT_START = re.compile("^[\u3000-\u303f\uff00-\uffef\u201d\u2019]")
+
+
 def _join(left: str, right: str) -> str:
     if not left:
         return right
     if CJK_RE.match(right[:1]) or CJK_RE.match(left[-1:]):
+        return left + right
+    if TIGHT_END.search(left) or TIGHT_START.search(right):
         return left + right
     if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
         return left + right

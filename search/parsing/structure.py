@@ -56,6 +56,35 @@ SC_LINE = re.compile(
 DRAFT_HEADING = re.compile(r"^\s*决议草案([一二三四五六七八九十]+)\s*$|^\s*Draft resolution ([IVXL]+)\s*$")
 ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(EN_MONTHS) + r")\s+(\d{4})\b", re.I)
+# The Main Committees, by the ordinal in their name and in a draft's symbol (A/C.3/80/L.30).
+ORDINALS = {"First": 1, "Second": 2, "Third": 3, "Fourth": 4, "Fifth": 5, "Sixth": 6}
+ZH_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+PLENARY = "plenary"
+# The line under the adoption date says on whose report (or without one) it was adopted.
+ON_REPORT = re.compile(
+    r"\[\s*on the report of the (?:[^\[\]]*?\()?(First|Second|Third|Fourth|Fifth|Sixth) Committee\)?"
+    r"\s*\(([^()]*)\)\s*\]"
+    r"|\[\s*根据第([一二三四五六])委员会的报告\s*[(（]([^()（）]*)[)）]\s*通过\s*\]"
+)
+WITHOUT_COMMITTEE = re.compile(r"\[\s*without reference to a Main Committee|\[\s*未经发交主要委员会")
+DISTRIBUTION = re.compile(r"Distr\.\s*[:：]\s*(General|Limited|Restricted)\b", re.I)
+# Member States whose names hold "and" / "和": the separator before the last sponsor is
+# never inside one of these.
+JOINED_NAMES = (
+    "Antigua and Barbuda",
+    "Bosnia and Herzegovina",
+    "Saint Kitts and Nevis",
+    "Saint Vincent and the Grenadines",
+    "Sao Tome and Principe",
+    "Trinidad and Tobago",
+    "United Kingdom of Great Britain and Northern Ireland",
+    "安提瓜和巴布达",
+    "波斯尼亚和黑塞哥维那",
+    "圣基茨和尼维斯",
+    "圣文森特和格林纳丁斯",
+    "圣多美和普林西比",
+    "特立尼达和多巴哥",
+)
 SYMBOL_IN_TEXT = re.compile(
     r"\b(?:A|E|S|CTOC|CAC|UNEP|HRC|TD|ST)(?:/[A-Z0-9][A-Za-z0-9.\-]*)+"
     r"(?<![.\-])"
@@ -90,6 +119,7 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
             draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, number=number)
             _fill_resolution(draft, lines[start + 1 : end], block, start + 1, language)
             draft.body = draft.body or "GA"
+            draft.committee = draft.committee or doc.committee
             doc.resolutions.append(draft)
             for warning in draft.warnings:
                 doc.warnings.append(f"draft resolution {number}: {warning}")
@@ -148,8 +178,14 @@ def _notes_for(block: Block, start: int, end: int) -> dict[int, str]:
 
 
 def _fill_resolution(
-    doc: ParsedDocument, lines: list[Line], block: Block, offset: int, language: str
+    doc: ParsedDocument,
+    lines: list[Line],
+    block: Block,
+    offset: int,
+    language: str,
+    marker: MarkFinder | None = None,
 ) -> None:
+    """Fill `doc` from its lines; a draft it recommends shares its `marker` (marks run on)."""
     formula_at = next((i for i, line in enumerate(lines) if FORMULA.match(line.text)), None)
     if formula_at is None:
         doc.warnings.append("no enacting formula (such as “The General Assembly,”) was found")
@@ -162,6 +198,7 @@ def _fill_resolution(
         doc.body = doc.body or BODIES.get(body_name)
     if doc.symbol is None:
         doc.symbol = _symbol_from_head(head, doc.body)
+    doc.committee = doc.committee or committee_of_symbol(doc.symbol)
     body = lines[formula_at + 1 :]
 
     # Closing lines (date, meeting) end the operative part; "Annex" starts the annex.
@@ -173,6 +210,10 @@ def _fill_resolution(
     annex = body[annex_at + 1 :] if annex_at is not None else []
     main, closing = _split_closing(main)
     _read_closing(doc, closing, language)
+    # "Recommends to the General Assembly the adoption of the following draft resolution:"
+    span = _recommended_draft(main) if marker is None else None
+    recommended = _unquote(main[span[0] : span[1]]) if span else []
+    main = main[: span[0]] + main[span[1] :] if span else main
 
     pieces = assemble(main, language)
     if formula_at < 0 and not any(p.level == 0 for p in pieces):
@@ -181,8 +222,10 @@ def _fill_resolution(
             "“The General Assembly,” or “大会，”) and no numbered paragraphs"
         )
     notes = _notes_for(block, offset, offset + len(lines))
-    doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
-    marker = MarkFinder(notes, language, explicit=block.explicit_marks)
+    own_marker = marker is None
+    if marker is None:
+        marker = MarkFinder(notes, language, explicit=block.explicit_marks)
+        doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
 
     first_numbered = next((i for i, p in enumerate(pieces) if p.level == 0), None)
     paragraphs: list[ParsedParagraph] = []
@@ -207,6 +250,10 @@ def _fill_resolution(
     )
     if embedded:
         paragraphs += name_paragraphs(embedded, ANNEX, marker, language, annex_label=False)
+    if recommended:
+        draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, body="GA")
+        _fill_resolution(draft, recommended, block, offset, language, marker)
+        doc.resolutions.append(draft)
     if annex:
         annex_main, annex_closing = _split_closing(annex)
         paragraphs += name_paragraphs(
@@ -215,8 +262,68 @@ def _fill_resolution(
     for paragraph in paragraphs:
         paragraph.text = resolve_soft_hyphens(paragraph.text, block)
     doc.paragraphs = paragraphs
+    if not own_marker:
+        # Each text keeps the footnotes its own paragraphs refer to.
+        used = {n for p in paragraphs for n in p.footnotes}
+        shared = marker.notes_by_number
+        doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(shared.items()) if n in used]
+        _check_sequence(doc)
+        return
+    if doc.resolutions:
+        in_drafts = {n for r in doc.resolutions for p in r.paragraphs for n in p.footnotes}
+        in_own = {n for p in paragraphs for n in p.footnotes}
+        doc.footnotes = [f for f in doc.footnotes if f.number in in_own or f.number not in in_drafts]
     doc.warnings += marker.warnings()
     _check_sequence(doc)
+    for draft in doc.resolutions:
+        doc.warnings += [f"the draft resolution it recommends: {w}" for w in draft.warnings]
+
+
+# The operative paragraph that introduces a draft the General Assembly is to adopt.
+RECOMMENDS_DRAFT = re.compile(
+    r"(?:following draft (?:resolution|decision)[^:：]*|(?:下列|以下)决议草案[^:：]*)[:：]\s*$"
+)
+QUOTE_OPEN = "“‘\"'"
+
+
+def _recommended_draft(lines: list[Line]) -> tuple[int, int] | None:
+    """Return where a draft recommended to the General Assembly starts and ends.
+
+    It starts with "The General Assembly," after a line ending "… following draft
+    resolution:" and ends with the paragraph that closes its quotation (`.”`), or
+    with the resolution."""
+    for index in range(1, len(lines)):
+        formula = FORMULA.match(lines[index].text.strip().lstrip(QUOTE_OPEN))
+        if formula and (formula.group(1) or formula.group(2)) in ("General Assembly", "大会"):
+            previous = MARK_RE.sub("", lines[index - 1].text).rstrip()
+            if RECOMMENDS_DRAFT.search(re.sub(r"(?<=[:：])\s*\d{1,3}$", "", previous)):
+                for end in range(index + 1, len(lines) - 1):
+                    closes = re.search(r"[.。]”\s*$", MARK_RE.sub("", lines[end].text))
+                    if closes and lines[end + 1].text.lstrip()[:1] not in QUOTE_OPEN:
+                        return index, end + 1
+                return index, len(lines)
+    return None
+
+
+def _unquote(lines: list[Line]) -> list[Line]:
+    """Take off the quotation marks that open each paragraph of a quoted draft and close it."""
+    out: list[Line] = []
+    for index, line in enumerate(lines):
+        text = line.text
+        before = lines[index - 1] if index else None
+        # A quotation mark opens a paragraph: after a clause's end (and its marks) or before a number.
+        starts = (
+            before is None
+            or before.ends
+            or re.search(r"[,;:.，；：。”](?:\s*\d{1,3}|\s*\u27e6\d+\u27e7)*\s*$", before.text)
+            or re.match(r"\s*.(?:\d{1,3}\.|\([a-z]{1,4}\))\s", text)
+        )
+        if starts and text.lstrip()[:1] in QUOTE_OPEN:
+            text = text.lstrip()[1:]
+        out.append(Line(text, ends=line.ends, page_start=line.page_start))
+    if out:
+        out[-1].text = re.sub(r"[”’\"'](?=(?:\s*\u27e6\d+\u27e7)?\s*$)", "", out[-1].text, count=1)
+    return out
 
 
 def _ends_with_colon(text: str) -> bool:
@@ -307,16 +414,13 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
                 r"^(.*?)[:：]\s*(?:订正)?决议草案\s*$|^(.*?):\s*(?:revised )?draft resolution\s*$", piece_text
             )
             if sponsors:
-                names = sponsors.group(1) or sponsors.group(2)
-                doc.sponsors = [
-                    n.strip()
-                    for n in re.split(r"、|,\s*(?:and\s+)?|\s+and\s+|和(?=[^和]*$)", names)
-                    if n.strip()
-                ]
+                doc.sponsors = split_sponsors(sponsors.group(1) or sponsors.group(2))
                 doc.doc_type = DRAFT_RESOLUTION
         if candidates:
             title_lines = [candidates[-1]]
     doc.title = _join_title(title_lines, language)
+    _read_heading_facts(doc, texts, language)
+    doc.agenda_item_title = _agenda_item_title(head, language)
     # The organ that adopted it, before any organ the agenda item names ("Report of the
     # Economic and Social Council" is an item of the General Assembly).
     body = re.search(r"adopted by the (General Assembly|Economic and Social Council)", joined) or re.search(
@@ -324,6 +428,97 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
     )
     if body and not doc.body:
         doc.body = BODIES[body.group(1)]
+
+
+def split_sponsors(names: str) -> list[str]:
+    """Split "A, B, C and D" (or "A、B、C和D") into names; "and" inside a name stays."""
+    protected = names
+    for name in JOINED_NAMES:
+        protected = protected.replace(name, name.replace("and", "\0").replace("和", "\1"))
+    parts = re.split(r"、|,\s*(?:and\s+)?", protected)
+    # Only the last separator is "and" (or "和"): the one before the last sponsor.
+    parts[-1:] = re.split(r"\s+and\s+(?!.*\sand\s)|和(?=[^和]*$)", parts[-1], maxsplit=1)
+    names_found = [p.replace("\0", "and").replace("\1", "和").strip() for p in parts]
+    return [n for n in names_found if n]
+
+
+def _read_heading_facts(doc: ParsedDocument, texts: list[str], language: str) -> None:
+    """Read page one's heading: distribution and date, the agenda item's title, the committee."""
+    joined = "\n".join(texts)
+    distribution = DISTRIBUTION.search(joined)
+    if distribution:
+        doc.distribution = distribution.group(1).capitalize()
+        # The date of issue stands right under (or beside) "Distr.".
+        after = joined[distribution.end() : distribution.end() + 40]
+        date = re.match(r"\s*(?:" + EN_DATE.pattern + "|" + ZH_DATE.pattern + ")", after, re.I)
+        if date:
+            doc.issued_on = _find_date(date.group(0))
+    flat = re.sub(r"\s+", " ", joined)
+    report = ON_REPORT.search(flat)
+    if report:
+        ordinal = ORDINALS.get(report.group(1) or "") or ZH_ORDINALS[report.group(3)]
+        doc.committee = f"C{ordinal}"
+        symbols = SYMBOL_IN_TEXT.findall(report.group(2) or report.group(4))
+        doc.committee_report = symbols[0] if symbols else ""
+    elif WITHOUT_COMMITTEE.search(flat):
+        doc.committee = PLENARY
+    for text in texts:
+        doc.committee = doc.committee or _committee_named(text.strip())
+
+
+def _committee_named(text: str) -> str:
+    """Return "C3" for a heading line "Third Committee", "Report of the Third Committee", "第三委员会"."""
+    match = re.fullmatch(
+        r"(?:Report of the )?(First|Second|Third|Fourth|Fifth|Sixth) Committee"
+        r"|第([一二三四五六])委员会(?:的报告)?",
+        text,
+    )
+    if not match:
+        return ""
+    return f"C{ORDINALS.get(match.group(1) or '') or ZH_ORDINALS[match.group(2)]}"
+
+
+def _agenda_item_title(head: list[Line], language: str) -> str:
+    """Return the heading after "Agenda item N", up to what the heading says next."""
+    texts = [MARK_RE.sub("", line.text).strip().strip("*#").strip() for line in head]
+    at = next((i for i, t in enumerate(texts) if re.match(r"(?:Agenda item|议程项目)\s*\d", t)), None)
+    if at is None:
+        return ""
+    # A draft's sponsors follow its agenda item, over several lines in text from a PDF.
+    sponsors = set()
+    for piece in assemble(head, language, sequential=False):
+        if re.search(r"(?:draft resolution|决议草案)\s*$", MARK_RE.sub("", piece.text)):
+            sponsors.update(range(piece.line_index, piece.end_index + 1))
+    # "Agenda item 106 Crime prevention …" when the layout ran them together.
+    first = re.sub(r"^(?:Agenda item|议程项目)\s*[0-9]+\s*(?:\(\s*[a-z]\s*\))?", "", texts[at]).strip()
+    title: list[str] = [first] if first else []
+    for index in range(at + 1, len(texts)):
+        if index in sponsors or _ends_agenda_title(texts[index]):
+            break
+        if texts[index]:
+            title.append(texts[index])
+    return _join_title(title, language)
+
+
+def _ends_agenda_title(text: str) -> bool:
+    return bool(
+        re.match(
+            r"(?:Resolution adopted by|Draft (?:resolution|decision)|Rapporteur|Note by|\[|Distr\.|Original)",
+            text,
+        )
+        or re.search(r"(?:[:：]\s*(?:订正)?决议草案|draft resolution|决议|的报告|报告员[:：].*)$", text)
+        or re.match(r"报告员|\d{4}\s*年", text)
+        or _committee_named(text)
+        or SYMBOL_NUMBER_LINE.match(text)
+        or FORMULA.match(text)
+        or _is_date_line(text)
+    )
+
+
+def committee_of_symbol(symbol: str | None) -> str:
+    """Return the Main Committee whose document this is: A/C.3/80/L.30 → "C3"."""
+    match = re.match(r"A/C\.([1-6])/", symbol or "")
+    return f"C{match.group(1)}" if match else ""
 
 
 def _join_title(parts: list[str], language: str) -> str:

@@ -16,13 +16,14 @@ MARK = "\u27e6{}\u27e7"
 MARK_RE = re.compile("\u27e6(\\d+)\u27e7")
 
 # Operative and report paragraph numbers: "1." "12." "1000." (Chinese PDFs write
-# "1. " with a space, Markdown "**1.**").
-NUMBER_START = re.compile(r"^(\d+)\.(?:\s+|$)")
+# "1. " with a space, Markdown "**1.**", Chinese web pages "1.敦促" with none).
+NUMBER_START = re.compile(f"^(\\d+)\\.(?:\\s+|$|(?=[{CJK}]))")
 # A number this long that starts a line is more often a year ("2030.") than a
 # paragraph, unless it is the number due or a few beyond (a paragraph may be missing).
 LONG_NUMBER = 4
 LONG_SKIP = 10
-LETTER_START = re.compile(r"^\(([a-z]{1,2})\)(?:\s+|$)")
+# Letters "(a)" … "(z)", "(aa)" … and roman numerals "(i)" … "(xviii)".
+LETTER_START = re.compile(f"^\\(([a-z]{{1,2}}|[ivx]{{3,5}})\\)(?:\\s+|$|(?=[{CJK}]))")
 CN_ROMAN = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
 CN_ROMAN_START = re.compile(f"^([{CN_ROMAN}])\\s*")
 ROMANS = [
@@ -92,6 +93,15 @@ def number_at_start(text: str, due: int | None = None) -> tuple[str, str, int, s
     if match:
         return match.group(1), f"({match.group(1)})", 1, text[match.end() :]
     return None
+
+
+def next_letter(letter: str) -> str:
+    """Return the sub-paragraph letter after this one: (b) after (a), (aa) after (z), (bb) after (aa)."""
+    if not letter:
+        return "a"
+    if letter[-1] == "z":
+        return "a" * (len(letter) + 1)
+    return chr(ord(letter[-1]) + 1) * len(letter)
 
 
 def ends_sentence(text: str) -> bool:

@@ -1,5 +1,7 @@
 """`ingest` is the one function that writes works, texts, paragraphs and footnotes."""
 
+import datetime
+
 import pytest
 from conftest import _Sink
 
@@ -84,3 +86,57 @@ def test_loading_the_report_again_keeps_a_draft_staff_placed_in_it(loaded_corpus
     draft = Resolution.objects.get(key="draft-on-demons")
     assert (draft.contained_in.key, draft.position, draft.texts.count()) == (REPORT, 7, 1)
     assert Resolution.objects.get(key=REPORT).contained.count() == 7
+
+
+HEADED = """A/RES/80/101
+Distr.: General
+19 December 2025
+Eightieth session
+Agenda item 71 (b)
+Promotion and protection of human rights: human rights questions
+Resolution adopted by the General Assembly on 15 December 2025
+[on the report of the Third Committee (A/80/459/Add.2, para. 64)]
+80/101. Right to food
+The General Assembly,
+Recalling its resolution 79/200 of 17 December 2024,
+1. Decides to continue its consideration of the question.
+"""
+
+
+def test_it_stores_the_heading_of_page_one(db):
+    parsed = parse_document(HEADED, "en", "markdown")
+
+    text = ingest(parsed, HEADED.encode(), "headed.md", key="A/RES/80/101")
+
+    work = text.resolution
+    assert (work.committee, work.committee_report) == ("C3", "A/80/459/Add.2")
+    assert (text.distribution, text.issued_on, text.agenda_item_title) == (
+        "General",
+        datetime.date(2025, 12, 19),
+        "Promotion and protection of human rights: human rights questions",
+    )
+    again = ingest(parsed, HEADED.encode(), "headed.md", key="A/RES/80/101")
+    assert again.ingest_status == "unchanged"
+
+
+def test_a_given_committee_overrides_the_parser_s(db):
+    parsed = parse_document(HEADED, "en", "markdown")
+
+    text = ingest(parsed, HEADED.encode(), "headed.md", key="A/RES/80/101", committee="plenary")
+
+    assert (text.resolution.committee, text.resolution.committee_report) == ("plenary", "A/80/459/Add.2")
+
+
+def test_it_stores_a_draft_an_ecosoc_resolution_recommends_as_a_draft_of_the_assembly(db):
+    from tests.parsing.test_heading import ECOSOC
+
+    text = ingest(parse_document(ECOSOC, "en", "markdown"), ECOSOC.encode(), "ecosoc.md", key="E/RES/2025/20")
+
+    [draft] = text.resolution.contained.all()
+    assert (draft.key, draft.position, draft.body, draft.doc_type) == (
+        "E/RES/2025/20/draft-1",
+        1,
+        "GA",
+        "draft_resolution",
+    )
+    assert list(draft.texts.get().paragraphs.values_list("anchor", flat=True)) == ["pp1", "op1", "op2"]

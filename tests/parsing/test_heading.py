@@ -1,6 +1,10 @@
 """The heading of a document read as one line per paragraph (a Word file, a typeset PDF)."""
 
-from search.parsing import parse_document
+from pathlib import Path
+
+from search.parsing import parse_document, pdf_layout_text
+
+ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
 
 DRAFT = """A/C.3/80/L.37/Rev.1
 Eightieth session
@@ -64,3 +68,187 @@ Recalling its resolution 59/209 of 20 December 2004,
 """
     doc = parse_document(text, "en", "markdown")
     assert (doc.body, doc.symbol) == ("GA", "A/RES/78/125")
+
+
+RESOLUTION = """United Nations
+A/RES/80/101
+General Assembly
+Distr.: General
+19 December 2025
+Eightieth session
+Agenda item 71 (b)
+Promotion and protection of human rights: human rights questions
+Resolution adopted by the General Assembly on 15 December 2025
+[on the report of the Third Committee (A/80/459/Add.2, para. 64)]
+80/101. Right to food
+The General Assembly,
+Recalling its resolution 79/200 of 17 December 2024,
+1. Decides to continue its consideration of the question.
+"""
+
+
+def test_it_reads_the_distribution_and_the_date_under_it():
+    doc = parse_document(RESOLUTION, "en", "markdown")
+    assert (doc.distribution, doc.issued_on, doc.adopted_on) == ("General", "2025-12-19", "2025-12-15")
+
+
+def test_it_reads_the_title_of_the_agenda_item_up_to_the_adoption_line():
+    doc = parse_document(RESOLUTION, "en", "markdown")
+    assert (doc.agenda_item, doc.agenda_item_title) == (
+        "71 (b)",
+        "Promotion and protection of human rights: human rights questions",
+    )
+    assert doc.title == "Right to food"
+
+
+def test_it_reads_the_main_committee_and_its_report():
+    doc = parse_document(RESOLUTION, "en", "markdown")
+    assert (doc.committee, doc.committee_report) == ("C3", "A/80/459/Add.2")
+
+
+def test_it_reads_a_resolution_without_reference_to_a_main_committee_as_plenary():
+    text = RESOLUTION.replace(
+        "[on the report of the Third Committee (A/80/459/Add.2, para. 64)]",
+        "[without reference to a Main Committee (A/80/L.12 and Add.1)]",
+    )
+    doc = parse_document(text, "en", "markdown")
+    assert (doc.committee, doc.committee_report) == ("plenary", "")
+
+
+def test_it_reads_the_committee_of_a_chinese_resolution_in_the_same_form():
+    text = """A/RES/80/101
+大会
+Distr.: General
+19 December 2025
+第八十届会议
+议程项目 71(b)
+促进和保护人权：人权问题
+2025 年 12 月 15 日大会决议
+[根据第三委员会的报告(A/80/459/Add.2，第 64 段)通过]
+80/101. 食物权
+大会，
+回顾其 2024 年 12 月 17 日第 79/200 号决议，
+1. 决定继续审议这一问题。
+"""
+    doc = parse_document(text, "zh", "markdown")
+    assert (doc.committee, doc.committee_report) == ("C3", "A/80/459/Add.2")
+    assert (doc.distribution, doc.issued_on, doc.agenda_item_title) == (
+        "General",
+        "2025-12-19",
+        "促进和保护人权：人权问题",
+    )
+
+
+def test_it_takes_the_committee_of_a_draft_from_its_symbol():
+    doc = parse_document(DRAFT, "en", "markdown")
+    assert (doc.committee, doc.committee_report) == ("C3", "")
+    assert doc.agenda_item_title == ""  # the sponsors follow the agenda item directly
+
+
+def test_it_keeps_and_inside_a_sponsor_s_name():
+    text = DRAFT.replace(
+        "Albania, Andorra, Austria, Belgium, Bulgaria, Canada, Croatia, Estonia and Finland",
+        "Bosnia and Herzegovina, Spain, Ukraine and United Kingdom of Great Britain and Northern Ireland",
+    )
+    doc = parse_document(text, "en", "markdown")
+    assert doc.sponsors == [
+        "Bosnia and Herzegovina",
+        "Spain",
+        "Ukraine",
+        "United Kingdom of Great Britain and Northern Ireland",
+    ]
+
+
+def test_it_splits_the_last_sponsor_at_the_last_and_only():
+    text = DRAFT.replace(
+        "Albania, Andorra, Austria, Belgium, Bulgaria, Canada, Croatia, Estonia and Finland",
+        "Spain, Trinidad and Tobago, and Uruguay",
+    )
+    assert parse_document(text, "en", "markdown").sponsors == ["Spain", "Trinidad and Tobago", "Uruguay"]
+    zh = "A/C.3/80/L.9\n西班牙、乌克兰和特立尼达和多巴哥：决议草案\n食物权\n大会，\n1. 决定继续审议。\n"
+    assert parse_document(zh, "zh", "markdown").sponsors == ["西班牙", "乌克兰", "特立尼达和多巴哥"]
+
+
+ECOSOC = """2025/20. Follow-up to the Congress on Crime Prevention
+The Economic and Social Council,
+Recalling its resolution 2024/12 of 26 July 2024,
+1. Welcomes the report of the Secretary-General;¹
+2. Recommends to the General Assembly the adoption of the following draft resolution:
+“The General Assembly,
+“Recalling its resolution 79/184 of 17 December 2024,²
+“1. Decides to convene the Congress in 2026;
+“2. Requests the Secretary-General to report to it at its eighty-first session.”
+3. Requests the Secretary-General to report to the Council.
+30 July 2025
+20th plenary meeting
+¹ E/2025/30.
+² A/79/458.
+"""
+
+
+def test_it_reads_a_draft_an_ecosoc_resolution_recommends_as_a_resolution_it_contains():
+    doc = parse_document(ECOSOC, "en", "markdown")
+    assert (doc.symbol, doc.body, doc.adopted_on) == ("E/RES/2025/20", "ECOSOC", "2025-07-30")
+    assert [p.anchor for p in doc.paragraphs] == ["pp1", "op1", "op2", "op3"]
+    assert doc.paragraphs[-1].text == "Requests the Secretary-General to report to the Council."
+    [draft] = doc.resolutions
+    assert (draft.doc_type, draft.body) == ("draft_resolution", "GA")
+    assert [(p.anchor, p.text) for p in draft.paragraphs] == [
+        ("pp1", "Recalling its resolution 79/184 of 17 December 2024,"),
+        ("op1", "Decides to convene the Congress in 2026;"),
+        ("op2", "Requests the Secretary-General to report to it at its eighty-first session."),
+    ]
+    # Footnote marks run through both; each keeps the footnotes it refers to.
+    assert ([f.number for f in doc.footnotes], [f.number for f in draft.footnotes]) == ([1], [2])
+    assert draft.paragraphs[0].footnotes == [2]
+    assert doc.warnings == []
+
+
+def test_it_reads_a_recommended_draft_in_chinese():
+    text = """经济及社会理事会，
+回顾其以往各项决议，
+建议大会通过下列决议草案：
+“大会，
+“回顾其以往各项决议，
+“1. 决定继续审议这一问题。”
+2025 年 7 月 30 日
+第 20 次全体会议
+"""
+    doc = parse_document(text, "zh", "markdown")
+    assert [p.anchor for p in doc.paragraphs] == ["pp1", "op1"]
+    assert [(p.anchor, p.text) for p in doc.resolutions[0].paragraphs] == [
+        ("pp1", "回顾其以往各项决议，"),
+        ("op1", "决定继续审议这一问题。"),
+    ]
+
+
+def parse_pdf(name):
+    return parse_document(pdf_layout_text((ODS / name).read_bytes()), "en", "markdown")
+
+
+def test_it_reads_the_heading_of_an_official_resolution():
+    doc = parse_pdf("A_RES_78_140.pdf")
+    assert (doc.symbol, doc.session, doc.agenda_item) == ("A/RES/78/140", "Seventy-eighth session", "16 (f)")
+    assert doc.agenda_item_title == (
+        "Macroeconomic policy questions: promotion of international cooperation to combat illicit "
+        "financial flows and strengthen good practices on assets return to foster sustainable development"
+    )
+    # "[on the report of the Second Committee (A/78/459/Add.6, para. 7)]"
+    assert (doc.committee, doc.committee_report, doc.adopted_on) == ("C2", "A/78/459/Add.6", "2023-12-19")
+    assert doc.title == (
+        "Promotion of international cooperation to combat illicit financial flows and strengthen "
+        "good practices on assets return to foster sustainable development"
+    )
+
+
+def test_it_reads_the_heading_of_an_official_draft():
+    doc = parse_pdf("A_C.3_80_L.30.pdf")
+    assert (doc.symbol, doc.committee, doc.committee_report) == ("A/C.3/80/L.30", "C3", "")
+    assert (doc.session, doc.agenda_item) == ("Eightieth session", "71 (c)")
+    assert doc.agenda_item_title == (
+        "Promotion and protection of human rights: human rights situations and reports of "
+        "special rapporteurs and representatives"
+    )
+    assert len(doc.sponsors) == 31
+    assert doc.sponsors[-3:] == ["Sweden", "Ukraine", "United Kingdom of Great Britain and Northern Ireland"]
+    assert "Netherlands (Kingdom of the)" in doc.sponsors
