@@ -126,19 +126,25 @@ def _held(stored: list[dict]) -> list[dict]:
     return [fields for key, fields in keys.items() if current.get(key) == fields["text"]]
 
 
-def matching_anchors(parsed: ParsedQuery, resolution: str, language: str) -> set[str]:
-    """Return the anchors of one language version that the search finds for a query."""
+def matching_anchors(parsed: ParsedQuery, versions: list[tuple[str, str]]) -> list[set[str]]:
+    """Return, for each (resolution key, language), the anchors the search finds for a query.
+
+    The query runs once, whatever the number of versions (a side by side page has two).
+    """
     with searching() as searcher:
         docs = matching_docs(searcher, parsed)
         if docs is None:
-            return set()
+            return [set() for _ in versions]
         reader = searcher.reader()
-        in_version = [
-            docsets.term_docs(reader, "resolution", resolution),
-            docsets.term_docs(reader, "language", language),
-        ]
-        docs = docsets.intersect([docs, *in_version])
-        return {searcher.stored_fields(int(d))["anchor"] for d in docs}
+        found = []
+        for resolution, language in versions:
+            in_version = [
+                docsets.term_docs(reader, "resolution", resolution),
+                docsets.term_docs(reader, "language", language),
+            ]
+            ids = docsets.intersect([docs, *in_version])
+            found.append({searcher.stored_fields(int(d))["anchor"] for d in ids})
+        return found
 
 
 def facet_counts(reader, fieldname: str, docs: np.ndarray) -> dict[str, int]:

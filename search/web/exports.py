@@ -15,7 +15,7 @@ from django.utils import timezone
 from search.engine.searching import search_paragraphs
 from search.models import Paragraph, Resolution
 from search.web.reading import Reading
-from search.web.results import paragraph_url
+from search.web.results import document_names, paragraph_url
 
 MAX_ROWS = 2000  # results in one CSV: 20 pages of 100
 TMX_LANG = {"zh": "zh-CN", "en": "en"}
@@ -53,10 +53,10 @@ def results_csv(request, q: str) -> str:
             version__resolution__key__in=keys, anchor__in={h["anchor"] for h in hits}
         ).values_list("version__resolution__key", "version__language", "anchor", "text")
     }
-    names = {r.key: str(r) for r in Resolution.objects.filter(key__in=keys).select_related("contained_in")}
+    names = document_names(hits)
     rows = (
         (
-            names.get(h["resolution"], h["resolution"]),
+            names[h["resolution"]],
             h["label"],
             h["language"],
             texts.get((h["resolution"], h["language"], h["anchor"]), ""),

@@ -183,12 +183,10 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     # What the search itself returns for the query in each version shown: those
     # paragraphs are counted and marked, and no other.
     try:
-        found = [
-            matching_anchors(reading.parsed, c.resolution.key, c.language)
-            if reading.parsed and c.text
-            else set()
-            for c in reading.columns
-        ]
+        shown = [(c.resolution.key, c.language) for c in reading.columns]
+        found = matching_anchors(reading.parsed, shown) if reading.parsed else [set() for _ in shown]
+        # A column with no text of its own shows nothing to mark.
+        found = [f if c.text else set() for f, c in zip(found, reading.columns, strict=True)]
     except IndexUnavailable:  # the text is the database's: show it, without marks
         found = [set() for _ in reading.columns]
         reading.search_unavailable, reading.parsed = True, None

@@ -71,16 +71,21 @@ def api_links(request, q: str, found: dict) -> dict:
     }
 
 
+def document_names(hits: list[dict]) -> dict[str, str]:
+    """Name the documents of these hits as people cite them: the symbol, or what it is."""
+    keys = {h["resolution"] for h in hits}
+    found = Resolution.objects.filter(key__in=keys).select_related("contained_in")
+    names = {r.key: str(r) for r in found}
+    return {h["resolution"]: names.get(h["resolution"], h["symbol"] or h["resolution"]) for h in hits}
+
+
 def api_hits(request, hits: list[dict]) -> list[dict]:
     """Add to each hit its document's name, its absolute link here and the official document's."""
-    keys = {h["resolution"] for h in hits}
-    documents = {
-        r.key: str(r) for r in Resolution.objects.filter(key__in=keys).select_related("contained_in")
-    }
+    names = document_names(hits)
     return [
         hit
         | {
-            "document": documents.get(hit["resolution"], hit["symbol"] or hit["resolution"]),
+            "document": names[hit["resolution"]],
             "url": request.build_absolute_uri(paragraph_url(hit["resolution"], hit["anchor"])),
             "source_url": official_url(hit["symbol"], hit["language"]),
         }
