@@ -5,11 +5,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from search.parsing import (
+    AMENDMENT,
     ANNEX,
     DOC_TYPES,
+    DRAFT_DECISION,
     DRAFT_RESOLUTION,
     KINDS,
     LANGUAGES,
+    NOTE,
     OPERATIVE,
     PREAMBULAR,
     REPORT,
@@ -24,6 +27,9 @@ DOC_TYPE_NAMES = {
     RESOLUTION: _("Resolution"),
     DRAFT_RESOLUTION: _("Draft resolution"),
     REPORT_DOC: _("Report"),
+    AMENDMENT: _("Amendment"),
+    DRAFT_DECISION: _("Draft decision"),
+    NOTE: _("Note by the Secretariat"),
 }
 KIND_NAMES = {PREAMBULAR: _("Preambular"), OPERATIVE: _("Operative"), ANNEX: _("Annex"), REPORT: _("Report")}
 BODY_NAMES = {
@@ -94,9 +100,19 @@ class Resolution(models.Model):
     annex_adopted_as = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="annex_of"
     )
+    # An amendment's draft, by symbol ("A/C.3/80/L.2"): the draft may be uploaded later.
+    amends = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["key"]
+
+    def amended(self) -> "Resolution | None":
+        """The stored draft this amendment amends, if it is here."""
+        return Resolution.objects.filter(symbol=self.amends).first() if self.amends else None
+
+    def amendments(self):
+        """The amendments proposed to this draft that are stored here."""
+        return Resolution.objects.filter(amends=self.symbol) if self.symbol else Resolution.objects.none()
 
     def __str__(self):
         return self.symbol or self.described()

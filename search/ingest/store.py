@@ -32,6 +32,7 @@ RESOLUTION_FIELDS = (
     "adopted_on",
     "committee",
     "committee_report",
+    "amends",
 )
 TEXT_FIELDS = (
     "title",

@@ -29,11 +29,14 @@ reads (a stage 0 for typeset PDFs).
 
 from search.parsing.decoding import decode, detect_language
 from search.parsing.documents import (
+    AMENDMENT,
     ANNEX,
     DOC_TYPES,
+    DRAFT_DECISION,
     DRAFT_RESOLUTION,
     KINDS,
     LANGUAGES,
+    NOTE,
     OPERATIVE,
     PREAMBULAR,
     REPORT,
@@ -50,12 +53,15 @@ from search.parsing.structure import parse_document
 from search.parsing.text import MARK
 
 __all__ = [
+    "AMENDMENT",
     "ANNEX",
     "DOC_TYPES",
+    "DRAFT_DECISION",
     "DRAFT_RESOLUTION",
     "KINDS",
     "LANGUAGES",
     "MARK",
+    "NOTE",
     "OPERATIVE",
     "PREAMBULAR",
     "REPORT",

@@ -234,7 +234,10 @@ def repair_words(block: Block, language: str) -> None:
                 if left.isalpha():
                     key = (left.lower(), core)
                     joined = left.lower() + core
-                    lone_letter = len(out[-1]) == 1 and out[-1] not in "aAI"
+                    # "T he", "p olicy"; but "decision 77/548 B of" keeps its letter.
+                    lone_letter = (
+                        len(out[-1]) == 1 and out[-1] not in "aAI" and (out[-1].islower() or counts[joined])
+                    )
                     if lone_letter or counts[joined] and not (is_word(key[0], key) and is_word(core, key)):
                         out[-1] = out[-1] + token
                         continue

@@ -21,7 +21,12 @@ KINDS = (PREAMBULAR, OPERATIVE, ANNEX, REPORT)
 RESOLUTION = "resolution"
 DRAFT_RESOLUTION = "draft_resolution"
 REPORT_DOC = "report"
-DOC_TYPES = (RESOLUTION, DRAFT_RESOLUTION, REPORT_DOC)
+# Documents of a committee's work on drafts, with plain numbered paragraphs (like a
+# report's): amendments to a draft, draft decisions, notes by the Secretariat.
+AMENDMENT = "amendment"
+DRAFT_DECISION = "draft_decision"
+NOTE = "note"
+DOC_TYPES = (RESOLUTION, DRAFT_RESOLUTION, REPORT_DOC, AMENDMENT, DRAFT_DECISION, NOTE)
 
 
 class ParseError(ValueError):
@@ -70,6 +75,7 @@ class ParsedDocument:
     references: list[str] = field(default_factory=list)  # symbols named
     warnings: list[str] = field(default_factory=list)  # for review, plain words
     number: str = ""  # "一" … for a draft inside a report
+    amends: str = ""  # an amendment's draft: "A/C.3/80/L.2"
 
     @property
     def source_url(self) -> str | None:

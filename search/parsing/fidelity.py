@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from search.parsing.documents import OPERATIVE, REPORT, REPORT_DOC, ParsedDocument
+from search.parsing.documents import DRAFT_RESOLUTION, OPERATIVE, REPORT, RESOLUTION, ParsedDocument
 
 CHECKS = ("symbol", "numbers", "footnotes", "furniture", "empty")
 
@@ -82,7 +82,9 @@ def _symbol(doc: ParsedDocument, expected: str | None) -> list[str]:
 def _numbers(doc: ParsedDocument) -> list[str]:
     """Top-level operative paragraphs (a report's own paragraphs) are numbered 1 … N."""
     kind, prefix, name = (
-        (REPORT, "para", "paragraph") if doc.doc_type == REPORT_DOC else (OPERATIVE, "op", "OP")
+        (OPERATIVE, "op", "OP")
+        if doc.doc_type in (RESOLUTION, DRAFT_RESOLUTION)
+        else (REPORT, "para", "paragraph")
     )
     numbers = []
     for paragraph in doc.paragraphs:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .assembly import Piece, is_heading
 from .documents import ANNEX, OPERATIVE, PREAMBULAR, REPORT, ParsedParagraph
 from .marks import MarkFinder
@@ -23,10 +25,20 @@ def name_paragraphs(
     roman = ""
     heading = ""
     unnumbered = 0
+    held = ParsedParagraph("", kind, "", "", "")  # the marks of a heading, for the paragraph under it
     for piece in pieces:
         text = piece.text.strip()
-        if kind in (ANNEX, REPORT) and is_heading(piece, language):
-            heading = MARK_RE.sub("", text)
+        if DIVIDER.fullmatch(MARK_RE.sub("", text)):
+            # "* * *" (or what Markdown leaves of it) between groups of paragraphs: no
+            # paragraph, and the group's heading ends.
+            heading = ""
+            continue
+        if (kind in (ANNEX, REPORT) and is_heading(piece, language)) or (
+            kind == PREAMBULAR and _preamble_heading(piece, language)
+        ):
+            # A heading's footnote marks ("Associate members of regional commissions¹⁷")
+            # go with the first paragraph under it, where the heading is shown.
+            heading = marker.clean(text, held)
             continue
         level = piece.level
         number = piece.number
@@ -77,9 +89,27 @@ def name_paragraphs(
             level=max(level, 0),
             heading=heading,
         )
+        paragraph.footnotes = held.footnotes
+        held.footnotes = []
         paragraph.text = marker.clean(text, paragraph)
         out.append(paragraph)
     return out
+
+
+DIVIDER = re.compile(r"\s*(?:[*＊]\s*){2,}|\s*[-–—_]{3,}\s*")
+
+
+def _preamble_heading(piece: Piece, language: str) -> bool:
+    """A subheading among preambular paragraphs ("Countries in special situations"): a
+    heading that is no clause; a preambular paragraph opens with a participle and holds
+    commas, and a line broken off one ("Recalling …, entitled") is no heading."""
+    if not is_heading(piece, language):
+        return False
+    text = MARK_RE.sub("", piece.text).strip()
+    if language == "zh":
+        return not re.search(r"[，、；]", text) and not text.endswith(("的", "和", "及"))
+    first = text.split()[0].lower() if text.split() else ""
+    return not re.search(r"[,;]", text) and not first.endswith(("ing", "ed")) and text[:1].isupper()
 
 
 def _anchor(kind: str, parts: list[str]) -> str:

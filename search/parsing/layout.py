@@ -121,7 +121,9 @@ def _one_paragraph_per_block(blocks: list[list[str]]) -> bool:
     if len(blocks) < 4:
         return False
     long = [b for b in blocks if _width(" ".join(b)) > PRINTED_WIDTH]
-    if len(long) < 3 or len(long) < 0.3 * len(blocks):
+    # A one-page amendment has only a few paragraphs, and many heading lines.
+    short = len(blocks) <= 20
+    if len(long) < (1 if short else 3) or len(long) < (0.1 if short else 0.3) * len(blocks):
         return False
     ended = sum(1 for b in long if ends_sentence(b[-1]))
     inner = sum(1 for b in blocks if any(number_at_start(x) or FORMULA.match(x) for x in b[1:]))

@@ -8,11 +8,13 @@ extraction loses is read from the positions:
 * page furniture (running headers, page numbers, job numbers, bar codes) stands
   in the top and bottom bands of every page, outside the text block;
 * the masthead of page one (organ, symbol, distribution, date) stands in the top
-  band of page one: only the symbol is kept, as a line of its own;
+  band of page one: the symbol, the distribution and the date of issue are kept,
+  each as a line of its own;
 * footnote marks are smaller characters raised above the line they stand in;
 * footnote texts stand below a short rule at the foot of the page;
 * a paragraph's first line is indented, its other lines start at the margin, so
-  a line at the margin continues the paragraph, also on the next page.
+  a line at the margin continues the paragraph, also on the next page; paragraphs
+  are set apart by more space than lines, so a wider gap ends one.
 
 Nothing here assumes English: lines of Chinese text are joined without a space.
 Pure: bytes in, text out, no file access. pdfplumber (pdfminer.six) reads the PDF.
@@ -26,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from search.parsing.text import CJK_RE, MARK, MARK_RE
+from search.parsing.text import CJK_RE, MARK, MARK_RE, number_at_start
 
 # Fractions of the page height. The running header and the page-one masthead's first
 # line stand above TOP_BAND; job numbers, page numbers and bar codes below BOTTOM_BAND.
@@ -38,6 +40,8 @@ MASTHEAD_BAND = 0.2
 FOOT_AREA = 0.85
 # A character this much smaller than its line and raised is a footnote mark.
 MARK_SIZE = 0.8
+DISTRIBUTION = re.compile(r"Distr\.\s*[:：]\s*\w+")
+DATE = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 SYMBOL = re.compile(r"\b[A-Z]{1,5}(?:/[A-Za-z0-9][A-Za-z0-9.\-]*)+(?<![.\-])")
 
 
@@ -264,6 +268,7 @@ def _render(pages: list[Page], margin: float) -> str:
     symbol = _masthead_symbol(pages[0].masthead)
     if symbol:
         out.append(symbol)
+    out += _masthead_issue(pages[0].masthead)
     right = max(line.x1 for page in pages for line in page.body)
     text_size = Counter(line.size for page in pages for line in page.body).most_common(1)[0][0]
     paragraphs: list[str] = []
@@ -295,13 +300,34 @@ def _continues(previous: Line, line: Line, margin: float, right: float, text_siz
     if abs(line.size - previous.size) > 0.6:
         return False
     across_page = previous.bottom < -1e8
-    if not across_page and line.top - previous.bottom > line.size * 1.2:
+    if not across_page and line.top - previous.bottom > line.size * 0.5:
         return False
+    full = previous.x1 > right - max(60.0, (right - margin) * 0.25)
+    if full and line.x0 < previous.x0 - 3:
+        # Under an indented first line: the paragraph's other lines, wherever its block
+        # starts (a short document's margin is not the most common start).
+        return True
     if abs(line.x0 - margin) > 3:
+        # A block set in from the margin (items "(xiii)", "(xiv)" of a list) runs on at its
+        # own left edge; each item starts with its number.
+        wide = previous.x1 - previous.x0 > (right - margin) * 0.6  # not a short line set right
+        if abs(line.x0 - previous.x0) <= 1.5 and full and wide and number_at_start(line.text) is None:
+            return True
         # Hanging lines of a heading (a title) sit right of its first line.
         return line.size > text_size * 1.05 and line.x0 > previous.x0 + 3 and not across_page
     # The previous line must be full: a short line ends its paragraph.
-    return previous.x1 > right - max(60.0, (right - margin) * 0.25)
+    return full
+
+
+def _masthead_issue(masthead: list[Line]) -> list[str]:
+    """Return the distribution ("Distr.: General") and the date of issue under it, as lines."""
+    texts = [MARK_RE.sub(r"\1", line.text) for line in masthead]
+    for index, text in enumerate(texts):
+        match = DISTRIBUTION.search(text)
+        if match:
+            after = texts[index + 1 : index + 2]
+            return [match.group(0)] + [t.strip() for t in after if DATE.search(t)]
+    return []
 
 
 def _masthead_symbol(masthead: list[Line]) -> str | None:

@@ -14,8 +14,11 @@ from itertools import pairwise
 from .assembly import assemble, is_heading, repair_words, resolve_soft_hyphens
 from .decoding import detect_language
 from .documents import (
+    AMENDMENT,
     ANNEX,
+    DRAFT_DECISION,
     DRAFT_RESOLUTION,
+    NOTE,
     OPERATIVE,
     PREAMBULAR,
     REPORT,
@@ -110,8 +113,12 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
     lines = block.lines
     segments = _segments(lines)
     report_like = _is_report(lines, language)
+    other = _other_kind(lines)
 
-    if report_like and segments:
+    if other:
+        doc = ParsedDocument(language=language, doc_type=other[0])
+        _fill_other(doc, lines, block, other[1], language)
+    elif report_like and segments:
         doc = ParsedDocument(language=language, doc_type=REPORT_DOC)
         report_lines = lines[: segments[0][0]]
         _fill_report(doc, report_lines, block, 0, language)
@@ -158,6 +165,81 @@ def _segments(lines: list[Line]) -> list[tuple[int, int, str]]:
     ]
 
 
+# The heading line that says a document is not a resolution but a committee's working
+# paper: "Albania, …: amendment to draft resolution A/C.3/80/L.2", "Draft decision
+# submitted by the Chair", "Note by the Secretariat".
+AMENDMENT_LINE = re.compile(
+    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*)?(?:proposed )?amendments? to (?:the )?(?:revised )?"
+    r"draft (?:resolution|decision)\s*(?P<amends>\S+)?\s*$"
+    r"|^(?:(?P<zh_sponsors>.+?)\s*[:：]\s*)?对(?:订正)?(?:决议|决定)草案\s*(?P<zh_amends>\S+?)\s*(?:的|提出的)修正案?\s*$",
+    re.I,
+)
+DECISION_LINE = re.compile(
+    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*)?(?:revised )?draft decision(?: submitted by .*)?$"
+    r"|^(?:(?P<zh_sponsors>.+?)\s*[:：]\s*)?(?:订正)?决定草案$|^.*提交的(?:订正)?决定草案$",
+    re.I,
+)
+NOTE_LINE = re.compile(r"^Note by the (?:Secretariat|Secretary-General)$|^秘书(?:处|长)的说明$")
+WORKING_PAPERS = ((AMENDMENT, AMENDMENT_LINE), (DRAFT_DECISION, DECISION_LINE), (NOTE, NOTE_LINE))
+
+
+def _other_kind(lines: list[Line]) -> tuple[str, int] | None:
+    """Return the type of a working paper and the index of its heading line; None for
+    a resolution, a draft resolution or a report."""
+    for index, line in enumerate(lines[:25]):
+        if FORMULA.match(line.text) or SYMBOL_NUMBER_LINE.match(line.text) or DRAFT_HEADING.match(line.text):
+            return None
+        text = MARK_RE.sub("", line.text).strip()
+        for doc_type, pattern in WORKING_PAPERS:
+            if pattern.match(text) or (
+                # "…: amendment to revised draft resolution" with the symbol on the next line
+                index + 1 < len(lines)
+                and SYMBOL_IN_TEXT.fullmatch(lines[index + 1].text.strip())
+                and pattern.match(f"{text} {lines[index + 1].text.strip()}")
+            ):
+                return doc_type, index
+    return None
+
+
+def _fill_other(doc: ParsedDocument, lines: list[Line], block: Block, at: int, language: str) -> None:
+    """Fill an amendment, a draft decision or a note: its heading, then numbered paragraphs
+    (one unnumbered instruction and the text it inserts make one paragraph)."""
+    heading = MARK_RE.sub("", lines[at].text).strip()
+    start = at + 1
+    if (
+        at + 1 < len(lines)
+        and not AMENDMENT_LINE.match(heading)
+        and AMENDMENT_LINE.match(f"{heading} {lines[at + 1].text.strip()}")
+    ):
+        heading, start = f"{heading} {lines[at + 1].text.strip()}", at + 2
+    doc_type = doc.doc_type
+    _read_head(doc, lines[:at], language)
+    doc.doc_type = doc_type  # not the draft resolution a sponsors' line would make it
+    doc.symbol = _symbol_from_head(lines[:at], doc.body)
+    doc.body = doc.body or body_of_symbol(doc.symbol)
+    doc.committee = doc.committee or committee_of_symbol(doc.symbol)
+    doc.sponsors = []
+    named = dict(WORKING_PAPERS)[doc.doc_type].match(heading).groupdict()
+    if named.get("sponsors") or named.get("zh_sponsors"):
+        doc.sponsors = split_sponsors(named.get("sponsors") or named.get("zh_sponsors"))
+    doc.amends = (named.get("amends") or named.get("zh_amends") or "").rstrip(".,;")
+    if doc.doc_type == NOTE:
+        # The title stands above "Note by the Secretariat".
+        before = [MARK_RE.sub("", line.text).strip() for line in lines[:at]]
+        doc.title = before[-1] if before and not _committee_named(before[-1]) else doc.title
+    elif start < len(lines) and not _numbered(lines[start].text):
+        doc.title = _join_title([MARK_RE.sub("", lines[start].text)], language)
+        start += 1
+    pieces = assemble(lines[start:], language)
+    notes = _notes_for(block, 0, len(lines))
+    doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
+    marker = MarkFinder(notes, language, explicit=block.explicit_marks)
+    doc.paragraphs = name_paragraphs(pieces, REPORT, marker, language, single=True)
+    for paragraph in doc.paragraphs:
+        paragraph.text = resolve_soft_hyphens(paragraph.text, block)
+    doc.warnings += marker.warnings()
+
+
 def _is_report(lines: list[Line], language: str) -> bool:
     first = lines[:12]
     # Only the heading tells: a preambular paragraph may cite "the report of the … Committee".
@@ -187,19 +269,25 @@ def _fill_resolution(
 ) -> None:
     """Fill `doc` from its lines; a draft it recommends shares its `marker` (marks run on)."""
     formula_at = next((i for i, line in enumerate(lines) if FORMULA.match(line.text)), None)
-    if formula_at is None:
+    if formula_at is not None:
+        head_end = formula_at
+        body_start = formula_at + 1
+    else:
         doc.warnings.append("no enacting formula (such as “The General Assembly,”) was found")
-        formula_at = -1
-    head = lines[: max(formula_at, 0)]
+        # The heading still ends with the number and title ("78/225. Enhancing …").
+        titled = next((i for i, line in enumerate(lines[:30]) if SYMBOL_NUMBER_LINE.match(line.text)), None)
+        head_end = body_start = 0 if titled is None else titled + 1
+    head = lines[:head_end]
     _read_head(doc, head, language)
-    if formula_at >= 0:
+    if formula_at is not None:
         formula = FORMULA.match(lines[formula_at].text)
         body_name = formula.group(1) or formula.group(2)
         doc.body = doc.body or BODIES.get(body_name)
     if doc.symbol is None:
         doc.symbol = _symbol_from_head(head, doc.body)
+    doc.body = doc.body or body_of_symbol(doc.symbol)
     doc.committee = doc.committee or committee_of_symbol(doc.symbol)
-    body = lines[formula_at + 1 :]
+    body = lines[body_start:]
 
     # Closing lines (date, meeting) end the operative part; "Annex" starts the annex.
     annex_at = next(
@@ -216,7 +304,7 @@ def _fill_resolution(
     main = main[: span[0]] + main[span[1] :] if span else main
 
     pieces = assemble(main, language)
-    if formula_at < 0 and not any(p.level == 0 for p in pieces):
+    if formula_at is None and not any(p.level == 0 for p in pieces):
         raise ParseError(
             "no resolution structure was found: no enacting formula (such as "
             "“The General Assembly,” or “大会，”) and no numbered paragraphs"
@@ -334,9 +422,8 @@ def _split_closing(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     """Split off the date and meeting lines that close a resolution."""
     for index, line in enumerate(lines):
         if ZH_MEETING.match(line.text) or EN_MEETING.match(line.text):
-            start = index
-            if index > 0 and _is_date_line(lines[index - 1].text):
-                start = index - 1
+            # The date stands above the meeting, or below it ("50th (resumed) plenary meeting").
+            start = index - 1 if index > 0 and _is_date_line(lines[index - 1].text) else index
             return lines[:start], lines[start:]
     return lines, []
 
@@ -385,7 +472,9 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
     )
     if session:
         doc.session = session.group(1).strip()
-    agenda = re.search(r"(?:议程项目|Agenda item)\s*([0-9]+\s*(?:\(\s*[a-z]\s*\))?)", joined)
+    item = r"[0-9]+\s*(?:\(\s*[a-z]\s*\))?"
+    # "Agenda item 14 (c)", "Agenda items 13 and 117", "议程项目13和117"
+    agenda = re.search(rf"(?:议程项目|Agenda items?)\s*({item}(?:\s*(?:,|and|和|、)\s*{item})*)", joined)
     if agenda:
         doc.agenda_item = re.sub(r"\s+", " ", agenda.group(1)).strip()
     adopted = re.search(r"(?:adopted by the .*? on|通过)\s*\n?\s*(\d{1,2} [A-Z][a-z]+ \d{4})", joined, re.I)
@@ -406,6 +495,11 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
             title_lines = [match.group(2)] if match.group(2) else []
             title_lines += [t.strip().strip("*") for t in texts[index + 1 :] if t.strip()]
             break
+    submitted = next((i for i, t in enumerate(texts) if SUBMITTED_BY.match(t.strip())), None)
+    if not title_lines and submitted is not None:
+        # "Draft resolution submitted by the Chair …": the title is what follows it.
+        doc.doc_type = DRAFT_RESOLUTION
+        title_lines = [t for t in texts[submitted + 1 :] if t.strip()]
     if not title_lines:
         pieces = assemble(head, language, sequential=False)
         candidates = [p.text for p in pieces if p.text and not is_furniture(p.text)]
@@ -430,6 +524,11 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
         doc.body = BODIES[body.group(1)]
 
 
+SUBMITTED_BY = re.compile(
+    r"^(?:Revised )?draft resolution submitted by .+$|^.+提交的(?:订正)?决议草案$", re.I
+)
+
+
 def split_sponsors(names: str) -> list[str]:
     """Split "A, B, C and D" (or "A、B、C和D") into names; "and" inside a name stays."""
     protected = names
@@ -438,7 +537,8 @@ def split_sponsors(names: str) -> list[str]:
     parts = re.split(r"、|,\s*(?:and\s+)?", protected)
     # Only the last separator is "and" (or "和"): the one before the last sponsor.
     parts[-1:] = re.split(r"\s+and\s+(?!.*\sand\s)|和(?=[^和]*$)", parts[-1], maxsplit=1)
-    names_found = [p.replace("\0", "and").replace("\1", "和").strip() for p in parts]
+    # A name may carry the "*" of a footnote the layout left in the line.
+    names_found = [p.replace("\0", "and").replace("\1", "和").strip().strip("*").strip() for p in parts]
     return [n for n in names_found if n]
 
 
@@ -481,7 +581,7 @@ def _committee_named(text: str) -> str:
 def _agenda_item_title(head: list[Line], language: str) -> str:
     """Return the heading after "Agenda item N", up to what the heading says next."""
     texts = [MARK_RE.sub("", line.text).strip().strip("*#").strip() for line in head]
-    at = next((i for i, t in enumerate(texts) if re.match(r"(?:Agenda item|议程项目)\s*\d", t)), None)
+    at = next((i for i, t in enumerate(texts) if re.match(r"(?:Agenda items?|议程项目)\s*\d", t)), None)
     if at is None:
         return ""
     # A draft's sponsors follow its agenda item, over several lines in text from a PDF.
@@ -490,7 +590,12 @@ def _agenda_item_title(head: list[Line], language: str) -> str:
         if re.search(r"(?:draft resolution|决议草案)\s*$", MARK_RE.sub("", piece.text)):
             sponsors.update(range(piece.line_index, piece.end_index + 1))
     # "Agenda item 106 Crime prevention …" when the layout ran them together.
-    first = re.sub(r"^(?:Agenda item|议程项目)\s*[0-9]+\s*(?:\(\s*[a-z]\s*\))?", "", texts[at]).strip()
+    first = re.sub(
+        r"^(?:Agenda items?|议程项目)\s*[0-9]+\s*(?:\(\s*[a-z]\s*\))?"
+        r"(?:\s*(?:,|and|和|、)\s*[0-9]+\s*(?:\(\s*[a-z]\s*\))?)*",
+        "",
+        texts[at],
+    ).strip()
     title: list[str] = [first] if first else []
     for index in range(at + 1, len(texts)):
         if index in sponsors or _ends_agenda_title(texts[index]):
@@ -513,6 +618,14 @@ def _ends_agenda_title(text: str) -> bool:
         or FORMULA.match(text)
         or _is_date_line(text)
     )
+
+
+def body_of_symbol(symbol: str | None) -> str | None:
+    """Return the organ a symbol's series belongs to: A/C.3/80/L.57 → "GA"."""
+    for prefix, body in (("A/HRC/", "HRC"), ("A/", "GA"), ("E/", "ECOSOC"), ("S/", "SC")):
+        if (symbol or "").startswith(prefix):
+            return body
+    return None
 
 
 def committee_of_symbol(symbol: str | None) -> str:

@@ -68,8 +68,8 @@ EN_MONTHS = [
     "november",
     "december",
 ]
-ZH_MEETING = re.compile(r"^\s*第\s*(\d+)\s*次全体会议\s*$")
-EN_MEETING = re.compile(r"^\s*(\d+)(?:st|nd|rd|th)\s+plenary meeting\s*$", re.I)
+ZH_MEETING = re.compile(r"^\s*第\s*(\d+)\s*次(?:（续）|\(续\))?全体会议(?:（续）|\(续\))?\s*$")
+EN_MEETING = re.compile(r"^\s*(\d+)(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary meeting\s*$", re.I)
 
 TERMINAL = "。；，：！？.;,:!?"
 CLOSERS = "”’\"')）」』》】"

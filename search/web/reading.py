@@ -251,8 +251,8 @@ def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict
 
 def _merge(sequences: list[list[str]]) -> list[str]:
     """Merge anchor sequences keeping each one's order; shared anchors share a row."""
-    if len(sequences) == 1:
-        return sequences[0]
+    if len(sequences) <= 1:  # a work with no text yet (a draft named by another) has none
+        return sequences[0] if sequences else []
     left, right = sequences
     right_pos = {a: i for i, a in enumerate(right)}
     left_set = set(left)

@@ -2,14 +2,11 @@
 
 Each file in corpus/ods/ is the PDF the UN's document system distributes, unchanged. The
 counts were taken from the pages themselves: preambular paragraphs (PP), operative
-paragraphs (OP), sub-paragraphs (sub), footnotes. A test marked xfail states what the page
-says where the parser reads it wrong.
+paragraphs (OP), sub-paragraphs (sub), footnotes.
 """
 
 from functools import cache
 from pathlib import Path
-
-import pytest
 
 from search.ingest.extract import extract
 from search.parsing import parse_document
@@ -83,11 +80,6 @@ def test_it_reads_a_second_committee_resolution_with_its_footnotes():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the preamble's subheading 'Countries in special situations' and the '* * *' divider "
-    "between its groups are read as preambular paragraphs (PP 9 and an empty PP 13): 18 PP, not 16",
-)
 def test_it_leaves_subheadings_and_dividers_out_of_the_preamble_of_a_resolution():
     doc = parse_pdf("A_RES_78_149.pdf")
     assert counts(doc) == (16, 5, 0, 7)
@@ -98,6 +90,9 @@ def test_it_leaves_subheadings_and_dividers_out_of_the_preamble_of_a_resolution(
         ("op3", [6, 7]),
     ]
     assert paragraph(doc, "pp9").text.startswith("Underlining that, without stable, resilient")
+    assert paragraph(doc, "pp9").heading == "Countries in special situations"
+    assert paragraph(doc, "pp11").heading == "Countries in special situations"
+    assert paragraph(doc, "pp12").heading == ""  # after the divider
     assert paragraph(doc, "pp12").text.startswith(
         "Recognizing the important role of energy transportation hubs"
     )
@@ -167,12 +162,6 @@ def test_it_reads_a_fifth_committee_resolution_by_hand_count():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="structure: the closing '50th (resumed) plenary meeting' and its date are joined to OP 14 "
-    "(no adoption date is read), and 'decision 77/548 B of' in PP 1 comes out as '77/548 Bof' although "
-    "the PDF reader's line has 'B of'",
-)
 def test_it_keeps_a_resumed_meeting_line_and_a_lettered_decision_apart():
     doc = parse_pdf("A_RES_78_243.pdf")
     assert (
@@ -203,11 +192,6 @@ def test_it_reads_a_long_resolution_with_annexes_by_hand_count():
     assert paragraph(doc, "op29").footnotes == [11]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="structure: the PDF reader keeps marks 17-19 on the rule headings of annex III ('Associate "
-    "members of regional commissions⟦17⟧'), but headings drop their marks without referencing them",
-)
 def test_it_references_the_footnotes_marked_on_annex_headings():
     doc = parse_pdf("A_RES_78_128.pdf")
     assert sorted({n for p in doc.paragraphs for n in p.footnotes}) == list(range(1, 20))
@@ -233,12 +217,6 @@ def test_it_reads_a_draft_submitted_by_the_chair_by_hand_count():
     assert doc.warnings == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="structure: the heading line 'Draft resolution submitted by the Chair on the recommendation "
-    "of the Economic and Social Council (resolution 2025/15)' is not read as the draft's sponsor line, "
-    "so it is taken as the start of the title and the document as a resolution",
-)
 def test_it_reads_the_title_of_a_draft_submitted_by_the_chair():
     doc = parse_pdf("A_C.3_80_L.7.pdf")
     assert doc.doc_type == "draft_resolution"

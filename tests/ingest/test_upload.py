@@ -446,3 +446,30 @@ def test_two_staff_publishing_at_once_while_others_search():
     assert sorted(h["anchor"] for h in found) == ["annex-24", "op1"]
     found = search_paragraphs("self-sufficiency symbol:71/322 lang:en")["hits"]
     assert [h["anchor"] for h in found] == ["op5"]
+
+
+def test_an_amendment_pdf_is_published_with_its_draft_named_and_linked_once_the_draft_is_here(
+    staff, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        data = (CORPUS / "ods/A_C.3_80_L.57.pdf").read_bytes()
+        amendment = uploads.ingest_file(data, "A_C.3_80_L.57.pdf", "en").resolution
+    assert (amendment.symbol, amendment.doc_type, amendment.amends) == (
+        "A/C.3/80/L.57",
+        "amendment",
+        "A/C.3/80/L.3/Rev.1",
+    )
+    page = client.get(amendment.get_absolute_url()).content.decode()
+    assert 'Amendment to the draft A/C.3/80/L.3/Rev.1 <span class="note">(not loaded here)</span>' in page
+    assert "<dd>Amendment · General Assembly</dd>" in page
+    assert "United States of America" in page  # the sponsor
+    # Once the amended draft is here, both pages link to each other.
+    draft = Resolution.objects.create(
+        key="A/C.3/80/L.3/Rev.1", symbol="A/C.3/80/L.3/Rev.1", doc_type="draft_resolution"
+    )
+    page = client.get(amendment.get_absolute_url()).content.decode()
+    assert f'Amendment to the draft <a href="{draft.get_absolute_url()}">A/C.3/80/L.3/Rev.1</a>' in page
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert f'Amendment proposed: <a href="{amendment.get_absolute_url()}">A/C.3/80/L.57</a>' in page
+    hits = search_paragraphs("child pornography")["hits"]
+    assert sorted(h["anchor"] for h in hits if h["symbol"] == "A/C.3/80/L.57") == ["para1", "para2"]

@@ -252,3 +252,141 @@ def test_it_reads_the_heading_of_an_official_draft():
     assert len(doc.sponsors) == 31
     assert doc.sponsors[-3:] == ["Sweden", "Ukraine", "United Kingdom of Great Britain and Northern Ireland"]
     assert "Netherlands (Kingdom of the)" in doc.sponsors
+
+
+AMENDMENT_WEB = """A/C.3/80/L.57
+
+Eightieth session
+
+Third Committee
+
+Agenda items 107 and 108
+
+Crime prevention and criminal justice
+
+United States of America: amendment to revised draft resolution
+A/C.3/80/L.3/Rev.1
+
+Strengthening the United Nations crime prevention and criminal justice programme
+
+1. In operative paragraph 64, after “to strengthen their efforts in preventing” insert “and combating”.
+
+2. In operative paragraph 65, after “once in force” insert “, and emphasizes”.
+"""
+
+
+def test_it_reads_an_amendment_to_a_draft_as_numbered_instructions():
+    doc = parse_document(AMENDMENT_WEB, "en")
+    assert (doc.doc_type, doc.symbol, doc.amends) == ("amendment", "A/C.3/80/L.57", "A/C.3/80/L.3/Rev.1")
+    assert doc.sponsors == ["United States of America"]
+    assert doc.title == "Strengthening the United Nations crime prevention and criminal justice programme"
+    assert (doc.session, doc.agenda_item, doc.committee) == ("Eightieth session", "107 and 108", "C3")
+    assert [(p.anchor, p.label, p.text[:22]) for p in doc.paragraphs] == [
+        ("para1", "para. 1", "In operative paragraph"),
+        ("para2", "para. 2", "In operative paragraph"),
+    ]
+
+
+def test_it_keeps_an_unnumbered_amendment_and_the_text_it_inserts_together():
+    text = "\n".join(
+        [
+            "A/C.3/80/L.56",
+            "Eightieth session",
+            "Agenda item 69 (a)",
+            "Albania, Japan and Ukraine: amendment to draft resolution A/C.3/80/L.2",
+            "Combating glorification of Nazism",
+            "After operative paragraph 3, insert a new operative paragraph, reading:",
+            "Notes with alarm that the pretextual use of neo-Nazism undermines attempts to combat it;",
+        ]
+    )
+    doc = parse_document(text, "en", "markdown")
+    assert (doc.doc_type, doc.amends, doc.sponsors) == (
+        "amendment",
+        "A/C.3/80/L.2",
+        ["Albania", "Japan", "Ukraine"],
+    )
+    assert [p.anchor for p in doc.paragraphs] == ["para1"]
+    assert doc.paragraphs[0].text.splitlines() == text.splitlines()[-2:]
+
+
+def test_it_reads_a_chinese_amendment():
+    text = "\n".join(
+        [
+            "A/C.3/80/L.63",
+            "第八十届会议",
+            "议程项目67",
+            "南非：对订正决议草案A/C.3/80/L.20/Rev.1的修正案",
+            "儿童权利",
+            "在序言部分第十三段中，将“第四次全球会议”改为“第五次全球会议”。",
+        ]
+    )
+    doc = parse_document(text, "zh", "markdown")
+    assert (doc.doc_type, doc.symbol, doc.amends, doc.sponsors, doc.title) == (
+        "amendment",
+        "A/C.3/80/L.63",
+        "A/C.3/80/L.20/Rev.1",
+        ["南非"],
+        "儿童权利",
+    )
+    assert [p.anchor for p in doc.paragraphs] == ["para1"]
+
+
+def test_it_reads_a_draft_decision_and_a_note_by_the_secretariat_from_their_pdfs():
+    from search.ingest.extract import extract
+
+    def parse(name):
+        extracted = extract((ODS / name).read_bytes(), name)
+        return parse_document(extracted.text, "en", extracted.layout)
+
+    decision = parse("A_C.3_80_L.60.pdf")
+    assert (decision.doc_type, decision.symbol, decision.distribution, decision.issued_on) == (
+        "draft_decision",
+        "A/C.3/80/L.60",
+        "Limited",
+        "2025-11-16",
+    )
+    assert decision.title.startswith("Draft programme of work of the Third Committee for the eighty-first")
+    assert decision.paragraphs[0].text.startswith("The General Assembly approves, subject to any subsequent")
+    note = parse("A_C.3_80_L.1.pdf")
+    assert (note.doc_type, note.symbol, note.title) == (
+        "note",
+        "A/C.3/80/L.1",
+        "Organization of the work of the Third Committee",
+    )
+    assert [(p.anchor, p.heading) for p in note.paragraphs[:2]] == [
+        ("para1", "Allocation of items"),
+        ("para2", "Programme of work"),
+    ]
+
+
+def test_it_reads_each_numbered_instruction_of_a_one_page_amendment_pdf():
+    from search.ingest.extract import extract
+
+    extracted = extract((ODS / "A_C.3_80_L.64.pdf").read_bytes(), "A_C.3_80_L.64.pdf")
+    doc = parse_document(extracted.text, "en", extracted.layout)
+    assert [p.text for p in doc.paragraphs] == [
+        "In operative paragraph 13, delete “sexual and reproductive health,”.",
+        "In operative paragraphs 27 and 43, delete “sexual and reproductive”.",
+        "In operative paragraph 46, delete “including sexual and reproductive health,”.",
+    ]
+    assert (doc.doc_type, doc.symbol, doc.amends, doc.sponsors) == (
+        "amendment",
+        "A/C.3/80/L.64",
+        "A/C.3/80/L.20/Rev.1",
+        ["Burundi"],
+    )
+
+
+def test_it_reads_a_resolution_whose_pdf_lacks_the_enacting_formula():
+    from search.ingest.extract import extract
+
+    extracted = extract((ODS / "A_RES_78_225.pdf").read_bytes(), "A_RES_78_225.pdf")
+    doc = parse_document(extracted.text, "en", extracted.layout)
+    assert (doc.symbol, doc.title[:40], doc.adopted_on) == (
+        "A/RES/78/225",
+        "Enhancing the contributions of the Commi",
+        "2023-12-19",
+    )
+    assert doc.paragraphs[0].anchor == "pp1"
+    assert doc.paragraphs[0].text.startswith("Reaffirming its resolution 70/1 of 25 September 2015")
+    assert any("enacting formula" in warning for warning in doc.warnings)

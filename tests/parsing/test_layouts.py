@@ -253,3 +253,16 @@ def test_it_numbers_roman_subparagraphs_of_three_letters_and_more():
     assert [p.anchor for p in doc.paragraphs] == ["op1", "op1a"] + [f"op1a-{r}" for r in romans] + ["op1b"]
     assert doc.paragraphs[9].label == "OP 1 (a) (viii)"
     assert doc.paragraphs[9].text == "Violation viii;"
+
+
+@pytest.mark.parametrize(
+    "name,head", [("en/A_RES_71_322.txt", EN_HEAD), ("zh/000_9c40344d96047766.txt", ZH_HEAD)]
+)
+def test_it_reads_a_web_copy_pasted_without_blank_lines(name, head):
+    # Pasted from the website into a plain editor: one paragraph per line, nothing between.
+    text, original = web_copy(name, head)
+    text = text.replace("\n\n", "\n")
+    assert "\n\n" not in text
+    doc = parse_document(text)
+    assert same_paragraphs(doc) == same_paragraphs(original)
+    assert (doc.symbol, doc.title) == (original.symbol, original.title)
