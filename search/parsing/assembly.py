@@ -13,7 +13,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .layout import Block, Line
-from .text import CLOSERS, MARK_RE, ROMANS, TERMINAL, ends_sentence, join_lines, next_letter, number_at_start
+from .text import (
+    CJK,
+    CLOSERS,
+    MARK_RE,
+    ROMANS,
+    TERMINAL,
+    ends_sentence,
+    join_lines,
+    next_letter,
+    number_at_start,
+)
 
 # After a line ending in "," or ";", a new English preambular paragraph starts with one
 # of these words, an operative verb, or a capitalised word in -ing or -ed, but never
@@ -147,6 +157,10 @@ def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[
     for index, line in enumerate(lines):
         text = line.text
         start = number_at_start(text, due=expected_number if sequential else None)
+        if start is None and sequential and expected_number and pieces and ends_sentence(pieces[-1].text):
+            # The number due with its full stop left out ("25 Condemns …"): a misprint.
+            bare = re.match(rf"{expected_number}\s+(?=[A-Z]|[{CJK}])", text)
+            start = (str(expected_number), str(expected_number), 0, text[bare.end() :]) if bare else None
         if start and start[2] == 1 and pieces and not _letter_due(start[0], letter, roman):
             start = None  # "(ii)" of "including (i) …; (ii) …" that a line happens to start with
         if start and start[2] == 0 and pieces and sequential:

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from search.parsing.text import CJK_RE, MARK, MARK_RE, number_at_start
+from search.parsing.text import CJK_RE, MARK, MARK_RE, ends_sentence, number_at_start
 
 # Fractions of the page height. The running header and the page-one masthead's first
 # line stand above TOP_BAND; job numbers, page numbers and bar codes below BOTTOM_BAND.
@@ -285,12 +285,20 @@ def _render(pages: list[Page], margin: float) -> str:
             previous = Line(previous.text, previous.x0, previous.x1, -1e9, -1e9, previous.size)
     out += paragraphs
     notes: list[str] = []
+    due = 1  # the number the next footnote should have
     for page in pages:
         for line in page.notes:
-            if line.starts_mark or not notes:
-                notes.append(line.text)
+            text = line.text
+            # A footnote whose number was set on the line, not raised: "1 Resolution 66/288, annex."
+            plain = re.match(rf"({due}|\*) (?=\S)", text) if not line.starts_mark else None
+            if plain and plain.group(1) != "*":
+                text = MARK.format(due) + " " + text[plain.end() :]
+            if line.starts_mark or plain or not notes:
+                notes.append(text)
+                numbered = MARK_RE.match(text)
+                due = int(numbered.group(1)) + 1 if numbered else due
             else:
-                notes[-1] = _join(notes[-1], line.text)
+                notes[-1] = _join(notes[-1], text)
     out += [note for note in notes if note.startswith(MARK[0])]
     return "\n".join(out)
 
@@ -303,6 +311,11 @@ def _continues(previous: Line, line: Line, margin: float, right: float, text_siz
     if not across_page and line.top - previous.bottom > line.size * 0.5:
         return False
     full = previous.x1 > right - max(60.0, (right - margin) * 0.25)
+    number = number_at_start(line.text)
+    if number and number[2] == 0 and _ends_clause(previous.text):
+        # "6. Emphasizes …" at the top of a page, set at the margin: a new paragraph (not
+        # "(c) whenever …" of a list run into a sentence).
+        return False
     if full and line.x0 < previous.x0 - 3:
         # Under an indented first line: the paragraph's other lines, wherever its block
         # starts (a short document's margin is not the most common start).
@@ -317,6 +330,12 @@ def _continues(previous: Line, line: Line, margin: float, right: float, text_siz
         return line.size > text_size * 1.05 and line.x0 > previous.x0 + 3 and not across_page
     # The previous line must be full: a short line ends its paragraph.
     return full
+
+
+def _ends_clause(text: str) -> bool:
+    """Does a line end a clause or sentence ("…;", "…." and its footnote marks)? A comma
+    does not: "…, 5,⏎6. and 7" is no new paragraph."""
+    return ends_sentence(text) and not re.sub(r"[\s\d]+$", "", MARK_RE.sub("", text)).endswith((",", "，"))
 
 
 def _masthead_issue(masthead: list[Line]) -> list[str]:

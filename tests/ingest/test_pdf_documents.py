@@ -224,3 +224,31 @@ def test_it_reads_the_title_of_a_draft_submitted_by_the_chair():
         "Follow-up to the Fourteenth United Nations Congress on Crime Prevention and Criminal Justice "
         "and preparations for the Fifteenth United Nations Congress on Crime Prevention and Criminal Justice"
     )
+
+
+def test_it_reads_paragraph_numbers_printed_without_their_full_stop():
+    # Page 6 of A/C.3/80/L.2 prints "25 Condemns …" and "26 Affirms …" between "24." and "27.".
+    doc = parse_pdf("A_C.3_80_L.2.pdf")
+    assert paragraph(doc, "op25").text.startswith("Condemns without reservation any denial of")
+    assert paragraph(doc, "op26").text.startswith("Affirms its deep commitment to the duty of remembrance")
+    assert paragraph(doc, "op26").footnotes == [15]
+    assert paragraph(doc, "op24").text.endswith("racially or ethnically “pure” nations;")
+    numbers = [int(p.anchor[2:]) for p in doc.paragraphs if p.kind == "operative" and p.level == 0]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_it_starts_a_paragraph_whose_number_opens_a_page_at_the_margin():
+    # Page 8 of A/C.3/80/L.52 opens with "6. Emphasizes …" at the margin, not indented.
+    doc = parse_pdf("A_C.3_80_L.52.pdf")
+    assert paragraph(doc, "op5k").text.endswith("of his or her rights under the Convention;")
+    assert paragraph(doc, "op6").text == (
+        "Emphasizes the importance of protecting persons in vulnerable situations, and in this regard:"
+    )
+    assert paragraph(doc, "op6a").text.startswith("Expresses its deep concern about the increase")
+
+
+def test_it_reads_a_footnote_whose_number_is_not_raised():
+    # Page 1 of A/RES/78/319: "1 Resolution 66/288, annex." set on the line below the rule.
+    doc = parse_pdf("A_RES_78_319.pdf")
+    assert (doc.footnotes[0].number, doc.footnotes[0].text) == (1, "Resolution 66/288, annex.")
+    assert sorted({n for p in doc.paragraphs for n in p.footnotes}) == [f.number for f in doc.footnotes]
