@@ -19,6 +19,7 @@ from search.parsing import (
     REPORT_DOC,
     RESOLUTION,
     official_url,
+    session_number,
 )
 
 # What the parser's codes are called, in the interface language: defined here once.
@@ -32,6 +33,15 @@ DOC_TYPE_NAMES = {
     NOTE: _("Note by the Secretariat"),
 }
 KIND_NAMES = {PREAMBULAR: _("Preambular"), OPERATIVE: _("Operative"), ANNEX: _("Annex"), REPORT: _("Report")}
+COMMITTEE_NAMES = {
+    "C1": _("First Committee"),
+    "C2": _("Second Committee"),
+    "C3": _("Third Committee"),
+    "C4": _("Fourth Committee"),
+    "C5": _("Fifth Committee"),
+    "C6": _("Sixth Committee"),
+    "plenary": _("Plenary, without reference to a Main Committee"),
+}
 BODY_NAMES = {
     "GA": _("General Assembly"),
     "ECOSOC": _("Economic and Social Council"),
@@ -46,11 +56,14 @@ def language_name(language: str) -> str:
     return str(LANGUAGE_NAMES.get(language, language))
 
 
-def _session(session: str) -> str:
-    """Return "74th session" (第74届会议) for "74"; other sessions as they are written."""
+def session_label(session: str) -> str:
+    """Return "74th session" (第74届会议) for "74", "2013 session" for an Economic and
+    Social Council year; other sessions as they are written."""
     if not session.isdigit():
         return _("%(session)s session") % {"session": session}
     n = int(session)
+    if n >= 1946:
+        return _("%(year)s session") % {"year": n}
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return _("%(number)s%(suffix)s session") % {"number": n, "suffix": suffix}
 
@@ -106,6 +119,19 @@ class Resolution(models.Model):
     class Meta:
         ordering = ["key"]
 
+    def session_number(self) -> str:
+        """The session as a number ("78" for "Seventy-eighth session" or "第七十八届会议")."""
+        return session_number(self.session)
+
+    def session_name(self) -> str:
+        """ "78th session" (第78届会议), or the session as written when it has no number."""
+        number = self.session_number()
+        return session_label(number) if number else self.session
+
+    def committee_name(self) -> str:
+        """ "Third Committee" (第三委员会), or "" when no committee is known."""
+        return str(COMMITTEE_NAMES.get(self.committee, ""))
+
     def amended(self) -> "Resolution | None":
         """The stored draft this amendment amends, if it is here."""
         return Resolution.objects.filter(symbol=self.amends).first() if self.amends else None
@@ -135,7 +161,7 @@ class Resolution(models.Model):
         parts = {
             "kind": str(kind).lower() if self.body else kind,
             "body": BODY_NAMES.get(self.body, self.body or ""),
-            "session": _session(self.session),
+            "session": self.session_name(),
             "item": self.agenda_item,
         }
         if self.body and self.session and self.agenda_item:

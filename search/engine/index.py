@@ -83,6 +83,8 @@ def make_schema() -> Schema:
         body=ID(stored=True, sortable=True),
         year=ID(stored=True, sortable=True),
         doc_type=ID(stored=True, sortable=True),
+        session=ID(stored=True, sortable=True),  # "78"
+        committee=ID(stored=True, sortable=True),  # "C3", "plenary"
         anchor=ID(stored=True),
         label=STORED,
         title=STORED,
@@ -118,6 +120,8 @@ def paragraph_document(paragraph: Paragraph) -> dict:
         "body": resolution.body or "",
         "year": str(year) if year else "",
         "doc_type": resolution.doc_type,
+        "session": resolution.session_number(),
+        "committee": resolution.committee,
         "anchor": paragraph.anchor,
         "label": paragraph.label_in(text.language),
         "title": text.title,
@@ -180,6 +184,15 @@ def _swap(root: Path, generation: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _schema_current(generation: Path) -> bool:
+    """Does this index have the fields this version of the code searches and counts?"""
+    try:
+        names = set(whoosh_index.open_dir(str(generation)).schema.names())
+    except DAMAGE:
+        return False
+    return names == set(make_schema().names())  # (the searcher checks the same)
+
+
 def _current(root: Path) -> Path | None:
     link = root / CURRENT
     return link.resolve() if link.exists() else None
@@ -237,7 +250,8 @@ def apply_changes(block: bool = True) -> int | None:
         if not locked:
             return None
         generation = _current(root)
-        if generation is None:  # nothing to apply changes to: build it whole
+        if generation is None or not _schema_current(generation):
+            # Nothing to apply changes to, or an index of an older schema: build it whole.
             _rebuild_locked(root)
             return 0
         return _apply_locked(generation)
@@ -396,6 +410,11 @@ def _open_searcher():
             # A fresh searcher, not Searcher.refresh(): refreshing kept the readers of
             # segments that another process had since replaced.
             new = whoosh_index.open_dir(str(path)).searcher()
+            if set(new.schema.names()) != set(make_schema().names()):
+                # Built by an older version: search and count only once it is rebuilt.
+                new.close()
+                _rebuild_in_background()
+                raise IndexUnavailable("the search index is from an older version; it is being rebuilt")
             old, _searcher, _searcher_path = _searcher, new, path
             if old is not None:
                 old.close()
@@ -433,7 +452,9 @@ def _rebuild_in_background(force: bool = False) -> None:
     def run():
         try:
             with writer_lock(root):
-                if force or _current(root) is None:
+                current = _current(root)
+                # Another process may have rebuilt it while this one waited for the lock.
+                if force or current is None or not _schema_current(current):
                     _rebuild_locked(root)
         except Exception:
             log.exception("rebuilding the search index failed")

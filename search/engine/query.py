@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from search.engine.analysis import QUOTES, analyze, is_cjk, literal_analyzer, word_analyzer
+from search.parsing import session_number
 
 MAX_QUERY = 500  # characters of a query that are read; the rest is ignored
 
@@ -25,7 +26,22 @@ FILTERS = {
     "year": "year",
     "body": "body",
     "symbol": "symbol_forms",
+    "session": "session",
+    "committee": "committee",
+    "type": "doc_type",
 }
+
+
+def filter_value(name: str, value: str) -> str:
+    """Write a filter's value as the index holds it: body:ga → GA, committee:c3 → C3,
+    session:78th → 78, type:Draft_Resolution → draft_resolution."""
+    if name == "body" or (name == "committee" and re.fullmatch(r"c[1-6]", value, re.I)):
+        return value.upper()
+    if name == "session":
+        return session_number(value) or value.lower()
+    return value.lower()
+
+
 TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))', re.I)
 # 71/322, A/RES/71/322, E/RES/2013/41, and the Chinese citation 第71/322号决议.
 SYMBOL = re.compile(r"^(?:第\s*)?(?P<symbol>(?:[a-z][a-z0-9.]*/)*\d+/\d+)(?:\s*号(?:决议)?)?$", re.I)
@@ -100,9 +116,7 @@ def parse_query(q: str) -> ParsedQuery:
         value = phrase if phrase is not None else word
         if name and name.lower() in FILTERS and value:
             target = parsed.excluded_filters if neg else parsed.filters
-            target.setdefault(FILTERS[name.lower()], []).append(
-                value.upper() if name.lower() == "body" else value.lower()
-            )
+            target.setdefault(FILTERS[name.lower()], []).append(filter_value(name.lower(), value))
             continue
         if name:  # not one of ours: "foo:bar" is searched as its words, and said so
             if name.lower() not in parsed.unknown_filters:

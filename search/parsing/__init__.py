@@ -50,7 +50,7 @@ from search.parsing.documents import (
 )
 from search.parsing.pdf import pdf_layout_text
 from search.parsing.structure import parse_document
-from search.parsing.text import MARK
+from search.parsing.text import MARK, session_number
 
 __all__ = [
     "AMENDMENT",
@@ -76,4 +76,5 @@ __all__ = [
     "official_url",
     "parse_document",
     "pdf_layout_text",
+    "session_number",
 ]

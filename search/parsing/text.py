@@ -126,3 +126,61 @@ def join_lines(left: str, right: str, language: str) -> str:
     if left.endswith("-") and len(left) > 1 and left[-2].isalpha() and right[0].islower():
         return left + "\u00ad" + right  # decided once the whole text is known
     return left + " " + right
+
+
+_EN_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_EN_TEENS = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+_EN_TENS = ["twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"]  # + "y" or "ieth"
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+def session_number(session: str) -> str:
+    """Return a session as its number: "Seventy-eighth session", "第七十八届会议" and "78"
+    give "78"; an ECOSOC session ("2013 年实质性会议", "2013 session") its year; "" if unknown."""
+    text = session.strip().lower()
+    if match := re.fullmatch(r"(\d{1,4})(?:st|nd|rd|th)?(?:\s*session)?", text):
+        return str(int(match.group(1)))
+    if match := re.match(r"(\d{4})(?:\b|\s*年)", text):  # "2013 substantive", "2013 年实质性会议"
+        return match.group(1)
+    if match := re.match(r"第([零一二三四五六七八九十百]+)届", text):
+        return str(_zh_number(match.group(1)) or "")
+    words = re.match(r"([a-z]+)(?:-([a-z]+))?\s+session", text)
+    if not words:
+        return ""
+    first, second = words.groups()
+    tens = next((10 * (i + 2) for i, t in enumerate(_EN_TENS) if first in (t + "y", t + "ieth")), None)
+    if second:
+        return str(tens + _EN_UNITS.index(second) + 1) if tens and second in _EN_UNITS else ""
+    if tens:
+        return str(tens)
+    if first in _EN_UNITS:
+        return str(_EN_UNITS.index(first) + 1)
+    return str(_EN_TEENS.index(first) + 10) if first in _EN_TEENS else ""
+
+
+def _zh_number(text: str) -> int | None:
+    """Read a Chinese numeral up to 999: 七十八 → 78, 十五 → 15, 一百零三 → 103."""
+    total, current = 0, 0
+    for ch in text:
+        if ch in _ZH_DIGITS:
+            current = _ZH_DIGITS.index(ch)
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current or None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from search.engine.searching import search_paragraphs
 from search.models import (
     BODY_NAMES,
+    COMMITTEE_NAMES,
     DOC_TYPE_NAMES,
     KIND_NAMES,
     LANGUAGE_NAMES,
@@ -20,13 +21,22 @@ from search.models import (
     Resolution,
     html_lang,
     language_name,
+    session_label,
 )
 from search.parsing import official_url
 
 # Searches that find something in the corpus, offered on the empty page.
 EXAMPLES = ["器官移植", "trafficking in persons", '"organ removal"', "贩运人口 lang:zh", "A/RES/71/322"]
 FILTER = re.compile(r'(?:^|\s)-?[a-z]+:(?:"[^"]*"|\S+)', re.I)
-FACET_FILTERS = {"language": "lang", "body": "body", "year": "year", "kind": "kind"}
+FACET_FILTERS = {
+    "language": "lang",
+    "body": "body",
+    "session": "session",
+    "committee": "committee",
+    "year": "year",
+    "doc_type": "type",
+    "kind": "kind",
+}
 
 
 def search_url(q: str, page: int = 1) -> str:
@@ -160,32 +170,36 @@ def facet_links(facets: dict, q: str) -> list[dict]:
     names = {
         "language": _("Language"),
         "body": _("Body"),
+        "session": _("Session"),
+        "committee": _("Committee"),
         "year": _("Year"),
         "doc_type": _("Document type"),
         "kind": _("Paragraph kind"),
     }
-    values = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES
+    values = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES | COMMITTEE_NAMES
     groups = []
     for name, counts in facets.items():
         if not counts or name not in names:
             continue
         prefix = FACET_FILTERS.get(name)
-        groups.append(
-            {
-                "name": names[name],
-                "values": [
-                    {
-                        "label": values.get(str(value), str(value)),
-                        "count": count,
-                        # Document type cannot be a filter of the query language: counts only.
-                        "url": search_url(f"{q} {prefix}:{value}") if prefix else None,
-                        "active": bool(prefix) and f"{prefix}:{value}".lower() in q.lower().split(),
-                    }
-                    for value, count in counts.items()
-                ],
-            }
-        )
+        items = list(counts.items())
+        if name in ("session", "year"):  # newest first, as a reader looks them up
+            # (An Economic and Social Council session is a year: after the Assembly's.)
+            items.sort(
+                key=lambda item: (int(item[0]) >= 1946, -int(item[0])) if str(item[0]).isdigit() else (2, 0)
+            )
+        links = [_facet_value(name, prefix, value, count, q, values) for value, count in items]
+        groups.append({"name": names[name], "values": links})
     return groups
+
+
+def _facet_value(name: str, prefix: str | None, value, count: int, q: str, labels: dict) -> dict:
+    return {
+        "label": session_label(str(value)) if name == "session" else labels.get(str(value), str(value)),
+        "count": count,
+        "url": search_url(f"{q} {prefix}:{value}") if prefix else None,
+        "active": bool(prefix) and f"{prefix}:{value}".lower() in q.lower().split(),
+    }
 
 
 def suggestions(q: str) -> list[dict]:

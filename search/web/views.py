@@ -11,6 +11,7 @@ from search.engine.index import IndexUnavailable
 from search.engine.searching import search_paragraphs
 from search.models import Resolution
 from search.web import exports
+from search.web.browse import browse
 from search.web.forms import SearchForm
 from search.web.reading import build_reading
 from search.web.results import (
@@ -35,9 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return _results(request, context, q, page)
         except IndexUnavailable:
             return render(request, "search/unavailable.html", context, status=503)
-    context["resolutions"] = Resolution.objects.filter(contained_in=None).prefetch_related(
-        "texts", "contained__texts"
-    )
+    context["sessions"] = browse()
     return _render_search(request, context)
 
 

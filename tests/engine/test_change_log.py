@@ -8,7 +8,7 @@ from conftest import _Sink
 from django.core.management import call_command
 
 from search.engine import index
-from search.engine.index import apply_changes, index_status, rebuild_index, writer_lock
+from search.engine.index import IndexUnavailable, apply_changes, index_status, rebuild_index, writer_lock
 from search.engine.searching import search_paragraphs
 from search.ingest.store import ingest
 from search.models import IndexChange, Paragraph, Text
@@ -190,3 +190,28 @@ def test_the_command_applies_the_log_and_says_how_far_the_index_is(monkeypatch):
         f"re-indexed 1 language versions; change log at {seq}, index at {seq}, 0 changes behind\n"
     )
     assert found("zyxwv") == [("test-resolution", "op1")]
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_whole_when_changes_are_applied(monkeypatch):
+    from whoosh.fields import Schema
+
+    publish("zyxwv quorum")
+    current = index.make_schema
+    # The index as an older version built it: no session or committee fields.
+    older = Schema(
+        **{name: current()[name] for name in current().names() if name not in ("session", "committee")}
+    )
+    document = index.paragraph_document
+    monkeypatch.setattr(index, "make_schema", lambda: older)
+    monkeypatch.setattr(
+        index, "paragraph_document", lambda p: {k: v for k, v in document(p).items() if k in older}
+    )
+    rebuild_index()
+    monkeypatch.setattr(index, "make_schema", current)
+    monkeypatch.setattr(index, "paragraph_document", document)
+    with pytest.raises(IndexUnavailable):  # "being rebuilt" (a 503 page), never a 500
+        search_paragraphs("zyxwv session:0")
+    apply_changes()
+    assert found("zyxwv") == [("test-resolution", "op1")]
+    generation = index._current(index.index_root())
+    assert "session" in index.whoosh_index.open_dir(str(generation)).schema.names()

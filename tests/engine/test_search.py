@@ -271,7 +271,7 @@ def test_it_serves_results_as_json(corpus_index, client):
     assert (hit["resolution"], hit["language"], hit["anchor"]) in expected
     assert hit["url"] == f"http://testserver/r/{hit['resolution']}/#{hit['anchor']}"
     assert hit["source_url"] == (f"https://undocs.org/ch/{hit['symbol']}" if hit["symbol"] else None)
-    assert set(data["facets"]) == {"language", "body", "year", "doc_type", "kind"}
+    assert set(data["facets"]) == {"language", "body", "session", "committee", "year", "doc_type", "kind"}
     assert data["facets"]["language"] == {"zh": len(expected)}
 
 
@@ -340,3 +340,25 @@ def test_a_query_mixing_chinese_and_english_finds_paragraphs_with_both(corpus_in
     assert ("report-79-third-committee-item-107", "zh", "para8") in keys(hits)
     expected = {k for k, _, norm in corpus_index if "决议草案" in norm and "a/c.3/79/l.3" in norm}
     assert expected and expected <= keys(hits)
+
+
+def test_it_filters_and_counts_by_session_committee_and_document_type(corpus_index):
+    from search.models import Resolution
+    from search.web.results import facet_links
+
+    by_key = {r.key: r for r in Resolution.objects.all()}
+    hits = all_hits("trafficking session:74th")
+    assert hits and {by_key[h["resolution"]].session_number() for h in hits} == {"74"}
+    hits = all_hits("trafficking committee:c3")
+    assert hits and {by_key[h["resolution"]].committee for h in hits} == {"C3"}
+    hits = all_hits("贩运 type:draft_resolution")
+    assert hits and {h["resolution"] for h in hits} == {
+        k for k, r in by_key.items() if r.doc_type == "draft_resolution"
+    } & {h["resolution"] for h in all_hits("贩运")}
+    result = search_paragraphs("trafficking OR 贩运")
+    assert set(result["facets"]["session"]) <= {"71", "72", "74", "79", "2013"}
+    groups = {g["name"]: g["values"] for g in facet_links(result["facets"], "trafficking OR 贩运")}
+    assert [v["label"] for v in groups["Session"]][:2] == ["79th session", "74th session"]
+    committee = {v["label"]: v["url"] for v in groups["Committee"]}
+    assert committee["Third Committee"].endswith("committee%3AC3")
+    assert "Plenary, without reference to a Main Committee" in committee

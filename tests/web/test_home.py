@@ -20,3 +20,37 @@ def test_it_escapes_titles_on_the_home_page(client, db):
 
     assert "<script>alert(1)</script>" not in response.content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.content.decode()
+
+
+def test_it_lists_documents_by_session_newest_first_then_by_committee(client, db):
+    def work(symbol, session, committee="", doc_type="resolution", title="", zh_title=""):
+        resolution = Resolution.objects.create(
+            key=symbol, symbol=symbol, doc_type=doc_type, session=session, committee=committee, body="GA"
+        )
+        Text.objects.create(resolution=resolution, language="en", title=title or symbol)
+        if zh_title:
+            Text.objects.create(resolution=resolution, language="zh", title=zh_title)
+
+    work("A/RES/78/10", "Seventy-eighth session", "plenary")
+    work("A/RES/80/10", "Eightieth session", "C3", title="Rights of the child", zh_title="儿童权利")
+    work("A/RES/80/9", "第八十届会议", "C3")
+    work("A/C.3/80/L.7", "Eightieth session", "C3", doc_type="draft_resolution")
+    work("A/RES/80/2", "Eightieth session", "C1")
+
+    page = client.get("/").content.decode()
+    order = [page.index(s) for s in ("80th session", "First Committee", "Third Committee", "78th session")]
+    assert order == sorted(order)
+    # Within a committee: resolutions by number (9 before 10), then drafts.
+    third = page[page.index("Third Committee") : page.index("78th session")]
+    assert third.index("A/RES/80/9") < third.index("A/RES/80/10") < third.index("A/C.3/80/L.7")
+    assert "Draft resolution" in third and "Rights of the child" in third
+    assert 'href="/?q=session%3A80+committee%3AC3"' in page  # a search of that group
+    assert "Plenary, without reference to a Main Committee" in page
+    # The newest session is open; the others are folded.
+    assert page.count("<details open>") == 1 and page.count("<details>") == 1
+    # In a Chinese interface, the Chinese title where there is one.
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    assert '<span lang="zh-Hans">儿童权利</span>' in page and "第三委员会" in page and "第80届会议" in page
+    # The group's link narrows a search to it.
+    found = client.get("/?q=session%3A80+committee%3AC3")
+    assert found.status_code == 200

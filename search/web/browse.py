@@ -1,0 +1,95 @@
+"""The home page's list of documents: by session, then by the committee they came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from search.models import BODY_NAMES, COMMITTEE_NAMES, Resolution, Text, session_label
+from search.web.results import search_url
+
+# Committees in the order the General Assembly numbers them; plenary after them.
+COMMITTEE_ORDER = ["C1", "C2", "C3", "C4", "C5", "C6", "plenary", ""]
+
+
+@dataclass
+class Group:
+    key: str  # "C3", "plenary", "" (no committee known)
+    label: str
+    url: str | None  # a search narrowed to this group
+    documents: list[Resolution] = field(default_factory=list)
+
+
+@dataclass
+class Session:
+    label: str
+    number: str
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.documents) for g in self.groups)
+
+
+def browse() -> list[Session]:
+    """Every work not contained in a report, by session (newest first) and committee;
+    each with the title in the interface language where there is one."""
+    language = "zh" if (get_language() or "").startswith("zh") else "en"
+    works = Resolution.objects.filter(contained_in=None).prefetch_related(
+        Prefetch("texts", queryset=Text.objects.only("resolution_id", "language", "title")),
+        Prefetch("contained", queryset=Resolution.objects.prefetch_related("texts")),
+    )
+    sessions: dict[str, Session] = {}
+    for work in works:
+        number = work.session_number()
+        texts = {t.language: t for t in work.texts.all()}
+        work.shown_title = (texts.get(language) or texts.get("en") or texts.get("zh") or Text()).title
+        work.shown_language = language if language in texts else next(iter(texts), language)
+        session = sessions.setdefault(
+            number or work.session,
+            Session(
+                label=session_label(number) if number else (work.session or _("Session unknown")),
+                number=number,
+            ),
+        )
+        committee = work.committee if work.committee in COMMITTEE_NAMES else ""
+        group = next((g for g in session.groups if g.key == committee), None)
+        if group is None:
+            label = (
+                str(COMMITTEE_NAMES[committee]) if committee else str(BODY_NAMES.get(work.body, _("Other")))
+            )
+            narrowed = " ".join(
+                part
+                for part in (
+                    f"session:{number}" if number else "",
+                    f"committee:{committee}" if committee else "",
+                )
+                if part
+            )
+            group = Group(committee, label, search_url(narrowed) if narrowed else None)
+            session.groups.append(group)
+        group.documents.append(work)
+    for session in sessions.values():
+        session.groups.sort(key=lambda g: COMMITTEE_ORDER.index(g.key))
+        for group in session.groups:
+            group.documents.sort(key=_document_order)
+    return sorted(sessions.values(), key=_session_order)
+
+
+def _session_order(session: Session) -> tuple:
+    # The Assembly's sessions newest first, then Economic and Social Council years, then the rest.
+    if session.number.isdigit():
+        n = int(session.number)
+        return (n >= 1946, -n)
+    return (2, session.label)
+
+
+def _document_order(work: Resolution) -> tuple:
+    # Resolutions first, then drafts and other papers; by symbol, its numbers as numbers
+    # (A/RES/80/9 before A/RES/80/10, L.7 before L.7/Rev.1 before L.8).
+    natural = [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", work.symbol or work.key)]
+    return (work.doc_type != "resolution", natural)
