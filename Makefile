@@ -26,8 +26,10 @@ prepare: $(VENV)/.installed
 	$(PY) manage.py migrate
 	# A document that fails to load is reported; the server still starts with the rest.
 	-$(PY) manage.py load_corpus
-	# The index is derived data: rebuild it so it matches the database whatever happened to it.
-	$(PY) manage.py rebuild_index
+	# The official PDFs, on every core; files already stored are not read again.
+	-$(PY) manage.py import_documents corpus/ods
+	# The index is derived data: rebuilt whenever it does not match the database.
+	$(PY) manage.py rebuild_index --if-needed
 
 # The development server: DEBUG on, no SECRET_KEY needed, static files from their folders.
 run: export DEBUG = 1

@@ -298,6 +298,35 @@ def rebuild_index() -> int:
         return _rebuild_locked(root)
 
 
+def ensure_index() -> tuple[str, int]:
+    """Make the index match the database, rebuilding only where a cheap look says it must;
+    return what was done ("rebuilt", "applied" or "current") and how many paragraphs or
+    language versions that touched.
+
+    Rebuilt: no index, an older schema, a change log ahead of the database's (another
+    database behind the same folder) or a paragraph count that differs once the log is
+    applied. Otherwise the logged changes are applied, as a serving process would.
+    """
+    root = index_root()
+    with writer_lock(root):
+        generation = _current(root)
+        stale = (
+            generation is None
+            or not _schema_current(generation)
+            or _read_state(generation)["seq"] > latest_seq()
+        )
+        if not stale:
+            applied = _apply_locked(generation)
+            try:
+                with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+                    stale = searcher.doc_count() != Paragraph.objects.count()
+            except DAMAGE:
+                stale = True
+            if not stale:
+                return ("applied" if applied else "current"), applied
+        return "rebuilt", _rebuild_locked(root)
+
+
 def _rebuild_locked(root: Path) -> int:
     # Every change visible now is committed, so its rows are among those read below;
     # what commits while they are read is applied afterwards (again, harmlessly).

@@ -1,5 +1,6 @@
 """The index follows the database through the change log, whatever is killed and whenever."""
 
+import io
 import shutil
 import threading
 
@@ -215,3 +216,26 @@ def test_an_index_of_an_older_schema_is_rebuilt_whole_when_changes_are_applied(m
     assert found("zyxwv") == [("test-resolution", "op1")]
     generation = index._current(index.index_root())
     assert "session" in index.whoosh_index.open_dir(str(generation)).schema.names()
+
+
+def test_the_index_is_rebuilt_at_start_only_when_it_does_not_match_the_database():
+    out = io.StringIO()
+    publish("zyxwv quorum")
+    call_command("rebuild_index", "--if-needed", stdout=out)
+    assert out.getvalue().strip() in ("index current", "index rebuilt: 1 paragraphs indexed")
+    out = io.StringIO()
+    call_command("rebuild_index", "--if-needed", stdout=out)
+    assert out.getvalue().strip() == "index current"
+    # Rows changed behind the change log's back (another tool, a restored database).
+    Paragraph.objects.filter(version__resolution__key="test-resolution").delete()
+    out = io.StringIO()
+    call_command("rebuild_index", "--if-needed", stdout=out)
+    assert out.getvalue().strip() == "index rebuilt: 0 paragraphs indexed"
+    assert found("zyxwv") == []
+    # A change log ahead of the database: an index built for another database.
+    IndexChange.objects.all().delete()
+    generation = index._current(index.index_root())
+    index._write_state(generation, {"seq": 99, "recent": []})
+    out = io.StringIO()
+    call_command("rebuild_index", "--if-needed", stdout=out)
+    assert out.getvalue().strip().startswith("index rebuilt")
