@@ -32,6 +32,11 @@ FILTERS = {
 }
 
 
+# "year:2019..2023", "year:2019-2023", "year:2019..", "year:..2000"
+YEAR_RANGE = re.compile(r"(\d{4})?(?:\.\.|-|–)(\d{4})?")
+FIRST_YEAR, LAST_YEAR = 1946, 2100  # the General Assembly's first session; far enough ahead
+
+
 def filter_value(name: str, value: str) -> str:
     """Write a filter's value as the index holds it: body:ga → GA, committee:c3 → C3,
     session:78th → 78, type:Draft_Resolution → draft_resolution."""
@@ -116,7 +121,14 @@ def parse_query(q: str) -> ParsedQuery:
         value = phrase if phrase is not None else word
         if name and name.lower() in FILTERS and value:
             target = parsed.excluded_filters if neg else parsed.filters
-            target.setdefault(FILTERS[name.lower()], []).append(filter_value(name.lower(), value))
+            values = target.setdefault(FILTERS[name.lower()], [])
+            span = YEAR_RANGE.fullmatch(value) if name.lower() == "year" else None
+            if span and (span.group(1) or span.group(2)):
+                # "year:2019..2023" (or 2019-2023): any year of the range, both ends included.
+                first, last = int(span.group(1) or FIRST_YEAR), int(span.group(2) or LAST_YEAR)
+                values += [str(y) for y in range(min(first, last), max(first, last) + 1)]
+            else:
+                values.append(filter_value(name.lower(), value))
             continue
         if name:  # not one of ours: "foo:bar" is searched as its words, and said so
             if name.lower() not in parsed.unknown_filters:

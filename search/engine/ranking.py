@@ -10,8 +10,12 @@ from search.engine.query import ParsedQuery
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 
 
-def rank(searcher, parsed: ParsedQuery, docs: np.ndarray, needed: int) -> list[int]:
-    """Return the first `needed` matching documents, best first.
+SORTS = ("relevance", "newest", "oldest")
+
+
+def rank(searcher, parsed: ParsedQuery, docs: np.ndarray, needed: int, sort: str = "relevance") -> list[int]:
+    """Return the first `needed` matching documents, best first (or newest or oldest first:
+    by year, adopted resolutions first within a year, then in document order).
 
     A symbol typed alone lists its resolution first, in document order. Then come
     the documents with whole-word matches, by BM25 on the words field (scored in
@@ -19,6 +23,11 @@ def rank(searcher, parsed: ParsedQuery, docs: np.ndarray, needed: int) -> list[i
     only literally, in document order.
     """
     reader = searcher.reader()
+    if sort in ("newest", "oldest"):
+        adopted, year = priors(reader, docs)
+        # Documents of unknown year last, either way.
+        when = np.where(year > 0, -year if sort == "newest" else year, np.iinfo(np.int32).max)
+        return docs[np.lexsort((docs, ~adopted, when))][:needed].tolist()
     ordered: list[int] = []
     rest = docs
     if parsed.symbol:
@@ -36,6 +45,8 @@ def rank(searcher, parsed: ParsedQuery, docs: np.ndarray, needed: int) -> list[i
     ordered += best.tolist()
     if len(ordered) < needed:
         literal_only = docsets.difference(rest, np.sort(scored))
+        adopted, year = priors(searcher.reader(), literal_only)
+        literal_only = literal_only[np.lexsort((literal_only, -year, ~adopted))]
         ordered += literal_only[: needed - len(ordered)].tolist()
     return ordered[:needed]
 
@@ -70,16 +81,26 @@ def bm25_top(
     scored = np.flatnonzero(scores > 0)
     if not len(scored):
         return docsets.EMPTY, docsets.EMPTY
+    # Equal wording scores equally (to float noise): round so that ties are ties.
+    rounded = np.round(scores, 4)
     if len(scored) > k:
-        # The k best by (score, then document order), so that page after page the
-        # same ranking is cut at the same places, ties included.
-        negative = -scores[scored]
+        # The candidates for the k best: all above the k-th score and all equal to it.
+        negative = -rounded[scored]
         kth = np.partition(negative, k - 1)[k - 1]
-        above = scored[negative < kth]
-        ties = scored[negative == kth]  # in document order already
-        top = np.concatenate([above, ties[: k - len(above)]])
+        candidates = scored[negative <= kth]
     else:
-        top = scored
-    # Best first; equal scores in document order.
-    top = top[np.lexsort((docs[top], -scores[top]))]
-    return docs[top], docs[scored]
+        candidates = scored
+    # Best first; among equal scores, adopted resolutions before drafts and reports, then
+    # newer before older, then document order: page after page cut at the same places.
+    adopted, year = priors(reader, docs[candidates])
+    order = np.lexsort((docs[candidates], -year, ~adopted, -rounded[candidates]))
+    return docs[candidates[order][:k]], docs[scored]
+
+
+def priors(reader, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return, for each document, whether it is an adopted resolution, and its year (0 unknown)."""
+    types, type_names = docsets.codes(reader, "doc_type")
+    adopted_code = type_names.index("resolution") + 1 if "resolution" in type_names else -1
+    years, year_names = docsets.codes(reader, "year")
+    year_of_code = np.array([0] + [int(n) if n.isdigit() else 0 for n in year_names], dtype=np.int32)
+    return types[ids] == adopted_code, year_of_code[years[ids]]

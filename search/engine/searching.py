@@ -76,7 +76,7 @@ def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
     return docsets.difference(docs, docsets.union(excluded))
 
 
-def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
+def search_paragraphs(q: str, page: int = 1, per_page: int = 20, sort: str = "relevance") -> dict:
     """Search paragraphs; return the exact total, hits of this page and facet counts.
 
     Raises IndexUnavailable when the index is missing or damaged (it is being rebuilt).
@@ -84,7 +84,15 @@ def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     parsed = parse_query(q or "")
-    empty = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}}
+    empty = {
+        "query": q,
+        "total": 0,
+        "documents": 0,
+        "page": page,
+        "per_page": per_page,
+        "hits": [],
+        "facets": {},
+    }
     empty["unknown_filters"] = parsed.unknown_filters
     with searching() as searcher:
         docs = matching_docs(searcher, parsed)
@@ -92,15 +100,23 @@ def search_paragraphs(q: str, page: int = 1, per_page: int = 20) -> dict:
             return empty
         start = (page - 1) * per_page
         # A few more than the page, for hits the database no longer holds (see _held).
-        ranked = rank(searcher, parsed, docs, start + per_page + STALE_SLACK)[start:]
-        stored = [searcher.stored_fields(int(d)) for d in ranked]
+        ranked = rank(searcher, parsed, docs, start + per_page + STALE_SLACK, sort)[start:]
+        stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
         reader = searcher.reader()
         facets = {name: facet_counts(reader, name, docs) for name in FACETS}
+        # How many documents match, and how many matches each one on this page holds.
+        resolution_codes = docsets.codes(reader, "resolution")[0]
+        codes, counts = np.unique(resolution_codes[docs], return_counts=True)
+        per_document = dict(zip(codes.tolist(), counts.tolist(), strict=True))
+        in_document = [per_document[int(resolution_codes[d])] for d in ranked]
+    for fields, count in zip(stored, in_document, strict=True):
+        fields["_in_document"] = count
     held = _held(stored)
     hits = [_hit(fields, parsed) for fields in held[:per_page]]
     return {
         "query": q,
         "total": int(len(docs)) - (len(stored) - len(held)),
+        "documents": len(per_document),
         "page": page,
         "per_page": per_page,
         "hits": hits,
@@ -175,4 +191,5 @@ def _hit(stored: dict, parsed: ParsedQuery) -> dict:
         "title": stored["title"],
         "date": stored["adopted_on"] or None,
         "snippet": snippet(stored["text"], parsed.units),
+        "in_document": stored.get("_in_document", 1),  # matches in its language version's document
     }

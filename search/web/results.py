@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from search.engine.searching import search_paragraphs
@@ -23,7 +24,7 @@ from search.models import (
     language_name,
     session_label,
 )
-from search.parsing import official_url
+from search.parsing import official_url, session_number
 
 # Searches that find something in the corpus, offered on the empty page.
 EXAMPLES = ["器官移植", "trafficking in persons", '"organ removal"', "贩运人口 lang:zh", "A/RES/71/322"]
@@ -39,10 +40,12 @@ FACET_FILTERS = {
 }
 
 
-def search_url(q: str, page: int = 1) -> str:
+def search_url(q: str, page: int = 1, **options) -> str:
+    """Link to a search; `options` (sort, per_page) are those that differ from the defaults."""
     params = {"q": q}
     if page > 1:
         params["page"] = page
+    params |= {name: value for name, value in options.items() if value}
     return f"{reverse('home')}?{urlencode(params)}"
 
 
@@ -52,7 +55,7 @@ def paragraph_url(key: str, anchor: str, **params) -> str:
     return f"{reverse('resolution', kwargs={'key': key})}{query}#{anchor}"
 
 
-def page_links(q: str, page: int, pages: int) -> list[dict | None]:
+def page_links(q: str, page: int, pages: int, **options) -> list[dict | None]:
     """Return the pages to offer: the first, the last and two on each side of this one.
 
     None stands where pages are left out.
@@ -62,16 +65,17 @@ def page_links(q: str, page: int, pages: int) -> list[dict | None]:
     for number in shown:
         if links and number > links[-1]["number"] + 1:
             links.append(None)
-        links.append({"number": number, "url": search_url(q, number), "current": number == page})
+        links.append({"number": number, "url": search_url(q, number, **options), "current": number == page})
     return links if pages > 1 else []
 
 
-def api_links(request, q: str, found: dict) -> dict:
+def api_links(request, q: str, found: dict, **options) -> dict:
     """Absolute links to the first, previous, next and last pages of an API answer (None if none)."""
     page, pages = found["page"], max(1, -(-found["total"] // found["per_page"]))
 
     def link(number: int) -> str:
-        return request.build_absolute_uri(f"{reverse('api_search')}?{urlencode({'q': q, 'page': number})}")
+        params = {"q": q, "page": number} | options
+        return request.build_absolute_uri(f"{reverse('api_search')}?{urlencode(params)}")
 
     return {
         "first": link(1),
@@ -143,6 +147,7 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
                 "label_en": own.get("label") or hit["label"],
                 "label_zh": own.get("label_zh") or hit["label"],
                 "page_url": paragraph_url(key, anchor, lang=language, q=q),
+                "text_key": own.get("text") or hit["snippet"],
                 "source_url": official_url(hit["symbol"], language),
                 # Never the internal key: the symbol, or what the document is.
                 "document": str(document) if document else hit["symbol"] or key,
@@ -165,7 +170,107 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
     return presented
 
 
-def facet_links(facets: dict, q: str) -> list[dict]:
+SHOWN_PER_DOCUMENT = 3
+
+
+def group_hits(presented: list[dict], q: str) -> list[dict]:
+    """One entry per document, in the order of its best paragraph, with its paragraphs of
+    this page beneath (at most three, then "N more in this document"); a paragraph whose
+    very words a document above already showed is named under that one ("also in …")."""
+    interface = "zh" if (get_language() or "").startswith("zh") else "en"
+    keys = {hit["resolution"] for hit in presented}
+    documents = {r.key: r for r in Resolution.objects.filter(key__in=keys).select_related("contained_in")}
+    groups: dict[str, dict] = {}
+    first_with_text: dict[str, dict] = {}
+    for hit in presented:
+        key = hit["resolution"]
+        document = documents.get(key)
+        earlier = first_with_text.get(hit["text_key"])
+        if earlier is not None and earlier["resolution"] != key:
+            earlier["also_in"].append({"document": hit["document"], "url": hit["page_url"]})
+            continue
+        first_with_text.setdefault(hit["text_key"], hit)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {
+                "document": hit["document"],
+                "described": _described(document),
+                "date": hit["date"],
+                "title": hit["title"],
+                "lang": hit["lang"],
+                "became": hit["became"],
+                "url": paragraph_url(key, "", q=q).rstrip("#"),
+                "hits": [],
+                "matches": hit["in_document"],
+            }
+        hit["label"] = hit["label_zh"] if interface == "zh" else un_label(hit)
+        hit["also_in"] = []
+        if len(group["hits"]) < SHOWN_PER_DOCUMENT:
+            group["hits"].append(hit)
+    for group in groups.values():
+        group["more"] = max(0, group["matches"] - len(group["hits"]))
+        group["more_url"] = group["url"]
+    return list(groups.values())
+
+
+def _described(document: Resolution | None) -> str:
+    """ "General Assembly resolution · Third Committee" for the line under a document's name."""
+    if document is None:
+        return ""
+    kind = str(DOC_TYPE_NAMES.get(document.doc_type, document.doc_type))
+    parts = [f"{BODY_NAMES[document.body]} {kind.lower()}" if document.body in BODY_NAMES else kind]
+    if document.committee_name():
+        parts.append(document.committee_name())
+    return " · ".join(parts)
+
+
+ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def ordinal(n: int) -> str:
+    """Spell an ordinal as UN documents do: 6 → "sixth", 23 → "twenty-third"."""
+    if 1 <= n < 20:
+        return ORDINALS[n - 1]
+    if 20 <= n < 100:
+        tens, unit = divmod(n, 10)
+        return TENS[tens - 2][:-1] + "ieth" if unit == 0 else f"{TENS[tens - 2]}-{ORDINALS[unit - 1]}"
+    return f"{n}th"
+
+
+def un_label(hit: dict) -> str:
+    """Name a paragraph in English as the UN cites it: "sixth preambular paragraph",
+    "para. 3 (b)", "annex, para. 11 (a)"."""
+    match = re.fullmatch(r"pp(\d+)([a-z]*)(?:-([ivx]+))?", hit["anchor"])
+    if match:
+        name = f"{ordinal(int(match.group(1)))} preambular paragraph"
+        subs = "".join(f" ({part})" for part in match.groups()[1:] if part)
+        return f"{name}, subparagraph{subs}" if subs else name
+    label = hit["label_en"]
+    return re.sub(r"^OP ", "para. ", label)
+
+
+def facet_links(facets: dict, q: str, **options) -> list[dict]:
     """Return each facet's values with counts, linked to the query narrowed by that value."""
     names = {
         "language": _("Language"),
@@ -188,18 +293,55 @@ def facet_links(facets: dict, q: str) -> list[dict]:
             items.sort(
                 key=lambda item: (int(item[0]) >= 1946, -int(item[0])) if str(item[0]).isdigit() else (2, 0)
             )
-        links = [_facet_value(name, prefix, value, count, q, values) for value, count in items]
+        links = [_facet_value(name, prefix, value, count, q, values, options) for value, count in items]
         groups.append({"name": names[name], "values": links})
     return groups
 
 
-def _facet_value(name: str, prefix: str | None, value, count: int, q: str, labels: dict) -> dict:
+def _facet_value(name, prefix, value, count: int, q: str, labels: dict, options: dict) -> dict:
     return {
         "label": session_label(str(value)) if name == "session" else labels.get(str(value), str(value)),
         "count": count,
-        "url": search_url(f"{q} {prefix}:{value}") if prefix else None,
+        "url": search_url(f"{q} {prefix}:{value}", **options) if prefix else None,
         "active": bool(prefix) and f"{prefix}:{value}".lower() in q.lower().split(),
     }
+
+
+def filter_chips(q: str, **options) -> list[dict]:
+    """The filters of a query as chips: what each says, and the search without it."""
+    names = {v: k for k, v in FACET_FILTERS.items()} | {"symbol": "symbol"}
+    titles = {
+        "language": _("Language"),
+        "body": _("Body"),
+        "session": _("Session"),
+        "committee": _("Committee"),
+        "year": _("Year"),
+        "doc_type": _("Document type"),
+        "kind": _("Paragraph kind"),
+        "symbol": _("Symbol"),
+    }
+    labels = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES | COMMITTEE_NAMES
+    chips = []
+    for match in FILTER.finditer(q):
+        token = match.group(0).strip()
+        negative, (prefix, _sep, value) = token.startswith("-"), token.lstrip("-").partition(":")
+        name = names.get(prefix.lower())
+        if name is None:
+            continue  # not a filter: searched as words, and said so elsewhere
+        value = value.strip('"')
+        shown = labels.get(value.upper() if name in ("body", "committee") else value.lower())
+        if name == "session":
+            shown = session_label(session_number(value) or value)
+        elif name == "year" and re.fullmatch(r"(?:\d{4})?(?:\.\.|-|–)(?:\d{4})?", value):
+            shown = value.replace("..", "–")
+        without = (q[: match.start()] + " " + q[match.end() :]).strip()
+        chips.append(
+            {
+                "label": f"{titles[name]}: {'− ' if negative else ''}{shown or value}",
+                "remove_url": search_url(re.sub(r"\s+", " ", without), **options),
+            }
+        )
+    return chips
 
 
 def suggestions(q: str) -> list[dict]:

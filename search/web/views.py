@@ -19,6 +19,8 @@ from search.web.results import (
     api_hits,
     api_links,
     facet_links,
+    filter_chips,
+    group_hits,
     page_links,
     present_hits,
     search_url,
@@ -29,32 +31,35 @@ from search.web.results import (
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Search paragraphs; with no query, offer examples and the list of resolutions."""
-    q, page = SearchForm(request.GET).values()
-    context = {"q": q, "examples": [{"q": e, "url": search_url(e)} for e in EXAMPLES]}
+    form = SearchForm(request.GET)
+    q, page = form.values()
+    context = {"q": q, "examples": [{"q": e, "url": search_url(e)} for e in EXAMPLES], "form": form}
     if q:
         try:
-            return _results(request, context, q, page)
+            return _results(request, context, q, page, form.options())
         except IndexUnavailable:
             return render(request, "search/unavailable.html", context, status=503)
     context["sessions"] = browse()
     return _render_search(request, context)
 
 
-def _results(request: HttpRequest, context: dict, q: str, page: int) -> HttpResponse:
-    found = search_paragraphs(q, page=page)
+def _results(request: HttpRequest, context: dict, q: str, page: int, options: dict) -> HttpResponse:
+    found = search_paragraphs(q, page=page, **options)
     pages = max(1, -(-found["total"] // found["per_page"]))
     if page > pages:  # past the last page (an old link, a typed number): show the last
         page = pages
-        found = search_paragraphs(q, page=page)
+        found = search_paragraphs(q, page=page, **options)
     context |= {
         "found": found,
-        "hits": present_hits(found["hits"], q),
-        "facets": facet_links(found["facets"], q),
+        "hits": group_hits(present_hits(found["hits"], q), q),
+        "facets": facet_links(found["facets"], q, **options),
+        "chips": filter_chips(q, **options),
+        "options": options,
         "suggestions": [] if found["total"] else suggestions(q),
-        "previous_url": search_url(q, page - 1) if page > 1 else None,
-        "next_url": search_url(q, page + 1) if page < pages else None,
+        "previous_url": search_url(q, page - 1, **options) if page > 1 else None,
+        "next_url": search_url(q, page + 1, **options) if page < pages else None,
         "pages": pages,
-        "page_links": page_links(q, page, pages),
+        "page_links": page_links(q, page, pages, **options),
     }
     return _render_search(request, context)
 
@@ -74,12 +79,13 @@ def api_search(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"error": form.error_text()}, status=400)
     q, page = form.values()
+    options = form.options()
     try:
-        found = search_paragraphs(q, page=page)
+        found = search_paragraphs(q, page=page, **options)
     except IndexUnavailable as error:
         return JsonResponse({"error": f"search is unavailable: {error}; try again in a minute"}, status=503)
     found["hits"] = api_hits(request, found["hits"])
-    found["links"] = api_links(request, q, found)
+    found["links"] = api_links(request, q, found, **options)
     return JsonResponse(found, json_dumps_params={"ensure_ascii": False})
 
 

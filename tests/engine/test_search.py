@@ -362,3 +362,58 @@ def test_it_filters_and_counts_by_session_committee_and_document_type(corpus_ind
     committee = {v["label"]: v["url"] for v in groups["Committee"]}
     assert committee["Third Committee"].endswith("committee%3AC3")
     assert "Plenary, without reference to a Main Committee" in committee
+
+
+def test_the_same_wording_ranks_adopted_resolutions_first_then_newer_before_older():
+    wording = "Encourages Member States to strengthen qwertyuiop cooperation against trafficking in persons;"
+    for key, doc_type, adopted_on in [
+        ("draft-2024", "draft_resolution", None),  # its session's year: 2024
+        ("A/RES/74/1", "resolution", "2019-12-18"),
+        ("A/RES/78/1", "resolution", "2023-12-19"),
+        ("report-2025", "report", "2025-01-10"),
+    ]:
+        paragraph = ParsedParagraph("op1", "operative", "OP 1", "执行部分第1段", wording, "1")
+        parsed = ParsedDocument(language="en", title=key, paragraphs=[paragraph], body="GA", session="79")
+        ingest(parsed, key.encode(), "t.txt", key=key, doc_type=doc_type, adopted_on=adopted_on)
+    rebuild_index()
+    ranked = [h["resolution"] for h in search_paragraphs("qwertyuiop cooperation")["hits"]]
+    assert ranked == ["A/RES/78/1", "A/RES/74/1", "report-2025", "draft-2024"]
+    assert [h["resolution"] for h in search_paragraphs("qwertyuiop", sort="oldest")["hits"]] == [
+        "A/RES/74/1",
+        "A/RES/78/1",
+        "draft-2024",
+        "report-2025",
+    ]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_it_sorts_by_date_and_keeps_relevance_as_the_default(corpus_index, sort):
+    from search.models import Resolution
+
+    years = {r.key: r.year() or 0 for r in Resolution.objects.all()}
+    hits = all_hits_sorted("trafficking OR 贩运", sort)
+    seen = [years[h["resolution"]] for h in hits if years[h["resolution"]]]
+    assert len(set(seen)) > 2
+    assert seen == sorted(seen, reverse=sort == "newest")
+    assert len(hits) == search_paragraphs("trafficking OR 贩运")["total"]
+
+
+def all_hits_sorted(q, sort):
+    hits, page = [], 1
+    while True:
+        result = search_paragraphs(q, page=page, per_page=100, sort=sort)
+        hits += result["hits"]
+        if page * 100 >= result["total"]:
+            return hits
+        page += 1
+
+
+def test_it_filters_by_a_range_of_years(corpus_index):
+    from search.models import Resolution
+
+    years = {r.key: r.year() for r in Resolution.objects.all()}
+    hits = all_hits("trafficking OR 贩运 year:2014..2017")
+    assert hits and {years[h["resolution"]] for h in hits} <= {2014, 2015, 2016, 2017}
+    assert keys(all_hits("trafficking OR 贩运 year:2017-2014")) == keys(hits)
+    everything = all_hits("trafficking OR 贩运")
+    assert len(hits) == sum(1 for h in everything if 2014 <= (years[h["resolution"]] or 0) <= 2017)

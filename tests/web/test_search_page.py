@@ -27,7 +27,14 @@ def test_it_finds_a_chinese_query_and_marks_the_hits(client, indexed_corpus):
     assert total == 18  # read from the stored texts, not from the search
     assert f"{total} paragraphs found" in html
     assert "<mark>器官移植</mark>" in html
-    assert '<span lang="en">OP 3</span> · <span lang="zh-Hans">执行部分第3段</span>' in html
+    # Labels in the interface language only, the UN way.
+    assert (
+        '<a class="hit-label" href="/r/A/RES/71/322/?lang=zh&amp;q=%E5%99%A8%E5%AE%98%E7%A7%BB%E6%A4%8D#op3">para. 3</a>'
+        in html
+    )
+    assert "执行部分第3段" not in html
+    zh = client.get("/?q=器官移植", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    assert ">执行部分第3段</a>" in zh and ">para. 3</a>" not in zh
     assert f'href="/r/A/RES/71/322/?lang=zh&amp;q={quote("器官移植")}#op3"' in html
     assert 'href="https://undocs.org/ch/A/RES/71/322"' in html
     # A draft without a symbol is named by what it is, not by its internal key.
@@ -197,3 +204,67 @@ def test_a_hit_in_a_draft_names_what_it_became_and_pairs_the_other_language(clie
     # The English paragraph comes from the adopted resolution, aligned by anchor.
     assert "The same paragraph in English" in html
     assert re.search(r'<a href="/r/A/RES/74/176/\?lang=en#(pp|op)\d+">Read in context</a>', html)
+
+
+def test_it_groups_hits_by_document_and_names_a_repeated_paragraph_once(client, indexed_corpus):
+    from search.models import Paragraph
+
+    declaration = {p.text: p for p in Paragraph.objects.filter(version__resolution__key="A/RES/72/1")}
+    repeated = [
+        p for p in Paragraph.objects.filter(version__resolution__key="A/RES/71/319") if p.text in declaration
+    ]
+    assert repeated  # 71/319's annex and 72/1 share paragraphs word for word
+    text = repeated[0].text
+    q = f'"{" ".join(text.split()[:8])}"'
+    html = html_of(client, search_url(q))
+    # The paragraph is shown once, under one document, and the other is named beside it.
+    assert html.count('<li class="hit">') == 1
+    assert html.count('<li class="doc">') == 1
+    assert "Also in <a " in html
+    assert {"A/RES/71/319", "A/RES/72/1"} <= set(re.findall(r"A/RES/7[12]/3?19|A/RES/72/1", html))
+    assert "2 paragraphs found in 2 documents" in html
+
+
+def test_it_shows_a_few_paragraphs_a_document_and_says_how_many_more(client, indexed_corpus):
+    html = html_of(client, search_url("trafficking", per_page=50))
+    groups = re.findall(
+        r'<li class="doc">(.*?)</li>\s*(?=<li class="doc">|</ol>\s*<p class="export")', html, re.S
+    )
+    assert len(groups) > 1
+    for group in groups:
+        assert group.count('<li class="hit">') <= 3
+    more = re.findall(r"(\d+) more match(?:es)? in this document", html)
+    assert more  # a document with more matches than it shows says so
+    total = search_paragraphs("trafficking")["total"]
+    documents = search_paragraphs("trafficking")["documents"]
+    assert f"{total} paragraphs found in {documents} documents" in html
+
+
+def test_it_sorts_pages_and_sizes_results_as_asked_and_keeps_it_across_pages(client, indexed_corpus):
+    html = html_of(client, "/?q=trafficking&sort=newest&per_page=10")
+    assert '<option value="newest" selected>' in html
+    assert '<option value="10" selected>' in html
+    assert html.count('<li class="hit">') <= 10
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', html).group(1)
+    assert "sort=newest" in next_link and "per_page=10" in next_link
+    facet = re.search(r'href="(/\?q=trafficking\+lang%3Aen[^"]*)"', html).group(1)
+    assert "sort=newest" in facet
+    response = client.get("/api/search", {"q": "trafficking", "sort": "sideways"})
+    assert response.status_code == 400 and "sort" in response.json()["error"]
+    response = client.get("/api/search", {"q": "trafficking", "per_page": "7"})
+    assert response.status_code == 400
+    data = client.get("/api/search", {"q": "trafficking", "sort": "oldest", "per_page": "10"}).json()
+    assert len(data["hits"]) == 10 and "sort=oldest" in data["links"]["next"]
+    # A bad sort on the page is ignored, not an error page.
+    assert client.get("/?q=trafficking&sort=sideways").status_code == 200
+
+
+def test_active_filters_are_chips_that_remove_themselves(client, indexed_corpus):
+    html = html_of(client, search_url("trafficking lang:en year:2014..2019 committee:c3"))
+    chips = re.findall(r'<ul class="chips".*?</ul>', html, re.S)[0]
+    assert (
+        "Language: English" in chips and "Year: 2014–2019" in chips and "Committee: Third Committee" in chips
+    )
+    removes = dict(re.findall(r'<li>([^<]+?) <a href="([^"]+)"', chips))
+    assert removes["Language: English"] == escape(search_url("trafficking year:2014..2019 committee:c3"))
+    assert removes["Committee: Third Committee"] == escape(search_url("trafficking lang:en year:2014..2019"))
