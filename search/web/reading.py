@@ -13,15 +13,9 @@ from search.engine.highlight import highlight
 from search.engine.index import IndexUnavailable
 from search.engine.query import ParsedQuery, parse_query
 from search.engine.searching import matching_anchors
-from search.models import Paragraph, Resolution, Text, html_lang, language_name
+from search.models import Resolution, Text, html_lang, language_name
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
-
-
-def citation(resolution: Resolution, paragraph: Paragraph, language: str) -> str:
-    """Return "A/RES/71/322, OP 3 (b)" in the text's language; the key when no symbol."""
-    name = str(resolution)
-    separator = "，" if language == "zh" else ", "
-    return f"{name}{separator}{paragraph.label_in(language)}"
+from search.web.citing import cite
 
 
 @dataclass
@@ -245,7 +239,7 @@ def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict
         # Our own paragraphs link within the page, keeping ?view= and ?lang=.
         "href": f"#{paragraph.anchor}" if own else url,
         "url": base_url + url,
-        "citation": citation(column.resolution, paragraph, column.language),
+        "citation": cite(column.resolution, paragraph, column.language),
     }
 
 

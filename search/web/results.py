@@ -25,6 +25,7 @@ from search.models import (
     session_label,
 )
 from search.parsing import official_url, session_number
+from search.web.citing import un_label
 
 # Searches that find something in the corpus, offered on the empty page.
 EXAMPLES = ["器官移植", "trafficking in persons", '"organ removal"', "贩运人口 lang:zh", "A/RES/71/322"]
@@ -203,7 +204,7 @@ def group_hits(presented: list[dict], q: str) -> list[dict]:
                 "hits": [],
                 "matches": hit["in_document"],
             }
-        hit["label"] = hit["label_zh"] if interface == "zh" else un_label(hit)
+        hit["label"] = re.sub(r"^执行部分", "", hit["label_zh"]) if interface == "zh" else un_label(hit)
         hit["also_in"] = []
         if len(group["hits"]) < SHOWN_PER_DOCUMENT:
             group["hits"].append(hit)
@@ -222,52 +223,6 @@ def _described(document: Resolution | None) -> str:
     if document.committee_name():
         parts.append(document.committee_name())
     return " · ".join(parts)
-
-
-ORDINALS = [
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-]
-TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def ordinal(n: int) -> str:
-    """Spell an ordinal as UN documents do: 6 → "sixth", 23 → "twenty-third"."""
-    if 1 <= n < 20:
-        return ORDINALS[n - 1]
-    if 20 <= n < 100:
-        tens, unit = divmod(n, 10)
-        return TENS[tens - 2][:-1] + "ieth" if unit == 0 else f"{TENS[tens - 2]}-{ORDINALS[unit - 1]}"
-    return f"{n}th"
-
-
-def un_label(hit: dict) -> str:
-    """Name a paragraph in English as the UN cites it: "sixth preambular paragraph",
-    "para. 3 (b)", "annex, para. 11 (a)"."""
-    match = re.fullmatch(r"pp(\d+)([a-z]*)(?:-([ivx]+))?", hit["anchor"])
-    if match:
-        name = f"{ordinal(int(match.group(1)))} preambular paragraph"
-        subs = "".join(f" ({part})" for part in match.groups()[1:] if part)
-        return f"{name}, subparagraph{subs}" if subs else name
-    label = hit["label_en"]
-    return re.sub(r"^OP ", "para. ", label)
 
 
 def facet_links(facets: dict, q: str, **options) -> list[dict]:

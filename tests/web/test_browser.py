@@ -80,7 +80,7 @@ def test_it_copies_a_paragraphs_citation(site, browser):
 
     expect(page.locator(".copied")).to_have_text("Copied")
     clipboard = page.evaluate("navigator.clipboard.readText()")
-    assert clipboard == f"A/RES/71/322, OP 3 (b) {site}/r/A/RES/71/322/?lang=en#op3b"
+    assert clipboard == f"General Assembly resolution 71/322, para. 3 (b) {site}/r/A/RES/71/322/?lang=en#op3b"
     context.close()
 
 
@@ -182,7 +182,7 @@ def test_it_works_without_javascript(site, browser):
 
     # The citation is there to select; the copy buttons need JavaScript and stay hidden.
     page.locator("#op3b .para").last.locator("summary").click()
-    expect(page.locator("#op3b").get_by_text("A/RES/71/322, OP 3 (b)")).to_be_visible()
+    expect(page.locator("#op3b").get_by_text("General Assembly resolution 71/322, para. 3 (b)")).to_be_visible()
     expect(page.locator("#op3b").get_by_role("button", name="Copy citation")).to_be_hidden()
 
     # Footnote marks and back-links are plain links.

@@ -32,7 +32,7 @@ def test_it_finds_a_chinese_query_and_marks_the_hits(client, indexed_corpus):
     assert f'<a class="hit-label" href="{url}">para. 3</a>' in html
     assert "执行部分第3段" not in html
     zh = client.get("/?q=器官移植", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
-    assert ">执行部分第3段</a>" in zh and ">para. 3</a>" not in zh
+    assert ">第3段</a>" in zh and ">para. 3</a>" not in zh
     assert f'href="/r/A/RES/71/322/?lang=zh&amp;q={quote("器官移植")}#op3"' in html
     assert 'href="https://undocs.org/ch/A/RES/71/322"' in html
     # A draft without a symbol is named by what it is, not by its internal key.
