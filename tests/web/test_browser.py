@@ -5,6 +5,7 @@ Chromium missing is a failure, never a skip: `.ci/run` installs it.
 
 import os
 import re
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -182,7 +183,9 @@ def test_it_works_without_javascript(site, browser):
 
     # The citation is there to select; the copy buttons need JavaScript and stay hidden.
     page.locator("#op3b .para").last.locator("summary").click()
-    expect(page.locator("#op3b").get_by_text("General Assembly resolution 71/322, para. 3 (b)")).to_be_visible()
+    expect(
+        page.locator("#op3b").get_by_text("General Assembly resolution 71/322, para. 3 (b)")
+    ).to_be_visible()
     expect(page.locator("#op3b").get_by_role("button", name="Copy citation")).to_be_hidden()
 
     # Footnote marks and back-links are plain links.
@@ -227,7 +230,7 @@ def test_it_finds_a_chinese_query_as_you_type_and_opens_the_marked_paragraph(sea
     box.press_sequentially("器官移植", delay=50)  # newer results replace older ones
 
     total = paragraphs_containing("器官移植")
-    expect(page.locator("#count")).to_have_text(f"{total} paragraphs found")
+    expect(page.locator("#count")).to_have_text(re.compile(rf"^{total} paragraphs found in \d+ documents$"))
     expect(page).to_have_url(f"{site}/?q={quote('器官移植')}")
     first = page.locator(".hit").first
     expect(first.locator("mark").first).to_have_text("器官移植")
@@ -298,3 +301,63 @@ def test_it_downloads_a_document_as_a_translation_memory(site, page):
     assert download.value.suggested_filename == "A_RES_71_322.tmx"
     content = Path(download.value.path()).read_text(encoding="utf-8")
     assert content.count("<tu ") == 44 and 'tuid="A/RES/71/322#op3b"' in content
+
+
+def test_it_groups_hits_sorts_them_and_removes_a_filter_chip(searchable_site, page):
+    site = searchable_site
+    page.goto(f"{site}/?q=trafficking+year%3A2010..2019+lang%3Aen")
+    documents = page.locator("li.doc")
+    expect(documents.first).to_be_visible()
+    # One entry per document, at most three paragraphs under each.
+    for i in range(documents.count()):
+        assert documents.nth(i).locator("li.hit").count() <= 3
+    names = documents.locator(".doc-head strong").all_inner_texts()
+    assert len(names) == len(set(names))
+    expect(page.locator(".more").first).to_contain_text("more match")
+
+    page.get_by_label("Sort").select_option("oldest")
+    page.get_by_label("Per page").select_option("10")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"sort=oldest"))
+    expect(page).to_have_url(re.compile(r"per_page=10"))
+    assert page.locator("li.hit").count() <= 10
+    dates = [d for d in page.locator(".doc-head .meta").all_inner_texts() if re.search(r"\d{4}-\d\d-\d\d", d)]
+    years = [int(re.search(r"(\d{4})-\d\d-\d\d", d).group(1)) for d in dates]
+    assert years == sorted(years)
+
+    chips = page.locator("ul.chips li")
+    expect(chips).to_have_count(2)
+    page.get_by_role("link", name="Remove the filter Year: 2010–2019").click()
+    expect(chips).to_have_count(1)
+    expect(page.get_by_label("Search paragraphs")).to_have_value("trafficking lang:en")
+    expect(page).to_have_url(re.compile(r"sort=oldest"))  # the sort stays
+    page.get_by_role("link", name="Next page").click()
+    expect(page.locator("#count")).to_contain_text("page 2 of")
+
+
+def test_the_results_page_reads_in_both_interface_languages_and_on_a_phone(
+    searchable_site, browser, tmp_path
+):
+    site = searchable_site
+    sizes = []
+    for locale, viewport in (("en-GB", (1280, 900)), ("zh-CN", (1280, 900)), ("en-GB", (390, 844))):
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale=locale)
+        page = context.new_page()
+        response = page.goto(f"{site}/?q=trafficking")
+        sizes.append(len(response.body()))
+        expect(page.locator("li.doc").first).to_be_visible()
+        if locale == "zh-CN":
+            expect(page.locator("#count")).to_contain_text("份文件")
+            expect(page.get_by_label("排序")).to_be_visible()
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport[0], (locale, viewport, width)
+        page.screenshot(path=tmp_path / f"results-{locale}-{viewport[0]}.png", full_page=False)
+        context.close()
+    # The first page of results as transferred (gzip, as browsers ask): under 40 KB.
+    request = urllib.request.Request(f"{site}/?q=trafficking", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        transferred = len(response.read())
+    assert transferred < 40_000, (transferred, sizes)
+    assert min(sizes) > transferred  # it was compressed
