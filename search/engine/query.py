@@ -49,7 +49,12 @@ def filter_value(name: str, value: str) -> str:
 
 TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))', re.I)
 # 71/322, A/RES/71/322, E/RES/2013/41, and the Chinese citation 第71/322号决议.
-SYMBOL = re.compile(r"^(?:第\s*)?(?P<symbol>(?:[a-z][a-z0-9.]*/)*\d+/\d+)(?:\s*号(?:决议)?)?$", re.I)
+# Drafts and papers too: A/C.3/80/L.28, A/80/L.4/Rev.1, A/C.3/80/L.1/Add.1.
+SYMBOL = re.compile(
+    r"^(?:第\s*)?(?P<symbol>(?:[a-z][a-z0-9.]*/)*\d+/(?:\d+|L\.\d+)(?:/(?:Rev|Add|Corr)\.\d+)*)"
+    r"(?:\s*号(?:决议)?)?$",
+    re.I,
+)
 
 WORDS = word_analyzer()
 LITERAL = literal_analyzer()

@@ -74,10 +74,12 @@ class Review:
     language_mismatch: str = ""  # the text reads as another language than stated
 
 
-def read(data: bytes, filename: str, language: str) -> tuple[ParsedDocument, str]:
+def read(data: bytes, filename: str, language: str | None) -> tuple[ParsedDocument, str]:
     """Extract and parse a file within the limits; return it and the language it reads as.
 
-    Raise ParseError in plain words.
+    Without a `language`, the parser takes the one the text reads as. Needs no
+    database: `manage.py import_documents` runs it in worker processes. Raise
+    ParseError in plain words.
     """
     until = deadline()
     extracted = extract(data, filename, until)
@@ -88,9 +90,14 @@ def read(data: bytes, filename: str, language: str) -> tuple[ParsedDocument, str
     return parsed, detect_language(extracted.text)
 
 
-def stage(data: bytes, filename: str, language: str, user=None) -> Upload:
-    """Read a file once and keep it and its parse, unpublished, for review."""
-    parsed, detected = read(data, filename, language)
+def stage(
+    data: bytes, filename: str, language: str, user=None, read_as: tuple[ParsedDocument, str] | None = None
+) -> Upload:
+    """Read a file once and keep it and its parse, unpublished, for review.
+
+    `read_as` is what `read` returned for these bytes, when it was read already.
+    """
+    parsed, detected = read_as or read(data, filename, language)
     return Upload.objects.create(
         token=secrets.token_hex(16),
         user=_person(user),
@@ -307,16 +314,18 @@ def ingest_file(
     replace: bool = False,
     language_ok: bool = False,
     warn: Callable[[str], object] | None = None,
+    read_as: tuple[ParsedDocument, str] | None = None,
 ) -> Upload:
     """Stage, review and publish a file in one step, as the admin does in three.
 
     Relations are keys of stored resolutions (Resolution.DoesNotExist names a
     missing one). The details go through the admin's review form (InvalidDetails
     says what it refused); the review's warnings go to `warn` before publishing.
+    `read_as` is what `read` made of the bytes, when another process read them.
     Whatever fails after staging, the staged upload is cancelled. Return the
     published upload.
     """
-    upload = stage(data, filename, language)
+    upload = stage(data, filename, language, read_as=read_as)
     try:
         reviewed = review(upload, key=key or symbol or None)
         relations = {"version_of": version_of, "became": became, "contained_in": contained_in}

@@ -17,6 +17,7 @@ def name_paragraphs(
     language: str,
     single: bool = False,
     annex_label: bool = True,
+    annex_part: int = 0,
 ) -> list[ParsedParagraph]:
     """Give each piece its anchor and labels and the heading it stands under; take its marks out."""
     out: list[ParsedParagraph] = []
@@ -80,10 +81,10 @@ def name_paragraphs(
             else:
                 parts = [str(top), letter] + ([roman] if level == 2 else [])
         paragraph = ParsedParagraph(
-            anchor=_anchor(kind, parts),
+            anchor=_anchor(kind, parts, annex_part),
             kind=kind,
-            label=_label_en(kind, parts, annex_label),
-            label_zh=_label_zh(kind, parts, annex_label),
+            label=_label_en(kind, parts, annex_label, annex_part),
+            label_zh=_label_zh(kind, parts, annex_label, annex_part),
             text="",
             number=piece.printed,
             level=max(level, 0),
@@ -112,26 +113,32 @@ def _preamble_heading(piece: Piece, language: str) -> bool:
     return not re.search(r"[,;]", text) and not first.endswith(("ing", "ed")) and text[:1].isupper()
 
 
-def _anchor(kind: str, parts: list[str]) -> str:
-    prefix = {PREAMBULAR: "pp", OPERATIVE: "op", ANNEX: "annex-", REPORT: "para"}[kind]
+ZH_NUMERALS = "一二三四五六七八九十"
+
+
+def _anchor(kind: str, parts: list[str], annex_part: int = 0) -> str:
+    # Annexes I, II, III each number their paragraphs from 1: "annex2-3" is para. 3 of annex II.
+    annex = f"annex{annex_part}-" if annex_part else "annex-"
+    prefix = {PREAMBULAR: "pp", OPERATIVE: "op", ANNEX: annex, REPORT: "para"}[kind]
     anchor = prefix + parts[0] + "".join(parts[1:2])
     if len(parts) > 2:
         anchor += "-" + parts[2]
     return anchor
 
 
-def _label_en(kind: str, parts: list[str], annex_label: bool) -> str:
+def _label_en(kind: str, parts: list[str], annex_label: bool, annex_part: int = 0) -> str:
     tail = "".join(f" ({p})" for p in parts[1:])
     if kind == PREAMBULAR:
         return f"PP {parts[0]}{tail}"
     if kind == OPERATIVE:
         return f"OP {parts[0]}{tail}"
     if kind == ANNEX:
-        return f"{'annex, ' if annex_label else ''}para. {parts[0]}{tail}"
+        annex = f"annex {ROMANS[annex_part - 1].upper()}, " if annex_part else "annex, "
+        return f"{annex if annex_label else ''}para. {parts[0]}{tail}"
     return f"para. {parts[0]}{tail}"
 
 
-def _label_zh(kind: str, parts: list[str], annex_label: bool) -> str:
+def _label_zh(kind: str, parts: list[str], annex_label: bool, annex_part: int = 0) -> str:
     tail = "".join(f"({p})" for p in parts[1:])
     number = f"第{parts[0]}{tail}段"
     if kind == PREAMBULAR:
@@ -139,5 +146,5 @@ def _label_zh(kind: str, parts: list[str], annex_label: bool) -> str:
     if kind == OPERATIVE:
         return "执行部分" + number
     if kind == ANNEX and annex_label:
-        return "附件" + number
+        return "附件" + (ZH_NUMERALS[annex_part - 1] if 0 < annex_part <= 10 else "") + number
     return number

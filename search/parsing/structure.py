@@ -36,6 +36,7 @@ from .text import (
     EN_MONTHS,
     FORMULA,
     MARK_RE,
+    ROMANS,
     SYMBOL_NUMBER_LINE,
     ZH_MEETING,
     join_lines,
@@ -237,6 +238,7 @@ def _fill_other(doc: ParsedDocument, lines: list[Line], block: Block, at: int, l
     doc.paragraphs = name_paragraphs(pieces, REPORT, marker, language, single=True)
     for paragraph in doc.paragraphs:
         paragraph.text = resolve_soft_hyphens(paragraph.text, block)
+    _unique_anchors(doc)
     doc.warnings += marker.warnings()
 
 
@@ -290,10 +292,7 @@ def _fill_resolution(
     body = lines[body_start:]
 
     # Closing lines (date, meeting) end the operative part; "Annex" starts the annex.
-    annex_at = next(
-        (i for i, line in enumerate(body) if re.fullmatch(r"\s*(Annex|附件)(\s+[IVX]+)?\s*", line.text)),
-        None,
-    )
+    annex_at = next((i for i, line in enumerate(body) if ANNEX_LINE.fullmatch(line.text)), None)
     main = body[:annex_at] if annex_at is not None else body
     annex = body[annex_at + 1 :] if annex_at is not None else []
     main, closing = _split_closing(main)
@@ -344,12 +343,14 @@ def _fill_resolution(
         doc.resolutions.append(draft)
     if annex:
         annex_main, annex_closing = _split_closing(annex)
-        paragraphs += name_paragraphs(
-            assemble(annex_main, language), ANNEX, marker, language, annex_label=True
-        )
+        for part, lines_of_part in _annex_parts(body[annex_at], annex_main):
+            paragraphs += name_paragraphs(
+                assemble(lines_of_part, language), ANNEX, marker, language, annex_label=True, annex_part=part
+            )
     for paragraph in paragraphs:
         paragraph.text = resolve_soft_hyphens(paragraph.text, block)
     doc.paragraphs = paragraphs
+    _unique_anchors(doc)
     if not own_marker:
         # Each text keeps the footnotes its own paragraphs refer to.
         used = {n for p in paragraphs for n in p.footnotes}
@@ -416,6 +417,29 @@ def _unquote(lines: list[Line]) -> list[Line]:
 
 def _ends_with_colon(text: str) -> bool:
     return MARK_RE.sub("", text).rstrip().endswith((":", "："))
+
+
+ANNEX_LINE = re.compile(r"\s*(?:Annex(?:\s+([IVX]+))?|附件([一二三四五六七八九十]*))\s*")
+
+
+def _annex_parts(first: Line, lines: list[Line]) -> list[tuple[int, list[Line]]]:
+    """Split an annex at "Annex II", "附件二" …: (its number, 0 for a single unnumbered
+    annex; its lines). Each numbered annex numbers its paragraphs from 1."""
+    parts: list[tuple[int, list[Line]]] = [(_annex_number(first.text), [])]
+    for line in lines:
+        if ANNEX_LINE.fullmatch(line.text) and _annex_number(line.text):
+            parts.append((_annex_number(line.text), []))
+        else:
+            parts[-1][1].append(line)
+    return [(number, part) for number, part in parts if part]
+
+
+def _annex_number(text: str) -> int:
+    match = ANNEX_LINE.fullmatch(text)
+    roman, chinese = (match.group(1), match.group(2)) if match else (None, None)
+    if roman:
+        return ROMANS.index(roman.lower()) + 1 if roman.lower() in ROMANS else 0
+    return "一二三四五六七八九十".index(chinese) + 1 if chinese and len(chinese) == 1 else 0
 
 
 def _split_closing(lines: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -505,7 +529,10 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
         candidates = [p.text for p in pieces if p.text and not is_furniture(p.text)]
         for piece_text in candidates:
             sponsors = re.match(
-                r"^(.*?)[:：]\s*(?:订正)?决议草案\s*$|^(.*?):\s*(?:revised )?draft resolution\s*$", piece_text
+                # "Iraq:* draft resolution": the "*" is a note's (on behalf of the Group of 77)
+                r"^(.*?)[:：]\s*\*?\s*(?:订正)?决议草案\s*$"
+                r"|^(.*?):\s*\*?\s*(?:revised )?draft resolution\s*$",
+                piece_text,
             )
             if sponsors:
                 doc.sponsors = split_sponsors(sponsors.group(1) or sponsors.group(2))
@@ -693,6 +720,26 @@ def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: i
 def _numbered(text: str) -> bool:
     start = number_at_start(text)
     return start is not None and start[2] == 0
+
+
+def _unique_anchors(doc: ParsedDocument) -> None:
+    """Keep every anchor unique: where numbering starts again under each heading (rules
+    of procedure: "Rule 27", 1., 2.; items of a programme of work), the second "annex3-2"
+    becomes "annex3-2_2", and the review says so."""
+    seen: dict[str, int] = {}
+    repeated = []
+    for paragraph in doc.paragraphs:
+        count = seen.get(paragraph.anchor, 0) + 1
+        seen[paragraph.anchor] = count
+        if count > 1:
+            repeated.append(paragraph.anchor)
+            paragraph.anchor = f"{paragraph.anchor}_{count}"
+    if repeated:
+        listed = ", ".join(dict.fromkeys(repeated))
+        doc.warnings.append(
+            f"paragraph numbers start again under their headings ({listed}): the repeats are "
+            "told apart by _2, _3 … in their anchors"
+        )
 
 
 def _check_sequence(doc: ParsedDocument) -> None:

@@ -1,0 +1,100 @@
+import os
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from search.ingest import bulk
+from search.ingest.bulk import CREATED, REFUSED, UNCHANGED, UPDATED
+from search.management.commands.parse_report import find_files
+from search.parsing import LANGUAGES
+
+
+class Command(BaseCommand):
+    """Import files, folders and globs through the same code as the admin upload.
+
+    Files are read on every core and published one at a time, each in its own
+    transaction: a file that fails is refused and the others still import. Files
+    stored already are not read again, so a second run changes nothing. Then drafts
+    are linked to the resolutions they became.
+    """
+
+    help = "Import .pdf, .docx, .md and .txt files (files, folders searched recursively, globs)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--language", choices=LANGUAGES, help="the language of every file (default: read from each text)"
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes that read files (default: one per core)",
+        )
+
+    def handle(self, *args, paths, language, jobs, verbosity, **options):
+        if jobs < 1:
+            raise CommandError("--jobs must be 1 or more")
+        started = time.monotonic()
+        files = find_files(paths)
+        missing = [name for name in paths if not find_files([name])]
+        # The bar writes to the stream itself: Django's wrapper would end each redraw with a newline.
+        bar = tqdm(total=len(files), unit="file", file=self.stdout._out) if self.stdout.isatty() else None
+
+        def done(outcome):
+            if bar is None:
+                self.stdout.write(_line(outcome))
+                return
+            if outcome.status == REFUSED:
+                bar.write(_line(outcome), file=self.stdout._out)
+            bar.update()
+            if bar.n == bar.total:
+                bar.set_postfix_str("linking drafts, indexing")
+
+        try:
+            result = bulk.import_files(files, language=language, jobs=jobs, done=done)
+        finally:
+            if bar is not None:
+                bar.close()
+        outcomes, links = result.outcomes, result.links
+        for draft, resolution in links if verbosity >= 2 else []:
+            self.stdout.write(f"linked: {draft.symbol} became {resolution.symbol}")
+
+        by_status = {status: [o for o in outcomes if o.status == status] for status in bulk.STATUSES}
+        imported = by_status[CREATED] + by_status[UPDATED]
+        warned = [o for o in imported if o.warnings]
+        refused = [(name, "no file matches this path") for name in missing]
+        refused += [(str(o.path), o.reason) for o in by_status[REFUSED]]
+        self.stdout.write(
+            f"imported: {len(imported)} ({len(by_status[CREATED])} created, "
+            f"{len(by_status[UPDATED])} updated), "
+            f"{sum(o.paragraphs for o in imported)} paragraphs, in {time.monotonic() - started:.1f} s"
+        )
+        self.stdout.write(f"unchanged: {len(by_status[UNCHANGED])}")
+        self.stdout.write(f"refused: {len(refused)}")
+        for name, reason in refused:
+            self.stdout.write(f"  {name}: {reason}")
+        self.stdout.write(
+            f"imported with warnings: {len(warned)}"
+            + (" (-v 2 lists them)" if warned and verbosity < 2 else "")
+        )
+        for outcome in warned if verbosity >= 2 else []:
+            self.stdout.write(f"  {outcome.path}:")
+            for warning in outcome.warnings:
+                self.stdout.write(f"    {warning}")
+        self.stdout.write(f"drafts linked to the resolution they became: {len(links)}")
+        if refused:
+            raise CommandError(f"{len(refused)} of {len(files) + len(missing)} files were refused")
+
+
+def _line(outcome) -> str:
+    if outcome.status == REFUSED:
+        return f"{outcome.path}: refused: {outcome.reason}"
+    if outcome.status == UNCHANGED:
+        return f"{outcome.path}: unchanged ({outcome.reason})"
+    warnings = f", {len(outcome.warnings)} warnings" if outcome.warnings else ""
+    return (
+        f"{outcome.path}: {outcome.status} {outcome.key} [{outcome.language}], "
+        f"{outcome.paragraphs} paragraphs{warnings}"
+    )
