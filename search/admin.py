@@ -159,6 +159,10 @@ def _ascii_name(name: str) -> str:
     return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in name) or "file"
 
 
+# What publishing a staged file may refuse with, in plain words.
+PUBLISH_REFUSALS = (uploads.AlreadyPublished, uploads.NeedsReplace, uploads.LanguageMismatch, ParseError)
+
+
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
     """Upload, review, publish: the admin's way to add a resolution or a language version."""
@@ -230,6 +234,7 @@ class UploadAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.review_view),
                 name="search_upload_review",
             ),
+            path("staged/", self.admin_site.admin_view(self.staged_view), name="search_upload_staged"),
             *super().get_urls(),
         ]
 
@@ -238,16 +243,22 @@ class UploadAdmin(admin.ModelAdmin):
             raise Http404
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload_file, language = form.cleaned_data["file"], form.cleaned_data["language"]
-            data = upload_file.read()
-            try:
-                staged = uploads.pending_upload(data, language, request.user) or uploads.stage(
-                    data, upload_file.name, language, request.user
-                )
-            except ParseError as error:
-                form.add_error("file", f"{upload_file.name}: {error}.")
-            else:
-                return redirect("admin:search_upload_review", token=staged.token)
+            files, language = form.cleaned_data["file"], form.cleaned_data["language"] or None
+            staged, refused = [], []
+            for upload_file in files:
+                try:
+                    staged.append(self._stage(request, upload_file.read(), upload_file.name, language))
+                except ParseError as error:
+                    refused.append(f"{upload_file.name}: {error}.")
+            if len(files) == 1 and staged:
+                return redirect("admin:search_upload_review", token=staged[0].token)
+            if staged:
+                for problem in refused:
+                    messages.error(request, f"Not staged: {problem} The other files are.")
+                messages.success(request, f"{len(staged)} of {len(files)} files staged for review.")
+                return redirect("admin:search_upload_staged")
+            for problem in refused:
+                form.add_error("file", problem)
         context = {
             **self.admin_site.each_context(request),
             "title": "Upload a resolution",
@@ -256,6 +267,69 @@ class UploadAdmin(admin.ModelAdmin):
             "limit": limit_text(),
         }
         return TemplateResponse(request, "admin/search/upload/add.html", context)
+
+    def _stage(self, request, data: bytes, filename: str, language: str | None) -> Upload:
+        """Stage one file (the pending upload of the same bytes if there is one); without a
+        language, the one its text reads as."""
+        read_as = None
+        if language is None:
+            read_as = uploads.read(data, filename, None)
+            language = read_as[0].language
+        pending = uploads.pending_upload(data, language, request.user)
+        return pending or uploads.stage(data, filename, language, request.user, read_as=read_as)
+
+    def staged_view(self, request):
+        """The uploads staged and not yet published: each with what review would say, and
+        "Publish all without warnings" for those that need no decision."""
+        pending = Upload.objects.filter(status=Upload.PENDING).order_by("created_at")
+        if not request.user.has_perm("search.change_upload"):
+            pending = pending.filter(user=request.user)
+        rows = []
+        for upload in pending:
+            try:
+                review = uploads.review(upload)
+            except ParseError as error:
+                rows.append({"upload": upload, "problem": str(error), "clean": False})
+                continue
+            reasons = [*review.warnings]
+            if review.language_mismatch:
+                reasons.append(review.language_mismatch)
+            if review.duplicate_of:
+                reasons.append("the same file is published already")
+            if review.replaces:
+                reasons.append(f"it would replace the stored {upload.language} version")
+            rows.append({"upload": upload, "review": review, "reasons": reasons, "clean": not reasons})
+        if request.method == "POST" and "publish_clean" in request.POST:
+            return self._publish_clean(request, [row for row in rows if row["clean"]])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Staged uploads",
+            "rows": rows,
+            "clean": sum(1 for row in rows if row["clean"]),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/search/upload/staged.html", context)
+
+    def _publish_clean(self, request, rows):
+        published, left = 0, []
+        for row in rows:
+            upload = row["upload"]
+            refusal = self.publish_refusal(request, upload)
+            form = ReviewForm(row["review"].initial)
+            if refusal or not form.is_valid():
+                left.append(f"{upload.filename} ({refusal or 'its details need a look'})")
+                continue
+            try:
+                uploads.publish(upload, form.cleaned_data, request.user)
+            except PUBLISH_REFUSALS as error:
+                left.append(f"{upload.filename} ({error})")
+            else:
+                published += 1
+        plural = "s" if published != 1 else ""
+        messages.success(request, f"Published {published} file{plural}; searchable now.")
+        if left:
+            messages.warning(request, "Left for review: " + "; ".join(left))
+        return redirect("admin:search_upload_staged")
 
     def review_view(self, request, token):
         upload = Upload.objects.filter(token=token).select_related("resolution").first()

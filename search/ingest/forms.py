@@ -11,23 +11,48 @@ SYMBOL = re.compile(r"^[A-Z]{1,10}(/[A-Za-z0-9.\-]+)+$")
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._\-]{0,199}$")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, as Django's documentation shows: a list of files."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        return [one(item, initial) for item in items]
+
+
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        help_text="A resolution as .txt (text extracted from the PDF), .md, .docx or .pdf; "
-        f"at most {limit_text()}.",
+    file = MultipleFileField(
+        label="Files",
+        help_text="One or several resolutions as .txt (text extracted from the PDF), .md, .docx or "
+        f".pdf; at most {limit_text()} each. Each file is staged for review on its own.",
     )
-    language = forms.ChoiceField(choices=LANGUAGE_CHOICES)
+    language = forms.ChoiceField(
+        choices=[("", "As the text reads (each file)"), *LANGUAGE_CHOICES],
+        required=False,
+        help_text="Leave it to the text, or say which language every file is in.",
+    )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name or ""
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"{name} is {upload.size / (1024 * 1024):.1f} MB; the limit is {limit_text()}."
-            )
-        if not name.lower().endswith(ACCEPTED):
-            raise forms.ValidationError(f"{name}: upload a .txt, .md, .docx or .pdf file.")
-        return upload
+        files = self.cleaned_data["file"]
+        problems = []
+        for upload in files:
+            name = upload.name or ""
+            if upload.size > MAX_UPLOAD_BYTES:
+                size = upload.size / (1024 * 1024)
+                problems.append(f"{name} is {size:.1f} MB; the limit is {limit_text()}.")
+            elif not name.lower().endswith(ACCEPTED):
+                problems.append(f"{name}: upload a .txt, .md, .docx or .pdf file.")
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
 
 
 class ResolutionChoice(forms.ModelChoiceField):

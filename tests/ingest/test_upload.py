@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import stored_snapshot
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -473,3 +473,57 @@ def test_an_amendment_pdf_is_published_with_its_draft_named_and_linked_once_the_
     assert f'Amendment proposed: <a href="{amendment.get_absolute_url()}">A/C.3/80/L.57</a>' in page
     hits = search_paragraphs("child pornography")["hits"]
     assert sorted(h["anchor"] for h in hits if h["symbol"] == "A/C.3/80/L.57") == ["para1", "para2"]
+
+
+def test_staff_upload_several_files_at_once_and_publish_those_without_warnings(
+    staff, client, django_capture_on_commit_callbacks
+):
+    clean = (CORPUS / "ods/A_RES_78_110.pdf").read_bytes()
+    warned = (CORPUS / "ods/A_RES_78_225.pdf").read_bytes()  # no enacting formula: a warning
+    before = stored_snapshot()
+    response = client.post(
+        reverse("admin:search_upload_add"),
+        {
+            "file": [
+                SimpleUploadedFile("A_RES_78_110.pdf", clean),
+                SimpleUploadedFile("A_RES_78_225.pdf", warned),
+                SimpleUploadedFile("broken.pdf", b"%PDF-1.4 not really"),
+                SimpleUploadedFile("zh.txt", ZH_71_322),
+            ],
+            "language": "",  # each as its text reads
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("admin:search_upload_staged")
+    assert "3 of 4 files staged for review." in page
+    assert "Not staged: broken.pdf:" in page
+    assert Upload.objects.filter(status=Upload.PENDING).count() == 3
+    assert Upload.objects.get(filename="zh.txt").language == "zh"  # read from the text
+    assert "no enacting formula" in page
+    assert stored_snapshot()[:5] == before[:5]  # nothing published yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:search_upload_staged"), {"publish_clean": "1"}, follow=True)
+    page = html.unescape(response.content.decode())
+    assert "Published 2 files; searchable now." in page
+    assert Upload.objects.get(filename="A_RES_78_225.pdf").status == Upload.PENDING  # left for review
+    assert {u.filename for u in Upload.objects.filter(status=Upload.PUBLISHED)} == {
+        "A_RES_78_110.pdf",
+        "zh.txt",
+    }
+    assert Resolution.objects.filter(symbol="A/RES/78/110").exists()
+    assert search_paragraphs("魑魅魍魉 OR 器官移植")["total"] > 0
+
+
+def test_another_persons_staged_files_are_not_theirs_to_list_or_publish(staff, client, db):
+    other = User.objects.create_user("other", password="pw", is_staff=True)
+    uploads.stage(EN_71_322, "A_RES_71_322.txt", "en", other)
+    page = client.get(reverse("admin:search_upload_staged")).content.decode()
+    assert "A_RES_71_322.txt" in page  # a superuser sees every staged upload
+    client.force_login(other)
+    other.user_permissions.add(*Permission.objects.filter(codename__in=["add_upload", "view_upload"]))
+    page = client.get(reverse("admin:search_upload_staged")).content.decode()
+    assert "A_RES_71_322.txt" in page  # their own
+    client.post(reverse("admin:search_upload_staged"), {"publish_clean": "1"})
+    assert Upload.objects.get().status == Upload.PENDING  # no permission to publish texts
