@@ -76,9 +76,14 @@ test-sqlite: browser $(VENV)/.installed lint
 # The suite again on a local PostgreSQL server, which .ci/postgres installs (apt, as
 # root) when missing and starts; it prints the database's URL. Left out: the browser
 # tests (Chromium on the same pages, a third of the time; the two-server test in
-# tests/web/test_serving.py still drives Chromium on PostgreSQL).
+# tests/web/test_serving.py still drives Chromium on PostgreSQL), and the tests that
+# never open the database or whose subject does not depend on it: the parser and the
+# PDF reader, the ranking's relevance set, the benchmark's own work folder.
+NOT_ON_POSTGRES := tests/web/test_browser.py tests/parsing tests/ingest/test_pdf.py \
+	tests/ingest/test_pdf_chinese.py tests/ingest/test_pdf_documents.py tests/ingest/test_extract.py \
+	tests/ingest/test_parse_report.py tests/engine/test_relevance.py tests/bench
 test-postgres: browser $(VENV)/.installed
-	url=$$(.ci/postgres) && DATABASE_URL=$$url $(PY) -m pytest --ignore=tests/web/test_browser.py
+	url=$$(.ci/postgres) && DATABASE_URL=$$url $(PY) -m pytest $(addprefix --ignore=,$(NOT_ON_POSTGRES))
 
 # Its own database and index in a temporary folder: never db.sqlite3 or var/index.
 # DEBUG stays off, as when serving; the benchmark signs nothing, so any key will do.
