@@ -128,8 +128,17 @@ def join_lines(left: str, right: str, language: str) -> str:
     return left + " " + right
 
 
-_EN_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
-_EN_TEENS = [
+# "first" … "nineteenth": sessions are written in words, paragraphs cited in them.
+EN_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
     "tenth",
     "eleventh",
     "twelfth",
@@ -141,6 +150,7 @@ _EN_TEENS = [
     "eighteenth",
     "nineteenth",
 ]
+_EN_UNITS, _EN_TEENS = EN_ORDINALS[:9], EN_ORDINALS[9:]
 _EN_TENS = ["twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"]  # + "y" or "ieth"
 _ZH_DIGITS = "零一二三四五六七八九"
 

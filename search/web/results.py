@@ -225,9 +225,9 @@ def _described(document: Resolution | None) -> str:
     return " · ".join(parts)
 
 
-def facet_links(facets: dict, q: str, **options) -> list[dict]:
-    """Return each facet's values with counts, linked to the query narrowed by that value."""
-    names = {
+def _facet_names() -> dict:
+    """What each facet (and filter) is called, in the interface language."""
+    return {
         "language": _("Language"),
         "body": _("Body"),
         "session": _("Session"),
@@ -236,7 +236,15 @@ def facet_links(facets: dict, q: str, **options) -> list[dict]:
         "doc_type": _("Document type"),
         "kind": _("Paragraph kind"),
     }
-    values = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES | COMMITTEE_NAMES
+
+
+VALUE_LABELS = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES | COMMITTEE_NAMES
+
+
+def facet_links(facets: dict, q: str, **options) -> list[dict]:
+    """Return each facet's values with counts, linked to the query narrowed by that value."""
+    names = _facet_names()
+    values = VALUE_LABELS
     groups = []
     for name, counts in facets.items():
         if not counts or name not in names:
@@ -265,17 +273,8 @@ def _facet_value(name, prefix, value, count: int, q: str, labels: dict, options:
 def filter_chips(q: str, **options) -> list[dict]:
     """The filters of a query as chips: what each says, and the search without it."""
     names = {v: k for k, v in FACET_FILTERS.items()} | {"symbol": "symbol"}
-    titles = {
-        "language": _("Language"),
-        "body": _("Body"),
-        "session": _("Session"),
-        "committee": _("Committee"),
-        "year": _("Year"),
-        "doc_type": _("Document type"),
-        "kind": _("Paragraph kind"),
-        "symbol": _("Symbol"),
-    }
-    labels = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES | COMMITTEE_NAMES
+    titles = _facet_names() | {"symbol": _("Symbol")}
+    labels = VALUE_LABELS
     chips = []
     for match in FILTER.finditer(q):
         token = match.group(0).strip()
