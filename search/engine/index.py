@@ -39,6 +39,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -489,6 +490,8 @@ def _rebuild_in_background(force: bool = False) -> None:
             log.exception("rebuilding the search index failed")
         finally:
             _rebuilding.clear()
+            # This thread's own database connection: never left open (PostgreSQL counts it).
+            db_connection.close()
 
     threading.Thread(target=run, name="index-rebuild", daemon=True).start()
 
