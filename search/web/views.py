@@ -12,7 +12,7 @@ from search.engine.searching import search_paragraphs
 from search.models import Resolution
 from search.web import exports
 from search.web.browse import browse
-from search.web.forms import SearchForm
+from search.web.forms import DEFAULTS, PER_PAGE_CHOICES, SORT_CHOICES, SearchForm
 from search.web.reading import build_reading
 from search.web.results import (
     EXAMPLES,
@@ -55,6 +55,13 @@ def _results(request: HttpRequest, context: dict, q: str, page: int, options: di
         "facets": facet_links(found["facets"], q, **options),
         "chips": filter_chips(q, **options),
         "options": options,
+        # What the sort and page size controls show: the defaults where none was asked for.
+        "order": {
+            "sort": options.get("sort", DEFAULTS["sort"]),
+            "per_page": options.get("per_page", DEFAULTS["per_page"]),
+            "sorts": SORT_CHOICES,
+            "sizes": PER_PAGE_CHOICES,
+        },
         "suggestions": [] if found["total"] else suggestions(q),
         "previous_url": search_url(q, page - 1, **options) if page > 1 else None,
         "next_url": search_url(q, page + 1, **options) if page < pages else None,

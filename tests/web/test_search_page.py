@@ -266,3 +266,10 @@ def test_active_filters_are_chips_that_remove_themselves(client, indexed_corpus)
     removes = dict(re.findall(r'<li>([^<]+?) <a href="([^"]+)"', chips))
     assert removes["Language: English"] == escape(search_url("trafficking year:2014..2019 committee:c3"))
     assert removes["Committee: Third Committee"] == escape(search_url("trafficking lang:en year:2014..2019"))
+
+
+def test_the_controls_show_the_defaults_when_nothing_was_asked(client, indexed_corpus):
+    html = html_of(client, "/?q=trafficking")
+    assert '<option value="relevance" selected>' in html
+    assert '<option value="20" selected>' in html
+    assert html.count(" selected>") == 2
