@@ -7,6 +7,7 @@ import threading
 import pytest
 from conftest import _Sink
 from django.core.management import call_command
+from django.db import connection
 
 from search.engine import index
 from search.engine.index import IndexUnavailable, apply_changes, index_status, rebuild_index, writer_lock
@@ -67,6 +68,8 @@ def test_a_publish_never_waits_for_the_index_lock_and_is_applied_when_it_is_free
             publish("zyxwv quorum")
         except Exception as error:  # noqa: BLE001
             errors.append(error)
+        finally:
+            connection.close()
         done.set()
 
     with writer_lock():  # a rebuild, say, holds the lock for a long time

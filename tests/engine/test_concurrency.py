@@ -3,6 +3,8 @@
 import random
 import threading
 
+from django.db import connection
+
 from search.engine.searching import search_paragraphs
 
 QUERIES = [
@@ -39,15 +41,18 @@ def test_many_threads_get_the_answers_of_one(live_corpus):
     def client(seed: int):
         rng = random.Random(seed)
         start.wait()
-        for _ in range(25):
-            item = rng.choice(work)
-            try:
-                got = answer(*item)
-            except Exception as error:  # noqa: BLE001
-                errors.append(repr(error))
-                continue
-            if got != expected[item]:
-                wrong.append(item)
+        try:
+            for _ in range(25):
+                item = rng.choice(work)
+                try:
+                    got = answer(*item)
+                except Exception as error:  # noqa: BLE001
+                    errors.append(repr(error))
+                    continue
+                if got != expected[item]:
+                    wrong.append(item)
+        finally:
+            connection.close()  # each thread's own: a server closes it after each request
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
     for thread in threads:

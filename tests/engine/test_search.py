@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from django.db import connection
 
 from search.engine.analysis import CJK_RUN, normalize
 from search.engine.highlight import snippet
@@ -304,6 +305,8 @@ def test_it_makes_a_second_writer_wait_instead_of_failing(index_dir):
             index_versions([1])
         except Exception as e:  # noqa: BLE001
             errors.append(e)
+        finally:
+            connection.close()
         done.set()
 
     with writer_lock():
