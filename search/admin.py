@@ -296,7 +296,7 @@ class UploadAdmin(admin.ModelAdmin):
                 reasons.append(review.language_mismatch)
             if review.duplicate_of:
                 reasons.append("the same file is published already")
-            if review.replaces:
+            elif review.replaces:
                 reasons.append(f"it would replace the stored {upload.language} version")
             rows.append({"upload": upload, "review": review, "reasons": reasons, "clean": not reasons})
         if request.method == "POST" and "publish_clean" in request.POST:
