@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from search.models import Paragraph, Resolution
+from search.parsing import official_url
 from search.parsing.text import EN_ORDINALS
 
 ORDINALS = EN_ORDINALS
@@ -57,3 +58,92 @@ def cite(resolution: Resolution, paragraph: Paragraph, language: str) -> str:
     if match and body:
         return f"{body[0]} resolution {match.group(1)}, {un_label(label)}"
     return f"{resolution}, {un_label(label)}"
+
+
+# What a paragraph cites: "resolution 74/175", "resolutions 63/210 … and 67/263", "decision
+# 77/548", "第74/175号决议", "第77/548号决定", and whole symbols ("A/80/537", "E/RES/2013/41").
+# (ASCII classes: a Chinese character is a word character, and "第71/322号" cites.)
+SYMBOL_CITED = re.compile(
+    r"(?<![A-Za-z0-9/.])(?:A|E|S|A/HRC)/[A-Z0-9][A-Za-z0-9.]*(?:/[A-Za-z0-9.]+)*(?<![.])"
+)
+NUMBER_CITED = re.compile(r"(?<![A-Za-z0-9/.])(\d{1,4}/\d{1,4})(?![A-Za-z0-9/])")
+# The last "resolution(s)" or "decision(s)" before a number, in the same clause.
+KIND_BEFORE = re.compile(r".*\b(resolutions?|decisions?)\b[^.;:()]*$", re.I | re.S)
+ZH_KIND_AFTER = re.compile(r"^\s*(?:[A-Z](?:\s*[和、至]\s*[A-Z])*)?\s*号\s*(决议|决定)")
+
+
+def link_citations(html: str, language: str, known: dict[str, str]) -> str:
+    """Make the symbols and the resolution and decision numbers that a paragraph cites
+    links: to the document here when `known` (symbol → its page) has it, else to the
+    official text. `html` is escaped text with only <mark> tags; a citation that a mark
+    cuts in two is left as it is."""
+    pieces = [(m.start(), m.group(0)) for m in re.finditer(r"<[^>]+>|[^<]+", html)]
+    texts = [(at, text) for at, text in pieces if not text.startswith("<")]
+    plain = "".join(text for _, text in texts)
+    spans = _citations(plain)  # (start, end, symbol) in the plain text
+    out, offset = [], 0
+    for _at, text in pieces:
+        if text.startswith("<"):
+            out.append(text)
+            continue
+        end_of_piece = offset + len(text)
+        inside = [(s, e, symbol) for s, e, symbol in spans if offset <= s and e <= end_of_piece]
+        last = 0
+        for start, end, symbol in inside:
+            url = known.get(symbol) or official_url(symbol, language)
+            out.append(text[last : start - offset])
+            out.append(f'<a class="cited" href="{url}">{text[start - offset : end - offset]}</a>')
+            last = end - offset
+        out.append(text[last:])
+        offset = end_of_piece
+    return "".join(out)
+
+
+def _citations(text: str) -> list[tuple[int, int, str]]:
+    spans = [(m.start(), m.end(), m.group(0)) for m in SYMBOL_CITED.finditer(text)]
+    for match in NUMBER_CITED.finditer(text):
+        if any(s <= match.start() < e for s, e, _ in spans):
+            continue
+        symbol = _number_symbol(match, text)
+        if symbol:
+            spans.append((match.start(), match.end(), symbol))
+    return sorted(spans)
+
+
+def _zh_kind(match: re.Match, text: str) -> re.Match | None:
+    return ZH_KIND_AFTER.match(text[match.end() :])
+
+
+def _number_symbol(match: re.Match, text: str) -> str | None:
+    """ "74/175" after "resolution(s)" is A/RES/74/175, after "decision(s)" A/DEC/74/175; in
+    Chinese the word follows ("第74/175号决议"). A number with neither is no citation."""
+    number = match.group(1)
+    context = text[max(0, match.start() - 200) : match.start()]
+    zh = _zh_kind(match, text)
+    if zh:
+        resolution = zh.group(1) == "决议"
+        organ = re.search(r"(人权理事会|经济及社会理事会|经社理事会)[^。；]*$", context)
+    else:
+        kind = KIND_BEFORE.search(context)
+        if not kind:
+            return None
+        resolution = kind.group(1).lower().startswith("resolution")
+        organ = re.search(r".*(Human Rights Council|Economic and Social Council)[^.;:]*$", context, re.S)
+    series = "RES" if resolution else "DEC"
+    named = organ.group(1) if organ else ""
+    if named in ("Human Rights Council", "人权理事会"):
+        return f"A/HRC/{series}/{number}"
+    # The Economic and Social Council numbers its resolutions by year: 2013/41.
+    if named or len(number.split("/")[0]) == 4:
+        return f"E/{series}/{number}"
+    return f"A/{series}/{number}"
+
+
+def cited_symbols(texts) -> set[str]:
+    """Every symbol the texts may cite, to look up once which are here."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(SYMBOL_CITED.findall(text))
+        for number in NUMBER_CITED.findall(text):
+            found.update(f"{s}/{number}" for s in ("A/RES", "A/DEC", "E/RES", "E/DEC", "A/HRC/RES"))
+    return found

@@ -3,6 +3,7 @@ citations, and the paragraphs the search finds for the query, marked by its high
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -12,10 +13,11 @@ from django.utils.translation import gettext as _
 from search.engine.highlight import highlight
 from search.engine.index import IndexUnavailable
 from search.engine.query import ParsedQuery, parse_query
-from search.engine.searching import matching_anchors
+from search.engine.searching import matching_anchors, search_paragraphs
 from search.models import Resolution, Text, html_lang, language_name
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
-from search.web.citing import cite
+from search.web.citing import cite, cited_symbols, link_citations
+from search.web.results import search_url
 
 
 @dataclass
@@ -66,6 +68,8 @@ class Reading:
     pair_label: str = ""  # "Chinese: draft; English: adopted resolution A/RES/74/176"
     official: list[dict] = field(default_factory=list)  # undocs.org link per language
     views: list[dict] = field(default_factory=list)  # the language / side by side switch
+    cited: dict[str, str] = field(default_factory=dict)  # symbol cited → its page here
+    cited_by: dict | None = None  # how many paragraphs of other documents cite this one
 
     @property
     def missing_name(self) -> str:
@@ -132,6 +136,7 @@ def build_reading(
             "second": columns[1].label,
         }
     _fill_rows(reading, resolution, base_url)
+    reading.cited_by = cited_by(resolution)
     reading.official = [
         {"language": language, "name": language_name(language), "url": url, "loaded": language in texts}
         for language in LANGUAGES
@@ -172,8 +177,28 @@ def _describe(column: Column) -> str:
     }
 
 
+def cited_by(resolution: Resolution) -> dict | None:
+    """Count the paragraphs of other documents that cite this one ("resolution 71/322",
+    "第71/322号决议", "A/C.3/80/L.28"), with the search that lists them; None if none."""
+    match = re.fullmatch(r"(?:A|E|A/HRC)/(?:RES|DEC)/(\d+/\d+)", resolution.symbol or "")
+    number = match.group(1) if match else resolution.symbol
+    if not number:
+        return None
+    q = f"{number} -symbol:{number}"
+    try:
+        found = search_paragraphs(q, per_page=1)
+    except IndexUnavailable:
+        return None
+    if not found["total"]:
+        return None
+    return {"paragraphs": found["total"], "documents": found["documents"], "url": search_url(q)}
+
+
 def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
+    symbols = cited_symbols(p.text for ps in per_column for p in ps)
+    here = Resolution.objects.filter(symbol__in=symbols).only("key", "symbol")
+    reading.cited = {r.symbol: r.get_absolute_url() for r in here}
     # What the search itself returns for the query in each version shown: those
     # paragraphs are counted and marked, and no other.
     try:
@@ -226,7 +251,8 @@ def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict
     url = f"{column.resolution.get_absolute_url()}?lang={column.language}#{paragraph.anchor}"
     units = reading.parsed.units if found else []
     # Escaped by the highlighter: its own <mark> is the only markup.
-    html = mark_safe(highlight(paragraph.text, units))
+    # Then what it cites becomes links (to the document here, else the official text).
+    html = mark_safe(link_citations(highlight(paragraph.text, units), column.language, reading.cited))
     if found:
         reading.matches += 1
         reading.first_match = reading.first_match or paragraph.anchor

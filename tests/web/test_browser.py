@@ -364,3 +364,12 @@ def test_the_results_page_reads_in_both_interface_languages_and_on_a_phone(
         transferred = len(response.read())
     assert transferred < 40_000, (transferred, sizes)
     assert min(sizes) > transferred  # it was compressed
+
+
+def test_a_cited_resolution_opens_from_the_paragraph_that_cites_it_and_lists_its_citers(site, page):
+    page.goto(f"{site}/r/A/RES/74/176/?lang=en")
+    page.get_by_role("link", name="71/322", exact=True).first.click()
+    expect(page).to_have_url(f"{site}/r/A/RES/71/322/")
+    page.get_by_role("link", name=re.compile(r"^Cited in \d+ paragraphs? of other documents")).click()
+    expect(page.locator("li.doc").first).to_be_visible()
+    expect(page.locator("li.doc .doc-head strong")).to_contain_text(["A/RES/74/176"])

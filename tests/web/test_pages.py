@@ -415,3 +415,50 @@ def test_it_finds_within_a_document_and_links_each_match_to_the_next(client, cor
 
     both = page(client, "/r/A/RES/72/1/?view=both&q=organ")
     assert '<input type="hidden" name="view" value="both">' in both
+
+
+def test_what_a_paragraph_cites_links_to_the_document_here_or_to_the_official_text(client, corpus):
+    html = client.get("/r/A/RES/74/176/?lang=en").content.decode()
+    # "Recalling also its resolutions 71/322 of 8 September 2017 and 73/189 of …"
+    assert 'resolutions <a class="cited" href="/r/A/RES/71/322/">71/322</a> of 8 September 2017' in html
+    assert '<a class="cited" href="https://undocs.org/en/A/RES/73/189">73/189</a>' in html
+    # And the cited resolution counts the paragraphs that cite it, linked to their list.
+    html = client.get("/r/A/RES/71/322/?lang=en").content.decode()
+    cited = re.search(r'<a href="([^"]+)">Cited in (\d+) paragraphs? of other documents \((\d+)\)</a>', html)
+    assert cited, "no cited-by line"
+    found = client.get("/api/search", {"q": "71/322 -symbol:71/322", "per_page": 100}).json()
+    assert int(cited.group(2)) == found["total"] > 0
+    assert {h["resolution"] for h in found["hits"]} >= {"A/RES/74/176"}
+    assert "A/RES/71/322" not in {h["resolution"] for h in found["hits"]}
+    assert cited.group(1) == "/?q=71%2F322+-symbol%3A71%2F322"
+
+
+def test_citations_are_read_the_un_way_in_both_languages():
+    from search.web.citing import link_citations
+
+    def links(text, language="en"):
+        return re.findall(r'href="([^"]+)">([^<]+)</a>', link_citations(text, language, {}))
+
+    assert links("its decision 77/548 B of 18 April 2023 and resolution 78/1") == [
+        ("https://undocs.org/en/A/DEC/77/548", "77/548"),
+        ("https://undocs.org/en/A/RES/78/1", "78/1"),
+    ]
+    assert links(
+        "Economic and Social Council resolution 2013/41 and Human Rights Council resolution 32/3"
+    ) == [
+        ("https://undocs.org/en/E/RES/2013/41", "2013/41"),
+        ("https://undocs.org/en/A/HRC/RES/32/3", "32/3"),
+    ]
+    assert links("see A/80/537 and E/2014/30; a 2/3 majority; 50/50 parity") == [
+        ("https://undocs.org/en/A/80/537", "A/80/537"),
+        ("https://undocs.org/en/E/2014/30", "E/2014/30"),
+    ]
+    assert links("回顾大会第71/322号决议和第77/548号决定，见A/68/256。", "zh") == [
+        ("https://undocs.org/ch/A/RES/71/322", "71/322"),
+        ("https://undocs.org/ch/A/DEC/77/548", "77/548"),
+        ("https://undocs.org/ch/A/68/256", "A/68/256"),
+    ]
+    # Escaped text stays escaped; a citation a search mark cuts in two stays as it is.
+    assert link_citations("&lt;b&gt; resolution 7<mark>1/32</mark>2", "en", {}) == (
+        "&lt;b&gt; resolution 7<mark>1/32</mark>2"
+    )
