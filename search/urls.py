@@ -11,6 +11,7 @@ urlpatterns = [
     # Before the page itself: a key never ends in /export.csv or /export.tmx.
     path("r/<path:key>/export.<str:fmt>", views.export_document, name="export_document"),
     path("r/<path:key>/", views.resolution, name="resolution"),
+    path("compare/", views.compare, name="compare"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

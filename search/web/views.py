@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from search.engine.index import IndexUnavailable
 from search.engine.searching import search_paragraphs
 from search.models import Resolution
-from search.web import exports
+from search.web import comparing, exports
 from search.web.browse import browse
 from search.web.forms import DEFAULTS, PER_PAGE_CHOICES, SORT_CHOICES, SearchForm
 from search.web.reading import build_reading
@@ -153,3 +153,22 @@ def resolution(request: HttpRequest, key: str) -> HttpResponse:
         base_url=request.build_absolute_uri("/")[:-1],
     )
     return render(request, "search/resolution.html", {"resolution": resolution, "reading": reading})
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two versions side by side, paired by wording: ?from=<key>&to=<key>[&lang=en|zh]."""
+    first = Resolution.objects.filter(key=request.GET.get("from", "")).first()
+    second = Resolution.objects.filter(key=request.GET.get("to", "")).first()
+    if first is None or second is None:
+        return render(request, "search/compare.html", {"problem": "missing"}, status=404)
+    texts = [{t.language: t for t in r.texts.all()} for r in (first, second)]
+    shared = [language for language in ("en", "zh") if language in texts[0] and language in texts[1]]
+    asked = request.GET.get("lang") or ("zh" if request.LANGUAGE_CODE.startswith("zh") else "en")
+    context = {"first": first, "second": second, "shared": shared}
+    if not shared:
+        return render(request, "search/compare.html", context | {"problem": "no_language"})
+    language = asked if asked in shared else shared[0]
+    pairs = comparing.compare(texts[0][language], texts[1][language])
+    context |= {"language": language, "pairs": pairs, "counts": comparing.summary(pairs)}
+    return render(request, "search/compare.html", context)

@@ -373,3 +373,27 @@ def test_a_cited_resolution_opens_from_the_paragraph_that_cites_it_and_lists_its
     page.get_by_role("link", name=re.compile(r"^Cited in \d+ paragraphs? of other documents")).click()
     expect(page.locator("li.doc").first).to_be_visible()
     expect(page.locator("li.doc .doc-head strong")).to_contain_text(["A/RES/74/176"])
+
+
+def test_what_changed_from_a_draft_reads_without_javascript(site, browser):
+    import io
+
+    from django.core.management import call_command
+
+    files = [
+        str(Path(__file__).resolve().parents[2] / "corpus/ods" / f"{n}.pdf")
+        for n in ("A_C.3_80_L.2", "A_RES_80_192")
+    ]
+    call_command("import_documents", *files, "--jobs", "1", stdout=io.StringIO())
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site}/r/A/C.3/80/L.2/")
+    page.get_by_role("link", name="What changed").click()
+    expect(page.locator("h1")).to_have_text("A/C.3/80/L.2 and A/RES/80/192")
+    added = page.locator("tr.added")
+    expect(added).to_have_count(1)
+    expect(added).to_contain_text("Notes with alarm that the Russian Federation")
+    expect(page.locator("tr.changed del, tr.changed ins").first).to_be_visible()
+    added.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/r/A/RES/80/192/\?lang=en#op4$"))
+    context.close()

@@ -1,0 +1,117 @@
+"""Two versions of a text side by side, paragraph by paragraph: a draft and the resolution
+it became, or a resolution and its successor. Paragraphs are paired by their wording, not
+their numbers (a renumbered paragraph is the same paragraph), and the changes inside a
+paragraph are marked word by word (character by character in Chinese)."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from django.utils.safestring import mark_safe
+
+from search.models import Paragraph, Text
+
+SAME, CHANGED, ADDED, DELETED = "same", "changed", "added", "deleted"
+# Two paragraphs this alike (share of their words in common) are one paragraph changed.
+ALIKE = 0.5
+
+
+@dataclass
+class Pair:
+    status: str  # same, changed, added (only in the second), deleted (only in the first)
+    left: Paragraph | None
+    right: Paragraph | None
+    left_html: str = ""
+    right_html: str = ""
+
+
+# Typography the UN's printers vary between a draft and its resolution, and no reader
+# counts as a change: the non-breaking hyphen and spaces, and how many spaces.
+SAME_SIGN = str.maketrans({"\u2011": "-", "\u2010": "-", "\u00a0": " ", "\u202f": " "})
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(SAME_SIGN)).strip()
+
+
+def tokens(text: str, language: str) -> list[str]:
+    """Words and the spaces and punctuation between them; in Chinese, each character."""
+    if language == "zh":
+        return list(text)
+    return re.findall(r"\w+|\s+|[^\w\s]", text)
+
+
+def compare(first: Text, second: Text) -> list[Pair]:
+    """Pair the paragraphs of two texts in one language, in reading order."""
+    left = list(first.paragraphs.all())
+    right = list(second.paragraphs.all())
+    language = first.language
+    pairs: list[Pair] = []
+    blocks = SequenceMatcher(
+        None, [plain(p.text) for p in left], [plain(p.text) for p in right], autojunk=False
+    )
+    for op, i1, i2, j1, j2 in blocks.get_opcodes():
+        if op == "equal":
+            pairs += [Pair(SAME, a, b) for a, b in zip(left[i1:i2], right[j1:j2], strict=True)]
+        else:
+            pairs += _pair_changed(left[i1:i2], right[j1:j2], language)
+    for pair in pairs:
+        _mark(pair, language)
+    return pairs
+
+
+def _pair_changed(left: list[Paragraph], right: list[Paragraph], language: str) -> list[Pair]:
+    """Within a run that differs, pair each paragraph with the most alike one after the
+    last paired (so the order is kept); the rest were added or deleted."""
+    pairs: list[Pair] = []
+    j = 0
+    for a in left:
+        scores = [(_alike(a.text, b.text, language), k) for k, b in enumerate(right[j:], j)]
+        best = max(scores, default=(0.0, -1))
+        if best[0] >= ALIKE:
+            pairs += [Pair(ADDED, None, b) for b in right[j : best[1]]]
+            pairs.append(Pair(CHANGED, a, right[best[1]]))
+            j = best[1] + 1
+        else:
+            pairs.append(Pair(DELETED, a, None))
+    pairs += [Pair(ADDED, None, b) for b in right[j:]]
+    return pairs
+
+
+def _alike(a: str, b: str, language: str) -> float:
+    first, second = tokens(plain(a), language), tokens(plain(b), language)
+    return SequenceMatcher(None, first, second, autojunk=False).ratio()
+
+
+def _mark(pair: Pair, language: str) -> None:
+    """Escape both texts and mark what one has and the other has not (<del>, <ins>)."""
+    if pair.status != CHANGED:
+        pair.left_html = mark_safe(html.escape(pair.left.text)) if pair.left else ""
+        pair.right_html = mark_safe(html.escape(pair.right.text)) if pair.right else ""
+        return
+    a, b = tokens(pair.left.text, language), tokens(pair.right.text, language)
+    left, right = [], []
+    matcher = SequenceMatcher(
+        None, [plain(t) or " " for t in a], [plain(t) or " " for t in b], autojunk=False
+    )
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        old, new = html.escape("".join(a[i1:i2])), html.escape("".join(b[j1:j2]))
+        if op == "equal":
+            left.append(old)
+            right.append(new)
+            continue
+        if old:
+            left.append(f"<del>{old}</del>")
+        if new:
+            right.append(f"<ins>{new}</ins>")
+    pair.left_html, pair.right_html = mark_safe("".join(left)), mark_safe("".join(right))
+
+
+def summary(pairs: list[Pair]) -> dict[str, int]:
+    counts = {SAME: 0, CHANGED: 0, ADDED: 0, DELETED: 0}
+    for pair in pairs:
+        counts[pair.status] += 1
+    return counts
