@@ -70,6 +70,7 @@ class Reading:
     views: list[dict] = field(default_factory=list)  # the language / side by side switch
     cited: dict[str, str] = field(default_factory=dict)  # symbol cited → its page here
     cited_by: dict | None = None  # how many paragraphs of other documents cite this one
+    comparable: set[str] = field(default_factory=set)  # keys of related works "What changed" can show
 
     @property
     def missing_name(self) -> str:
@@ -137,6 +138,7 @@ def build_reading(
         }
     _fill_rows(reading, resolution, base_url)
     reading.cited_by = cited_by(resolution)
+    reading.comparable = comparable(resolution)
     reading.official = [
         {"language": language, "name": language_name(language), "url": url, "loaded": language in texts}
         for language in LANGUAGES
@@ -175,6 +177,13 @@ def _describe(column: Column) -> str:
         "language": column.name,
         "symbol": column.resolution.symbol or column.resolution.key,
     }
+
+
+def comparable(resolution: Resolution) -> set[str]:
+    """The keys of the resolution it became and of its drafts that share a language with it."""
+    own = {t.language for t in resolution.texts.all()}
+    related = [*([resolution.became] if resolution.became_id else []), *resolution.drafts.all()]
+    return {r.key for r in related if own & {t.language for t in r.texts.all()}}
 
 
 def cited_by(resolution: Resolution) -> dict | None:

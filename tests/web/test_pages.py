@@ -186,6 +186,8 @@ def test_it_links_a_draft_and_the_resolution_it_became(client, corpus):
     assert "General Assembly draft resolution, 74th session, agenda item 106 · symbol unknown" in html
     assert "General Assembly draft resolution, 74th session, agenda item 106，第1段" in html
     assert "draft-A-C.3-74" not in re.sub(r"[^\s\"]*/r/draft-A-C\.3-74[^\s\"<]*", "", html)  # only in links
+    # A Chinese draft and an English resolution share no language: nothing to compare.
+    assert "What changed" not in html
     html_zh = page(client, "/r/draft-A-C.3-74-trafficking-coordination-zh/", HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert "大会第74届会议决议草案（议程项目106）" in html_zh
     assert "No official link: the symbol of this document is unknown." in html
