@@ -1,3 +1,4 @@
+import functools
 import shutil
 from pathlib import Path
 from unittest import mock
@@ -191,3 +192,14 @@ class _Sink:
 
     def flush(self):
         pass
+
+
+@functools.cache  # tests only read the result
+def parse_ods_pdf(name: str):
+    """An official PDF of corpus/ods/ read as an upload reads it (its layout), parsed in English."""
+    from search.ingest.extract import extract
+    from search.parsing import parse_document
+
+    extracted = extract((CORPUS / "ods" / name).read_bytes(), name)
+    assert extracted.layout == "markdown"
+    return parse_document(extracted.text, "en", extracted.layout)

@@ -185,13 +185,23 @@ def _swap(root: Path, generation: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+# Generations whose schema was found current: a generation's schema never changes, and
+# the follower asks every second.
+_current_schemas: set[str] = set()
+
+
 def _schema_current(generation: Path) -> bool:
     """Does this index have the fields this version of the code searches and counts?"""
+    if str(generation) in _current_schemas:
+        return True
     try:
         names = set(whoosh_index.open_dir(str(generation)).schema.names())
     except DAMAGE:
         return False
-    return names == set(make_schema().names())  # (the searcher checks the same)
+    current = names == set(make_schema().names())  # (the searcher checks the same)
+    if current:
+        _current_schemas.add(str(generation))
+    return current
 
 
 def _current(root: Path) -> Path | None:

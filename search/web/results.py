@@ -152,6 +152,7 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
                 "source_url": official_url(hit["symbol"], language),
                 # Never the internal key: the symbol, or what the document is.
                 "document": str(document) if document else hit["symbol"] or key,
+                "described": _described(document),
                 "became": became
                 and {
                     "name": str(became),
@@ -179,13 +180,10 @@ def group_hits(presented: list[dict], q: str) -> list[dict]:
     this page beneath (at most three, then "N more in this document"); a paragraph whose
     very words a document above already showed is named under that one ("also in …")."""
     interface = "zh" if (get_language() or "").startswith("zh") else "en"
-    keys = {hit["resolution"] for hit in presented}
-    documents = {r.key: r for r in Resolution.objects.filter(key__in=keys).select_related("contained_in")}
     groups: dict[str, dict] = {}
     first_with_text: dict[str, dict] = {}
     for hit in presented:
         key = hit["resolution"]
-        document = documents.get(key)
         earlier = first_with_text.get(hit["text_key"])
         if earlier is not None and earlier["resolution"] != key:
             earlier["also_in"].append({"document": hit["document"], "url": hit["page_url"]})
@@ -195,7 +193,7 @@ def group_hits(presented: list[dict], q: str) -> list[dict]:
         if group is None:
             group = groups[key] = {
                 "document": hit["document"],
-                "described": _described(document),
+                "described": hit["described"],
                 "date": hit["date"],
                 "title": hit["title"],
                 "lang": hit["lang"],

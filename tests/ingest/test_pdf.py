@@ -8,19 +8,13 @@ import re
 from io import StringIO
 from pathlib import Path
 
+from conftest import parse_ods_pdf as parse_pdf
 from django.core.management import call_command
 
-from search.ingest.extract import extract
-from search.parsing import MARK, parse_document, pdf_layout_text
+from search.parsing import MARK, pdf_layout_text
 
 ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
 FURNITURE = re.compile(r"\b\d{2}-\d{5}\b|\*\d{7}\*|Distr\.:|United Nations A/|_{5,}")
-
-
-def parse_pdf(name):
-    extracted = extract((ODS / name).read_bytes(), name)
-    assert extracted.layout == "markdown"
-    return parse_document(extracted.text, "en", extracted.layout)
 
 
 def counts(doc):

@@ -5,20 +5,11 @@ counts were taken from the pages themselves: preambular paragraphs (PP), operati
 paragraphs (OP), sub-paragraphs (sub), footnotes.
 """
 
-from functools import cache
 from pathlib import Path
 
-from search.ingest.extract import extract
-from search.parsing import parse_document
+from conftest import parse_ods_pdf as parse_pdf
 
 ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
-
-
-@cache  # tests only read the result
-def parse_pdf(name):
-    extracted = extract((ODS / name).read_bytes(), name)
-    assert extracted.layout == "markdown"
-    return parse_document(extracted.text, "en", extracted.layout)
 
 
 def counts(doc):
