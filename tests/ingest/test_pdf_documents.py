@@ -5,11 +5,7 @@ counts were taken from the pages themselves: preambular paragraphs (PP), operati
 paragraphs (OP), sub-paragraphs (sub), footnotes.
 """
 
-from pathlib import Path
-
 from conftest import parse_ods_pdf as parse_pdf
-
-ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
 
 
 def counts(doc):

@@ -514,6 +514,11 @@ def test_staff_upload_several_files_at_once_and_publish_those_without_warnings(
     }
     assert Resolution.objects.filter(symbol="A/RES/78/110").exists()
     assert search_paragraphs("魑魅魍魉 OR 器官移植")["total"] > 0
+    # A second click on the same button publishes nothing more and damages nothing.
+    stored = stored_snapshot()
+    response = client.post(reverse("admin:search_upload_staged"), {"publish_clean": "1"}, follow=True)
+    assert "Published 0 files; searchable now." in html.unescape(response.content.decode())
+    assert stored_snapshot() == stored
 
 
 def test_another_persons_staged_files_are_not_theirs_to_list_or_publish(staff, client, db):
