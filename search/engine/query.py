@@ -131,7 +131,9 @@ def parse_query(q: str) -> ParsedQuery:
             if span and (span.group(1) or span.group(2)):
                 # "year:2019..2023" (or 2019-2023): any year of the range, both ends included.
                 first, last = int(span.group(1) or FIRST_YEAR), int(span.group(2) or LAST_YEAR)
-                values += [str(y) for y in range(min(first, last), max(first, last) + 1)]
+                # Within the years there are resolutions: "year:9999..0000" is no 10,000 lookups.
+                low, high = max(min(first, last), FIRST_YEAR), min(max(first, last), LAST_YEAR)
+                values += [str(y) for y in range(low, high + 1)] or ["none"]
             else:
                 values.append(filter_value(name.lower(), value))
             continue

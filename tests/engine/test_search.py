@@ -420,3 +420,10 @@ def test_it_filters_by_a_range_of_years(corpus_index):
     assert keys(all_hits("trafficking OR 贩运 year:2017-2014")) == keys(hits)
     everything = all_hits("trafficking OR 贩运")
     assert len(hits) == sum(1 for h in everything if 2014 <= (years[h["resolution"]] or 0) <= 2017)
+
+
+def test_a_year_range_is_kept_within_the_years_there_are_resolutions():
+    from search.engine.query import parse_query
+
+    assert len(parse_query("x year:9999..0000").filters["year"]) == 2100 - 1946 + 1
+    assert parse_query("x year:1900..1920").filters["year"] == ["none"]  # finds nothing
