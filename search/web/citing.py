@@ -114,6 +114,12 @@ def _zh_kind(match: re.Match, text: str) -> re.Match | None:
     return ZH_KIND_AFTER.match(text[match.end() :])
 
 
+# The name of a body right before "resolution": the Assembly's own or a Council with
+# symbols of its own, or another (a commission, a conference, a board …).
+OTHER_BODY = r"\b(?:Commission|Conference|Board|Council|Committee|Organization|Assembly)\b[^,;.]{0,60}\s$"
+OWN_BODIES = r"\b(?:General Assembly|Human Rights Council|Economic and Social Council)\s$"
+
+
 def _number_symbol(match: re.Match, text: str) -> str | None:
     """ "74/175" after "resolution(s)" is A/RES/74/175, after "decision(s)" A/DEC/74/175; in
     Chinese the word follows ("第74/175号决议"). A number with neither is no citation."""
@@ -122,10 +128,18 @@ def _number_symbol(match: re.Match, text: str) -> str | None:
     zh = _zh_kind(match, text)
     if zh:
         resolution = zh.group(1) == "决议"
+        # "预防犯罪和刑事司法委员会第27/2号决议": another body's numbering, no link.
+        if re.search(r"(?<!人权|社会)(?:委员会|理事会|会议)\s*第?\s*$", context):
+            return None
         organ = re.search(r"(人权理事会|经济及社会理事会|经社理事会)[^。；]*$", context)
     else:
         kind = KIND_BEFORE.search(context)
         if not kind:
+            return None
+        # "Commission on Crime Prevention and Criminal Justice resolution 27/2": another
+        # body's numbering, which has no symbol of this form.
+        before = context[: kind.start(1)]
+        if re.search(OTHER_BODY, before) and not re.search(OWN_BODIES, before):
             return None
         resolution = kind.group(1).lower().startswith("resolution")
         organ = re.search(r".*(Human Rights Council|Economic and Social Council)[^.;:]*$", context, re.S)

@@ -460,6 +460,9 @@ def test_citations_are_read_the_un_way_in_both_languages():
         ("https://undocs.org/ch/A/DEC/77/548", "77/548"),
         ("https://undocs.org/ch/A/68/256", "A/68/256"),
     ]
+    # Another body's numbering has no symbol of this form: left as text.
+    assert links("Commission on Crime Prevention and Criminal Justice resolution 27/2 of 18 May 2018") == []
+    assert links("回顾预防犯罪和刑事司法委员会第27/2号决议", "zh") == []
     # Escaped text stays escaped; a citation a search mark cuts in two stays as it is.
     assert link_citations("&lt;b&gt; resolution 7<mark>1/32</mark>2", "en", {}) == (
         "&lt;b&gt; resolution 7<mark>1/32</mark>2"
