@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Search paragraphs; with no query, offer examples and the list of resolutions."""
     form = SearchForm(request.GET)
     q, page = form.values()
-    context = {"q": q, "examples": [{"q": e, "url": search_url(e)} for e in EXAMPLES], "form": form}
+    context = {"q": q, "examples": [{"q": e, "url": search_url(e)} for e in EXAMPLES]}
     if q:
         try:
             return _results(request, context, q, page, form.options())

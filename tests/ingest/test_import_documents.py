@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 import shutil
 
 import pytest
@@ -198,6 +199,8 @@ def test_files_are_read_by_worker_processes(db, monkeypatch):
 
     assert error is None, out
     assert "imported: 3 (3 created, 0 updated)" in out
+    memory = re.search(r"^peak memory: (\d+) MB this process, (\d+) MB the largest worker$", out, re.M)
+    assert memory and int(memory.group(1)) > 0 and int(memory.group(2)) > 0  # the workers ran
     # Published in the order given, whichever worker finished first.
     assert [line.split(":")[0] for line in out.splitlines()[:3]] == list(map(str, files))
     assert set(Text.objects.values_list("resolution__symbol", "language")) == {

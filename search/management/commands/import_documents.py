@@ -1,4 +1,5 @@
 import os
+import resource
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -84,6 +85,10 @@ class Command(BaseCommand):
             for warning in outcome.warnings:
                 self.stdout.write(f"    {warning}")
         self.stdout.write(f"drafts linked to the resolution they became: {len(links)}")
+        # Linux counts ru_maxrss in kilobytes; for children, the largest of them.
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+        self.stdout.write(f"peak memory: {own} MB this process, {workers} MB the largest worker")
         if refused:
             raise CommandError(f"{len(refused)} of {len(files) + len(missing)} files were refused")
 
