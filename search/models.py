@@ -42,12 +42,20 @@ COMMITTEE_NAMES = {
     "C6": _("Sixth Committee"),
     "plenary": _("Plenary, without reference to a Main Committee"),
 }
+# A paragraph's wording, as the index files it (search.ingest.lineage): "wording:new".
+WORDING_NAMES = {"new": _("New wording"), "agreed": _("Agreed before")}
 BODY_NAMES = {
     "GA": _("General Assembly"),
     "ECOSOC": _("Economic and Social Council"),
     "SC": _("Security Council"),
     "HRC": _("Human Rights Council"),
 }
+BECAME_TITLE, BECAME_CONTENT, BECAME_STAFF = "title", "content", "staff"
+BECAME_METHODS = [
+    (BECAME_TITLE, _("same symbol series and title")),
+    (BECAME_CONTENT, _("matched by content")),
+    (BECAME_STAFF, _("confirmed by staff")),
+]
 LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
 
 
@@ -115,6 +123,9 @@ class Resolution(models.Model):
     )
     # An amendment's draft, by symbol ("A/C.3/80/L.2"): the draft may be uploaded later.
     amends = models.CharField(max_length=100, blank=True)
+    # How a draft's `became` was found, and how sure the match by content is (0–1).
+    became_method = models.CharField(max_length=10, blank=True, choices=BECAME_METHODS)
+    became_confidence = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["key"]
@@ -240,6 +251,9 @@ class Paragraph(models.Model):
     text = models.TextField()
     heading = models.TextField(blank=True)
     footnotes = models.JSONField(default=list, blank=True)
+    # No adopted resolution dated before this paragraph's document has its wording (None:
+    # not yet traced). Derived, like the two tables below: search.ingest.lineage.
+    new_wording = models.BooleanField(null=True)
 
     class Meta:
         ordering = ["version", "order"]
@@ -255,6 +269,38 @@ class Paragraph(models.Model):
     def get_absolute_url(self):
         """Return the deep link to this paragraph on its resolution's page."""
         return f"{self.version.resolution.get_absolute_url()}#{self.anchor}"
+
+
+class WordingBand(models.Model):
+    """One band of a paragraph's MinHash signature: paragraphs sharing a key are candidates
+    for the same wording (search.engine.wording)."""
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField(db_index=True)
+
+
+class SharedWording(models.Model):
+    """Two paragraphs of different documents, in one language, with the same or nearly the
+    same wording; `first` is the one with the lower id."""
+
+    first = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="unique_shared_wording")]
+        indexes = [models.Index(fields=["second"])]
+
+
+class Citation(models.Model):
+    """A paragraph cites a document by its symbol ("resolution 74/175" is A/RES/74/175),
+    whether or not that document is here."""
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="citations")
+    symbol = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["paragraph", "symbol"], name="unique_citation")]
 
 
 class Footnote(models.Model):

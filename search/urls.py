@@ -12,6 +12,8 @@ urlpatterns = [
     path("r/<path:key>/export.<str:fmt>", views.export_document, name="export_document"),
     path("r/<path:key>/", views.resolution, name="resolution"),
     path("compare/", views.compare, name="compare"),
+    path("lineage/", views.lineage, name="lineage"),
+    path("api/lineage", views.api_lineage, name="api_lineage"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -87,6 +87,8 @@ def make_schema() -> Schema:
         session=ID(stored=True, sortable=True),  # "78"
         committee=ID(stored=True, sortable=True),  # "C3", "plenary"
         anchor=ID(stored=True),
+        # "new": no adopted resolution dated earlier has this wording ("wording:new").
+        wording=ID(stored=True, sortable=True),
         label=STORED,
         title=STORED,
         adopted_on=STORED,
@@ -124,6 +126,7 @@ def paragraph_document(paragraph: Paragraph) -> dict:
         "session": resolution.session_number(),
         "committee": resolution.committee,
         "anchor": paragraph.anchor,
+        "wording": "new" if paragraph.new_wording else ("agreed" if paragraph.new_wording is False else ""),
         "label": paragraph.label_in(text.language),
         "title": text.title,
         "adopted_on": adopted.isoformat() if adopted else "",

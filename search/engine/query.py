@@ -29,6 +29,7 @@ FILTERS = {
     "session": "session",
     "committee": "committee",
     "type": "doc_type",
+    "wording": "wording",  # wording:new, wording:agreed
 }
 
 

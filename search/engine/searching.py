@@ -18,7 +18,7 @@ from search.engine.query import ParsedQuery, Unit, parse_query
 from search.engine.ranking import rank
 from search.models import Paragraph
 
-FACETS = ("language", "body", "session", "committee", "year", "doc_type", "kind")
+FACETS = ("language", "body", "session", "committee", "year", "doc_type", "kind", "wording")
 MAX_PER_PAGE = 100
 STALE_SLACK = 10
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from search.engine.index import record_changes
+from search.ingest import lineage
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
 from search.parsing import DRAFT_RESOLUTION, REPORT_DOC, RESOLUTION, ParsedDocument
 
@@ -123,7 +124,10 @@ def ingest(
     if text.ingest_status != UNCHANGED:
         # Logged with the rows, in this transaction: every index applies it after the
         # commit, however the process that wrote it ends.
-        record_changes(versions_before | versions_of(resolution))
+        changed_versions = versions_before | versions_of(resolution)
+        record_changes(changed_versions)
+        # Its wording's lineage and its citations, in the same transaction.
+        lineage.trace(lineage.traced_versions(resolution), recorded=changed_versions)
     return text
 
 

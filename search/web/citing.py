@@ -99,6 +99,11 @@ def link_citations(html: str, language: str, known: dict[str, str]) -> str:
     return "".join(out)
 
 
+def symbols_cited(text: str) -> list[str]:
+    """The symbols a paragraph cites, once each, in the order it cites them."""
+    return list(dict.fromkeys(symbol for _, _, symbol in _citations(text)))
+
+
 def _citations(text: str) -> list[tuple[int, int, str]]:
     spans = [(m.start(), m.end(), m.group(0)) for m in SYMBOL_CITED.finditer(text)]
     for match in NUMBER_CITED.finditer(text):

@@ -6,12 +6,13 @@ paragraph are marked word by word (character by character in Chinese)."""
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from django.utils.safestring import mark_safe
 
+from search.engine.wording import diff_tokens as tokens
+from search.engine.wording import plain
 from search.models import Paragraph, Text
 
 SAME, CHANGED, ADDED, DELETED = "same", "changed", "added", "deleted"
@@ -26,22 +27,6 @@ class Pair:
     right: Paragraph | None
     left_html: str = ""
     right_html: str = ""
-
-
-# Typography the UN's printers vary between a draft and its resolution, and no reader
-# counts as a change: the non-breaking hyphen and spaces, and how many spaces.
-SAME_SIGN = str.maketrans({"\u2011": "-", "\u2010": "-", "\u00a0": " ", "\u202f": " "})
-
-
-def plain(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(SAME_SIGN)).strip()
-
-
-def tokens(text: str, language: str) -> list[str]:
-    """Words and the spaces and punctuation between them; in Chinese, each character."""
-    if language == "zh":
-        return list(text)
-    return re.findall(r"\w+|\s+|[^\w\s]", text)
 
 
 def compare(first: Text, second: Text) -> list[Pair]:
@@ -92,7 +77,12 @@ def _mark(pair: Pair, language: str) -> None:
         pair.left_html = mark_safe(html.escape(pair.left.text)) if pair.left else ""
         pair.right_html = mark_safe(html.escape(pair.right.text)) if pair.right else ""
         return
-    a, b = tokens(pair.left.text, language), tokens(pair.right.text, language)
+    pair.left_html, pair.right_html = mark_changes(pair.left.text, pair.right.text, language)
+
+
+def mark_changes(first: str, second: str, language: str) -> tuple[str, str]:
+    """Escape both texts and mark what one has and the other has not (<del>, <ins>)."""
+    a, b = tokens(first, language), tokens(second, language)
     left, right = [], []
     matcher = SequenceMatcher(
         None, [plain(t) or " " for t in a], [plain(t) or " " for t in b], autojunk=False
@@ -107,7 +97,7 @@ def _mark(pair: Pair, language: str) -> None:
             left.append(f"<del>{old}</del>")
         if new:
             right.append(f"<ins>{new}</ins>")
-    pair.left_html, pair.right_html = mark_safe("".join(left)), mark_safe("".join(right))
+    return mark_safe("".join(left)), mark_safe("".join(right))
 
 
 def summary(pairs: list[Pair]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from search.engine.searching import matching_anchors, search_paragraphs
 from search.models import Resolution, Text, html_lang, language_name
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
 from search.web.citing import cite, cited_symbols, link_citations
+from search.web.lineage import lineage_url, partners
 from search.web.results import search_url
 
 
@@ -70,6 +71,7 @@ class Reading:
     views: list[dict] = field(default_factory=list)  # the language / side by side switch
     cited: dict[str, str] = field(default_factory=dict)  # symbol cited → its page here
     cited_by: dict | None = None  # how many paragraphs of other documents cite this one
+    same_wording: dict[int, int] = field(default_factory=dict)  # paragraph id → uses elsewhere
     comparable: set[str] = field(default_factory=set)  # keys of related works "What changed" can show
 
     @property
@@ -208,6 +210,7 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     symbols = cited_symbols(p.text for ps in per_column for p in ps)
     here = Resolution.objects.filter(symbol__in=symbols).only("key", "symbol")
     reading.cited = {r.symbol: r.get_absolute_url() for r in here}
+    reading.same_wording = partners([p.pk for ps in per_column for p in ps])
     # What the search itself returns for the query in each version shown: those
     # paragraphs are counted and marked, and no other.
     try:
@@ -275,6 +278,8 @@ def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict
         "href": f"#{paragraph.anchor}" if own else url,
         "url": base_url + url,
         "citation": cite(column.resolution, paragraph, column.language),
+        "same_wording": reading.same_wording.get(paragraph.pk, 0),
+        "lineage_url": lineage_url(column.resolution.key, column.language, paragraph.anchor),
     }
 
 

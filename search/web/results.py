@@ -18,6 +18,7 @@ from search.models import (
     DOC_TYPE_NAMES,
     KIND_NAMES,
     LANGUAGE_NAMES,
+    WORDING_NAMES,
     Paragraph,
     Resolution,
     html_lang,
@@ -38,6 +39,7 @@ FACET_FILTERS = {
     "year": "year",
     "doc_type": "type",
     "kind": "kind",
+    "wording": "wording",
 }
 
 
@@ -233,10 +235,11 @@ def _facet_names() -> dict:
         "year": _("Year"),
         "doc_type": _("Document type"),
         "kind": _("Paragraph kind"),
+        "wording": _("Wording"),
     }
 
 
-VALUE_LABELS = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES | COMMITTEE_NAMES
+VALUE_LABELS = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES | COMMITTEE_NAMES | WORDING_NAMES
 
 
 def facet_links(facets: dict, q: str, **options) -> list[dict]:

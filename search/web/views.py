@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET
 
 from search.engine.index import IndexUnavailable
 from search.engine.searching import search_paragraphs
-from search.models import Resolution
+from search.models import Paragraph, Resolution
 from search.web import comparing, exports
+from search.web import lineage as wording
 from search.web.browse import browse
 from search.web.forms import DEFAULTS, PER_PAGE_CHOICES, SORT_CHOICES, SearchForm
 from search.web.reading import build_reading
@@ -153,6 +154,42 @@ def resolution(request: HttpRequest, key: str) -> HttpResponse:
         base_url=request.build_absolute_uri("/")[:-1],
     )
     return render(request, "search/resolution.html", {"resolution": resolution, "reading": reading})
+
+
+def _paragraph(request: HttpRequest) -> Paragraph | None:
+    """The paragraph ?key=<document key>&lang=en|zh&anchor=<anchor> names, if it is here."""
+    return (
+        Paragraph.objects.select_related("version__resolution")
+        .filter(
+            version__resolution__key=request.GET.get("key", ""),
+            version__language=request.GET.get("lang", ""),
+            anchor=request.GET.get("anchor", ""),
+        )
+        .first()
+    )
+
+
+@require_GET
+def lineage(request: HttpRequest) -> HttpResponse:
+    """Where a paragraph's wording comes from; the list alone for htmx (the resolution page)."""
+    paragraph = _paragraph(request)
+    if paragraph is None:
+        return render(request, "search/lineage.html", {"problem": "missing"}, status=404)
+    context = {"lineage": wording.lineage_of(paragraph), "resolution": paragraph.version.resolution}
+    partial = request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request)
+    response = render(request, "search/_lineage.html" if partial else "search/lineage.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def api_lineage(request: HttpRequest) -> JsonResponse:
+    """A paragraph's lineage as JSON: ?key=&lang=&anchor=, as the lineage page."""
+    paragraph = _paragraph(request)
+    if paragraph is None:
+        return JsonResponse({"error": "no such paragraph: give key, lang (en or zh) and anchor"}, status=404)
+    data = wording.api_lineage(wording.lineage_of(paragraph), request.build_absolute_uri("/")[:-1])
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
