@@ -28,6 +28,9 @@ prepare: $(VENV)/.installed
 	-$(PY) manage.py load_corpus
 	# The official PDFs, on every core; files already stored are not read again.
 	-$(PY) manage.py import_documents corpus/ods
+	# Shared wording and citations of paragraphs a publish did not get to trace (quick
+	# when there are none): each publish traces its own.
+	$(PY) manage.py trace_wording --if-needed
 	# The index is derived data: rebuilt whenever it does not match the database.
 	$(PY) manage.py rebuild_index --if-needed
 

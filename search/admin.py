@@ -1,18 +1,21 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from search.engine.index import record_changes
 from search.ingest import uploads
 from search.ingest.extract import limit_text
 from search.ingest.forms import ReviewForm, UploadForm
+from search.ingest.matching import drafts, match_by_content
 from search.ingest.store import versions_of
-from search.models import Footnote, Paragraph, Resolution, SourceFile, Text, Upload
-from search.parsing import ParseError
+from search.models import BECAME_STAFF, DraftMatch, Footnote, Paragraph, Resolution, SourceFile, Text, Upload
+from search.parsing import RESOLUTION, ParseError
 
 # Rows come from ingest, which keeps languages, anchors and relations consistent:
 # the admin shows them and edits only the metadata a person may need to correct.
@@ -77,6 +80,91 @@ class ResolutionAdmin(admin.ModelAdmin):
         versions = set().union(*(versions_of(r) for r in queryset))
         super().delete_queryset(request, queryset)
         record_changes(versions)
+
+
+class DraftMatchForm(forms.ModelForm):
+    class Meta:
+        model = DraftMatch
+        fields = ["became"]
+
+    def clean_became(self):
+        became = self.cleaned_data["became"]
+        if became is not None and became.doc_type != RESOLUTION:
+            raise forms.ValidationError(
+                _("%(document)s is a %(kind)s, not an adopted resolution: choose a resolution, or none.")
+                % {"document": became, "kind": became.get_doc_type_display().lower()}
+            )
+        return became
+
+
+@admin.register(DraftMatch)
+class DraftMatchAdmin(admin.ModelAdmin):
+    """Each draft and the resolution it became: how that was found, how sure, what staff say.
+
+    Saving a draft here, or "Confirm", makes the match staff's: the matcher never changes it.
+    Leaving "became" empty and saving says the draft became no resolution here.
+    """
+
+    form = DraftMatchForm
+    list_display = ["draft", "title", "became", "became_method", "confidence", "by_content"]
+    list_filter = ["became_method"]
+    search_fields = ["key", "symbol", "texts__title"]
+    fields = ["draft", "title", "became", "became_method", "confidence", "by_content"]
+    readonly_fields = ["draft", "title", "became_method", "confidence", "by_content"]
+    autocomplete_fields = ["became"]
+    actions = ["confirm"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=[d.pk for d in drafts()]).prefetch_related("texts")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("draft"), ordering="symbol")
+    def draft(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj)
+
+    @admin.display(description=_("title"))
+    def title(self, obj):
+        return next((t.title for t in obj.texts.all() if t.title), "")
+
+    @admin.display(description=_("confidence"), ordering="became_confidence")
+    def confidence(self, obj):
+        return f"{obj.became_confidence:.2f}" if obj.became_confidence is not None else "—"
+
+    @admin.display(description=_("best matches by content"))
+    def by_content(self, obj):
+        match = match_by_content(obj)
+        if not match.candidates:
+            return _("none: no resolution of its session holds a fifth of its paragraphs")
+        return format_html_join(
+            ", ",
+            "{} ({} %)",
+            ((c.resolution, round(c.share * 100)) for c in match.candidates[:3]),
+        )
+
+    def save_model(self, request, obj, form, change):
+        before = DraftMatch.objects.get(pk=obj.pk).became
+        obj.became_method, obj.became_confidence = BECAME_STAFF, None
+        super().save_model(request, obj, form, change)
+        _reindex(obj, before, obj.became)
+
+    @admin.action(description=_("Confirm the selected matches"))
+    def confirm(self, request, queryset):
+        count = queryset.exclude(became_method=BECAME_STAFF).update(became_method=BECAME_STAFF)
+        self.message_user(request, _("%(count)d matches confirmed.") % {"count": count}, messages.SUCCESS)
+
+
+def _reindex(draft, *resolutions):
+    """A draft's year is its resolution's: the draft and both resolutions are indexed again."""
+    versions = set(draft.texts.values_list("pk", flat=True))
+    for resolution in resolutions:
+        if resolution is not None:
+            versions |= versions_of(resolution)
+    record_changes(versions)
 
 
 @admin.register(Text)

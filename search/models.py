@@ -197,6 +197,32 @@ class Resolution(models.Model):
     def get_absolute_url(self):
         return reverse("resolution", kwargs={"key": self.key})
 
+    def became_note(self) -> str:
+        """Say how the resolution this draft became was found, and how sure that is."""
+        confidence = {"confidence": f"{self.became_confidence:.2f}"} if self.became_confidence else {}
+        if self.became_method == BECAME_STAFF:
+            return str(_("confirmed by staff"))
+        if self.became_method == BECAME_CONTENT:
+            return str(
+                _("matched by content, confidence %(confidence)s; not yet confirmed by staff") % confidence
+            )
+        if self.became_method == BECAME_TITLE and confidence:
+            return str(
+                _("same symbol series and title; the content agrees, confidence %(confidence)s") % confidence
+            )
+        if self.became_method == BECAME_TITLE:
+            return str(_("same symbol series and title"))
+        return ""
+
+
+class DraftMatch(Resolution):
+    """A draft and the resolution it became, as staff confirm or correct it in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("draft match")
+        verbose_name_plural = _("draft matches")
+
 
 class Text(models.Model):
     """One language version of a Resolution."""

@@ -30,8 +30,9 @@ from django.db import transaction
 
 from search.engine.index import apply_changes_soon, record_changes, writer_lock
 from search.ingest import uploads
+from search.ingest.matching import DRAFT_SYMBOL, RESOLUTION_SYMBOL, match_drafts
 from search.ingest.store import versions_of
-from search.models import Resolution, SourceFile, language_name
+from search.models import BECAME_TITLE, Resolution, SourceFile, language_name
 from search.parsing import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
 
 CREATED = "created"
@@ -41,10 +42,6 @@ REFUSED = "refused"
 STATUSES = (CREATED, UPDATED, UNCHANGED, REFUSED)
 
 # "A/C.3/80/L.7/Rev.1": a Main Committee's draft; "A/80/L.5": a plenary draft.
-DRAFT_SYMBOL = re.compile(
-    r"^(?P<base>A/(?:C\.(?P<committee>[1-6])/)?(?P<session>\d+)/L\.\d+)(?:/Rev\.(?P<revision>\d+))?$"
-)
-RESOLUTION_SYMBOL = re.compile(r"^A/RES/(?P<session>\d+)/\d+")
 
 
 @dataclass
@@ -85,6 +82,8 @@ def import_files(
     with writer_lock():
         outcomes = _import(files, language, jobs, done)
         links = link_drafts()
+        # Then by content, where the titles do not say it (search.ingest.matching).
+        links += [(draft, resolution) for draft, resolution in match_drafts() if resolution]
     apply_changes_soon()
     return Imported(outcomes, links)
 
@@ -271,7 +270,9 @@ def link_drafts() -> list[tuple[Resolution, Resolution]]:
             if len({match["base"] for _, match in matched}) > 1:
                 continue
             draft, _ = max(matched, key=lambda pair: int(pair[1]["revision"] or 0))
-            if Resolution.objects.filter(pk=draft.pk, became=None).update(became=resolution):
+            if Resolution.objects.filter(pk=draft.pk, became=None).update(
+                became=resolution, became_method=BECAME_TITLE
+            ):
                 draft.became = resolution
                 links.append((draft, resolution))
                 # The draft's year is now the resolution's: its paragraphs are indexed again.

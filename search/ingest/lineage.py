@@ -2,8 +2,8 @@
 which documents a paragraph cites.
 
 Derived data, like the index: `trace` computes it for the language versions a publish
-stores, in the publish's transaction (store.ingest), and `manage.py trace_wording`
-for the whole corpus. The bands of each paragraph's MinHash signature are rows
+stored, once the publish commits (store.ingest), and `manage.py trace_wording` for the
+whole corpus. The bands of each paragraph's MinHash signature are rows
 (WordingBand), so finding the candidates of a new paragraph is one indexed lookup
 however many paragraphs are stored; only candidates are compared word by word.
 """
@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 
 from search.engine.index import record_changes
@@ -32,12 +32,12 @@ def _chunks(values: list) -> Iterator[list]:
         yield values[start : start + CHUNK]
 
 
-def trace(version_ids: Iterable[int], recorded: Iterable[int] = ()) -> dict[str, int]:
+def trace(version_ids: Iterable[int]) -> dict[str, int]:
     """Find the shared wording and the citations of these language versions' paragraphs.
 
-    What was found for them before is replaced. Paragraphs of other documents whose
-    "new wording" changes because of them are logged for the index, except versions in
-    `recorded` (the caller logs those). Return counts: paragraphs, pairs, citations.
+    What was found for them before is replaced. Paragraphs whose "new wording" changes,
+    theirs or other documents', are logged for the index. Return counts: paragraphs,
+    pairs, citations.
     """
     version_ids = list(version_ids)
     paragraphs = list(
@@ -74,8 +74,14 @@ def trace(version_ids: Iterable[int], recorded: Iterable[int] = ()) -> dict[str,
     SharedWording.objects.bulk_create(found, batch_size=5000, ignore_conflicts=True)
     touched = set(ids) | {pid for pair in found for pid in (pair.first_id, pair.second_id)}
     flipped = _flag_new_wording(touched)
-    record_changes(flipped - set(recorded))
+    record_changes(flipped)
     return {"paragraphs": len(ids), "pairs": len(found), "citations": len(citations)}
+
+
+def trace_committed(version_ids: Iterable[int]) -> None:
+    """Trace these versions after the publish that stored them committed (store.ingest)."""
+    with transaction.atomic():
+        trace(version_ids)
 
 
 def _insert_bands(rows: Iterable[tuple[int, int]]) -> None:

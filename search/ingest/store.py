@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -124,10 +125,14 @@ def ingest(
     if text.ingest_status != UNCHANGED:
         # Logged with the rows, in this transaction: every index applies it after the
         # commit, however the process that wrote it ends.
-        changed_versions = versions_before | versions_of(resolution)
-        record_changes(changed_versions)
-        # Its wording's lineage and its citations, in the same transaction.
-        lineage.trace(lineage.traced_versions(resolution), recorded=changed_versions)
+        record_changes(versions_before | versions_of(resolution))
+        # Its wording's lineage and its citations: derived like the index, so traced once
+        # the rows are committed, in a transaction of its own that keeps this one short.
+        # A process killed in between leaves the paragraphs untraced (new_wording None):
+        # `trace_wording --if-needed`, run by `make run`, traces them.
+        transaction.on_commit(
+            partial(lineage.trace_committed, lineage.traced_versions(resolution)), robust=True
+        )
     return text
 
 

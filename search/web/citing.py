@@ -69,7 +69,10 @@ SYMBOL_CITED = re.compile(
 NUMBER_CITED = re.compile(r"(?<![A-Za-z0-9/.])(\d{1,4}/\d{1,4})(?![A-Za-z0-9/])")
 # The last "resolution(s)" or "decision(s)" before a number, in the same clause.
 KIND_BEFORE = re.compile(r".*\b(resolutions?|decisions?)\b[^.;:()]*$", re.I | re.S)
-ZH_KIND_AFTER = re.compile(r"^\s*(?:[A-Z](?:\s*[和、至]\s*[A-Z])*)?\s*号\s*(决议|决定)")
+# "第71/322号决议", and each number of a list: "第71/322号和2018年12月17日第73/189号决议".
+ZH_KIND_AFTER = re.compile(
+    r"^\s*(?:[A-Z](?:\s*[和、至]\s*[A-Z])*)?\s*号(?:\s*(?:[和、及至]|以及)[^。；，]{0,40}?号)*\s*(决议|决定)"
+)
 
 
 def link_citations(html: str, language: str, known: dict[str, str]) -> str:

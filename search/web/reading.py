@@ -3,6 +3,8 @@ citations, and the paragraphs the search finds for the query, marked by its high
 
 from __future__ import annotations
 
+import datetime
+import html
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -13,8 +15,8 @@ from django.utils.translation import gettext as _
 from search.engine.highlight import highlight
 from search.engine.index import IndexUnavailable
 from search.engine.query import ParsedQuery, parse_query
-from search.engine.searching import matching_anchors, search_paragraphs
-from search.models import Resolution, Text, html_lang, language_name
+from search.engine.searching import matching_anchors
+from search.models import Paragraph, Resolution, Text, html_lang, language_name
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
 from search.web.citing import cite, cited_symbols, link_citations
 from search.web.lineage import lineage_url, partners
@@ -139,7 +141,9 @@ def build_reading(
             "second": columns[1].label,
         }
     _fill_rows(reading, resolution, base_url)
-    reading.cited_by = cited_by(resolution)
+    reading.cited_by = cited_by(
+        resolution, reading.cited | {resolution.symbol: resolution.get_absolute_url()}
+    )
     reading.comparable = comparable(resolution)
     reading.official = [
         {"language": language, "name": language_name(language), "url": url, "loaded": language in texts}
@@ -188,21 +192,53 @@ def comparable(resolution: Resolution) -> set[str]:
     return {r.key for r in related if own & {t.language for t in r.texts.all()}}
 
 
-def cited_by(resolution: Resolution) -> dict | None:
-    """Count the paragraphs of other documents that cite this one ("resolution 71/322",
-    "第71/322号决议", "A/C.3/80/L.28"), with the search that lists them; None if none."""
-    match = re.fullmatch(r"(?:A|E|A/HRC)/(?:RES|DEC)/(\d+/\d+)", resolution.symbol or "")
+MIN_DATE = datetime.date.min
+
+
+def cited_by(resolution: Resolution, known: dict[str, str]) -> dict | None:
+    """The paragraphs of other documents that cite this one ("resolution 71/322",
+    "第71/322号决议", "A/C.3/80/L.28"), by document, newest first; None if none."""
+    if not resolution.symbol:
+        return None
+    citing = (
+        Paragraph.objects.filter(citations__symbol=resolution.symbol)
+        .exclude(version__resolution=resolution)
+        .select_related("version__resolution")
+        .order_by("version__resolution__key", "version__language", "order")
+    )
+    documents: dict[tuple[int, str], dict] = {}
+    for paragraph in citing:
+        text = paragraph.version
+        work = text.resolution
+        entry = documents.setdefault(
+            (work.pk, text.language),
+            {
+                "document": work,
+                "lang": html_lang(text.language),
+                "date": work.adopted_on or text.issued_on,
+                "paragraphs": [],
+            },
+        )
+        entry["paragraphs"].append(
+            {
+                "label": paragraph.label_in(text.language),
+                "url": f"{work.get_absolute_url()}?lang={text.language}#{paragraph.anchor}",
+                # Escaped first; then what it cites becomes links, this document's among them.
+                "html": mark_safe(link_citations(html.escape(paragraph.text), text.language, known)),
+            }
+        )
+    if not documents:
+        return None
+    ordered = sorted(
+        documents.values(), key=lambda d: (d["date"] is None, -(d["date"] or MIN_DATE).toordinal())
+    )
+    match = re.fullmatch(r"(?:A|E|A/HRC)/(?:RES|DEC)/(\d+/\d+)", resolution.symbol)
     number = match.group(1) if match else resolution.symbol
-    if not number:
-        return None
-    q = f"{number} -symbol:{number}"
-    try:
-        found = search_paragraphs(q, per_page=1)
-    except IndexUnavailable:
-        return None
-    if not found["total"]:
-        return None
-    return {"paragraphs": found["total"], "documents": found["documents"], "url": search_url(q)}
+    return {
+        "documents": ordered,
+        "paragraphs": sum(len(d["paragraphs"]) for d in ordered),
+        "search_url": search_url(f"{number} -symbol:{number}"),
+    }
 
 
 def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:

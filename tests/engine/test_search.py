@@ -272,7 +272,8 @@ def test_it_serves_results_as_json(corpus_index, client):
     assert (hit["resolution"], hit["language"], hit["anchor"]) in expected
     assert hit["url"] == f"http://testserver/r/{hit['resolution']}/#{hit['anchor']}"
     assert hit["source_url"] == (f"https://undocs.org/ch/{hit['symbol']}" if hit["symbol"] else None)
-    assert set(data["facets"]) == {"language", "body", "session", "committee", "year", "doc_type", "kind"}
+    facets = {"language", "body", "session", "committee", "year", "doc_type", "kind", "wording"}
+    assert set(data["facets"]) == facets
     assert data["facets"]["language"] == {"zh": len(expected)}
 
 

@@ -1,4 +1,5 @@
 import gzip
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -7,6 +8,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 
 from search.engine.index import index_versions
 from search.management.commands.compile_translations import compile_translations
@@ -185,7 +187,8 @@ def test_it_links_a_draft_and_the_resolution_it_became(client, corpus):
     # Named by what it is, never by its internal key.
     assert "General Assembly draft resolution, 74th session, agenda item 106 · symbol unknown" in html
     assert "General Assembly draft resolution, 74th session, agenda item 106，第1段" in html
-    assert "draft-A-C.3-74" not in re.sub(r"[^\s\"]*/r/draft-A-C\.3-74[^\s\"<]*", "", html)  # only in links
+    # Only in links (its page, its paragraphs' lineage), never in what is shown.
+    assert "draft-A-C.3-74" not in re.sub(r"[^\s\"]*(?:/r/|key=)draft-A-C\.3-74[^\s\"<]*", "", html)
     # A Chinese draft and an English resolution share no language: nothing to compare.
     assert "What changed" not in html
     html_zh = page(client, "/r/draft-A-C.3-74-trafficking-coordination-zh/", HTTP_ACCEPT_LANGUAGE="zh-CN")
@@ -424,15 +427,23 @@ def test_what_a_paragraph_cites_links_to_the_document_here_or_to_the_official_te
     # "Recalling also its resolutions 71/322 of 8 September 2017 and 73/189 of …"
     assert 'resolutions <a class="cited" href="/r/A/RES/71/322/">71/322</a> of 8 September 2017' in html
     assert '<a class="cited" href="https://undocs.org/en/A/RES/73/189">73/189</a>' in html
-    # And the cited resolution counts the paragraphs that cite it, linked to their list.
+
+
+def test_a_resolution_lists_what_cites_it_paragraph_by_paragraph(client, corpus):
+    call_command("trace_wording", stdout=io.StringIO())  # what each publish does once committed
     html = client.get("/r/A/RES/71/322/?lang=en").content.decode()
     cited = re.search(r'<a href="([^"]+)">Cited in (\d+) paragraphs? of other documents \((\d+)\)</a>', html)
     assert cited, "no cited-by line"
+    assert cited.group(1) == "#cited-by"
+    # Every paragraph of another document that has "71/322" cites it ("resolutions 71/322 …",
+    # "第71/322号…决议"): the list holds what the search finds, each one linked.
     found = client.get("/api/search", {"q": "71/322 -symbol:71/322", "per_page": 100}).json()
-    assert int(cited.group(2)) == found["total"] > 0
-    assert {h["resolution"] for h in found["hits"]} >= {"A/RES/74/176"}
-    assert "A/RES/71/322" not in {h["resolution"] for h in found["hits"]}
-    assert cited.group(1) == "/?q=71%2F322+-symbol%3A71%2F322"
+    section = html[html.index('id="cited-by"') :]
+    listed = re.findall(r'<p class="citing" lang="[^"]+"><a class="label" href="([^"]+)">', section)
+    assert int(cited.group(2)) == len(listed) == found["total"] > 0
+    assert set(listed) == {f"/r/{h['resolution']}/?lang={h['language']}#{h['anchor']}" for h in found["hits"]}
+    assert "/r/A/RES/74/176/?lang=en#pp10" in listed
+    assert '<a href="/?q=71%2F322+-symbol%3A71%2F322">Search them</a>' in section
 
 
 def test_citations_are_read_the_un_way_in_both_languages():

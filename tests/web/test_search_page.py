@@ -179,7 +179,8 @@ def test_the_api_gives_links_to_the_other_pages(client, indexed_corpus):
 def test_it_says_an_unknown_filter_is_not_one_and_names_the_filters(client, indexed_corpus):
     html = html_of(client, "/?q=trafficking+doctype:resolution")
     assert "“doctype:” is not a filter, so it was searched as words." in html
-    assert "The filters are lang:, kind:, year:, body:, session:, committee:, type: and symbol:." in html
+    names = "lang:, kind:, year:, body:, session:, committee:, type:, wording: and symbol:"
+    assert f"The filters are {names}." in html
     assert "Without the filters" in html  # and the search without it is offered
     assert "is not a filter" not in html_of(client, "/?q=trafficking+lang:en")
     data = client.get("/api/search", {"q": "trafficking doctype:resolution"}).json()

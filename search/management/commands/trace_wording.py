@@ -4,7 +4,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from search.ingest import lineage
+from search.ingest import lineage, matching
 from search.models import Citation, Paragraph, SharedWording, Text, WordingBand
 
 BATCH = 100  # language versions a transaction
@@ -39,8 +39,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 totals.update(lineage.trace(versions[start : start + BATCH]))
         elapsed = time.perf_counter() - started
+        # The shared wording is what drafts are matched to resolutions by.
+        links = matching.match_drafts()
         self.stdout.write(
             f"traced {totals['paragraphs']} paragraphs of {len(versions)} language versions "
             f"in {elapsed:.1f} s: {SharedWording.objects.count()} pairs with shared wording, "
             f"{Citation.objects.count()} citations"
         )
+        self.stdout.write(f"drafts linked by content, or their link changed: {len(links)}")
