@@ -122,13 +122,13 @@ def draft_accuracy(truth: list[dict]) -> dict[str, tuple[int, int, list[str]]]:
     from search.ingest.matching import drafts as all_drafts
     from search.models import Resolution
 
-    stored = {d.symbol: d for d in all_drafts() if d.symbol}
+    stored = {d.key: d for d in all_drafts()}
     replaced = superseded(list(stored.values()))
     tallies: dict[str, tuple[int, int, list[str]]] = {}
     for name in ("by content alone", "links held"):
         right, wrong = 0, []
         for entry in truth:
-            draft = stored.get(entry["symbol"])
+            draft = stored.get(entry["key"])
             if draft is None:
                 continue
             expected = entry["became"] if entry.get("latest", True) else ""
@@ -141,7 +141,8 @@ def draft_accuracy(truth: list[dict]) -> dict[str, tuple[int, int, list[str]]]:
             if got == expected:
                 right += 1
             else:
-                wrong.append(f"{entry['symbol']}: {got or 'none'} (by reading: {expected or 'none'})")
+                name_ = entry["symbol"] or entry["key"]
+                wrong.append(f"{name_}: {got or 'none'} (by reading: {expected or 'none'})")
         tallies[name] = (right, right + len(wrong), wrong)
     return tallies
 

@@ -91,7 +91,10 @@ class DraftMatchForm(forms.ModelForm):
         became = self.cleaned_data["became"]
         if became is not None and became.doc_type != RESOLUTION:
             raise forms.ValidationError(
-                _("%(document)s is a %(kind)s, not an adopted resolution: choose a resolution, or none.")
+                _(
+                    "%(document)s is not an adopted resolution (it is: %(kind)s). "
+                    "Choose a resolution, or leave it empty."
+                )
                 % {"document": became, "kind": became.get_doc_type_display().lower()}
             )
         return became
@@ -125,7 +128,7 @@ class DraftMatchAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("draft"), ordering="symbol")
     def draft(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj)
+        return str(obj)
 
     @admin.display(description=_("title"))
     def title(self, obj):

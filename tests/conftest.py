@@ -117,9 +117,13 @@ def live_corpus(transactional_db, corpus_index_dir, settings):
     from search.engine.index import _current, _write_state, latest_seq, reset_searcher
 
     # The rows are those the shared index was built from, with the same ids: log
-    # nothing to apply again.
+    # nothing to apply again. Nor trace their wording once committed (2 s), as the
+    # shared index was built untraced: a test about lineage runs `trace_wording`.
     _restart_ids()
-    with mock.patch("search.ingest.store.record_changes"):
+    with (
+        mock.patch("search.ingest.store.record_changes"),
+        mock.patch("search.ingest.lineage.trace_committed"),
+    ):
         call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
     shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)
     _write_state(_current(settings.INDEX_DIR), {"seq": latest_seq(), "recent": []})

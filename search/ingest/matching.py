@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from search.engine.index import record_changes
 from search.engine.wording import long_enough, words
-from search.models import BECAME_CONTENT, BECAME_TITLE, Paragraph, Resolution, SharedWording
+from search.models import BECAME_CONTENT, BECAME_STAFF, BECAME_TITLE, Paragraph, Resolution, SharedWording
 from search.parsing import DRAFT_RESOLUTION, RESOLUTION, session_number
 
 # A/C.3/80/L.28/Rev.1: committee 3, session 80, base A/C.3/80/L.28, revision 1.
@@ -136,7 +136,10 @@ def match_drafts() -> list[tuple[Resolution, Resolution]]:
     replaced = superseded(all_drafts)
     changed = []
     for draft in all_drafts:
-        automatic = draft.became_id is None or draft.became_method in (BECAME_TITLE, BECAME_CONTENT)
+        # Staff's word stands, and so does a link the documents gave (manifest, upload form).
+        automatic = draft.became_method in (BECAME_TITLE, BECAME_CONTENT) or (
+            draft.became_id is None and draft.became_method != BECAME_STAFF
+        )
         if not automatic or draft.pk in replaced and draft.became_id is None:
             continue
         match = match_by_content(draft)

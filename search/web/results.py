@@ -257,6 +257,8 @@ def facet_links(facets: dict, q: str, **options) -> list[dict]:
             items.sort(
                 key=lambda item: (int(item[0]) >= 1946, -int(item[0])) if str(item[0]).isdigit() else (2, 0)
             )
+        if name == "wording":  # "only paragraphs with new wording" first; untraced ones unnamed
+            items = sorted((item for item in items if item[0]), key=lambda item: item[0] != "new")
         links = [_facet_value(name, prefix, value, count, q, values, options) for value, count in items]
         groups.append({"name": names[name], "values": links})
     return groups

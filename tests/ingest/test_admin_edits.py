@@ -43,3 +43,65 @@ def test_a_deleted_text_leaves_the_index(indexed_corpus_copy, request_):
     apply_changes()
 
     assert search_paragraphs("symbol:71/319 lang:zh")["total"] == 0
+
+
+def _draft_and_resolutions():
+    rows = {}
+    for symbol, doc_type in (
+        ("A/C.3/80/L.2", "draft_resolution"),
+        ("A/RES/80/192", "resolution"),
+        ("A/RES/80/193", "resolution"),
+        ("A/C.3/80/L.56", "amendment"),
+    ):
+        rows[symbol] = Resolution.objects.create(key=symbol, symbol=symbol, doc_type=doc_type, committee="C3")
+        Text.objects.create(resolution=rows[symbol], language="en", title=f"Title of {symbol}")
+    Resolution.objects.filter(pk=rows["A/C.3/80/L.2"].pk).update(
+        became=rows["A/RES/80/192"], became_method="title"
+    )
+    return rows
+
+
+def test_staff_correct_a_draft_match_and_the_matcher_keeps_their_word(admin_client):
+    rows = _draft_and_resolutions()
+    draft = rows["A/C.3/80/L.2"]
+    url = f"/admin/search/draftmatch/{draft.pk}/change/"
+    listing = admin_client.get("/admin/search/draftmatch/").content.decode()
+    assert "A/C.3/80/L.2" in listing and "A/RES/80/192" in listing
+    assert "A/RES/80/193" not in listing.split("result_list")[1].split("A/C.3/80/L.2")[0]  # a draft a row
+
+    # An amendment is no adopted resolution: refused, in words, and nothing changes.
+    refused = admin_client.post(url, {"became": rows["A/C.3/80/L.56"].pk})
+    assert refused.status_code == 200
+    assert (
+        "A/C.3/80/L.56 is not an adopted resolution (it is: amendment). Choose a resolution"
+        in refused.content.decode()
+    )
+    draft.refresh_from_db()
+    assert (draft.became.symbol, draft.became_method) == ("A/RES/80/192", "title")
+
+    logged = IndexChange.objects.count()
+    assert admin_client.post(url, {"became": rows["A/RES/80/193"].pk}).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.became.symbol, draft.became_method, draft.became_confidence) == (
+        "A/RES/80/193",
+        "staff",
+        None,
+    )
+    # The draft's year is its resolution's: its version and both resolutions' are indexed again.
+    versions = set(
+        Text.objects.filter(resolution__in=[draft, rows["A/RES/80/192"], rows["A/RES/80/193"]]).values_list(
+            "pk", flat=True
+        )
+    )
+    assert set(IndexChange.objects.order_by("seq")[logged:].values_list("version", flat=True)) == versions
+
+    from search.ingest.matching import match_drafts
+
+    assert match_drafts() == []
+    draft.refresh_from_db()
+    assert draft.became.symbol == "A/RES/80/193"
+
+
+def test_only_staff_see_the_draft_matches(client):
+    response = client.get("/admin/search/draftmatch/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -3,6 +3,7 @@
 Chromium missing is a failure, never a skip: `.ci/run` installs it.
 """
 
+import io
 import os
 import re
 import urllib.request
@@ -11,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from conftest import paragraphs_containing
+from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM work of the
@@ -18,6 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
+ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -367,12 +370,50 @@ def test_the_results_page_reads_in_both_interface_languages_and_on_a_phone(
 
 
 def test_a_cited_resolution_opens_from_the_paragraph_that_cites_it_and_lists_its_citers(site, page):
+    call_command("trace_wording", stdout=io.StringIO())  # what each publish does once committed
     page.goto(f"{site}/r/A/RES/74/176/?lang=en")
     page.get_by_role("link", name="71/322", exact=True).first.click()
     expect(page).to_have_url(f"{site}/r/A/RES/71/322/")
     page.get_by_role("link", name=re.compile(r"^Cited in \d+ paragraphs? of other documents")).click()
-    expect(page.locator("li.doc").first).to_be_visible()
-    expect(page.locator("li.doc .doc-head strong")).to_contain_text(["A/RES/74/176"])
+    expect(page).to_have_url(re.compile(r"#cited-by$"))
+    section = page.locator("#cited-by")
+    expect(section).to_be_in_viewport()
+    citing = section.locator("li").filter(has_text="A/RES/74/176")
+    expect(citing.locator("p.citing")).to_contain_text("Recalling also its resolutions 71/322")
+    citing.locator("a.label").first.click()
+    expect(page).to_have_url(re.compile(r"/r/A/RES/74/176/\?lang=en#pp\d+$"))
+    expect(page.locator(".row.is-target")).to_contain_text("71/322 of 8 September 2017")
+
+
+def test_a_paragraphs_agreed_language_opens_under_it_and_on_a_page_of_its_own(site, browser):
+    # Each publish traces its paragraphs once committed.
+    files = [str(ODS / f"{n}.pdf") for n in ("A_RES_78_219", "A_RES_80_221")]
+    call_command("import_documents", *files, "--jobs", "1", stdout=io.StringIO())
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{site}/r/A/RES/80/221/?lang=en#op30")
+    wording = page.locator("#op30 details.wording")
+    expect(wording.locator("summary")).to_have_text("Same wording in 1 other paragraph")
+    wording.locator("summary").click()  # htmx fetches the list into the open details
+    expect(wording.locator(".sentence")).to_have_text(
+        "First agreed in A/RES/78/219, OP 21 (2023); used again in 1 resolution."
+    )
+    expect(wording.locator("li.use")).to_have_count(2)
+    wording.locator("li.use").first.get_by_role("link", name="OP 21").click()
+    expect(page).to_have_url(re.compile(r"/r/A/RES/78/219/\?lang=en#op21$"))
+    expect(page.locator("#op21")).to_have_class(re.compile(r"\bis-target\b"))
+    context.close()
+
+    # Without JavaScript the count is a link to the list's own page.
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/r/A/RES/80/221/?lang=en#op27")
+    page.locator("#op27 details.wording summary").click()
+    page.locator("#op27").get_by_role("link", name="Where this wording comes from").click()
+    expect(page.locator("h1")).to_have_text("Where the wording of A/RES/80/221, OP 27 comes from")
+    expect(page.locator(".sentence")).to_contain_text("changed in 2025")
+    expect(page.locator("li.use").first.locator("del, ins").first).to_be_visible()
+    context.close()
 
 
 def test_what_changed_from_a_draft_reads_without_javascript(site, browser):
@@ -397,3 +438,36 @@ def test_what_changed_from_a_draft_reads_without_javascript(site, browser):
     added.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/r/A/RES/80/192/\?lang=en#op4$"))
     context.close()
+
+
+def test_staff_confirm_a_draft_match_and_readers_see_whose_word_it_is(live_server, transactional_db, page):
+    from django.contrib.auth.models import User
+
+    files = [str(ODS / f"{n}.pdf") for n in ("A_C.3_80_L.2", "A_RES_80_192")]
+    call_command("import_documents", *files, "--jobs", "1", stdout=io.StringIO())
+    User.objects.create_user("editor", password="a-long-password", is_staff=True, is_superuser=True)
+    site = live_server.url
+    page.goto(f"{site}/r/A/C.3/80/L.2/")
+    relation = page.locator(".relations li").filter(has_text="This draft was adopted as")
+    expect(relation).to_contain_text(
+        re.compile(r"same symbol series and title; the content agrees, confidence 1\.00")
+    )
+
+    page.goto(f"{site}/admin/search/draftmatch/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a-long-password")
+    page.get_by_role("button", name="Log in").click()
+    row = page.locator("#result_list tbody tr").filter(has_text="A/C.3/80/L.2")
+    expect(row).to_contain_text("A/RES/80/192")
+    expect(row.locator("td.field-by_content")).to_contain_text("A/RES/80/192 (100")
+    row.locator("input.action-select").check()
+    page.locator("select[name=action]").select_option(label="Confirm the selected matches")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 matches confirmed.")
+
+    page.goto(f"{site}/r/A/C.3/80/L.2/")
+    expect(relation).to_contain_text("(confirmed by staff)")
+    page.goto(f"{site}/r/A/RES/80/192/")
+    expect(page.locator(".relations li").filter(has_text="Adopted from the draft")).to_contain_text(
+        "(confirmed by staff)"
+    )

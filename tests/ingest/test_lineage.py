@@ -1,0 +1,200 @@
+"""Agreed language on real documents: where a paragraph's wording comes from, which
+resolution a draft became, and what cites a document.
+
+The documents: the Myanmar resolution of the 78th session (A/RES/78/219, adopted on
+19 December 2023), the Third Committee's draft of the 80th (A/C.3/80/L.32, issued on
+5 November 2025) and the resolution it became (A/RES/80/221, 18 December 2025); and two
+more pairs of a 78th-session resolution and an 80th-session text on the same subject,
+among which bench/lineage_pairs.toml has pairs labelled by reading. The expectations
+are the documents' own words, compared here as plain text, not the detector's output.
+"""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from bench.agreed import detector_answers, load_pairs, score_pairs
+from search.engine.wording import plain
+from search.ingest.matching import match_by_content, match_drafts
+from search.models import BECAME_CONTENT, BECAME_STAFF, Paragraph, Resolution
+from search.web.lineage import lineage_of
+
+ODS = Path(settings.BASE_DIR) / "corpus" / "ods"
+PDFS = [
+    "A_RES_78_219.pdf",
+    "A_C.3_80_L.32.pdf",
+    "A_RES_80_221.pdf",
+    "A_RES_78_195.pdf",
+    "A_C.3_80_L.44.pdf",
+    "A_RES_78_189.pdf",
+    "A_RES_80_191.pdf",
+]
+
+
+@pytest.fixture(scope="module")
+def traced_index(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load the manifest corpus and these PDFs, trace and index them once; roll back after."""
+    path = tmp_path_factory.mktemp("lineage-index")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(INDEX_DIR=path, INDEX_FOLLOW=False),
+        transaction.atomic(),
+    ):
+        call_command("load_corpus", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import_documents", *(str(ODS / name) for name in PDFS), "--jobs", "2", stdout=io.StringIO()
+        )
+        # Inside this transaction nothing commits, so what each publish traces once
+        # committed is done here by the command, as `make run` does for untraced rows.
+        call_command("trace_wording", "--if-needed", stdout=io.StringIO())
+        call_command("rebuild_index", stdout=io.StringIO())
+        yield path
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def traced(db, traced_index, settings):
+    from search.engine.index import reset_searcher
+
+    settings.INDEX_DIR = traced_index
+    reset_searcher()
+
+
+def paragraph(key, anchor, language="en"):
+    return Paragraph.objects.select_related("version__resolution").get(
+        version__resolution__key=key, version__language=language, anchor=anchor
+    )
+
+
+def test_it_finds_where_a_paragraph_was_first_agreed(traced):
+    adopted = paragraph("A/RES/80/221", "op30")
+    earlier = paragraph("A/RES/78/219", "op21")
+    # The documents: the 2023 resolution's operative paragraph 21 is, word for word, the
+    # 2025 resolution's paragraph 30 ("Recognizes with appreciation the assistance …").
+    assert plain(earlier.text) == plain(adopted.text)
+    assert adopted.text.startswith(
+        "Recognizes with appreciation the assistance and support of the international"
+    )
+
+    lineage = lineage_of(adopted)
+
+    assert [(u.resolution.key, u.paragraph.anchor, str(u.date)) for u in lineage.uses] == [
+        ("A/RES/78/219", "op21", "2023-12-19"),
+        ("A/C.3/80/L.32", "op30", "2025-11-05"),
+        ("A/RES/80/221", "op30", "2025-12-18"),
+    ]
+    assert lineage.sentence() == "First agreed in A/RES/78/219, OP 21 (2023); used again in 1 resolution."
+    assert not any(u.changed for u in lineage.uses)
+    assert adopted.new_wording is False
+
+
+def test_it_marks_what_changed_word_by_word(traced, client):
+    adopted = paragraph("A/RES/80/221", "op27")
+    earlier = paragraph("A/RES/78/219", "op18")
+    assert plain(earlier.text) != plain(adopted.text)
+    assert earlier.text.split()[:4] == adopted.text.split()[:4] == ["Reiterates", "its", "deep", "concern"]
+
+    html = client.get("/lineage/", {"key": "A/RES/80/221", "lang": "en", "anchor": "op27"}).content.decode()
+
+    assert "First agreed in A/RES/78/219, OP 18 (2023); used again in 1 resolution; changed in 2025." in html
+    earliest = re.search(r'<li class="use">.*?</li>', html, re.S).group(0)
+    assert "A/RES/78/219" in earliest and "wording changed" in earliest
+    assert "<del>" in earliest or "<ins>" in earliest
+    # Every word outside the marks is the 2023 text's or the 2025 text's, escaped.
+    shown = re.sub(r"<[^>]+>", "", re.search(r'<p class="use-text"[^>]*>(.*?)</p>', earliest, re.S).group(1))
+    unmarked = re.sub(r"<(del|ins)>.*?</\1>", "", earliest)
+    assert "Reiterates its deep concern" in unmarked
+    assert set(shown.split()) <= set(earlier.text.replace("’", "&#x27;").split()) | set(
+        adopted.text.replace("’", "&#x27;").split()
+    ) | set(earlier.text.split()) | set(adopted.text.split())
+
+
+def test_new_wording_is_a_filter_of_search(traced, client):
+    # "… the earthquakes of March 2025": no resolution of 2023 could have it.
+    earthquake = paragraph("A/RES/80/221", "pp55")
+    assert "earthquakes of March 2025" in earthquake.text
+    found = client.get("/api/search", {"q": "symbol:A/RES/80/221 wording:new", "per_page": 100}).json()
+    anchors = {h["anchor"] for h in found["hits"]}
+    assert "pp55" in anchors and "op30" not in anchors
+    agreed = client.get("/api/search", {"q": "symbol:A/RES/80/221 wording:agreed", "per_page": 100}).json()
+    assert "op30" in {h["anchor"] for h in agreed["hits"]} and "pp55" not in {
+        h["anchor"] for h in agreed["hits"]
+    }
+    assert (
+        found["total"] + agreed["total"]
+        == Paragraph.objects.filter(version__resolution__key="A/RES/80/221").count()
+    )
+    html = client.get("/", {"q": "Myanmar symbol:A/RES/80/221"}).content.decode()
+    assert re.search(r'<h2>Wording</h2><ul>\s*<li><a href="[^"]*wording%3Anew">New wording</a>', html)
+
+
+def test_precision_and_recall_on_the_pairs_labelled_by_reading(traced):
+    pairs = load_pairs()
+    answers = detector_answers(pairs)  # the labelled pairs whose two paragraphs are loaded here
+    assert len(answers) >= 35
+    counts = score_pairs(pairs, answers)["all"]
+    assert counts.precision >= 0.9, counts
+    assert counts.recall >= 0.8, counts
+
+
+def test_the_resolution_page_counts_each_paragraphs_other_uses_and_opens_the_list(traced, client):
+    html = client.get("/r/A/RES/80/221/").content.decode()
+    row = html[html.index('id="op30"') :]
+    row = row[: row.index('<div class="row')]
+    assert "Same wording in 2 other paragraphs" in row
+    url = re.search(r'<details class="wording" hx-get="([^"]+)"', row).group(1).replace("&amp;", "&")
+    assert (
+        f'<a href="{url.replace("&", "&amp;")}">Where this wording comes from</a>' in row
+    )  # without JavaScript
+    partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "First agreed in A/RES/78/219, OP 21 (2023)" in partial
+    # New in 2025: the draft has it, no earlier resolution does.
+    new = html[html.index('id="pp55"') :]
+    new = new[: new.index('<div class="row')]
+    assert "Same wording in 1 other paragraph" in new
+    url = re.search(r'hx-get="([^"]+)"', new).group(1).replace("&amp;", "&")
+    assert "First agreed here (2025)." in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    # A formula too short to say where wording comes from shows no count.
+    short = html[html.index('id="pp21"') :]
+    short = short[: short.index('<div class="row')]
+    assert "Welcoming the report of the Secretary-General," in short and "Same wording" not in short
+
+
+def test_the_api_gives_the_lineage_and_says_what_is_missing(traced, client):
+    data = client.get("/api/lineage", {"key": "A/RES/80/221", "lang": "en", "anchor": "op30"}).json()
+    assert data["summary"] == "First agreed in A/RES/78/219, OP 21 (2023); used again in 1 resolution."
+    assert data["first_agreed"] == {"document": "A/RES/78/219", "label": "OP 21", "date": "2023-12-19"}
+    assert [u["key"] for u in data["uses"]] == ["A/RES/78/219", "A/C.3/80/L.32", "A/RES/80/221"]
+    assert data["paragraph"]["new_wording"] is False
+    missing = client.get("/api/lineage", {"key": "A/RES/80/221", "lang": "en", "anchor": "op999"})
+    assert missing.status_code == 404 and "no such paragraph" in missing.json()["error"]
+    page = client.get("/lineage/", {"key": "<script>", "lang": "en", "anchor": "x"})
+    assert page.status_code == 404 and "No such paragraph" in page.content.decode()
+
+
+def test_a_draft_is_matched_to_its_resolution_by_content(traced):
+    draft = Resolution.objects.get(symbol="A/C.3/80/L.32")
+    match = match_by_content(draft)
+    # By reading (bench/draft_matches.toml): L.32 became A/RES/80/221, the Myanmar resolution.
+    assert match.best.resolution.symbol == "A/RES/80/221"
+    assert match.confident and match.confidence >= 0.8
+    # A/RES/78/219 holds most of it too, but is of another session: no candidate.
+    assert [c.resolution.symbol for c in match.candidates] == ["A/RES/80/221"]
+    # L.44's resolution (A/RES/80/197) is not loaded: nothing here is it.
+    assert not match_by_content(Resolution.objects.get(symbol="A/C.3/80/L.44")).confident
+
+    # Where the titles said nothing, the content links it; staff's word is never changed.
+    Resolution.objects.filter(symbol__startswith="A/C.3/80/").update(became=None, became_method="")
+    links = match_drafts()
+    assert [(d.symbol, r.symbol) for d, r in links] == [("A/C.3/80/L.32", "A/RES/80/221")]
+    draft.refresh_from_db()
+    assert (draft.became.symbol, draft.became_method) == ("A/RES/80/221", BECAME_CONTENT)
+    Resolution.objects.filter(pk=draft.pk).update(became=None, became_method=BECAME_STAFF)
+    assert match_drafts() == []
+    assert Resolution.objects.get(pk=draft.pk).became is None

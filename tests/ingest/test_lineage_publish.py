@@ -1,0 +1,36 @@
+"""A publish traces its own paragraphs once committed, and those of other documents whose
+wording it makes older: A/RES/80/221 (2025) first, then A/RES/78/219 (2023), whose
+operative paragraph 21 is the 2025 resolution's paragraph 30 word for word."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from search.models import IndexChange, Paragraph
+
+ODS = Path(settings.BASE_DIR) / "corpus" / "ods"
+
+
+def paragraph(key, anchor):
+    return Paragraph.objects.get(version__resolution__key=key, version__language="en", anchor=anchor)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_traces_its_paragraphs_and_those_it_makes_older(settings, tmp_path):
+    settings.INDEX_DIR = tmp_path / "index"
+    settings.INDEX_FOLLOW = False
+    call_command("import_documents", str(ODS / "A_RES_80_221.pdf"), "--jobs", "1", stdout=io.StringIO())
+    later = paragraph("A/RES/80/221", "op30")
+    assert later.new_wording is True  # nothing earlier is here yet
+    seq = IndexChange.objects.order_by("-seq").values_list("seq", flat=True).first()
+
+    call_command("import_documents", str(ODS / "A_RES_78_219.pdf"), "--jobs", "1", stdout=io.StringIO())
+
+    later.refresh_from_db()
+    assert later.new_wording is False
+    assert paragraph("A/RES/78/219", "op21").new_wording is True
+    # The 2025 paragraph's new status reaches the index through the change log.
+    assert IndexChange.objects.filter(seq__gt=seq, version=later.version_id).exists()
