@@ -118,8 +118,8 @@ def load_drafts(path: Path = DRAFTS) -> list[dict]:
 
 def draft_accuracy(truth: list[dict]) -> dict[str, tuple[int, int, list[str]]]:
     """For each way of linking, (right, checked, the drafts it got wrong)."""
-    from search.ingest.matching import match_by_content, superseded
     from search.ingest.matching import drafts as all_drafts
+    from search.ingest.matching import match_by_content, superseded
     from search.models import Resolution
 
     stored = {d.key: d for d in all_drafts()}
@@ -171,7 +171,9 @@ def main(argv=None) -> None:
     if DRAFTS.exists():
         print("\ndrafts and the resolution each became, against the pairs checked by reading:")
         for name, (right, checked, wrong) in draft_accuracy(load_drafts()).items():
-            print(f"  {name}: {right}/{checked} right ({right / checked:.0%})" if checked else f"  {name}: none")
+            print(
+                f"  {name}: {right}/{checked} right ({right / checked:.0%})" if checked else f"  {name}: none"
+            )
             for line in wrong:
                 print(f"    {line}")
     sys.stdout.flush()

@@ -97,6 +97,36 @@ def phase_rebuild() -> dict:
     }
 
 
+def phase_trace() -> dict:
+    """Trace the whole corpus's shared wording and citations (issue 13): time and room."""
+    import io
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from search.models import Paragraph, SharedWording, WordingBand
+
+    database = Path(settings.DATABASES["default"]["NAME"])
+    before = sum(p.stat().st_size for p in database.parent.glob(database.name + "*"))
+    started = time.perf_counter()
+    call_command("trace_wording", stdout=io.StringIO())
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")  # the file's size is what the rows take, not free pages
+    after = sum(p.stat().st_size for p in database.parent.glob(database.name + "*"))
+    count = Paragraph.objects.count()
+    return {
+        "paragraphs": count,
+        "seconds": seconds,
+        "rate": count / seconds,
+        "pairs": SharedWording.objects.count(),
+        "bands": WordingBand.objects.count(),
+        "database_growth_bytes": after - before,
+        "peak_mb": peak_rss_mb(),
+    }
+
+
 def _time_mix(search, queries: int, warmup: int) -> dict:
     """Run the mix round-robin `queries` times after `warmup` rounds; per-query ms."""
     for _ in range(warmup):
@@ -269,6 +299,7 @@ def main(argv=None) -> None:
             "baseline-build",
             "baseline-queries",
             "uploads",
+            "trace",
             "profile",
         ],
     )
@@ -295,6 +326,7 @@ def main(argv=None) -> None:
         "rebuild": phase_rebuild,
         "queries": lambda: phase_queries(args.queries, args.warmup),
         "uploads": lambda: phase_uploads(args.uploads),
+        "trace": phase_trace,
         "baseline-build": lambda: phase_baseline_build(args.workdir),
         "baseline-queries": lambda: phase_baseline_queries(args.workdir, args.queries, args.warmup),
         "profile": lambda: phase_profile(args.query, args.runs),

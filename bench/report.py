@@ -159,6 +159,15 @@ def format_report(result: dict) -> str:
             f"{_num(percentile(q['timings'][query], 50)):>13}"
         )
 
+    trace = result.get("trace")
+    if trace:
+        lines += [
+            "",
+            f"agreed language (manage.py trace_wording over all {trace['paragraphs']:,} paragraphs): "
+            f"{trace['seconds']:.0f} s, {trace['rate']:.0f} paragraphs/s, "
+            f"{trace['pairs']:,} pairs with shared wording, {trace['bands']:,} band rows, "
+            f"database +{trace['database_growth_bytes'] / 2**20:.0f} MB, peak {trace['peak_mb']:.0f} MB",
+        ]
     uploads = result["uploads"]
     if uploads:
         lines += [
