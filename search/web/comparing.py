@@ -15,18 +15,22 @@ from search.engine.wording import diff_tokens as tokens
 from search.engine.wording import plain
 from search.models import Paragraph, Text
 
-SAME, CHANGED, ADDED, DELETED = "same", "changed", "added", "deleted"
+SAME, CHANGED, ADDED, DELETED, MOVED = "same", "changed", "added", "deleted", "moved"
 # Two paragraphs this alike (share of their words in common) are one paragraph changed.
 ALIKE = 0.5
 
 
 @dataclass
 class Pair:
-    status: str  # same, changed, added (only in the second), deleted (only in the first)
+    # same, changed, added (only in the second), deleted (only in the first), moved (a
+    # paragraph the other text has elsewhere: one row where it left, one where it arrived)
+    status: str
     left: Paragraph | None
     right: Paragraph | None
     left_html: str = ""
     right_html: str = ""
+    moved_to: Paragraph | None = None  # a moved paragraph's place in the second text
+    moved_from: Paragraph | None = None  # … and in the first
 
 
 def compare(first: Text, second: Text) -> list[Pair]:
@@ -43,9 +47,22 @@ def compare(first: Text, second: Text) -> list[Pair]:
             pairs += [Pair(SAME, a, b) for a, b in zip(left[i1:i2], right[j1:j2], strict=True)]
         else:
             pairs += _pair_changed(left[i1:i2], right[j1:j2], language)
+    _find_moves(pairs, language)
     for pair in pairs:
         _mark(pair, language)
     return pairs
+
+
+def _find_moves(pairs: list[Pair], language: str) -> None:
+    """A deleted paragraph that the second text has, alike, among its added ones moved."""
+    added = [p for p in pairs if p.status == ADDED]
+    for gone in [p for p in pairs if p.status == DELETED]:
+        scores = [(_alike(gone.left.text, came.right.text, language), k) for k, came in enumerate(added)]
+        best, k = max(scores, default=(0.0, -1))
+        if best >= ALIKE:
+            came = added.pop(k)
+            gone.status = came.status = MOVED
+            gone.moved_to, came.moved_from = came.right, gone.left
 
 
 def _pair_changed(left: list[Paragraph], right: list[Paragraph], language: str) -> list[Pair]:
@@ -73,6 +90,12 @@ def _alike(a: str, b: str, language: str) -> float:
 
 def _mark(pair: Pair, language: str) -> None:
     """Escape both texts and mark what one has and the other has not (<del>, <ins>)."""
+    if pair.moved_to is not None:  # where it was: what it lost marked
+        pair.left_html = mark_changes(pair.left.text, pair.moved_to.text, language)[0]
+        return
+    if pair.moved_from is not None:  # where it is: what it gained marked
+        pair.right_html = mark_changes(pair.moved_from.text, pair.right.text, language)[1]
+        return
     if pair.status != CHANGED:
         pair.left_html = mark_safe(html.escape(pair.left.text)) if pair.left else ""
         pair.right_html = mark_safe(html.escape(pair.right.text)) if pair.right else ""
@@ -101,7 +124,8 @@ def mark_changes(first: str, second: str, language: str) -> tuple[str, str]:
 
 
 def summary(pairs: list[Pair]) -> dict[str, int]:
-    counts = {SAME: 0, CHANGED: 0, ADDED: 0, DELETED: 0}
+    counts = {SAME: 0, CHANGED: 0, ADDED: 0, DELETED: 0, MOVED: 0}
     for pair in pairs:
         counts[pair.status] += 1
+    counts[MOVED] //= 2  # two rows, one paragraph
     return counts

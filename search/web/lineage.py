@@ -34,6 +34,7 @@ class Use:
     this: bool = False
     html: str = ""  # the text, escaped, with what changed from the use before marked
     changed: bool = False
+    compare_url: str = ""  # the two documents compared whole, the earlier first
 
     @property
     def adopted(self) -> bool:
@@ -125,6 +126,10 @@ def lineage_of(paragraph: Paragraph) -> Lineage:
     here = uses.index(next(u for u in uses if u.this))
     for position, use in enumerate(uses):
         use.changed = not use.this and words(use.paragraph.text, language) != words(paragraph.text, language)
+        if not use.this:
+            earlier, later = (use, uses[here]) if position < here else (uses[here], use)
+            query = {"from": earlier.resolution.key, "to": later.resolution.key, "lang": language}
+            use.compare_url = f"{reverse('compare')}?{urlencode(query)}"
         if not use.changed:
             use.html = format_html("{}", use.paragraph.text)
         elif position < here:  # what this paragraph changed of the earlier one

@@ -198,3 +198,28 @@ def test_a_draft_is_matched_to_its_resolution_by_content(traced):
     Resolution.objects.filter(pk=draft.pk).update(became=None, became_method=BECAME_STAFF)
     assert match_drafts() == []
     assert Resolution.objects.get(pk=draft.pk).became is None
+
+
+def test_a_resolution_and_its_successor_compare_with_moved_paragraphs(traced, client):
+    # The 2025 resolution has the 2023 one's "Welcoming the report of the Secretary-General,"
+    # word for word, but earlier: its PP 21, where the 2023 text had it as PP 28.
+    before, after = paragraph("A/RES/78/219", "pp28"), paragraph("A/RES/80/221", "pp21")
+    assert plain(before.text) == plain(after.text) == "Welcoming the report of the Secretary-General,"
+    lineage = client.get(
+        "/lineage/", {"key": "A/RES/80/221", "lang": "en", "anchor": "op30"}
+    ).content.decode()
+    url = re.search(r'<a class="compare" href="([^"]+)">Compare the documents</a>', lineage).group(1)
+    assert url == "/compare/?from=A%2FRES%2F78%2F219&amp;to=A%2FRES%2F80%2F221&amp;lang=en"
+
+    html = client.get(url.replace("&amp;", "&")).content.decode()
+
+    rows = re.findall(r'<tr class="(\w+)"(?: id="([^"]+)")?>(.*?)</tr>', html, re.S)
+    left = next(cells for _, _, cells in rows if 'href="/r/A/RES/78/219/?lang=en#pp28"' in cells)
+    assert "(moved to PP 21)" in left and '<a href="#moved-pp21">' in left
+    arrived = next((status, cells) for status, row_id, cells in rows if row_id == "moved-pp21")
+    assert arrived[0] == "moved" and "(moved here from PP 28)" in arrived[1]
+    counts = re.search(
+        r"(\d+) paragraphs the same, (\d+) changed, (\d+) moved, (\d+) added, (\d+) deleted", html
+    )
+    assert int(counts.group(3)) >= 1
+    assert sum(map(int, counts.groups())) + int(counts.group(3)) == len(rows)

@@ -58,8 +58,10 @@ def test_it_pairs_renumbered_paragraphs_and_shows_the_inserted_one(client, pair)
     }
     assert ("op4", "op5") in paired and ("op20", "op21") in paired
     assert not [cells for status, cells in found if status == "deleted"]
-    counts = re.search(r"(\d+) paragraphs the same, (\d+) changed, (\d+) added, (\d+) deleted", html)
-    assert int(counts.group(3)) == 1 and int(counts.group(4)) == 0
+    counts = re.search(
+        r"(\d+) paragraphs the same, (\d+) changed, (\d+) moved, (\d+) added, (\d+) deleted", html
+    )
+    assert int(counts.group(3)) == 0 and int(counts.group(4)) == 1 and int(counts.group(5)) == 0
     assert sum(map(int, counts.groups())) == len(found)
 
 
