@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from search.engine.index import record_changes
-from search.ingest import uploads
+from search.ingest import lineage, uploads
 from search.ingest.extract import limit_text
 from search.ingest.forms import ReviewForm, UploadForm
 from search.ingest.matching import drafts, match_by_content
@@ -73,13 +73,17 @@ class ResolutionAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         versions = versions_of(obj)
+        sharing = lineage.sharing_with(versions)
         super().delete_model(request, obj)
         record_changes(versions)
+        lineage.reflag(sharing)  # what only this work had before them is new wording again
 
     def delete_queryset(self, request, queryset):
         versions = set().union(*(versions_of(r) for r in queryset))
+        sharing = lineage.sharing_with(versions)
         super().delete_queryset(request, queryset)
         record_changes(versions)
+        lineage.reflag(sharing)
 
 
 class DraftMatchForm(forms.ModelForm):
@@ -178,13 +182,17 @@ class TextAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         pk = obj.pk
+        sharing = lineage.sharing_with([pk])
         super().delete_model(request, obj)
         record_changes([pk])
+        lineage.reflag(sharing)
 
     def delete_queryset(self, request, queryset):
         pks = list(queryset.values_list("pk", flat=True))
+        sharing = lineage.sharing_with(pks)
         super().delete_queryset(request, queryset)
         record_changes(pks)
+        lineage.reflag(sharing)
 
     list_display = ["resolution", "language", "title", "updated_at"]
     list_filter = ["language"]

@@ -32,12 +32,30 @@ def _chunks(values: list) -> Iterator[list]:
         yield values[start : start + CHUNK]
 
 
-def trace(version_ids: Iterable[int]) -> dict[str, int]:
+def sharing_with(version_ids: Iterable[int]) -> set[int]:
+    """The paragraphs of other versions that share wording with these versions' paragraphs."""
+    own = list(Paragraph.objects.filter(version_id__in=list(version_ids)).values_list("pk", flat=True))
+    ours = set(own)
+    return {q for p, qs in _partners(own).items() if p in ours for q in qs} - ours
+
+
+def reflag(paragraph_ids: Iterable[int]) -> None:
+    """Set again the new_wording of paragraphs that lost a pair (its other side deleted or
+    reworded), and log those that changed for the index."""
+    ids = set(Paragraph.objects.filter(pk__in=list(paragraph_ids)).values_list("pk", flat=True))
+    if ids:
+        record_changes(_flag_new_wording(ids))
+
+
+def trace(
+    version_ids: Iterable[int], reflagged: Iterable[int] = (), logged: Iterable[int] = ()
+) -> dict[str, int]:
     """Find the shared wording and the citations of these language versions' paragraphs.
 
     What was found for them before is replaced. Paragraphs whose "new wording" changes,
-    theirs or other documents', are logged for the index. Return counts: paragraphs,
-    pairs, citations.
+    theirs or other documents' (and `reflagged`: those that shared wording with the rows
+    this publish replaced), are logged for the index, but for versions the caller
+    `logged` already. Return counts: paragraphs, pairs, citations.
     """
     version_ids = list(version_ids)
     paragraphs = list(
@@ -73,15 +91,21 @@ def trace(version_ids: Iterable[int]) -> dict[str, int]:
     found = _compare(candidates)
     SharedWording.objects.bulk_create(found, batch_size=5000, ignore_conflicts=True)
     touched = set(ids) | {pid for pair in found for pid in (pair.first_id, pair.second_id)}
+    touched |= set(Paragraph.objects.filter(pk__in=list(set(reflagged))).values_list("pk", flat=True))
     flipped = _flag_new_wording(touched)
-    record_changes(flipped)
+    record_changes(flipped - set(logged))
     return {"paragraphs": len(ids), "pairs": len(found), "citations": len(citations)}
 
 
-def trace_committed(version_ids: Iterable[int]) -> None:
-    """Trace these versions after the publish that stored them committed (store.ingest)."""
+def trace_committed(version_ids: Iterable[int], reflagged: Iterable[int] = ()) -> None:
+    """Trace these versions after the publish that stored them committed (store.ingest).
+
+    The publish logged these versions for the index already, and the index applies that
+    after this: only other documents' versions whose flags change are logged here.
+    """
+    version_ids = set(version_ids)
     with transaction.atomic():
-        trace(version_ids)
+        trace(version_ids, reflagged, logged=version_ids)
 
 
 def _insert_bands(rows: Iterable[tuple[int, int]]) -> None:

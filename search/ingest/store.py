@@ -113,6 +113,8 @@ def ingest(
         res_changed = _place(resolution, contained_in) or res_changed
     # Drafts a re-parse no longer finds are deleted: their paragraphs leave the index too.
     versions_before = versions_of(resolution)
+    # Paragraphs elsewhere that share wording with rows this may replace: flagged again.
+    sharing = lineage.sharing_with(versions_before)
     text, text_status = _save_text(resolution, language, parsed, source, title=title)
     drafts_changed = _save_drafts(resolution, language, parsed, source)
 
@@ -123,16 +125,16 @@ def ingest(
     else:
         text.ingest_status = UNCHANGED
     if text.ingest_status != UNCHANGED:
+        # Its wording's lineage and its citations: derived like the index, so traced once
+        # the rows are committed, in a transaction of its own that keeps this one short,
+        # and before the index applies this change (registered first, run first), so
+        # the index reads the traced rows. A process killed in between leaves them
+        # untraced (new_wording None): `trace_wording --if-needed` (make run) traces them.
+        traced = lineage.traced_versions(resolution)
+        transaction.on_commit(partial(lineage.trace_committed, traced, sharing), robust=True)
         # Logged with the rows, in this transaction: every index applies it after the
         # commit, however the process that wrote it ends.
         record_changes(versions_before | versions_of(resolution))
-        # Its wording's lineage and its citations: derived like the index, so traced once
-        # the rows are committed, in a transaction of its own that keeps this one short.
-        # A process killed in between leaves the paragraphs untraced (new_wording None):
-        # `trace_wording --if-needed`, run by `make run`, traces them.
-        transaction.on_commit(
-            partial(lineage.trace_committed, lineage.traced_versions(resolution)), robust=True
-        )
     return text
 
 

@@ -58,6 +58,8 @@ class Lineage:
     reused_in: int = 0  # adopted resolutions after the first
     changed_in: list[int] = field(default_factory=list)  # years an adopted version changed the wording
     drafts: int = 0  # drafts and papers with the wording
+    not_shown: int = 0  # uses beyond SHOWN, counted in the sentence but not listed
+    shown: list[Use] = field(default_factory=list)
 
     @property
     def this(self) -> Use:
@@ -84,6 +86,11 @@ class Lineage:
         if self.changed_in:
             parts.append(_("changed in %(years)s") % {"years": ", ".join(map(str, self.changed_in))})
         return "; ".join(parts) + "."
+
+
+# A formula repeated by thousands of resolutions would make a page of thousands of
+# comparisons: the earliest are listed (and the paragraph itself), all are counted.
+SHOWN = 200
 
 
 def _year(use: Use) -> str:
@@ -124,7 +131,12 @@ def lineage_of(paragraph: Paragraph) -> Lineage:
     language = paragraph.version.language
     lineage = Lineage(paragraph, uses)
     here = uses.index(next(u for u in uses if u.this))
+    shown = uses[:SHOWN] if here < SHOWN else [*uses[: SHOWN - 1], uses[here]]
+    lineage.not_shown = len(uses) - len(shown)
+    listed = {id(use) for use in shown}
     for position, use in enumerate(uses):
+        if id(use) not in listed:
+            continue
         use.changed = not use.this and words(use.paragraph.text, language) != words(paragraph.text, language)
         if not use.this:
             earlier, later = (use, uses[here]) if position < here else (uses[here], use)
@@ -136,6 +148,7 @@ def lineage_of(paragraph: Paragraph) -> Lineage:
             use.html = _changes(use.paragraph.text, paragraph.text, language)
         else:  # what the later one changed of this paragraph
             use.html = _changes(paragraph.text, use.paragraph.text, language)
+    lineage.shown = shown
     adopted = [u for u in uses if u.adopted]
     lineage.drafts = len({u.resolution.pk for u in uses if not u.adopted})
     if adopted:

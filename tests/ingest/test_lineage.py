@@ -223,3 +223,14 @@ def test_a_resolution_and_its_successor_compare_with_moved_paragraphs(traced, cl
     )
     assert int(counts.group(3)) >= 1
     assert sum(map(int, counts.groups())) + int(counts.group(3)) == len(rows)
+
+
+def test_a_long_lineage_lists_the_earliest_and_this_one_and_counts_them_all(traced, client, monkeypatch):
+    import search.web.lineage as presenting
+
+    monkeypatch.setattr(presenting, "SHOWN", 2)
+    html = client.get("/lineage/", {"key": "A/RES/80/221", "lang": "en", "anchor": "op30"}).content.decode()
+    assert "First agreed in A/RES/78/219, OP 21 (2023); used again in 1 resolution." in html
+    listed = re.findall(r'<li class="use[^"]*">.*?<strong>([^<]+)</strong>', html, re.S)
+    assert listed == ["A/RES/78/219", "A/RES/80/221"]  # the earliest, and this paragraph
+    assert "1 more use is not listed." in html

@@ -19,7 +19,7 @@ def paragraph(key, anchor):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_publish_traces_its_paragraphs_and_those_it_makes_older(settings, tmp_path):
+def test_a_publish_traces_its_paragraphs_and_those_it_makes_older(settings, tmp_path, admin_user):
     settings.INDEX_DIR = tmp_path / "index"
     settings.INDEX_FOLLOW = False
     call_command("import_documents", str(ODS / "A_RES_80_221.pdf"), "--jobs", "1", stdout=io.StringIO())
@@ -33,4 +33,18 @@ def test_a_publish_traces_its_paragraphs_and_those_it_makes_older(settings, tmp_
     assert later.new_wording is False
     assert paragraph("A/RES/78/219", "op21").new_wording is True
     # The 2025 paragraph's new status reaches the index through the change log.
+    assert IndexChange.objects.filter(seq__gt=seq, version=later.version_id).exists()
+
+    # Staff delete the 2023 resolution: the 2025 paragraph is new wording again.
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from search.models import Resolution
+
+    request = RequestFactory().post("/admin/")
+    request.user = admin_user
+    seq = IndexChange.objects.order_by("-seq").values_list("seq", flat=True).first()
+    site._registry[Resolution].delete_model(request, Resolution.objects.get(key="A/RES/78/219"))
+    later.refresh_from_db()
+    assert later.new_wording is True
     assert IndexChange.objects.filter(seq__gt=seq, version=later.version_id).exists()
