@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from search.engine.index import record_changes
@@ -136,7 +137,7 @@ class DraftMatchAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("title"))
     def title(self, obj):
-        return next((t.title for t in obj.texts.all() if t.title), "")
+        return Truncator(next((t.title for t in obj.texts.all() if t.title), "")).chars(70)
 
     @admin.display(description=_("confidence"), ordering="became_confidence")
     def confidence(self, obj):

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from search.engine.wording import words
 from search.models import Paragraph, Resolution, SharedWording
@@ -85,7 +85,7 @@ class Lineage:
             )
         if self.changed_in:
             parts.append(_("changed in %(years)s") % {"years": ", ".join(map(str, self.changed_in))})
-        return "; ".join(parts) + "."
+        return _("%(sentence)s.") % {"sentence": pgettext("between parts of a sentence", "; ").join(parts)}
 
 
 # A formula repeated by thousands of resolutions would make a page of thousands of
@@ -98,8 +98,13 @@ def _year(use: Use) -> str:
 
 
 def _date(paragraph: Paragraph) -> datetime.date | None:
+    """Adopted, else issued; a draft inside a report, when its report was issued."""
     resolution = paragraph.version.resolution
-    return resolution.adopted_on or paragraph.version.issued_on
+    date = resolution.adopted_on or paragraph.version.issued_on
+    if date is None and resolution.contained_in_id:
+        report = resolution.contained_in.texts.filter(language=paragraph.version.language).first()
+        date = report.issued_on if report else None
+    return date
 
 
 def _order(use: Use) -> tuple:
@@ -124,7 +129,7 @@ def lineage_of(paragraph: Paragraph) -> Lineage:
         (second if first == paragraph.pk else first): alike
         for first, second, alike in rows.values_list("first_id", "second_id", "similarity")
     }
-    others = Paragraph.objects.filter(pk__in=similar).select_related("version__resolution")
+    others = Paragraph.objects.filter(pk__in=similar).select_related("version__resolution__contained_in")
     uses = [Use(paragraph, paragraph.version.resolution, _date(paragraph), None, this=True)]
     uses += [Use(p, p.version.resolution, _date(p), similar[p.pk]) for p in others]
     uses.sort(key=_order)
