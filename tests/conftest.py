@@ -12,12 +12,43 @@ from django.test import override_settings
 CORPUS = Path(settings.BASE_DIR) / "corpus"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_translations():
-    """Compile the .po files as `make test` does, so plain `pytest` sees Chinese too."""
+def pytest_configure(config):
+    """Compile the .po files as `make test` does, so plain `pytest` sees Chinese too.
+
+    Once, before any test runs: under pytest-xdist, in the main process before its
+    workers start, so no worker reads a .mo file another one is writing.
+    """
+    if hasattr(config, "workerinput"):
+        return
     from search.management.commands.compile_translations import compile_translations
 
     compile_translations()
+
+
+# Modules whose tests share a costly module-scoped fixture (an index of their own, a
+# browser): under pytest-xdist each runs whole on one worker, which sets it up once.
+WHOLE_MODULES = ("tests/engine/test_relevance.py", "tests/web/test_browser.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`pytest -n N` (`make test`): tests go one at a time to whichever worker is free,
+    but those of WHOLE_MODULES go a module at a time, before the others.
+
+    (xdist's own grouping, `--dist loadgroup` with `xdist_group` marks, renames the
+    tests, which this pytest no longer lets a plugin do.)
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduler(LoadScopeScheduling):
+        # Units are handed out largest first: the whole modules, then one test each.
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module in WHOLE_MODULES else nodeid
+
+    return Scheduler(config, log)
 
 
 @pytest.fixture(autouse=True)
