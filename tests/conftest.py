@@ -81,7 +81,7 @@ def corpus_index_dir(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             with transaction.atomic():
                 _restart_ids()
-                call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+                _load_corpus()
                 call_command("rebuild_index", stdout=_Sink())
                 raise _Rollback
         except _Rollback:
@@ -100,7 +100,7 @@ def corpus(db, corpus_index_dir, settings):
 
     # The ids the index was built with (PostgreSQL does not roll sequences back).
     _restart_ids()
-    call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+    _load_corpus()
     settings.INDEX_DIR = corpus_index_dir
     reset_searcher()
 
@@ -115,9 +115,28 @@ def indexed_corpus_copy(db, corpus_index_dir, settings):
     from search.engine.index import reset_searcher
 
     _restart_ids()
-    call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+    _load_corpus()
     shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)
     reset_searcher()
+
+
+def _load_corpus():
+    """`manage.py load_corpus`, as the fixtures run it: each file parsed once per process.
+
+    The parse is a function of the file's text and language alone, and storing only
+    reads it, so a later load stores the same rows from the first load's parse; reading
+    the files and storing them is done every time. tests/ingest/test_load_corpus.py
+    runs the loader uncached.
+    """
+    with mock.patch("search.ingest.corpus.parse_document", _parse_once):
+        call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+
+
+@functools.cache
+def _parse_once(text, language):
+    from search.parsing import parse_document
+
+    return parse_document(text, language)
 
 
 def _restart_ids():
@@ -136,7 +155,7 @@ def _restart_ids():
 @pytest.fixture
 def loaded_corpus(db):
     """Load the real corpus, as `make run` does, with an empty index of the test's own."""
-    call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+    _load_corpus()
 
 
 @pytest.fixture
@@ -151,7 +170,7 @@ def live_corpus(transactional_db, corpus_index_dir, settings):
     # nothing to apply again.
     _restart_ids()
     with mock.patch("search.ingest.store.record_changes"):
-        call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+        _load_corpus()
     shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)
     _write_state(_current(settings.INDEX_DIR), {"seq": latest_seq(), "recent": []})
     reset_searcher()
