@@ -71,10 +71,18 @@ test: test-sqlite test-postgres
 # The suite's settings supply a key of its own; pytest reads them from pyproject too.
 test-sqlite test-postgres: export DJANGO_SETTINGS_MODULE = search.test_settings
 
+# The suite runs on every core: pytest-xdist starts a worker per core and hands the tests
+# out one at a time to whichever is free (the modules tests/conftest.py names go whole to
+# one). Each worker has its own test database (named _gw0, _gw1: a file per worker on
+# SQLite, a database per worker on PostgreSQL), temporary folders and live server.
+# TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
+
 test-sqlite: browser $(VENV)/.installed lint
 	$(PY) manage.py compile_translations
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PYTEST)
 
 # The suite again on a local PostgreSQL server, which .ci/postgres installs (apt, as
 # root) when missing and starts; it prints the database's URL. Left out: the browser
@@ -87,7 +95,7 @@ NOT_ON_POSTGRES := tests/web/test_browser.py tests/parsing tests/ingest/test_pdf
 	tests/ingest/test_pdf_chinese.py tests/ingest/test_pdf_documents.py tests/ingest/test_extract.py \
 	tests/ingest/test_parse_report.py tests/engine/test_relevance.py tests/bench tests/web/test_compare.py
 test-postgres: browser $(VENV)/.installed
-	url=$$(.ci/postgres) && DATABASE_URL=$$url $(PY) -m pytest $(addprefix --ignore=,$(NOT_ON_POSTGRES))
+	url=$$(.ci/postgres) && DATABASE_URL=$$url $(PYTEST) $(addprefix --ignore=,$(NOT_ON_POSTGRES))
 
 # Its own database and index in a temporary folder: never db.sqlite3 or var/index.
 # DEBUG stays off, as when serving; the benchmark signs nothing, so any key will do.

@@ -12,12 +12,47 @@ from django.test import override_settings
 CORPUS = Path(settings.BASE_DIR) / "corpus"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_translations():
-    """Compile the .po files as `make test` does, so plain `pytest` sees Chinese too."""
+def pytest_configure(config):
+    """Compile the .po files as `make test` does, so plain `pytest` sees Chinese too.
+
+    Once, before any test runs: under pytest-xdist, in the main process before its
+    workers start, so no worker reads a .mo file another one is writing.
+    """
+    if hasattr(config, "workerinput"):
+        return
     from search.management.commands.compile_translations import compile_translations
 
     compile_translations()
+
+
+# Modules whose tests share a costly module-scoped fixture (an index of their own, a
+# browser): under pytest-xdist each runs whole on one worker, which sets it up once.
+WHOLE_MODULES = (
+    "tests/engine/test_relevance.py",
+    "tests/web/test_browser.py",
+    "tests/ingest/test_lineage.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`pytest -n N` (`make test`): tests go one at a time to whichever worker is free,
+    but those of WHOLE_MODULES go a module at a time, before the others.
+
+    (xdist's own grouping, `--dist loadgroup` with `xdist_group` marks, renames the
+    tests, which this pytest no longer lets a plugin do.)
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduler(LoadScopeScheduling):
+        # Units are handed out largest first: the whole modules, then one test each.
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module in WHOLE_MODULES else nodeid
+
+    return Scheduler(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +85,7 @@ def corpus_index_dir(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             with transaction.atomic():
                 _restart_ids()
-                call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+                _load_corpus()
                 call_command("rebuild_index", stdout=_Sink())
                 raise _Rollback
         except _Rollback:
@@ -69,7 +104,7 @@ def corpus(db, corpus_index_dir, settings):
 
     # The ids the index was built with (PostgreSQL does not roll sequences back).
     _restart_ids()
-    call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+    _load_corpus()
     settings.INDEX_DIR = corpus_index_dir
     reset_searcher()
 
@@ -84,9 +119,28 @@ def indexed_corpus_copy(db, corpus_index_dir, settings):
     from search.engine.index import reset_searcher
 
     _restart_ids()
-    call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+    _load_corpus()
     shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)
     reset_searcher()
+
+
+def _load_corpus():
+    """`manage.py load_corpus`, as the fixtures run it: each file parsed once per process.
+
+    The parse is a function of the file's text and language alone, and storing only
+    reads it, so a later load stores the same rows from the first load's parse; reading
+    the files and storing them is done every time. tests/ingest/test_load_corpus.py
+    runs the loader uncached.
+    """
+    with mock.patch("search.ingest.corpus.parse_document", _parse_once):
+        call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+
+
+@functools.cache
+def _parse_once(text, language):
+    from search.parsing import parse_document
+
+    return parse_document(text, language)
 
 
 def _restart_ids():
@@ -105,7 +159,7 @@ def _restart_ids():
 @pytest.fixture
 def loaded_corpus(db):
     """Load the real corpus, as `make run` does, with an empty index of the test's own."""
-    call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+    _load_corpus()
 
 
 @pytest.fixture
@@ -124,7 +178,7 @@ def live_corpus(transactional_db, corpus_index_dir, settings):
         mock.patch("search.ingest.store.record_changes"),
         mock.patch("search.ingest.lineage.trace_committed"),
     ):
-        call_command("load_corpus", stdout=_Sink(), stderr=_Sink())
+        _load_corpus()
     shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)
     _write_state(_current(settings.INDEX_DIR), {"seq": latest_seq(), "recent": []})
     reset_searcher()
