@@ -1,4 +1,6 @@
+import contextlib
 import functools
+import io
 import shutil
 from pathlib import Path
 from unittest import mock
@@ -261,3 +263,31 @@ def parse_ods_pdf(name: str):
     extracted = extract((CORPUS / "ods" / name).read_bytes(), name)
     assert extracted.layout == "markdown"
     return parse_document(extracted.text, "en", extracted.layout)
+
+
+@contextlib.contextmanager
+def corpus_and_pdfs(django_db_blocker, path: Path, pdfs: list[str], *, trace: bool = False):
+    """For a module's fixture: the manifest corpus and these PDFs of corpus/ods loaded as
+    `make run` loads them (read on both cores, published one at a time), indexed into
+    `path`, in a transaction rolled back at the end. The module's tests run inside it
+    (each in a savepoint), so they see the rows with the ids the index was built with.
+
+    Nothing commits in it, so what a publish traces once committed is not: with `trace`,
+    `trace_wording --if-needed` does it, as `make run` does for untraced rows.
+    """
+    ods = Path(settings.BASE_DIR) / "corpus" / "ods"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(INDEX_DIR=path, INDEX_FOLLOW=False),
+        transaction.atomic(),
+    ):
+        call_command("load_corpus", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import_documents", *(str(ods / name) for name in pdfs), "--jobs", "2", stdout=io.StringIO()
+        )
+        if trace:
+            call_command("trace_wording", "--if-needed", stdout=io.StringIO())
+        # As `make run` goes on: the index the import built is kept when it matches the rows.
+        call_command("rebuild_index", "--if-needed", stdout=io.StringIO())
+        yield path
+        transaction.set_rollback(True)

@@ -11,7 +11,7 @@ however many paragraphs are stored; only candidates are compared word by word.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -25,6 +25,11 @@ from search.parsing import RESOLUTION
 from search.web.citing import symbols_cited
 
 CHUNK = 500  # ids or keys per query: well under every database's limit of parameters
+# A formula repeated by thousands of paragraphs (a closing request for a report) would
+# make every new paragraph with it a comparison with each of them, and their pairs grow
+# with the square of the corpus: a paragraph is compared with the candidates sharing the
+# most bands with it (the most alike, by MinHash's estimate), at most this many.
+MAX_CANDIDATES = 200
 
 
 def _chunks(values: list) -> Iterator[list]:
@@ -83,14 +88,29 @@ def trace(
     for p, ks in zip(paragraphs, keys, strict=True):
         for k in ks:
             own[k].append(p.pk)
-    candidates: set[tuple[int, int]] = set()
+    bands_shared: dict[int, Counter] = defaultdict(Counter)  # own paragraph → other → bands
     for chunk in _chunks(list(own)):
         for key, other in WordingBand.objects.filter(key__in=chunk).values_list("key", "paragraph_id"):
-            candidates.update((min(pid, other), max(pid, other)) for pid in own[key] if pid != other)
+            for pid in own[key]:
+                if pid != other:
+                    bands_shared[pid][other] += 1
+    candidates = {
+        (min(pid, other), max(pid, other))
+        for pid, others in bands_shared.items()
+        for other, _ in others.most_common(MAX_CANDIDATES)
+    }
 
     found = _compare(candidates)
     SharedWording.objects.bulk_create(found, batch_size=5000, ignore_conflicts=True)
-    touched = set(ids) | {pid for pair in found for pid in (pair.first_id, pair.second_id)}
+    # Another document's paragraph can only lose its "new wording" to an adopted
+    # resolution dated before it: only those are flagged again, not every partner.
+    ours = set(ids)
+    partners = {
+        (a, b) if a in ours else (b, a) for pair in found for a, b in [(pair.first_id, pair.second_id)]
+    }
+    dated = _dates({pid for pair in partners for pid in pair})
+    older = {q for p, q in partners if q not in ours and dated[p].adopted and earlier(dated[p], dated[q])}
+    touched = ours | older
     touched |= set(Paragraph.objects.filter(pk__in=list(set(reflagged))).values_list("pk", flat=True))
     flipped = _flag_new_wording(touched)
     record_changes(flipped - set(logged))

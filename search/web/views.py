@@ -73,9 +73,13 @@ def _results(request: HttpRequest, context: dict, q: str, page: int, options: di
 
 
 def _render_search(request: HttpRequest, context: dict) -> HttpResponse:
-    # Typing asks for the results alone; boosted links and history restores need the page.
+    return _render_page_or_part(request, "search/home.html", "search/_results.html", context)
+
+
+def _render_page_or_part(request: HttpRequest, page: str, part: str, context: dict) -> HttpResponse:
+    # htmx asking for a part gets it alone; boosted links and history restores need the page.
     partial = request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request)
-    response = render(request, "search/_results.html" if partial else "search/home.html", context)
+    response = render(request, part if partial else page, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -176,10 +180,7 @@ def lineage(request: HttpRequest) -> HttpResponse:
     if paragraph is None:
         return render(request, "search/lineage.html", {"problem": "missing"}, status=404)
     context = {"lineage": wording.lineage_of(paragraph), "resolution": paragraph.version.resolution}
-    partial = request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request)
-    response = render(request, "search/_lineage.html" if partial else "search/lineage.html", context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return _render_page_or_part(request, "search/lineage.html", "search/_lineage.html", context)
 
 
 @require_GET

@@ -5,14 +5,11 @@ are in (corpus/ods/), so rankings here can differ from those of `python -m bench
 over all 228 PDFs: the README gives those.
 """
 
-import io
 from pathlib import Path
 
 import pytest
+from conftest import corpus_and_pdfs
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from bench.relevance import load_set, top_five
 from search.models import Paragraph
@@ -71,21 +68,8 @@ def relevance_index(django_db_setup, django_db_blocker, tmp_path_factory):
     The module's tests run inside this transaction (each in a savepoint of its own), so
     they see these rows with the ids the index was built with.
     """
-    path = tmp_path_factory.mktemp("relevance-index")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(INDEX_DIR=path, INDEX_FOLLOW=False),
-        transaction.atomic(),
-    ):
-        call_command("load_corpus", stdout=io.StringIO(), stderr=io.StringIO())
-        # As `make run` loads them: read on both cores, published one at a time.
-        call_command(
-            "import_documents", *(str(ODS / name) for name in PDFS), "--jobs", "2", stdout=io.StringIO()
-        )
-        # As `make run` goes on: the index the import built is kept when it matches the rows.
-        call_command("rebuild_index", "--if-needed", stdout=io.StringIO())
+    with corpus_and_pdfs(django_db_blocker, tmp_path_factory.mktemp("relevance-index"), PDFS) as path:
         yield path
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -9,15 +9,12 @@ among which bench/lineage_pairs.toml has pairs labelled by reading. The expectat
 are the documents' own words, compared here as plain text, not the detector's output.
 """
 
-import io
 import re
 from pathlib import Path
 
 import pytest
+from conftest import corpus_and_pdfs
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from bench.agreed import detector_answers, load_pairs, score_pairs
 from search.engine.wording import plain
@@ -40,22 +37,10 @@ PDFS = [
 @pytest.fixture(scope="module")
 def traced_index(django_db_setup, django_db_blocker, tmp_path_factory):
     """Load the manifest corpus and these PDFs, trace and index them once; roll back after."""
-    path = tmp_path_factory.mktemp("lineage-index")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(INDEX_DIR=path, INDEX_FOLLOW=False),
-        transaction.atomic(),
-    ):
-        call_command("load_corpus", stdout=io.StringIO(), stderr=io.StringIO())
-        call_command(
-            "import_documents", *(str(ODS / name) for name in PDFS), "--jobs", "2", stdout=io.StringIO()
-        )
-        # Inside this transaction nothing commits, so what each publish traces once
-        # committed is done here by the command, as `make run` does for untraced rows.
-        call_command("trace_wording", "--if-needed", stdout=io.StringIO())
-        call_command("rebuild_index", stdout=io.StringIO())
+    with corpus_and_pdfs(
+        django_db_blocker, tmp_path_factory.mktemp("lineage-index"), PDFS, trace=True
+    ) as path:
         yield path
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.db import transaction
 from search.ingest import lineage, matching
 from search.models import Citation, Paragraph, SharedWording, Text, WordingBand
 
-BATCH = 100  # language versions a transaction
+BATCH = 20  # language versions a transaction: a few thousand paragraphs at most
 
 
 class Command(BaseCommand):
