@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -114,6 +115,12 @@ def same_wording(a: list[str], b: list[str]) -> float | None:
     """Return how alike two paragraphs' words are if they are the same wording, else None."""
     # Lengths too far apart cannot reach either test: skip the comparison.
     if min(len(a), len(b)) < CONTAINED_RATIO / (2 - CONTAINED_RATIO) * max(len(a), len(b)):
+        return None
+    # Nor can words too few in common, in any order (a bound on both tests, in linear time).
+    common = sum((Counter(a) & Counter(b)).values())
+    if 2 * common / (len(a) + len(b)) < min(SAME_WORDING, CONTAINED_RATIO) or (
+        2 * common / (len(a) + len(b)) < SAME_WORDING and common / min(len(a), len(b)) < CONTAINED
+    ):
         return None
     ratio, containment = similarity(a, b)
     if ratio >= SAME_WORDING or (containment >= CONTAINED and ratio >= CONTAINED_RATIO):

@@ -90,7 +90,7 @@ def trace(
             own[k].append(p.pk)
     bands_shared: dict[int, Counter] = defaultdict(Counter)  # own paragraph → other → bands
     for chunk in _chunks(list(own)):
-        for key, other in WordingBand.objects.filter(key__in=chunk).values_list("key", "paragraph_id"):
+        for key, other in _band_members(chunk):
             for pid in own[key]:
                 if pid != other:
                     bands_shared[pid][other] += 1
@@ -115,6 +115,29 @@ def trace(
     flipped = _flag_new_wording(touched)
     record_changes(flipped - set(logged))
     return {"paragraphs": len(ids), "pairs": len(found), "citations": len(citations)}
+
+
+def _band_members(keys: list[int]) -> list[tuple[int, int]]:
+    """The (key, paragraph) rows of these band keys, at most MAX_CANDIDATES a key: the
+    paragraphs stored first. A band that thousands share holds a formula; its first
+    members are enough to find where that wording comes from."""
+    quote = connection.ops.quote_name
+    table, paragraph, key = (
+        quote(WordingBand._meta.db_table),
+        quote(WordingBand._meta.get_field("paragraph").column),
+        quote(WordingBand._meta.get_field("key").column),
+    )
+    marks = ", ".join(["%s"] * len(keys))
+    # A window function (SQLite 3.25+, PostgreSQL): the database reads each band's rows
+    # by its index and returns only the first of them.
+    sql = (
+        f"SELECT {key}, {paragraph} FROM (SELECT {key}, {paragraph}, ROW_NUMBER() OVER "
+        f"(PARTITION BY {key} ORDER BY {paragraph}) AS n FROM {table} WHERE {key} IN ({marks})) AS b "
+        f"WHERE n <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*keys, MAX_CANDIDATES])
+        return cursor.fetchall()
 
 
 def trace_committed(version_ids: Iterable[int], reflagged: Iterable[int] = ()) -> None:
