@@ -19,6 +19,7 @@ def run_benchmark(
     paragraphs: int,
     queries: int = 300,
     baseline: bool = True,
+    trace: bool = True,
     workdir: Path | None = None,
     warmup: int = 2,
     uploads: int = 3,
@@ -57,8 +58,9 @@ def run_benchmark(
             result["baseline_queries"] = _run_phase(
                 workdir, "baseline-queries", "--queries", str(queries), "--warmup", str(warmup)
             )
-        progress("tracing shared wording and citations of every paragraph")
-        result["trace"] = _run_phase(workdir, "trace")
+        if trace:
+            progress("tracing shared wording and citations of every paragraph")
+            result["trace"] = _run_phase(workdir, "trace")
         # Last, so that every index above holds the same paragraphs.
         progress(f"timing {uploads} uploads of 100 paragraphs")
         result["uploads"] = _run_phase(workdir, "uploads", "--uploads", str(uploads))

@@ -28,15 +28,22 @@ class Command(BaseCommand):
             "--baseline", action=BooleanOptionalAction, default=True, help="time the baseline too"
         )
         parser.add_argument(
+            "--trace",
+            action=BooleanOptionalAction,
+            default=True,
+            help="time trace_wording over the whole corpus too (agreed language)",
+        )
+        parser.add_argument(
             "--workdir", type=Path, help="kept afterwards, with the JSON of the run (result.json)"
         )
         parser.add_argument("--seed", type=int, default=0)
 
-    def handle(self, *, paragraphs, queries, warmup, uploads, baseline, workdir, seed, **options):
+    def handle(self, *, paragraphs, queries, warmup, uploads, baseline, trace, workdir, seed, **options):
         result = run_benchmark(
             paragraphs,
             queries=queries,
             baseline=baseline,
+            trace=trace,
             workdir=workdir,
             warmup=warmup,
             uploads=uploads,
