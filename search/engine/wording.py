@@ -18,7 +18,6 @@ from collections import Counter
 from difflib import SequenceMatcher
 
 import numpy as np
-from datasketch import MinHash
 
 # 126 hash functions cut into 42 bands of 3. Two paragraphs whose word pairs overlap
 # by a Jaccard similarity s share a band with probability 1 - (1 - s^3)^42: 0.84 at
@@ -80,6 +79,10 @@ def band_keys(texts: list[tuple[str, str]]) -> list[list[int]]:
     A key is a signed 64-bit integer (a database column) that mixes the language and the
     band's number in, so only the same band of the same language can collide.
     """
+    # Imported here: datasketch loads SciPy (56 MB), which a web process showing pages
+    # never needs; only a process that publishes does.
+    from datasketch import MinHash
+
     tokens = [words(text, language) for text, language in texts]
     wanted = [i for i, (t, (_, lang)) in enumerate(zip(tokens, texts, strict=True)) if long_enough(t, lang)]
     signatures = MinHash.bulk([shingles(tokens[i]) for i in wanted], num_perm=PERMUTATIONS, seed=SEED)
