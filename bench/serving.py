@@ -43,7 +43,17 @@ QUERIES = [
     "器官 OR 组织 -贩运",
     "organ removal year:2017",
 ]
-PAGES = ["/r/A/RES/71/322/", "/r/A/RES/72/1/?lang=en&q=trafficking", "/r/A/RES/74/176/?view=both"]
+PAGES = [
+    "/r/A/RES/71/322/",
+    "/r/A/RES/72/1/?lang=en&q=trafficking",
+    "/r/A/RES/74/176/?view=both",
+    # Agreed language (issue 13): a page with its counts, a lineage, its API, a comparison.
+    "/r/A/RES/80/221/?lang=en",
+    "/lineage/?key=A%2FRES%2F80%2F191&lang=en&anchor=pp1",
+    "/api/lineage?key=A%2FRES%2F80%2F221&lang=en&anchor=op27",
+    "/compare/?from=A%2FRES%2F78%2F219&to=A%2FRES%2F80%2F221&lang=en",
+    "/?q=Myanmar+wording%3Anew",
+]
 
 
 def fetch(url: str, timeout: float = 30.0) -> tuple[int, bytes]:
