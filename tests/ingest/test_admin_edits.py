@@ -98,6 +98,15 @@ def test_staff_correct_a_draft_match_and_the_matcher_keeps_their_word(admin_clie
     from search.ingest.matching import match_drafts
 
     assert match_drafts() == []
+    # "Confirm" twice (a double submit): the second confirms nothing more and changes nothing.
+    Resolution.objects.filter(pk=draft.pk).update(became_method="title")
+    for expected in ("1 matches confirmed.", "0 matches confirmed."):
+        page = admin_client.post(
+            "/admin/search/draftmatch/", {"action": "confirm", "_selected_action": [draft.pk]}, follow=True
+        )
+        assert expected in page.content.decode()
+        draft.refresh_from_db()
+        assert (draft.became.symbol, draft.became_method) == ("A/RES/80/193", "staff")
     draft.refresh_from_db()
     assert draft.became.symbol == "A/RES/80/193"
 

@@ -48,3 +48,31 @@ def test_a_publish_traces_its_paragraphs_and_those_it_makes_older(settings, tmp_
     later.refresh_from_db()
     assert later.new_wording is True
     assert IndexChange.objects.filter(seq__gt=seq, version=later.version_id).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_document_text_is_escaped_in_a_lineage_and_its_marks(client, settings, tmp_path):
+    from search.ingest.store import ingest
+    from search.parsing import ParsedDocument, ParsedParagraph
+
+    settings.INDEX_DIR = tmp_path / "index"
+    settings.INDEX_FOLLOW = False
+    agreed = (
+        "Calls upon all States to take <script>alert(1)</script> effective measures "
+        + "against trafficking & abuse"
+    )
+    for key, text, adopted in (
+        ("A/RES/70/1", agreed, "2015-12-17"),
+        ("A/RES/72/1", agreed.replace("effective", "<b>concrete</b>"), "2017-12-19"),
+    ):
+        paragraph = ParsedParagraph("op1", "operative", "OP 1", "执行部分第1段", text, "1")
+        parsed = ParsedDocument(language="en", title="Test", paragraphs=[paragraph])
+        ingest(parsed, text.encode(), f"{key[-4:]}.txt", key=key, symbol=key, adopted_on=adopted)
+
+    html = client.get("/lineage/", {"key": "A/RES/72/1", "lang": "en", "anchor": "op1"}).content.decode()
+
+    assert "First agreed in A/RES/70/1, OP 1 (2015)" in html
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&amp; abuse" in html
+    # The only markup in the entry is the marks of what changed, around escaped words.
+    assert "<del>effective</del><ins>&lt;b&gt;concrete&lt;/b&gt;</ins>" in html
