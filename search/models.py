@@ -305,9 +305,25 @@ class WordingBand(models.Model):
     key = models.BigIntegerField(db_index=True)
 
 
+class SharedWordingQuerySet(models.QuerySet):
+    def partners(self, paragraph_ids) -> dict[int, set[int]]:
+        """The paragraphs that share wording with each of these (both ways, chunked)."""
+        ids = list(paragraph_ids)
+        found: dict[int, set[int]] = {}
+        for start in range(0, len(ids), 500):  # well under every database's parameter limit
+            chunk = ids[start : start + 500]
+            rows = self.filter(models.Q(first_id__in=chunk) | models.Q(second_id__in=chunk))
+            for first, second in rows.values_list("first_id", "second_id"):
+                found.setdefault(first, set()).add(second)
+                found.setdefault(second, set()).add(first)
+        return found
+
+
 class SharedWording(models.Model):
     """Two paragraphs of different documents, in one language, with the same or nearly the
     same wording; `first` is the one with the lower id."""
+
+    objects = SharedWordingQuerySet.as_manager()
 
     first = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")

@@ -41,7 +41,7 @@ def sharing_with(version_ids: Iterable[int]) -> set[int]:
     """The paragraphs of other versions that share wording with these versions' paragraphs."""
     own = list(Paragraph.objects.filter(version_id__in=list(version_ids)).values_list("pk", flat=True))
     ours = set(own)
-    return {q for p, qs in _partners(own).items() if p in ours for q in qs} - ours
+    return {q for p, qs in SharedWording.objects.partners(own).items() if p in ours for q in qs} - ours
 
 
 def reflag(paragraph_ids: Iterable[int]) -> None:
@@ -121,12 +121,7 @@ def _band_members(keys: list[int]) -> list[tuple[int, int]]:
     """The (key, paragraph) rows of these band keys, at most MAX_CANDIDATES a key: the
     paragraphs stored first. A band that thousands share holds a formula; its first
     members are enough to find where that wording comes from."""
-    quote = connection.ops.quote_name
-    table, paragraph, key = (
-        quote(WordingBand._meta.db_table),
-        quote(WordingBand._meta.get_field("paragraph").column),
-        quote(WordingBand._meta.get_field("key").column),
-    )
+    table, paragraph, key = _band_table()
     marks = ", ".join(["%s"] * len(keys))
     # A window function (SQLite 3.25+, PostgreSQL): the database reads each band's rows
     # by its index and returns only the first of them.
@@ -151,15 +146,20 @@ def trace_committed(version_ids: Iterable[int], reflagged: Iterable[int] = ()) -
         trace(version_ids, reflagged, logged=version_ids)
 
 
-def _insert_bands(rows: Iterable[tuple[int, int]]) -> None:
-    """Insert (paragraph, key) rows: 32 a paragraph, too many to build a model object each
-    (the ORM's objects took 30 of 50 seconds for the corpus)."""
+def _band_table() -> tuple[str, str, str]:
+    """The band table's name and its paragraph and key columns, quoted for raw SQL."""
     quote = connection.ops.quote_name
-    table, paragraph, key = (
+    return (
         quote(WordingBand._meta.db_table),
         quote(WordingBand._meta.get_field("paragraph").column),
         quote(WordingBand._meta.get_field("key").column),
     )
+
+
+def _insert_bands(rows: Iterable[tuple[int, int]]) -> None:
+    """Insert (paragraph, key) rows: 42 a paragraph, too many to build a model object each
+    (the ORM's objects took 30 of 50 seconds for the corpus)."""
+    table, paragraph, key = _band_table()
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({paragraph}, {key}) VALUES (%s, %s)", list(rows))
 
@@ -183,16 +183,6 @@ def _compare(candidates: set[tuple[int, int]]) -> list[SharedWording]:
         if alike is not None:
             found.append(SharedWording(first_id=a, second_id=b, similarity=alike))
     return found
-
-
-def _partners(ids: list[int]) -> dict[int, set[int]]:
-    partners: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(ids):
-        rows = SharedWording.objects.filter(Q(first_id__in=chunk) | Q(second_id__in=chunk))
-        for first, second in rows.values_list("first_id", "second_id"):
-            partners[first].add(second)
-            partners[second].add(first)
-    return partners
 
 
 @dataclass(frozen=True)
@@ -225,7 +215,7 @@ def earlier(first: Dated, second: Dated) -> bool:
 def _flag_new_wording(ids: set[int]) -> set[int]:
     """Set new_wording of these paragraphs; return the versions whose flags changed."""
     ids_list = list(ids)
-    partners = _partners(ids_list)
+    partners = SharedWording.objects.partners(ids_list)
     dated = _dates(ids | {q for qs in partners.values() for q in qs})
     stored = {}
     for chunk in _chunks(ids_list):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -112,14 +111,9 @@ def _order(use: Use) -> tuple:
     return (use.date is None, use.date or datetime.date.max, use.adopted, use.resolution.key)
 
 
-def partners(paragraph_ids: list[int]) -> Counter:
+def partners(paragraph_ids: list[int]) -> dict[int, int]:
     """How many paragraphs of other documents share each paragraph's wording."""
-    counts: Counter = Counter()
-    rows = SharedWording.objects.filter(Q(first_id__in=paragraph_ids) | Q(second_id__in=paragraph_ids))
-    for first, second in rows.values_list("first_id", "second_id"):
-        counts[first] += 1
-        counts[second] += 1
-    return counts
+    return {pid: len(others) for pid, others in SharedWording.objects.partners(paragraph_ids).items()}
 
 
 def lineage_of(paragraph: Paragraph) -> Lineage:
@@ -139,10 +133,11 @@ def lineage_of(paragraph: Paragraph) -> Lineage:
     shown = uses[:SHOWN] if here < SHOWN else [*uses[: SHOWN - 1], uses[here]]
     lineage.not_shown = len(uses) - len(shown)
     listed = {id(use) for use in shown}
+    own_words = words(paragraph.text, language)
     for position, use in enumerate(uses):
         if id(use) not in listed:
             continue
-        use.changed = not use.this and words(use.paragraph.text, language) != words(paragraph.text, language)
+        use.changed = not use.this and words(use.paragraph.text, language) != own_words
         if not use.this:
             earlier, later = (use, uses[here]) if position < here else (uses[here], use)
             query = {"from": earlier.resolution.key, "to": later.resolution.key, "lang": language}
