@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from search.engine.index import record_changes
@@ -20,6 +23,17 @@ from search.parsing import RESOLUTION, ParseError
 
 # Rows come from ingest, which keeps languages, anchors and relations consistent:
 # the admin shows them and edits only the metadata a person may need to correct.
+
+
+def refused(model_admin, request, message):
+    """The page a person sees who may not do what they asked: why, in words; nothing changed."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Permission needed"),
+        "message": message,
+        "opts": model_admin.model._meta,
+    }
+    return TemplateResponse(request, "admin/search/refused.html", context, status=403)
 
 
 class ParagraphInline(admin.TabularInline):
@@ -105,6 +119,10 @@ class DraftMatchForm(forms.ModelForm):
         return became
 
 
+# What saving a draft match may change.
+MATCH_FIELDS = [DraftMatch._meta.get_field(name) for name in ("became", "became_method", "became_confidence")]
+
+
 @admin.register(DraftMatch)
 class DraftMatchAdmin(admin.ModelAdmin):
     """Each draft and the resolution it became: how that was found, how sure, what staff say.
@@ -155,14 +173,35 @@ class DraftMatchAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        before = DraftMatch.objects.get(pk=obj.pk).became
+        stored = DraftMatch.objects.get(pk=obj.pk)
         obj.became_method, obj.became_confidence = BECAME_STAFF, None
         super().save_model(request, obj, form, change)
-        _reindex(obj, before, obj.became)
+        # Staff's word changes how the match was found too: the history names it.
+        form.saved_fields = uploads.changed_fields(stored, obj, MATCH_FIELDS)
+        _reindex(obj, stored.became, obj.became)
 
-    @admin.action(description=_("Confirm the selected matches"))
+    def construct_change_message(self, request, form, formsets, add=False):
+        fields = [uploads.field_label(DraftMatch, name) for name in getattr(form, "saved_fields", [])]
+        return [{"changed": {"fields": fields}}] if fields else []
+
+    @admin.action(description=_("Confirm the selected matches"), permissions=["change"])
     def confirm(self, request, queryset):
-        count = queryset.exclude(became_method=BECAME_STAFF).update(became_method=BECAME_STAFF)
+        selected = list(queryset.values_list("pk", flat=True))
+        with transaction.atomic():
+            confirming = list(
+                DraftMatch.objects.select_for_update()
+                .filter(pk__in=selected)
+                .exclude(became_method=BECAME_STAFF)
+                .order_by("pk")
+            )
+            DraftMatch.objects.filter(pk__in=[d.pk for d in confirming]).update(became_method=BECAME_STAFF)
+            for draft in confirming:
+                self.log_change(
+                    request,
+                    draft,
+                    [{"changed": {"fields": [uploads.field_label(DraftMatch, "became_method")]}}],
+                )
+        count = len(confirming)
         self.message_user(request, _("%(count)d matches confirmed.") % {"count": count}, messages.SUCCESS)
 
 
@@ -245,7 +284,14 @@ class SourceFileAdmin(admin.ModelAdmin):
 
     def download_view(self, request, pk):
         if not self.has_view_permission(request):
-            raise Http404
+            return refused(
+                self,
+                request,
+                _(
+                    "You may not download original files: that needs the permission to view "
+                    "source files (search.view_sourcefile). Ask an administrator."
+                ),
+            )
         source = SourceFile.objects.filter(pk=pk).first()
         if source is None:
             raise Http404("no such file")
@@ -260,20 +306,31 @@ def _ascii_name(name: str) -> str:
 
 
 # What publishing a staged file may refuse with, in plain words.
-PUBLISH_REFUSALS = (uploads.AlreadyPublished, uploads.NeedsReplace, uploads.LanguageMismatch, ParseError)
+PUBLISH_REFUSALS = (
+    uploads.AlreadyPublished,
+    uploads.NeedsReplace,
+    uploads.LanguageMismatch,
+    uploads.NotPermitted,
+    ParseError,
+)
 
 
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
-    """Upload, review, publish: the admin's way to add a resolution or a language version."""
+    """Upload, review, publish: the admin's way to add a resolution or a language version.
+
+    Each view asks for its permission before it does anything (see docs: "Permissions
+    in the admin"); a publish, a cancel, and what they changed go into the admin's history.
+    """
 
     list_display = [
         "filename",
         "language",
         "status",
         "resolution",
-        "user",
+        "uploaded_by",
         "created_at",
+        "published_by",
         "published_at",
         "summary",
     ]
@@ -285,14 +342,18 @@ class UploadAdmin(admin.ModelAdmin):
         "status",
         "resolution",
         "source",
-        "user",
+        "uploaded_by",
         "sha256",
         "size",
         "created_at",
+        "published_by",
         "published_at",
         "summary",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "published_by", "resolution")
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -300,13 +361,24 @@ class UploadAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def publish_refusal(self, request, upload) -> str:
-        """Say why this user may not publish this upload, or return ""."""
+    @admin.display(description=_("uploaded by"), ordering="user")
+    def uploaded_by(self, obj):
+        return obj.user or "—"
+
+    def text_refusal(self, request) -> str:
+        """Say why this user may not publish at all, or return ""."""
         if not request.user.has_perms(["search.add_text", "search.change_text"]):
             return (
                 "You may not publish: that needs the permissions to add and to change texts "
                 "(search.add_text, search.change_text). Ask an administrator."
             )
+        return ""
+
+    def publish_refusal(self, request, upload) -> str:
+        """Say why this user may not publish this upload, or return ""."""
+        refusal = self.text_refusal(request)
+        if refusal:
+            return refusal
         if upload.user_id != request.user.pk and not request.user.has_perm("search.change_upload"):
             return (
                 f"You may not publish {upload.filename}: someone else uploaded it, and publishing "
@@ -322,6 +394,21 @@ class UploadAdmin(admin.ModelAdmin):
                 "another person's upload needs the permission to delete uploads (search.delete_upload)."
             )
         return ""
+
+    def review_refusal(self, request, upload) -> str:
+        """Say why this user may not see this upload's review, or return ""."""
+        own = upload.user_id == request.user.pk
+        if (own and self.has_add_permission(request)) or self.has_view_permission(request, upload):
+            return ""
+        if own:
+            return gettext(
+                "You may not review uploads: that needs the permission to add uploads "
+                "(search.add_upload) or to view them (search.view_upload). Ask an administrator."
+            )
+        return gettext(
+            "You may not see %(file)s: someone else uploaded it, and seeing another person's upload "
+            "needs the permission to view uploads (search.view_upload). Ask an administrator."
+        ) % {"file": upload.filename}
 
     @admin.display(description="what changed")
     def summary(self, obj):
@@ -340,24 +427,31 @@ class UploadAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
-            raise Http404
+            return refused(
+                self,
+                request,
+                _(
+                    "You may not upload files: that needs the permission to add uploads "
+                    "(search.add_upload). Ask an administrator."
+                ),
+            )
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             files, language = form.cleaned_data["file"], form.cleaned_data["language"] or None
-            staged, refused = [], []
+            staged, refused_files = [], []
             for upload_file in files:
                 try:
                     staged.append(self._stage(request, upload_file.read(), upload_file.name, language))
                 except ParseError as error:
-                    refused.append(f"{upload_file.name}: {error}.")
+                    refused_files.append(f"{upload_file.name}: {error}.")
             if len(files) == 1 and staged:
                 return redirect("admin:search_upload_review", token=staged[0].token)
             if staged:
-                for problem in refused:
+                for problem in refused_files:
                     messages.error(request, f"Not staged: {problem} The other files are.")
                 messages.success(request, f"{len(staged)} of {len(files)} files staged for review.")
                 return redirect("admin:search_upload_staged")
-            for problem in refused:
+            for problem in refused_files:
                 form.add_error("file", problem)
         context = {
             **self.admin_site.each_context(request),
@@ -381,46 +475,87 @@ class UploadAdmin(admin.ModelAdmin):
     def staged_view(self, request):
         """The uploads staged and not yet published: each with what review would say, and
         "Publish all without warnings" for those that need no decision."""
+        sees_all = self.has_view_permission(request)
+        if not (sees_all or self.has_add_permission(request)):
+            return refused(
+                self,
+                request,
+                _(
+                    "You may not see the staged uploads: that needs the permission to add uploads "
+                    "(search.add_upload) or to view them (search.view_upload). Ask an administrator."
+                ),
+            )
+        publishing = request.method == "POST" and "publish_clean" in request.POST
+        if publishing and self.text_refusal(request):
+            return refused(self, request, self.text_refusal(request))
         pending = Upload.objects.filter(status=Upload.PENDING).order_by("created_at")
-        if not request.user.has_perm("search.change_upload"):
+        if not sees_all:
             pending = pending.filter(user=request.user)
-        rows = []
-        for upload in pending:
-            try:
-                review = uploads.review(upload)
-            except ParseError as error:
-                rows.append({"upload": upload, "problem": str(error), "clean": False})
-                continue
-            reasons = [*review.warnings]
-            if review.language_mismatch:
-                reasons.append(review.language_mismatch)
-            if review.duplicate_of:
-                reasons.append("the same file is published already")
-            elif review.replaces:
-                reasons.append(f"it would replace the stored {upload.language} version")
-            rows.append({"upload": upload, "review": review, "reasons": reasons, "clean": not reasons})
-        if request.method == "POST" and "publish_clean" in request.POST:
+        rows = [self._staged_row(request, upload) for upload in pending]
+        if publishing:
             return self._publish_clean(request, [row for row in rows if row["clean"]])
         context = {
             **self.admin_site.each_context(request),
             "title": "Staged uploads",
             "rows": rows,
             "clean": sum(1 for row in rows if row["clean"]),
+            "publish_refusal": self.text_refusal(request),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/search/upload/staged.html", context)
+
+    def _staged_row(self, request, upload):
+        """What review would say of one staged upload, and whether it needs a decision."""
+        try:
+            review = uploads.review(upload)
+        except ParseError as error:
+            return {"upload": upload, "problem": str(error), "clean": False}
+        initial, _kept = self._review_values(request, review)
+        reasons = [*review.warnings]
+        if review.language_mismatch:
+            reasons.append(review.language_mismatch)
+        if review.duplicate_of:
+            reasons.append("the same file is published already")
+        elif review.replaces:
+            reasons.append(f"it would replace the stored {upload.language} version")
+        planned = uploads.planned_work_changes(review.parsed, initial)
+        refusal = uploads.work_refusal(request.user, planned)
+        reasons += [refusal] if refusal else _work_notes(planned)
+        return {
+            "upload": upload,
+            "review": review,
+            "initial": initial,
+            "reasons": reasons,
+            "clean": not reasons,
+        }
+
+    def _review_values(self, request, review) -> tuple[dict, str]:
+        """The values a review starts from, and why the work's details are kept, if they are.
+
+        Who may not change resolutions publishes a stored work's details as they are
+        stored: only the blanks it leaves are the file's.
+        """
+        work = Resolution.objects.filter(key=review.initial["key"]).first()
+        if work is None or request.user.has_perm("search.change_resolution"):
+            return review.initial, ""
+        kept = gettext(
+            "The work's details (symbol, type, body, session, agenda item, date, relations) are "
+            "those stored, and are kept: changing them needs the permission to change "
+            "resolutions (search.change_resolution)."
+        )
+        return uploads.kept_details(work, review.initial), kept
 
     def _publish_clean(self, request, rows):
         published, left = 0, []
         for row in rows:
             upload = row["upload"]
             refusal = self.publish_refusal(request, upload)
-            form = ReviewForm(row["review"].initial)
+            form = ReviewForm(row["initial"])
             if refusal or not form.is_valid():
                 left.append(f"{upload.filename} ({refusal or 'its details need a look'})")
                 continue
             try:
-                uploads.publish(upload, form.cleaned_data, request.user)
+                self._publish_and_log(request, upload, form.cleaned_data)
             except PUBLISH_REFUSALS as error:
                 left.append(f"{upload.filename} ({error})")
             else:
@@ -436,8 +571,9 @@ class UploadAdmin(admin.ModelAdmin):
         if upload is None:
             messages.info(request, "That upload was cancelled or never existed: nothing is stored for it.")
             return redirect("admin:search_upload_add")
-        if upload.user_id != request.user.pk and not self.has_view_permission(request, upload):
-            raise PermissionDenied
+        refusal = self.review_refusal(request, upload)
+        if refusal:
+            return refused(self, request, refusal)
         if upload.status == Upload.PUBLISHED:
             messages.info(request, f"{upload.filename} is already published.")
             return redirect("admin:search_upload_change", upload.pk)
@@ -448,29 +584,41 @@ class UploadAdmin(admin.ModelAdmin):
                 messages.error(request, refusal)
                 return redirect("admin:search_upload_review", token=token)
             if cancelling:
-                uploads.cancel(upload)
+                self._cancel(request, upload)
                 messages.info(request, f"Upload of {upload.filename} cancelled: nothing was stored.")
                 return redirect("admin:search_upload_add")
         try:
             review = uploads.review(upload, key=request.POST.get("key") or None)
         except ParseError as error:  # staged before parses were kept, and refused now
-            uploads.cancel(upload)
+            if not self.cancel_refusal(request, upload):
+                self._cancel(request, upload)
             messages.error(request, f"{upload.filename}: {error}.")
             return redirect("admin:search_upload_add")
+        initial, kept = self._review_values(request, review)
         form = ReviewForm(
-            request.POST or None, initial=review.initial, language_mismatch=review.language_mismatch
+            request.POST or None,
+            initial=initial,
+            language_mismatch=review.language_mismatch,
+            keep_work=bool(kept),
         )
         if request.method == "POST" and form.is_valid():
             published = self._publish(request, upload, form)
             if published:
                 return published
+        # What publishing these values would do to the work, said before the click.
+        planned = uploads.planned_work_changes(
+            review.parsed, {**initial, **getattr(form, "cleaned_data", {})}
+        )
+        work_refusal = "" if form.non_field_errors() else uploads.work_refusal(request.user, planned)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review {upload.filename}",
             "upload": upload,
             "review": review,
             "form": form,
-            "publish_refusal": self.publish_refusal(request, upload),
+            "work_kept": kept,
+            "work_notes": [] if work_refusal else _work_notes(planned),
+            "publish_refusal": self.publish_refusal(request, upload) or work_refusal,
             "cancel_refusal": self.cancel_refusal(request, upload),
             "opts": self.model._meta,
         }
@@ -479,10 +627,10 @@ class UploadAdmin(admin.ModelAdmin):
     def _publish(self, request, upload, form):
         """Publish a reviewed upload and redirect, or put on the form why it was not."""
         try:
-            text = uploads.publish(
+            text = self._publish_and_log(
+                request,
                 upload,
                 form.cleaned_data,
-                request.user,
                 replace=form.cleaned_data["replace"],
                 language_ok=form.cleaned_data.get("language_ok", False),
             )
@@ -493,7 +641,7 @@ class UploadAdmin(admin.ModelAdmin):
             form.add_error("replace", str(error))
         except uploads.LanguageMismatch as error:
             form.add_error("language_ok", str(error))
-        except ParseError as error:
+        except (uploads.NotPermitted, ParseError) as error:
             form.add_error(None, str(error))
         else:
             upload.refresh_from_db()
@@ -504,3 +652,70 @@ class UploadAdmin(admin.ModelAdmin):
             )
             return redirect("admin:search_upload_change", upload.pk)
         return None
+
+    def _publish_and_log(self, request, upload, values, **options):
+        """Publish as this user and log it, in one transaction: no publish is missing
+        from the history."""
+        with transaction.atomic():
+            text = uploads.publish(upload, values, request.user, **options)
+            self.log_publish(request, text, Upload.objects.get(pk=upload.pk).changes)
+        return text
+
+    def log_publish(self, request, text, changes):
+        """Log a publish: every work it added, changed or removed, then the language
+        version added or changed (its fields and which paragraphs)."""
+        works = Resolution.objects.in_bulk([c["pk"] for c in changes["works"] if c["action"] != "removed"])
+        for change in changes["works"]:
+            if change["action"] == "added":
+                self.log_addition(request, works[change["pk"]], [{"added": {}}])
+            elif change["action"] == "changed":
+                fields = [uploads.field_label(Resolution, name) for name in change["fields"]]
+                self.log_change(request, works[change["pk"]], [{"changed": {"fields": fields}}])
+            else:  # the row is gone: logged by its id and name, as log_deletions does
+                LogEntry.objects.create(
+                    user_id=request.user.pk,
+                    content_type=ContentType.objects.get_for_model(Resolution),
+                    object_id=str(change["pk"]),
+                    object_repr=change["name"][:200],
+                    action_flag=DELETION,
+                )
+        if changes["version"]["action"] == "added":
+            self.log_addition(request, text, [{"added": {}}])
+        else:
+            self.log_change(request, text, _version_message(changes))
+
+    def _cancel(self, request, upload):
+        with transaction.atomic():
+            if uploads.cancel(upload):
+                self.log_deletions(request, [upload])
+
+
+def _version_message(changes) -> list[dict]:
+    """A replaced language version's change, as the admin's history says it: its own
+    fields, then its paragraphs changed, added and removed, by anchor."""
+    message = []
+    fields = changes["version"]["fields"]
+    if fields:
+        message.append({"changed": {"fields": [uploads.field_label(Text, name) for name in fields]}})
+    name = str(Paragraph._meta.verbose_name_plural)
+    for kind, said in (("changed", "changed"), ("added", "added"), ("removed", "deleted")):
+        anchors = changes.get(kind) or []
+        if anchors:
+            entry = {"name": name, "object": ", ".join(anchors)}
+            if said == "changed":
+                entry["fields"] = [uploads.field_label(Paragraph, "text")]
+            message.append({said: entry})
+    return message
+
+
+def _work_notes(planned) -> list[str]:
+    """Say which details of a stored work publishing changes."""
+    return [
+        gettext("Publishing this file changes the stored work %(work)s: %(fields)s.")
+        % {
+            "work": change["key"],
+            "fields": ", ".join(gettext(uploads.field_label(Resolution, name)) for name in change["fields"]),
+        }
+        for change in planned
+        if change["action"] == "changed"
+    ]

@@ -388,6 +388,10 @@ class Upload(models.Model):
     )
     changes = models.JSONField(default=dict, blank=True)  # what publishing changed
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who published it, apart from who uploaded it (`user`); None from the command line.
+    published_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="published_uploads"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

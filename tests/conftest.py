@@ -233,6 +233,17 @@ def stored_snapshot():
     )
 
 
+def staff_with(username, *codenames):
+    """A staff member (not a superuser) holding exactly these permissions of the search app."""
+    from django.contrib.auth.models import Permission, User
+
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    found = Permission.objects.filter(content_type__app_label="search", codename__in=codenames)
+    assert sorted(p.codename for p in found) == sorted(codenames)
+    user.user_permissions.add(*found)
+    return user
+
+
 def corpus_bytes(name: str) -> bytes:
     return (CORPUS / name).read_bytes()
 

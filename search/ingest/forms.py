@@ -7,6 +7,7 @@ from django import forms
 from search.ingest.extract import ACCEPTED, MAX_UPLOAD_BYTES, limit_text
 from search.models import BODY_NAMES, DOC_TYPE_NAMES, LANGUAGE_CHOICES, Resolution
 
+RELATIONS = ("became", "contained_in", "annex_adopted_as")
 SYMBOL = re.compile(r"^[A-Z]{1,10}(/[A-Za-z0-9.\-]+)+$")
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._\-]{0,199}$")
 
@@ -53,6 +54,11 @@ class UploadForm(forms.Form):
         if problems:
             raise forms.ValidationError(problems)
         return files
+
+
+# The review's fields that are the work's details rather than this version's: changing
+# them on a stored work needs search.change_resolution (search.ingest.uploads.publish).
+WORK_DETAILS = ("symbol", "doc_type", "body", "session", "agenda_item", "adopted_on", *RELATIONS)
 
 
 class ResolutionChoice(forms.ModelChoiceField):
@@ -107,10 +113,14 @@ class ReviewForm(forms.Form):
         help_text="The text reads as another language: tick only if the file and the language are right.",
     )
 
-    def __init__(self, *args, language_mismatch: str = "", **kwargs):
+    def __init__(self, *args, language_mismatch: str = "", keep_work: bool = False, **kwargs):
+        """With `keep_work`, the work's details are shown but not taken from what is sent:
+        their initial values are published."""
         super().__init__(*args, **kwargs)
         if not language_mismatch:
             del self.fields["language_ok"]  # asked only where the languages differ
+        for name in WORK_DETAILS if keep_work else ():
+            self.fields[name].disabled = True
 
     def clean_symbol(self):
         symbol = self.cleaned_data["symbol"].strip()

@@ -152,19 +152,7 @@ def _save_resolution(key, parsed, given, links=None):
     resolution, created = Resolution.objects.get_or_create(
         key=key, defaults={"doc_type": given.get("doc_type") or parsed.doc_type or RESOLUTION}
     )
-    updates = {}
-    for field in RESOLUTION_FIELDS:
-        current = getattr(resolution, field)
-        value = given.get(field)
-        if value in (None, ""):
-            if current not in (None, "") and not created:
-                continue  # the parser only fills blanks
-            value = getattr(parsed, field, None)
-        if field == "adopted_on" and isinstance(value, str):
-            value = datetime.date.fromisoformat(value)
-        if value not in (None, "") and current != value:
-            updates[field] = value
-
+    updates = field_updates(resolution, parsed, given, created)
     for field, target_key in (links or {}).items():
         if target_key:
             target = Resolution.objects.get_or_create(key=target_key, defaults={"doc_type": RESOLUTION})[0]
@@ -181,6 +169,25 @@ def _save_resolution(key, parsed, given, links=None):
     if updates:
         resolution.save(update_fields=list(updates))
     return resolution, created or bool(updates)
+
+
+def field_updates(resolution, parsed, given, created=False) -> dict:
+    """Return the fields of RESOLUTION_FIELDS that storing would change on this work, with
+    their new values: a given value where it differs, the parser's where the work has none
+    (every field of a work just created). Writes nothing: the review asks it too."""
+    updates = {}
+    for field in RESOLUTION_FIELDS:
+        current = getattr(resolution, field)
+        value = given.get(field)
+        if value in (None, ""):
+            if current not in (None, "") and not created:
+                continue  # the parser only fills blanks
+            value = getattr(parsed, field, None)
+        if field == "adopted_on" and isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        if value not in (None, "") and current != value:
+            updates[field] = value
+    return updates
 
 
 def _place(resolution, report_key):

@@ -18,11 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from search.ingest.extract import MAX_PARAGRAPHS, check_count, check_time, deadline, extract
-from search.ingest.forms import ReviewForm
-from search.ingest.store import ingest
+from search.ingest.forms import RELATIONS, WORK_DETAILS, ReviewForm
+from search.ingest.store import RESOLUTION_FIELDS, TEXT_FIELDS, field_updates, ingest
 from search.models import Paragraph, Resolution, SourceFile, Text, Upload, language_name
 from search.parsing import (
     ANNEX,
@@ -60,6 +63,22 @@ class LanguageMismatch(ValueError):
 
 class InvalidDetails(ValueError):
     """Details given for publishing (a key, a symbol) that the review form refuses."""
+
+
+class NotPermitted(Exception):
+    """Publishing would add, change or remove works in a way the publisher may not."""
+
+
+# What a publish may do to a work, and the permission each needs of the person publishing.
+WORK_PERMISSIONS = {
+    "added": "search.add_resolution",
+    "changed": "search.change_resolution",
+    "removed": "search.delete_resolution",
+}
+# A work's details: every field but its identity (the key, by which publishing finds it).
+WORK_FIELDS = [f for f in Resolution._meta.concrete_fields if f.name not in ("id", "key")]
+# A language version's own fields (its paragraphs are compared by anchor).
+VERSION_FIELDS = [Text._meta.get_field(name) for name in (*TEXT_FIELDS, "source")]
 
 
 @dataclass
@@ -235,7 +254,10 @@ def publish(
     annex_adopted_as: Resolution rows or None). A second call for the same
     upload raises AlreadyPublished; replacing a stored version needs `replace`,
     and a text that reads as another language than stated, `language_ok`.
-    Rows are written by `ingest` alone; this records the upload.
+    `user`, the staff member publishing, is held to WORK_PERMISSIONS for every work
+    the publish adds, changes or removes: NotPermitted says which, and the whole
+    publish is rolled back. Without a user (the command line, trusted) none is asked.
+    Rows are written by `ingest` alone; this records the upload and what changed.
     """
     with transaction.atomic():
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
@@ -248,13 +270,14 @@ def publish(
             )
         data = bytes(locked.staged)
         parsed = staged_document(locked)
-        key = values["version_of"].key if values.get("version_of") else values["key"]
+        key = target_key(values)
         # Lock the work before looking for its version in this language: of two
         # publishers of one key, the second waits here until the first commits, then
         # sees its version (PostgreSQL; on SQLite, BEGIN IMMEDIATE already made it wait).
-        Resolution.objects.select_for_update().get_or_create(
+        _, created = Resolution.objects.select_for_update().get_or_create(
             key=key, defaults={"doc_type": values.get("doc_type") or parsed.doc_type or RESOLUTION}
         )
+        works_before = {k: w for k, w in _works(key).items() if not (created and k == key)}
         before = Text.objects.filter(resolution__key=key, language=locked.language).first()
         if before and before.source and before.source.sha256 != locked.sha256 and not replace:
             raise NeedsReplace(
@@ -264,41 +287,164 @@ def publish(
         old = _paragraph_map(before)
         try:
             text = ingest(
-                parsed,
-                data,
-                locked.filename,
-                key=key,
-                symbol=values.get("symbol") or None,
-                language=locked.language,
-                title=values.get("title") or None,
-                doc_type=values.get("doc_type") or None,
-                body=values.get("body") or None,
-                session=values.get("session") or None,
-                agenda_item=values.get("agenda_item") or None,
-                adopted_on=values.get("adopted_on") or None,
-                became=_key(values.get("became")),
-                annex_adopted_as=_key(values.get("annex_adopted_as")),
-                contained_in=_key(values.get("contained_in")),
+                parsed, data, locked.filename, key=key, language=locked.language, **_details(values)
             )
         except (IntegrityError, ValueError) as exc:
             # e.g. a symbol that already belongs to another resolution
             raise ParseError(f"the document could not be stored: {exc}") from exc
+        works = work_changes(works_before, _works(key))
+        refusal = work_refusal(user, works) if user is not None else ""
+        if refusal:
+            raise NotPermitted(refusal)  # rolls back all the above
         locked.status = Upload.PUBLISHED
         locked.published_at = timezone.now()
+        locked.published_by = _person(user)
         locked.source = text.source
         locked.resolution = text.resolution
         locked.staged = None
         locked.parsed = None
-        if _person(user):
-            locked.user = user
-        locked.changes = _changes(old, _paragraph_map(text), replaced=before is not None)
+        locked.changes = {
+            **_changes(old, _paragraph_map(text), replaced=before is not None),
+            "version": _version_change(before, text),
+            "works": works,
+        }
         locked.save()
         return text
 
 
-def cancel(upload: Upload) -> None:
-    """Forget a staged upload; a published one stays on record."""
-    Upload.objects.filter(pk=upload.pk, status=Upload.PENDING).delete()
+def target_key(values: dict) -> str:
+    """The key of the work reviewed values publish to: the one it is a version of, if any."""
+    return values["version_of"].key if values.get("version_of") else values["key"]
+
+
+def _details(values: dict) -> dict:
+    """The reviewed values as `ingest` takes them: empty ones left to the parser."""
+    given = {
+        name: values.get(name) or None
+        for name in ("symbol", "title", "doc_type", "body", "session", "agenda_item", "adopted_on")
+    }
+    relations = {name: _key(values.get(name)) for name in RELATIONS}
+    return given | relations
+
+
+def _works(key: str) -> dict[str, Resolution]:
+    """A work and the drafts it contains, as stored now, by key."""
+    return {work.key: work for work in Resolution.objects.filter(Q(key=key) | Q(contained_in__key=key))}
+
+
+def work_changes(before: dict[str, Resolution], after: dict[str, Resolution]) -> list[dict]:
+    """Say which works are new, which changed and in which fields, and which are gone."""
+    changes = []
+    for key, work in after.items():
+        if key not in before:
+            changes.append({"action": "added", "key": key, "pk": work.pk, "fields": []})
+            continue
+        fields = changed_fields(before[key], work, WORK_FIELDS)
+        if fields:
+            changes.append({"action": "changed", "key": key, "pk": work.pk, "fields": fields})
+    for key, work in before.items():
+        if key not in after:
+            changes.append({"action": "removed", "key": key, "pk": work.pk, "name": str(work), "fields": []})
+    return changes
+
+
+def _version_change(before: Text | None, after: Text) -> dict:
+    if before is None:
+        return {"action": "added", "pk": after.pk, "fields": []}
+    return {"action": "changed", "pk": after.pk, "fields": changed_fields(before, after, VERSION_FIELDS)}
+
+
+def changed_fields(before, after, fields) -> list[str]:
+    """Name the fields (model fields) whose stored values differ between two rows."""
+    return [f.name for f in fields if getattr(before, f.attname) != getattr(after, f.attname)]
+
+
+def planned_work_changes(parsed: ParsedDocument, values: dict) -> list[dict]:
+    """Say what publishing with these values would do to the work, before it is done:
+    add it, or change which of its fields. (The drafts inside a report are found as
+    they are stored; `publish` checks those.)"""
+    key = target_key(values)
+    work = Resolution.objects.filter(key=key).first()
+    if work is None:
+        return [{"action": "added", "key": key, "pk": None, "fields": []}]
+    details = _details(values)
+    changed = set(
+        field_updates(work, parsed, {name: details[name] for name in RESOLUTION_FIELDS if name in details})
+    )
+    for name in RELATIONS:
+        target = values.get(name)
+        if target is not None and getattr(work, f"{name}_id") != target.pk:
+            changed |= {name, "position"} if name == "contained_in" else {name}
+    fields = [f.name for f in WORK_FIELDS if f.name in changed]
+    return [{"action": "changed", "key": key, "pk": work.pk, "fields": fields}] if fields else []
+
+
+def kept_details(work: Resolution, initial: dict) -> dict:
+    """The review's values with the stored work's details where it has them: what a person
+    who may not change the work publishes with."""
+    kept = dict(initial)
+    for name in WORK_DETAILS:
+        value = getattr(work, name)
+        if value not in (None, ""):
+            kept[name] = value
+    return kept
+
+
+def field_label(model, name: str) -> str:
+    """A field's name as the admin's forms label it ("Adopted on"), untranslated: the
+    admin's History translates it when shown, as it does Django's own entries."""
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def work_refusal(user, changes: list[dict]) -> str:
+    """Say which of these changes to works this user may not make, in words, or return ""."""
+    refused = [c for c in changes if not user.has_perm(WORK_PERMISSIONS[c["action"]])]
+    if not refused:
+        return ""
+    sentences = []
+    added = [c["key"] for c in refused if c["action"] == "added"]
+    if added:
+        sentences.append(
+            gettext(
+                "Publishing this file adds %(works)s, and adding a work needs the permission "
+                "to add resolutions (search.add_resolution)."
+            )
+            % {"works": _shown(added)}
+        )
+    changed = [
+        "{} ({})".format(c["key"], ", ".join(gettext(field_label(Resolution, f)) for f in c["fields"]))
+        for c in refused
+        if c["action"] == "changed"
+    ]
+    if changed:
+        sentences.append(
+            gettext(
+                "Publishing this file changes %(changes)s, and changing a work's details needs the "
+                "permission to change resolutions (search.change_resolution)."
+            )
+            % {"changes": _shown(changed)}
+        )
+    removed = [c["key"] for c in refused if c["action"] == "removed"]
+    if removed:
+        sentences.append(
+            gettext(
+                "Publishing this file removes %(works)s (drafts it no longer holds), and removing "
+                "a work needs the permission to delete resolutions (search.delete_resolution)."
+            )
+            % {"works": _shown(removed)}
+        )
+    sentences.append(gettext("Nothing is published: ask someone who has the permission to publish it."))
+    return " ".join(sentences)
+
+
+def _shown(items: list[str], most: int = 8) -> str:
+    return "; ".join(items[:most]) + (f" … (+{len(items) - most})" if len(items) > most else "")
+
+
+def cancel(upload: Upload) -> bool:
+    """Forget a staged upload; a published one stays on record. Return whether it was staged."""
+    deleted, _ = Upload.objects.filter(pk=upload.pk, status=Upload.PENDING).delete()
+    return bool(deleted)
 
 
 def ingest_file(

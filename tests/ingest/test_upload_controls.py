@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import stored_snapshot
+from conftest import staff_with, stored_snapshot
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -30,15 +30,6 @@ EN_71_322 = (CORPUS / "en/A_RES_71_322.txt").read_bytes()
 ZH_71_322 = (CORPUS / "zh/000_9c40344d96047766.txt").read_bytes()
 DRAFT = b"The General Assembly,\nRecalling its resolutions,\n1. Decides to act.\n"
 PUBLISH = {"key": "A/RES/71/322", "symbol": "A/RES/71/322", "doc_type": "resolution", "body": "GA"}
-
-
-def staff_with(username, *codenames):
-    """A staff member (not a superuser) holding these permissions of the search app."""
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="search", codename__in=codenames)
-    )
-    return user
 
 
 def review_url(upload):
@@ -87,8 +78,8 @@ def test_it_refuses_publishing_to_staff_who_may_not_add_and_change_texts(db, cli
     assert stored_snapshot() == before
 
 
-def test_it_publishes_for_staff_who_may_add_and_change_texts(db, client):
-    editor = staff_with("editor", "add_upload", "add_text", "change_text")
+def test_it_publishes_a_new_work_for_staff_who_may_add_and_change_texts_and_add_resolutions(db, client):
+    editor = staff_with("editor", "add_upload", "add_text", "change_text", "add_resolution")
     client.force_login(editor)
     upload = uploads.stage(EN_71_322, "A_RES_71_322.txt", "en", editor)
 
@@ -101,7 +92,7 @@ def test_it_publishes_for_staff_who_may_add_and_change_texts(db, client):
 
 def test_it_leaves_another_person_s_upload_to_those_allowed_to_change_or_delete_uploads(db, client):
     alice = staff_with("alice", "add_upload", "add_text", "change_text")
-    bob = staff_with("bob", "add_upload", "view_upload", "add_text", "change_text")
+    bob = staff_with("bob", "add_upload", "view_upload", "add_text", "change_text", "add_resolution")
     upload = uploads.stage(EN_71_322, "A_RES_71_322.txt", "en", alice)
     client.force_login(bob)
     before = stored_snapshot()
