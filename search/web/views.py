@@ -148,13 +148,13 @@ def _documents():
 def resolution(request: HttpRequest, key: str) -> HttpResponse:
     """One document: a language version, or both side by side, with the query's matches marked;
     a page of what cites it alone for htmx (its "Cited by" pages)."""
-    resolution = get_object_or_404(_documents(), key=key)
     q, _ = SearchForm(request.GET).values()
     lang, view, page = (request.GET.get(name) for name in ("lang", "view", "cited"))
     if _asks_for_part(request, "cited-by"):
-        part = cited_by(resolution, page, lang=lang, view=view, q=q)
+        part = cited_by(get_object_or_404(Resolution, key=key), page, lang=lang, view=view, q=q)
         response = render(request, "search/_cited_by.html", {"cited_by": part})
     else:
+        resolution = get_object_or_404(_documents(), key=key)
         reading = build_reading(
             resolution,
             lang=lang,
