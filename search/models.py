@@ -335,14 +335,19 @@ class SharedWording(models.Model):
 
 
 class Citation(models.Model):
-    """A paragraph cites a document by its symbol ("resolution 74/175" is A/RES/74/175),
-    whether or not that document is here."""
+    """Where a paragraph cites a document, and its symbol ("resolution 74/175" is
+    A/RES/74/175), whether or not that document is here: one row per citation, found
+    when the paragraph is stored (search.ingest.lineage.cite), so a page links what the
+    paragraph cites by these offsets and never reads its text for them again."""
 
     paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="citations")
     symbol = models.CharField(max_length=100, db_index=True)
+    # The cited characters, text[start:end] of the paragraph's text ("74/175", "A/80/537").
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["paragraph", "symbol"], name="unique_citation")]
+        constraints = [models.UniqueConstraint(fields=["paragraph", "start"], name="unique_citation_span")]
 
 
 class Footnote(models.Model):

@@ -1,9 +1,11 @@
 """Agreed language: which paragraphs of other documents share a paragraph's wording, and
 which documents a paragraph cites.
 
-Derived data, like the index: `trace` computes it for the language versions a publish
-stored, once the publish commits (store.ingest), and `manage.py trace_wording` for the
-whole corpus. The bands of each paragraph's MinHash signature are rows
+Derived data, like the index. What a paragraph cites (`cite`) is found when it is
+stored, in the publish's own transaction (store.ingest): it is quick (linear in the
+text) and a page relies on it being there. The shared wording (`trace`) is computed for
+the language versions a publish stored once the publish commits; `manage.py
+trace_wording` does both for the whole corpus. The bands of each paragraph's MinHash signature are rows
 (WordingBand), so finding the candidates of a new paragraph is one indexed lookup
 however many paragraphs are stored; only candidates are compared word by word.
 """
@@ -21,8 +23,7 @@ from django.db.models import Q
 from search.engine.index import record_changes
 from search.engine.wording import band_keys, same_wording, words
 from search.models import Citation, Paragraph, Resolution, SharedWording, Text, WordingBand
-from search.parsing import RESOLUTION
-from search.web.citing import symbols_cited
+from search.parsing import RESOLUTION, find_citations
 
 CHUNK = 500  # ids or keys per query: well under every database's limit of parameters
 # A formula repeated by thousands of paragraphs (a closing request for a report) would
@@ -52,15 +53,35 @@ def reflag(paragraph_ids: Iterable[int]) -> None:
         record_changes(_flag_new_wording(ids))
 
 
+def cite(version_ids: Iterable[int]) -> int:
+    """Store where these language versions' paragraphs cite documents, replacing what was
+    stored for them; return how many citations."""
+    paragraphs = Paragraph.objects.filter(version_id__in=list(version_ids)).values_list("pk", "text")
+    longest = Citation._meta.get_field("symbol").max_length
+    found = 0
+    for chunk in _chunks(list(paragraphs)):
+        Citation.objects.filter(paragraph_id__in=[pk for pk, _ in chunk]).delete()
+        # A "symbol" longer than any there is (a run of dots and letters) is no citation.
+        rows = [
+            Citation(paragraph_id=pk, symbol=c.symbol, start=c.start, end=c.end)
+            for pk, text in chunk
+            for c in find_citations(text)
+            if len(c.symbol) <= longest
+        ]
+        Citation.objects.bulk_create(rows, batch_size=2000)
+        found += len(rows)
+    return found
+
+
 def trace(
     version_ids: Iterable[int], reflagged: Iterable[int] = (), logged: Iterable[int] = ()
 ) -> dict[str, int]:
-    """Find the shared wording and the citations of these language versions' paragraphs.
+    """Find the shared wording of these language versions' paragraphs.
 
     What was found for them before is replaced. Paragraphs whose "new wording" changes,
     theirs or other documents' (and `reflagged`: those that shared wording with the rows
     this publish replaced), are logged for the index, but for versions the caller
-    `logged` already. Return counts: paragraphs, pairs, citations.
+    `logged` already. Return counts: paragraphs, pairs.
     """
     version_ids = list(version_ids)
     paragraphs = list(
@@ -72,15 +93,6 @@ def trace(
     for chunk in _chunks(ids):
         WordingBand.objects.filter(paragraph_id__in=chunk).delete()
         SharedWording.objects.filter(Q(first_id__in=chunk) | Q(second_id__in=chunk)).delete()
-        Citation.objects.filter(paragraph_id__in=chunk).delete()
-
-    citations = [
-        Citation(paragraph=p, symbol=symbol)
-        for p in paragraphs
-        for symbol in symbols_cited(p.text)
-        if len(symbol) <= Citation._meta.get_field("symbol").max_length
-    ]
-    Citation.objects.bulk_create(citations, batch_size=2000)
 
     keys = band_keys([(p.text, p.version.language) for p in paragraphs])
     _insert_bands((p.pk, k) for p, ks in zip(paragraphs, keys, strict=True) for k in ks)
@@ -114,7 +126,7 @@ def trace(
     touched |= set(Paragraph.objects.filter(pk__in=list(set(reflagged))).values_list("pk", flat=True))
     flipped = _flag_new_wording(touched)
     record_changes(flipped - set(logged))
-    return {"paragraphs": len(ids), "pairs": len(found), "citations": len(citations)}
+    return {"paragraphs": len(ids), "pairs": len(found)}
 
 
 def _band_members(keys: list[int]) -> list[tuple[int, int]]:

@@ -125,12 +125,14 @@ def ingest(
     else:
         text.ingest_status = UNCHANGED
     if text.ingest_status != UNCHANGED:
-        # Its wording's lineage and its citations: derived like the index, so traced once
-        # the rows are committed, in a transaction of its own that keeps this one short,
-        # and before the index applies this change (registered first, run first), so
-        # the index reads the traced rows. A process killed in between leaves them
-        # untraced (new_wording None): `trace_wording --if-needed` (make run) traces them.
         traced = lineage.traced_versions(resolution)
+        # What its paragraphs cite, with them: a page links citations by these rows alone.
+        lineage.cite(traced)
+        # Its wording's lineage: derived like the index, so traced once the rows are
+        # committed, in a transaction of its own that keeps this one short, and before
+        # the index applies this change (registered first, run first), so the index
+        # reads the traced rows. A process killed in between leaves them untraced
+        # (new_wording None): `trace_wording --if-needed` (make run) traces them.
         transaction.on_commit(partial(lineage.trace_committed, traced, sharing), robust=True)
         # Logged with the rows, in this transaction: every index applies it after the
         # commit, however the process that wrote it ends.

@@ -24,9 +24,11 @@ lines, page furniture and footnote texts), `assembly` (2: paragraphs from lines)
 `structure` (3: the document, and `parse_document`), which names paragraphs with
 `labels` and takes footnote marks out with `marks`. `text` holds what several
 stages share. `pdf` reads a PDF by its layout into the lines the markdown layout
-reads (a stage 0 for typeset PDFs).
+reads (a stage 0 for typeset PDFs). `citations` finds what a paragraph's text cites
+(`find_citations`), in time linear in its length.
 """
 
+from search.parsing.citations import Cited, find_citations
 from search.parsing.decoding import decode, detect_language
 from search.parsing.documents import (
     AMENDMENT,
@@ -67,12 +69,14 @@ __all__ = [
     "REPORT",
     "REPORT_DOC",
     "RESOLUTION",
+    "Cited",
     "ParseError",
     "ParsedDocument",
     "ParsedFootnote",
     "ParsedParagraph",
     "decode",
     "detect_language",
+    "find_citations",
     "official_url",
     "parse_document",
     "pdf_layout_text",

@@ -1,11 +1,16 @@
-"""Naming paragraphs as the UN cites them, in English and in Chinese."""
+"""Naming paragraphs as the UN cites them, in English and in Chinese; and linking what a
+paragraph cites, by the spans stored when it was published (search.parsing.citations
+finds them): a page never reads a text for its citations."""
 
 from __future__ import annotations
 
 import re
+from html import escape, unescape
 
-from search.models import Paragraph, Resolution
-from search.parsing import official_url
+from django.db.models import QuerySet
+
+from search.models import Citation, Paragraph, Resolution
+from search.parsing import Cited, find_citations, official_url
 from search.parsing.text import EN_ORDINALS
 
 ORDINALS = EN_ORDINALS
@@ -60,112 +65,55 @@ def cite(resolution: Resolution, paragraph: Paragraph, language: str) -> str:
     return f"{resolution}, {un_label(label)}"
 
 
-# What a paragraph cites: "resolution 74/175", "resolutions 63/210 … and 67/263", "decision
-# 77/548", "第74/175号决议", "第77/548号决定", and whole symbols ("A/80/537", "E/RES/2013/41").
-# (ASCII classes: a Chinese character is a word character, and "第71/322号" cites.)
-SYMBOL_CITED = re.compile(
-    r"(?<![A-Za-z0-9/.])(?:A|E|S|A/HRC)/[A-Z0-9][A-Za-z0-9.]*(?:/[A-Za-z0-9.]+)*(?<![.])"
-)
-NUMBER_CITED = re.compile(r"(?<![A-Za-z0-9/.])(\d{1,4}/\d{1,4})(?![A-Za-z0-9/])")
-# The last "resolution(s)" or "decision(s)" before a number, in the same clause.
-KIND_BEFORE = re.compile(r".*\b(resolutions?|decisions?)\b[^.;:()]*$", re.I | re.S)
-# "第71/322号决议", and each number of a list: "第71/322号和2018年12月17日第73/189号决议".
-ZH_KIND_AFTER = re.compile(
-    r"^\s*(?:[A-Z](?:\s*[和、至]\s*[A-Z])*)?\s*号(?:\s*(?:[和、及至]|以及)[^。；，]{0,40}?号)*\s*(决议|决定)"
-)
+TAG_OR_TEXT = re.compile(r"<[^>]+>|[^<]+")
 
 
-def link_citations(html: str, language: str, known: dict[str, str]) -> str:
-    """Make the symbols and the resolution and decision numbers that a paragraph cites
-    links: to the document here when `known` (symbol → its page) has it, else to the
-    official text. `html` is escaped text with only <mark> tags; a citation that a mark
-    cuts in two is left as it is."""
-    pieces = [(m.start(), m.group(0)) for m in re.finditer(r"<[^>]+>|[^<]+", html)]
-    texts = [(at, text) for at, text in pieces if not text.startswith("<")]
-    plain = "".join(text for _, text in texts)
-    spans = _citations(plain)  # (start, end, symbol) in the plain text
-    out, offset = [], 0
-    for _at, text in pieces:
-        if text.startswith("<"):
-            out.append(text)
+def link_spans(html: str, spans: list[Cited], language: str, known: dict[str, str]) -> str:
+    """Make what a paragraph cites links: to the document here when `known` (symbol → its
+    page) has it, else to the official text.
+
+    `html` is the paragraph's text escaped, with only <mark> tags added (the highlighter's
+    output); `spans` are its stored citations, offsets in the text itself. A citation that
+    a mark cuts in two is left as it is. One pass over both.
+    """
+    out, at, spans = [], 0, iter(spans)
+    span = next(spans, None)
+    for piece in TAG_OR_TEXT.finditer(html):
+        if piece.group(0).startswith("<"):
+            out.append(piece.group(0))
             continue
-        end_of_piece = offset + len(text)
-        inside = [(s, e, symbol) for s, e, symbol in spans if offset <= s and e <= end_of_piece]
-        last = 0
-        for start, end, symbol in inside:
-            url = known.get(symbol) or official_url(symbol, language)
-            out.append(text[last : start - offset])
-            out.append(f'<a class="cited" href="{url}">{text[start - offset : end - offset]}</a>')
-            last = end - offset
-        out.append(text[last:])
-        offset = end_of_piece
+        text = unescape(piece.group(0))  # the escaped text is exactly escape(text)
+        end, last = at + len(text), 0
+        while span is not None and span.start < end:
+            if span.start >= at and span.end <= end:  # else a tag cuts it: left as text
+                url = escape(known.get(span.symbol) or official_url(span.symbol, language))
+                start, stop = span.start - at, span.end - at
+                out.append(escape(text[last:start]))
+                out.append(f'<a class="cited" href="{url}">{escape(text[start:stop])}</a>')
+                last = stop
+            span = next(spans, None)
+        out.append(escape(text[last:]))
+        at = end
     return "".join(out)
 
 
-def symbols_cited(text: str) -> list[str]:
-    """The symbols a paragraph cites, once each, in the order it cites them."""
-    return list(dict.fromkeys(symbol for _, _, symbol in _citations(text)))
+def link_citations(html: str, language: str, known: dict[str, str]) -> str:
+    """`link_spans` for a text whose citations are not stored, found in it now (pages have
+    the stored ones and never call this)."""
+    text = "".join(unescape(t.group(0)) for t in TAG_OR_TEXT.finditer(html) if not t.group(0).startswith("<"))
+    return link_spans(html, find_citations(text), language, known)
 
 
-def _citations(text: str) -> list[tuple[int, int, str]]:
-    spans = [(m.start(), m.end(), m.group(0)) for m in SYMBOL_CITED.finditer(text)]
-    for match in NUMBER_CITED.finditer(text):
-        if any(s <= match.start() < e for s, e, _ in spans):
-            continue
-        symbol = _number_symbol(match, text)
-        if symbol:
-            spans.append((match.start(), match.end(), symbol))
-    return sorted(spans)
-
-
-def _zh_kind(match: re.Match, text: str) -> re.Match | None:
-    return ZH_KIND_AFTER.match(text[match.end() :])
-
-
-# The name of a body right before "resolution": the Assembly's own or a Council with
-# symbols of its own, or another (a commission, a conference, a board …).
-OTHER_BODY = r"\b(?:Commission|Conference|Board|Council|Committee|Organization|Assembly)\b[^,;.]{0,60}\s$"
-OWN_BODIES = r"\b(?:General Assembly|Human Rights Council|Economic and Social Council)\s$"
-
-
-def _number_symbol(match: re.Match, text: str) -> str | None:
-    """ "74/175" after "resolution(s)" is A/RES/74/175, after "decision(s)" A/DEC/74/175; in
-    Chinese the word follows ("第74/175号决议"). A number with neither is no citation."""
-    number = match.group(1)
-    context = text[max(0, match.start() - 200) : match.start()]
-    zh = _zh_kind(match, text)
-    if zh:
-        resolution = zh.group(1) == "决议"
-        # "预防犯罪和刑事司法委员会第27/2号决议": another body's numbering, no link.
-        if re.search(r"(?<!人权|社会)(?:委员会|理事会|会议)\s*第?\s*$", context):
-            return None
-        organ = re.search(r"(人权理事会|经济及社会理事会|经社理事会)[^。；]*$", context)
-    else:
-        kind = KIND_BEFORE.search(context)
-        if not kind:
-            return None
-        # "Commission on Crime Prevention and Criminal Justice resolution 27/2": another
-        # body's numbering, which has no symbol of this form.
-        before = context[: kind.start(1)]
-        if re.search(OTHER_BODY, before) and not re.search(OWN_BODIES, before):
-            return None
-        resolution = kind.group(1).lower().startswith("resolution")
-        organ = re.search(r".*(Human Rights Council|Economic and Social Council)[^.;:]*$", context, re.S)
-    series = "RES" if resolution else "DEC"
-    named = organ.group(1) if organ else ""
-    if named in ("Human Rights Council", "人权理事会"):
-        return f"A/HRC/{series}/{number}"
-    # The Economic and Social Council numbers its resolutions by year: 2013/41.
-    if named or len(number.split("/")[0]) == 4:
-        return f"E/{series}/{number}"
-    return f"A/{series}/{number}"
-
-
-def cited_symbols(texts) -> set[str]:
-    """Every symbol the texts may cite, to look up once which are here."""
-    found: set[str] = set()
-    for text in texts:
-        found.update(SYMBOL_CITED.findall(text))
-        for number in NUMBER_CITED.findall(text):
-            found.update(f"{s}/{number}" for s in ("A/RES", "A/DEC", "E/RES", "E/DEC", "A/HRC/RES"))
+def stored_citations(citations: QuerySet[Citation]) -> dict[int, list[Cited]]:
+    """The stored citations of paragraphs, by paragraph id, each paragraph's in order."""
+    found: dict[int, list[Cited]] = {}
+    rows = citations.order_by("paragraph_id", "start").values_list("paragraph_id", "start", "end", "symbol")
+    for paragraph, start, end, symbol in rows:
+        found.setdefault(paragraph, []).append(Cited(start, end, symbol))
     return found
+
+
+def documents_here(citations: QuerySet[Citation]) -> dict[str, str]:
+    """Which documents these citations name are here: symbol → its page (one query)."""
+    here = Resolution.objects.filter(symbol__in=citations.values("symbol")).only("key", "symbol")
+    return {r.symbol: r.get_absolute_url() for r in here}

@@ -3,12 +3,13 @@ citations, and the paragraphs the search finds for the query, marked by its high
 
 from __future__ import annotations
 
-import datetime
 import html
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db.models import Count
+from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -16,9 +17,9 @@ from search.engine.highlight import highlight
 from search.engine.index import IndexUnavailable
 from search.engine.query import ParsedQuery, parse_query
 from search.engine.searching import matching_anchors
-from search.models import Paragraph, Resolution, Text, html_lang, language_name
-from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, official_url
-from search.web.citing import cite, cited_symbols, link_citations
+from search.models import Citation, Paragraph, Resolution, Text, html_lang, language_name
+from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, official_url
+from search.web.citing import cite, documents_here, link_spans, stored_citations
 from search.web.lineage import lineage_url, partners
 from search.web.results import search_url
 
@@ -72,6 +73,7 @@ class Reading:
     official: list[dict] = field(default_factory=list)  # undocs.org link per language
     views: list[dict] = field(default_factory=list)  # the language / side by side switch
     cited: dict[str, str] = field(default_factory=dict)  # symbol cited → its page here
+    citations: dict[int, list[Cited]] = field(default_factory=dict)  # paragraph id → what it cites
     cited_by: dict | None = None  # how many paragraphs of other documents cite this one
     same_wording: dict[int, int] = field(default_factory=dict)  # paragraph id → uses elsewhere
     comparable: set[str] = field(default_factory=set)  # keys of related works "What changed" can show
@@ -108,7 +110,14 @@ def choose_language(available: list[str], requested: str | None, interface: str)
 
 
 def build_reading(
-    resolution: Resolution, *, lang: str | None, view: str | None, q: str, interface: str, base_url: str
+    resolution: Resolution,
+    *,
+    lang: str | None,
+    view: str | None,
+    q: str,
+    interface: str,
+    base_url: str,
+    cited_page: str | None = None,
 ) -> Reading:
     """Pick the versions to show and align their paragraphs row by row."""
     texts = {t.language: t for t in resolution.texts.all()}
@@ -141,9 +150,7 @@ def build_reading(
             "second": columns[1].label,
         }
     _fill_rows(reading, resolution, base_url)
-    reading.cited_by = cited_by(
-        resolution, reading.cited | {resolution.symbol: resolution.get_absolute_url()}
-    )
+    reading.cited_by = cited_by(resolution, cited_page, lang=lang, view=view, q=q)
     reading.comparable = comparable(resolution)
     reading.official = [
         {"language": language, "name": language_name(language), "url": url, "loaded": language in texts}
@@ -192,60 +199,93 @@ def comparable(resolution: Resolution) -> set[str]:
     return {r.key for r in related if own & {t.language for t in r.texts.all()}}
 
 
-MIN_DATE = datetime.date.min
+CITED_BY_PAGE = 50  # paragraphs a page of "Cited by": a document can be cited thousands of times
 
 
-def cited_by(resolution: Resolution, known: dict[str, str]) -> dict | None:
-    """The paragraphs of other documents that cite this one ("resolution 71/322",
-    "第71/322号决议", "A/C.3/80/L.28"), by document, newest first; None if none."""
+def cited_by(resolution: Resolution, page: str | None = None, **params) -> dict | None:
+    """A page of the paragraphs of other documents that cite this one ("resolution 71/322",
+    "第71/322号决议", "A/C.3/80/L.28"), by document, newest first, and how many there are in
+    all; None if none. `params` (lang, view, q) are kept in the links to other pages."""
     if not resolution.symbol:
         return None
-    citing = (
-        Paragraph.objects.filter(citations__symbol=resolution.symbol)
-        .exclude(version__resolution=resolution)
-        .select_related("version__resolution")
-        .order_by("version__resolution__key", "version__language", "order")
+    citing = Paragraph.objects.filter(
+        pk__in=Citation.objects.filter(symbol=resolution.symbol).values("paragraph_id")
+    ).exclude(version__resolution=resolution)
+    totals = citing.aggregate(paragraphs=Count("pk"), documents=Count("version", distinct=True))
+    if not totals["paragraphs"]:
+        return None
+    pages = -(-totals["paragraphs"] // CITED_BY_PAGE)
+    number = _page_number(page, pages)
+    shown = list(
+        citing.select_related("version__resolution").order_by(
+            Coalesce("version__resolution__adopted_on", "version__issued_on").desc(nulls_last=True),
+            "version__resolution__key",
+            "version__language",
+            "order",
+        )[(number - 1) * CITED_BY_PAGE : number * CITED_BY_PAGE]
     )
-    documents: dict[tuple[int, str], dict] = {}
-    for paragraph in citing:
+    theirs = Citation.objects.filter(paragraph_id__in=[p.pk for p in shown])
+    match = re.fullmatch(r"(?:A|E|A/HRC)/(?:RES|DEC)/(\d+/\d+)", resolution.symbol)
+    term = match.group(1) if match else resolution.symbol
+    kept = {k: v for k, v in params.items() if v}
+
+    def url(n: int) -> str:
+        return "?" + urlencode({**kept, "cited": n}) if n != number and 1 <= n <= pages else ""
+
+    return {
+        "documents": _citing_documents(shown, stored_citations(theirs), documents_here(theirs)),
+        "paragraphs": totals["paragraphs"],
+        "document_count": totals["documents"],
+        "first": (number - 1) * CITED_BY_PAGE + 1,
+        "last": (number - 1) * CITED_BY_PAGE + len(shown),
+        "previous_url": url(number - 1),
+        "next_url": url(number + 1),
+        "search_url": search_url(f"{term} -symbol:{term}"),
+    }
+
+
+def _page_number(page: str | None, pages: int) -> int:
+    """The page asked for, within 1 … pages (the first for anything else)."""
+    try:
+        return min(max(int(page or 1), 1), pages)
+    except ValueError:
+        return 1
+
+
+def _citing_documents(paragraphs: list[Paragraph], citations: dict, known: dict[str, str]) -> list[dict]:
+    """Group paragraphs, in order, by their language version: one entry per document."""
+    documents: list[dict] = []
+    for paragraph in paragraphs:
         text = paragraph.version
         work = text.resolution
-        entry = documents.setdefault(
-            (work.pk, text.language),
-            {
-                "document": work,
-                "lang": html_lang(text.language),
-                "date": work.adopted_on or text.issued_on,
-                "paragraphs": [],
-            },
-        )
-        entry["paragraphs"].append(
+        if not documents or documents[-1]["version"] != text.pk:
+            documents.append(
+                {
+                    "version": text.pk,
+                    "document": work,
+                    "lang": html_lang(text.language),
+                    "date": work.adopted_on or text.issued_on,
+                    "paragraphs": [],
+                }
+            )
+        # Escaped first; then what it cites becomes links, this document's among them.
+        cited = citations.get(paragraph.pk, [])
+        linked = link_spans(html.escape(paragraph.text), cited, text.language, known)
+        documents[-1]["paragraphs"].append(
             {
                 "label": paragraph.label_in(text.language),
                 "url": f"{work.get_absolute_url()}?lang={text.language}#{paragraph.anchor}",
-                # Escaped first; then what it cites becomes links, this document's among them.
-                "html": mark_safe(link_citations(html.escape(paragraph.text), text.language, known)),
+                "html": mark_safe(linked),
             }
         )
-    if not documents:
-        return None
-    ordered = sorted(
-        documents.values(), key=lambda d: (d["date"] is None, -(d["date"] or MIN_DATE).toordinal())
-    )
-    match = re.fullmatch(r"(?:A|E|A/HRC)/(?:RES|DEC)/(\d+/\d+)", resolution.symbol)
-    number = match.group(1) if match else resolution.symbol
-    return {
-        "documents": ordered,
-        "paragraphs": sum(len(d["paragraphs"]) for d in ordered),
-        "search_url": search_url(f"{number} -symbol:{number}"),
-    }
+    return documents
 
 
 def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
-    symbols = cited_symbols(p.text for ps in per_column for p in ps)
-    here = Resolution.objects.filter(symbol__in=symbols).only("key", "symbol")
-    reading.cited = {r.symbol: r.get_absolute_url() for r in here}
+    # What the paragraphs cite, as stored when they were published: no text is read for it.
+    theirs = Citation.objects.filter(paragraph__version__in=[c.text for c in reading.columns if c.text])
+    reading.citations, reading.cited = stored_citations(theirs), documents_here(theirs)
     reading.same_wording = partners([p.pk for ps in per_column for p in ps])
     # What the search itself returns for the query in each version shown: those
     # paragraphs are counted and marked, and no other.
@@ -300,7 +340,8 @@ def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict
     units = reading.parsed.units if found else []
     # Escaped by the highlighter: its own <mark> is the only markup.
     # Then what it cites becomes links (to the document here, else the official text).
-    html = mark_safe(link_citations(highlight(paragraph.text, units), column.language, reading.cited))
+    cited = reading.citations.get(paragraph.pk, [])
+    html = mark_safe(link_spans(highlight(paragraph.text, units), cited, column.language, reading.cited))
     if found:
         reading.matches += 1
         reading.first_match = reading.first_match or paragraph.anchor

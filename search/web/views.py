@@ -14,7 +14,7 @@ from search.web import comparing, exports
 from search.web import lineage as wording
 from search.web.browse import browse
 from search.web.forms import DEFAULTS, PER_PAGE_CHOICES, SORT_CHOICES, SearchForm
-from search.web.reading import build_reading
+from search.web.reading import build_reading, cited_by
 from search.web.results import (
     EXAMPLES,
     api_hits,
@@ -146,18 +146,33 @@ def _documents():
 
 @require_GET
 def resolution(request: HttpRequest, key: str) -> HttpResponse:
-    """One document: a language version, or both side by side, with the query's matches marked."""
-    resolution = get_object_or_404(_documents(), key=key)
+    """One document: a language version, or both side by side, with the query's matches marked;
+    a page of what cites it alone for htmx (its "Cited by" pages)."""
     q, _ = SearchForm(request.GET).values()
-    reading = build_reading(
-        resolution,
-        lang=request.GET.get("lang"),
-        view=request.GET.get("view"),
-        q=q,
-        interface=request.LANGUAGE_CODE,
-        base_url=request.build_absolute_uri("/")[:-1],
-    )
-    return render(request, "search/resolution.html", {"resolution": resolution, "reading": reading})
+    lang, view, page = (request.GET.get(name) for name in ("lang", "view", "cited"))
+    if _asks_for_part(request, "cited-by"):
+        part = cited_by(get_object_or_404(Resolution, key=key), page, lang=lang, view=view, q=q)
+        response = render(request, "search/_cited_by.html", {"cited_by": part})
+    else:
+        resolution = get_object_or_404(_documents(), key=key)
+        reading = build_reading(
+            resolution,
+            lang=lang,
+            view=view,
+            q=q,
+            interface=request.LANGUAGE_CODE,
+            base_url=request.build_absolute_uri("/")[:-1],
+            cited_page=page,
+        )
+        response = render(request, "search/resolution.html", {"resolution": resolution, "reading": reading})
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+def _asks_for_part(request: HttpRequest, target: str) -> bool:
+    # Boosted links and history restores need the whole page.
+    htmx = request.htmx
+    return bool(htmx) and htmx.target == target and not (htmx.boosted or htmx.history_restore_request)
 
 
 def _paragraph(request: HttpRequest) -> Paragraph | None:

@@ -385,6 +385,26 @@ def test_a_cited_resolution_opens_from_the_paragraph_that_cites_it_and_lists_its
     expect(page.locator(".row.is-target")).to_contain_text("71/322 of 8 September 2017")
 
 
+def test_cited_by_turns_its_pages_in_place(site, page, monkeypatch):
+    from search.web import reading
+
+    monkeypatch.setattr(reading, "CITED_BY_PAGE", 1)  # its two citing paragraphs: two pages
+    page.goto(f"{site}/r/A/RES/71/322/?lang=en#cited-by")
+    section = page.locator("#cited-by")
+    expect(section).to_contain_text("Paragraphs 1–1 of 2")
+    first = section.locator("p.citing").inner_text()
+    page.evaluate("window.notReloaded = true")
+
+    section.get_by_role("link", name="Next page").click()
+
+    expect(section).to_contain_text("Paragraphs 2–2 of 2")
+    expect(section.locator("p.citing")).not_to_have_text(first)
+    expect(page).to_have_url(f"{site}/r/A/RES/71/322/?lang=en&cited=2#cited-by")
+    assert page.evaluate("window.notReloaded") is True  # the section alone was fetched
+    section.get_by_role("link", name="Previous page").click()
+    expect(section.locator("p.citing")).to_have_text(first)
+
+
 def test_a_paragraphs_agreed_language_opens_under_it_and_on_a_page_of_its_own(site, browser):
     # Each publish traces its paragraphs once committed.
     files = [str(ODS / f"{n}.pdf") for n in ("A_RES_78_219", "A_RES_80_221")]

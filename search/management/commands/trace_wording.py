@@ -12,11 +12,13 @@ BATCH = 20  # language versions a transaction: a few thousand paragraphs at most
 
 class Command(BaseCommand):
     """Find, for every paragraph, the paragraphs of other documents with the same or nearly
-    the same wording, and the documents it cites; then match drafts to resolutions.
+    the same wording, and where it cites documents; then match drafts to resolutions.
 
     A publish does this for the paragraphs it stores; this command does it for the whole
     corpus (after a change of method, or for rows stored before there was one). With
-    --if-needed only paragraphs never traced are, which is what `make run` does.
+    --if-needed only the language versions of paragraphs never traced are, which is what
+    `make run` does (a publish stores its citations itself, and migration 0009 found
+    those of the rows stored before).
     """
 
     help = "Trace shared wording and citations of every paragraph (--if-needed: only those never traced)."
@@ -35,15 +37,20 @@ class Command(BaseCommand):
             versions = Text.objects.values_list("pk", flat=True)
         versions = sorted(set(versions))
         totals: Counter = Counter()
+        citing = 0.0
         for start in range(0, len(versions), BATCH):
+            batch = versions[start : start + BATCH]
             with transaction.atomic():
-                totals.update(lineage.trace(versions[start : start + BATCH]))
+                began = time.perf_counter()
+                totals["citations"] += lineage.cite(batch)
+                citing += time.perf_counter() - began
+                totals.update(lineage.trace(batch))
         elapsed = time.perf_counter() - started
         # The shared wording is what drafts are matched to resolutions by.
         links = matching.match_drafts()
         self.stdout.write(
             f"traced {totals['paragraphs']} paragraphs of {len(versions)} language versions "
             f"in {elapsed:.1f} s: {SharedWording.objects.count()} pairs with shared wording, "
-            f"{Citation.objects.count()} citations"
+            f"{totals['citations']} citations found in {citing:.2f} s ({Citation.objects.count()} stored)"
         )
         self.stdout.write(f"drafts linked by content, or their link changed: {len(links)}")
