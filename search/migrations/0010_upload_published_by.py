@@ -15,7 +15,7 @@ def publishers_of_published_uploads(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0008_agreed_language'),
+        ('search', '0009_citation_spans'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
