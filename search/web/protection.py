@@ -6,6 +6,8 @@ Their values live in search/settings.py; docs/pending/protect.md says how to cha
 
 from __future__ import annotations
 
+import ipaddress
+
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpResponse
@@ -87,8 +89,10 @@ def client_ip(request) -> str:
     """
     if settings.USE_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
-        if forwarded:
-            return forwarded
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # no address written: the proxy's own is all there is
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -150,6 +150,13 @@ def test_behind_a_proxy_it_counts_by_the_address_the_proxy_wrote(editor, setting
     assert signed_in(other)
 
 
+def test_behind_a_proxy_an_address_that_is_none_counts_as_the_proxys(editor, settings):
+    settings.USE_X_FORWARDED_FOR = True
+    for forwarded in ("", "unknown", "203.0.113.50, not-an-address", "2001:db8::1, [::1]:80"):
+        sign_in(Client(REMOTE_ADDR="127.0.0.1"), "wrong", HTTP_X_FORWARDED_FOR=forwarded)
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
+
+
 def test_without_a_proxy_a_forwarded_for_header_changes_nothing(editor):
     for n in range(settings.AXES_FAILURE_LIMIT):
         sign_in(Client(REMOTE_ADDR="203.0.113.7"), "wrong", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
