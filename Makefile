@@ -41,12 +41,12 @@ run: prepare
 
 # Production: DEBUG off, so SECRET_KEY must be set (see README, "Running in production");
 # static files collected with hashed names and gzip copies, served by WhiteNoise.
+# gunicorn's limits, and the start-up checks that stop it with a message, are in
+# search/gunicorn_conf.py; each worker loads what a first search needs before it serves.
 serve: export DEBUG = 0
 serve: prepare
 	$(PY) manage.py collectstatic --noinput -v 0
-	# A publish may wait up to 30 s for SQLite's write lock, then parse and index: 60 s.
-	$(VENV)/bin/gunicorn search.wsgi --worker-class sync --workers $(WEB_CONCURRENCY) \
-		--bind $(BIND) --timeout 60 --access-logfile - --no-control-socket
+	$(VENV)/bin/gunicorn -c python:search.gunicorn_conf search.wsgi --workers $(WEB_CONCURRENCY) --bind $(BIND)
 
 # The browser tests drive Debian's Chromium; Chinese text needs a CJK font to render.
 # Installed only when missing (needs root, as on the CI machine).

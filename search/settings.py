@@ -1,8 +1,10 @@
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,6 +20,16 @@ def env_flag(name: str, default: bool = False) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name}={value!r}: use 1 or 0.")
+
+
+def env_count(name: str, default: int) -> int:
+    """Read a count (1 or more); anything else stops the server instead of guessing."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name}={value!r}: use a whole number, 1 or more.")
+    return int(value)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -69,11 +81,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "search",
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than its address accepts is refused before anything reads it
+    # (CSRF reads the whole form).
+    "search.web.protection.limit_request_body",
     "django.middleware.security.SecurityMiddleware",
+    "search.web.protection.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Pages are compressed so the first page stays small; CSRF tokens are masked per
     # request, which is Django's answer to BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -87,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "search.urls"
@@ -150,6 +170,87 @@ INDEX_DIR = Path(os.environ.get("INDEX_DIR", BASE_DIR / "var" / "index"))
 # The corpus that load_corpus reads by default.
 CORPUS_DIR = Path(os.environ.get("CORPUS_DIR", BASE_DIR / "corpus"))
 
+# Sign-in throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one user name
+# from one address lock that pair out for LOGIN_COOLOFF_MINUTES, and each further try
+# starts the wait again; the lockout page says so (templates/lockout.html). A locked-out
+# try is refused before the password is hashed. The pair, not the user name alone, so
+# that nobody can lock an administrator out from elsewhere, and colleagues behind one
+# address do not lock each other out. `manage.py axes_reset` lifts every lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_count("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_count("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A successful sign-in forgets that user's earlier typos.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "search.web.protection.lockout"
+AXES_CLIENT_IP_CALLABLE = "search.web.protection.client_ip"
+# Behind a proxy every request comes from the proxy's address: with USE_X_FORWARDED_FOR=1
+# the client's address is the last one of X-Forwarded-For, the one the proxy wrote. Only
+# behind a proxy that sets that header itself, or clients could pick any address.
+USE_X_FORWARDED_FOR = env_flag("USE_X_FORWARDED_FOR")
+
+# What a request may send. search.web.protection.limit_request_body answers 413 to a
+# body over its address's limit before anything reads it, and 411 to one of unknown
+# length; Django's own limits below then bound what it parses.
+MB = 1024 * 1024
+REQUEST_BODY_LIMIT = 1 * MB  # every form but the upload: the largest posts a few KB
+# The admin's upload takes several files of at most 10 MB each (search/ingest/extract.py):
+# five of them at once, and the form around them.
+UPLOAD_BODY_LIMIT = 55 * MB
+UPLOAD_URL_NAMES = ["admin:search_upload_add"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_LIMIT  # a form's fields, files aside
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # Django's default: an admin list posts one per ticked row
+DATA_UPLOAD_MAX_NUMBER_FILES = 20  # files in one upload; more at once is import_documents' work
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MB)  # a larger file waits in a temporary file, not in memory
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and frames from this site
+# only, no inline script or style, never framed. htmx is told not to inject its indicator
+# style (<meta name="htmx-config"> in templates/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# What one view adds to the policy, by URL name (search.web.protection): the upload
+# review page carries a <style> block of its own; its script is a file. Django's admin
+# needs nothing more (tests/web/test_csp_browser.py visits its pages).
+CONTENT_SECURITY_POLICY_UPDATES = {"admin:search_upload_review": {"style-src": [UNSAFE_INLINE]}}
+# Permissions-Policy (django-permissions-policy): no device or sensor for any page; the
+# clipboard, for the citation button, only for this site.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "clipboard-write": ["self"],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -199,6 +300,8 @@ LOGGING = {
         # 5xx with the traceback; 4xx (warnings) are the access log's business.
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         "search.engine": {"handlers": ["stderr"], "level": "INFO"},
+        # What a server process paid before its first request.
+        "search.warmup": {"handlers": ["stderr"], "level": "INFO"},
     },
 }
 

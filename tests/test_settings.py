@@ -5,6 +5,7 @@ import re
 import runpy
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -43,6 +44,9 @@ READ = [
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "SECURE_PROXY_SSL_HEADER",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_COOLOFF_MINUTES",
+    "USE_X_FORWARDED_FOR",
 ]
 
 
@@ -97,6 +101,30 @@ def test_it_uses_https_without_debug_and_plain_http_with_it(load):
     assert development["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
 
 
+def test_it_locks_sign_ins_out_after_five_failures_for_fifteen_minutes_unless_told_otherwise(load):
+    default = load(SECRET_KEY="k")
+    assert default["AXES_FAILURE_LIMIT"] == 5
+    assert default["AXES_COOLOFF_TIME"] == timedelta(minutes=15)
+    assert default["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
+    assert default["USE_X_FORWARDED_FOR"] is False
+
+    chosen = load(
+        SECRET_KEY="k", LOGIN_FAILURE_LIMIT="3", LOGIN_COOLOFF_MINUTES="60", USE_X_FORWARDED_FOR="1"
+    )
+    assert chosen["AXES_FAILURE_LIMIT"] == 3
+    assert chosen["AXES_COOLOFF_TIME"] == timedelta(hours=1)
+    assert chosen["USE_X_FORWARDED_FOR"] is True
+
+
+@pytest.mark.parametrize("value", ["0", "five", "-1", "2.5"])
+def test_it_refuses_a_count_it_cannot_read(load, value):
+    with pytest.raises(
+        ImproperlyConfigured,
+        match=f"LOGIN_COOLOFF_MINUTES='{re.escape(value)}': use a whole number, 1 or more",
+    ):
+        load(SECRET_KEY="k", LOGIN_COOLOFF_MINUTES=value)
+
+
 def test_it_refuses_a_proxy_header_it_cannot_read(load):
     with pytest.raises(ImproperlyConfigured, match="HTTP_X_FORWARDED_PROTO,https"):
         load(SECRET_KEY="k", SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https")
@@ -147,8 +175,13 @@ def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_finds_no_issue_in_the_production_environment():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+def test_check_deploy_finds_no_issue_in_the_production_environment(tmp_path):
+    # The node's own folders: static files collected as `make serve` does, an index folder.
+    env = PRODUCTION | {"STATIC_ROOT": str(tmp_path / "static"), "INDEX_DIR": str(tmp_path / "index")}
+    collected = _manage("collectstatic", "--noinput", "-v", "0", env=env)
+    assert collected.returncode == 0, collected.stderr
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."

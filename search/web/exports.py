@@ -1,13 +1,20 @@
 """Downloads: search results as CSV, a document's two languages as CSV and as TMX.
 
-Text is written as stored; in CSV a cell that a spreadsheet would run as a formula
-(it starts with = + - @) is prefixed with an apostrophe.
+Text is written as stored, with three exceptions that keep every file readable:
+- in CSV a cell that a spreadsheet would run as a formula (it starts with = + - @, a
+  tab or a carriage return) is prefixed with an apostrophe;
+- a lone surrogate, which UTF-8 cannot hold, becomes U+FFFD (in CSV and TMX);
+- in TMX, a character XML 1.0 cannot hold (a C0 control other than tab, newline and
+  carriage return, U+FFFE, U+FFFF) becomes U+FFFD, so the file stays well-formed and
+  the place of what was lost stays visible; a carriage return is written as &#13;, so
+  that a parser gives it back instead of turning it into a newline.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from xml.etree import ElementTree
 
 from django.utils import timezone
@@ -20,10 +27,20 @@ from search.web.results import document_names, paragraph_url
 MAX_ROWS = 2000  # results in one CSV: 20 pages of 100
 TMX_LANG = {"zh": "zh-CN", "en": "en"}
 
+REPLACEMENT = "\ufffd"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    text = _SURROGATE.sub(REPLACEMENT, "" if value is None else str(value))
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def xml_text(text: str) -> str:
+    """Return text as XML 1.0 can hold it: each character it cannot becomes U+FFFD."""
+    return _NOT_XML.sub(REPLACEMENT, text)
 
 
 def _csv(header: list[str], rows) -> str:
@@ -107,9 +124,12 @@ def document_tmx(reading: Reading, resolution: Resolution) -> bytes:
     for anchor, _label, texts in _pairs(reading):
         if len(texts) < 2:
             continue  # a paragraph in one language only is no translation unit
-        unit = ElementTree.SubElement(body, "tu", tuid=f"{resolution.key}#{anchor}")
+        unit = ElementTree.SubElement(body, "tu", tuid=xml_text(f"{resolution.key}#{anchor}"))
         for language in ("zh", "en"):
             variant = ElementTree.SubElement(unit, "tuv", {"xml:lang": TMX_LANG[language]})
-            ElementTree.SubElement(variant, "seg").text = texts[language]
+            ElementTree.SubElement(variant, "seg").text = xml_text(texts[language])
     ElementTree.indent(tmx)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(tmx, encoding="utf-8")
+    # ElementTree escapes & < > (and so "]]>") and quotes in attributes; only a carriage
+    # return in text it leaves raw, and the only ones in its output come from the text.
+    xml = ElementTree.tostring(tmx, encoding="utf-8").replace(b"\r", b"&#13;")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + xml

@@ -69,8 +69,8 @@ def test_uploads_are_for_authenticated_staff_only(db, client):
     add = reverse("admin:search_upload_add")
     response = client.get(add)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    User.objects.create_user("reader", password="pw", is_staff=False)
-    client.login(username="reader", password="pw")
+    reader = User.objects.create_user("reader", password="pw", is_staff=False)
+    client.force_login(reader)  # (client.login passes no request, which sign-in throttling needs)
     response = send(client, EN_71_322, "A_RES_71_322.txt")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert Upload.objects.count() == 0

@@ -1,0 +1,105 @@
+"""The usual protections at the edge: request size limits, the sign-in lockout page and
+the client's address it counts by, the Content-Security-Policy's exceptions.
+
+Their values live in search/settings.py; docs/pending/protect.md says how to change them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+
+def _plain(status: int, english: str, chinese: str) -> HttpResponse:
+    # Both languages: the interface language is not known yet when this answers.
+    return HttpResponse(f"{english}\n{chinese}\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def body_limit(request) -> int:
+    """The most bytes this request's address accepts in a body."""
+    try:
+        name = resolve(request.path_info).view_name
+    except Resolver404:
+        return settings.REQUEST_BODY_LIMIT
+    return settings.UPLOAD_BODY_LIMIT if name in settings.UPLOAD_URL_NAMES else settings.REQUEST_BODY_LIMIT
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / settings.MB:.1f} MB".replace(".0 MB", " MB")
+
+
+def body_refusal(request) -> HttpResponse | None:
+    """Refuse a body too large for its address, or of unknown length, without reading it."""
+    meta = request.META
+    if "HTTP_TRANSFER_ENCODING" in meta and not meta.get("CONTENT_LENGTH"):
+        # Django reads a body only up to its Content-Length: a chunked one would arrive
+        # empty. Say so rather than answer a form that seems blank.
+        return _plain(
+            411,
+            "Send the size of the request (a Content-Length header): a body of unknown length is not read.",
+            "请注明请求内容的大小（Content-Length）：长度未知的请求内容不予读取。",
+        )
+    try:
+        length = int(meta.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0  # Django reads such a body as empty, too
+    if length <= settings.REQUEST_BODY_LIMIT:
+        return None  # the common case, decided without resolving the address
+    limit = body_limit(request)
+    if length <= limit:
+        return None
+    sizes = (_megabytes(length), _megabytes(limit))
+    english = "The request sends {}; this address accepts at most {}.".format(*sizes)
+    chinese = "请求内容为 {}，此地址最多接受 {}。".format(*sizes)
+    if limit == settings.UPLOAD_BODY_LIMIT:
+        english += " Send fewer files at once."
+        chinese += "请分几次上传，每次少传几个文件。"
+    return _plain(413, english, chinese)
+
+
+def limit_request_body(get_response):
+    def middleware(request):
+        return body_refusal(request) or get_response(request)
+
+    return middleware
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy, with what settings.CONTENT_SECURITY_POLICY_UPDATES adds for a view."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        match = getattr(request, "resolver_match", None)
+        added = settings.CONTENT_SECURITY_POLICY_UPDATES.get(match.view_name) if match else None
+        if added and not report_only:
+            parts.update = {**added, **(parts.update or {})}
+        return parts
+
+
+def client_ip(request) -> str:
+    """The address a sign-in comes from, which django-axes counts failures by.
+
+    Behind a proxy (USE_X_FORWARDED_FOR), the last address of X-Forwarded-For: the one
+    that proxy wrote. Any before it came from the client and could be anything.
+    """
+    if settings.USE_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # no address written: the proxy's own is all there is
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout(request, original_response=None, credentials=None) -> HttpResponse:
+    """The page django-axes answers a locked-out sign-in with: what happened, for how long."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"minutes": minutes, "failures": settings.AXES_FAILURE_LIMIT}
+    response = render(request, "lockout.html", context, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
