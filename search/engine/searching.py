@@ -125,6 +125,30 @@ def search_paragraphs(q: str, page: int = 1, per_page: int = 20, sort: str = "re
     }
 
 
+def ranked_paragraphs(q: str, limit: int) -> list[dict]:
+    """Return the first `limit` hits of a query, best first, each with its whole text and
+    no snippet: what an export lists. One ranking for them all, and no facets.
+    """
+    parsed = parse_query(q or "")
+    with searching() as searcher:
+        docs = matching_docs(searcher, parsed)
+        if docs is None:
+            return []
+        ranked = rank(searcher, parsed, docs, limit + STALE_SLACK)
+        stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
+    return [
+        {
+            "symbol": fields["symbol"] or None,
+            "resolution": fields["resolution"],
+            "language": fields["language"],
+            "anchor": fields["anchor"],
+            "label": fields["label"],
+            "text": fields["text"],  # the database's: _held keeps only those
+        }
+        for fields in _held(stored)[:limit]
+    ]
+
+
 def _held(stored: list[dict]) -> list[dict]:
     """Keep the hits whose paragraph the database holds as indexed.
 
