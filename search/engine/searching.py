@@ -159,9 +159,11 @@ def _held(stored: list[dict]) -> list[dict]:
     for fields in stored:
         version, _, anchor = fields["id"].partition(":")
         keys[(int(version), anchor)] = fields
-    rows = Paragraph.objects.filter(
-        version_id__in={v for v, _ in keys}, anchor__in={a for _, a in keys}
-    ).values_list("version_id", "anchor", "text")
+    rows = (
+        Paragraph.objects.filter(version_id__in={v for v, _ in keys}, anchor__in={a for _, a in keys})
+        .order_by()  # looked up by key: the model's ordering would only sort them
+        .values_list("version_id", "anchor", "text")
+    )
     current = {(v, a): text for v, a, text in rows}
     return [fields for key, fields in keys.items() if current.get(key) == fields["text"]]
 

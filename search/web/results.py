@@ -134,10 +134,14 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
     for key, document in documents.items():
         pairs[key] += [document.became.key] if document.became else []
         pairs[key] += [draft.key for draft in document.drafts.all()]
-    found = Paragraph.objects.filter(
-        version__resolution__key__in={k for ks in pairs.values() for k in ks},
-        anchor__in={h["anchor"] for h in hits},
-    ).values("version__resolution__key", "version__language", "anchor", "label", "label_zh", "text")
+    found = (
+        Paragraph.objects.filter(
+            version__resolution__key__in={k for ks in pairs.values() for k in ks},
+            anchor__in={h["anchor"] for h in hits},
+        )
+        .order_by()  # looked up by key: the model's ordering would only sort them
+        .values("version__resolution__key", "version__language", "anchor", "label", "label_zh", "text")
+    )
     by_key = {(p["version__resolution__key"], p["version__language"], p["anchor"]): p for p in found}
     presented = []
     for hit in hits:
