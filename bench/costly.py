@@ -11,13 +11,14 @@ process's CPU time around a request (`time.process_time`) is that request's; the
 index's follower thread is not started. The first request of each kind is asked once
 before measuring (jieba's dictionary, templates, the index's caches).
 
-Asked: the home page, /healthz, each query of `bench.targets.QUERIES` as the search
-page, its htmx partial, the API and the CSV export; every document page in each of its
-languages, side by side, and with a query marking its matches; every draft ↔
-resolution comparison and random comparisons of any two documents sharing a language
-(`--comparisons` in all); the lineages of the paragraphs with the most shared wording
-and random paragraphs (`--lineages` in all). Each is asked once: caches of answers
-(comparisons, lineages) are cold, as for the first visitor.
+Asked: the home page (in English and in Chinese), /healthz, each query of
+`bench.targets.QUERIES` as the search page, its htmx partial, the API and the CSV
+export; every document page in each of its languages, side by side, and with a query
+marking its matches; every draft ↔ resolution comparison and random comparisons of
+any two documents sharing a language (`--comparisons` in all); the lineages of the
+paragraphs with the most shared wording and random paragraphs (`--lineages` in all).
+Each is asked once: caches of answers (comparisons, lineages) are cold, as for the
+first visitor.
 
 Prints, per kind, the requests, errors and CPU p50 / p95 / max, and the `--worst` costliest
 requests of each kind with their CPU and wall-clock times, SQL queries and bytes sent.
@@ -85,7 +86,8 @@ def plan(
 ) -> list[Request]:
     """Every request to measure, in a seeded order of kinds (see the module's docstring)."""
     rng = random.Random(seed)
-    requests = [Request("home", "/"), Request("healthz", "/healthz")]
+    requests = [Request("home", "/"), Request("home", "/", (("Accept-Language", "zh-Hans"),))]
+    requests.append(Request("healthz", "/healthz"))
     for q in QUERIES:
         requests += [
             Request("search", search_path(q)),
