@@ -1,7 +1,8 @@
 """The costliest single requests: the CPU time each page takes, in one warm process.
 
     python -m bench.costly [--comparisons 500] [--lineages 500] [--seed 0] [--worst 10]
-                           [--kinds document,lineage] [--documents N] [--profile 25] [--json]
+                           [--kinds document,lineage] [--documents N] [--repeat N]
+                           [--profile 25] [--json]
 
 Django's test client sends each request through the whole stack (middleware, view,
 template, gzip) against the database and index of the settings in the environment
@@ -20,12 +21,15 @@ paragraphs with the most shared wording and random paragraphs (`--lineages` in a
 Each is asked once: caches of answers (comparisons, lineages) are cold, as for the
 first visitor.
 
-Prints, per kind, the requests, errors and CPU p50 / p95 / max, and the `--worst` costliest
-requests of each kind with their CPU and wall-clock times, SQL queries and bytes sent.
-`--profile N` asks the costliest of each kind again under cProfile and prints its N
-most expensive functions: the project's own (search/) by cumulative time, then all
-by cumulative and by own time. The profiler's overhead inflates the times (most where
-calls are many and small: templates); the measured CPU times are those of the table.
+Prints, per kind, the requests, errors and CPU mean / p50 / p95 / max, and the `--worst`
+costliest requests of each kind with their CPU and wall-clock times, SQL queries and
+bytes sent. `--repeat N` asks each request N times and keeps its median: the steady cost
+of a page asked again (answers cached after the first time are then warm), steadier from
+one run to the next on a busy machine, for before/after comparisons. `--profile N` asks
+the costliest of each kind again under cProfile and prints its N most expensive
+functions: the project's own (search/) by cumulative time, then all by cumulative and by
+own time. The profiler's overhead inflates the times (most where calls are many and
+small: templates); the measured CPU times are those of the table.
 """
 
 from __future__ import annotations
@@ -168,14 +172,19 @@ def measure(client, request: Request) -> Cost:
     return Cost(request.kind, request.path, cpu * 1000, wall * 1000, queries, size, response.status_code)
 
 
-def run(client, requests: list[Request]) -> list[Cost]:
-    """Warm up with the first request of each kind, then measure every one."""
+def run(client, requests: list[Request], repeat: int = 1) -> list[Cost]:
+    """Warm up with the first request of each kind, then measure every one (`repeat`
+    times: its median)."""
     first = {}
     for request in requests:
         first.setdefault(request.kind, request)
     for request in first.values():
         measure(client, request)
-    return [measure(client, request) for request in requests]
+    costs = []
+    for request in requests:
+        asked = sorted((measure(client, request) for _ in range(repeat)), key=lambda c: c.cpu_ms)
+        costs.append(asked[len(asked) // 2])
+    return costs
 
 
 def summarize(costs: list[Cost], worst: int = 10) -> dict:
@@ -188,6 +197,7 @@ def summarize(costs: list[Cost], worst: int = 10) -> dict:
         summary[kind] = {
             "requests": len(chosen),
             "errors": sum(1 for c in chosen if c.status != 200),
+            "mean_ms": round(sum(cpu) / len(cpu), 1),
             "p50_ms": round(percentile(cpu, 50), 1),
             "p95_ms": round(percentile(cpu, 95), 1),
             "max_ms": round(max(cpu), 1),
@@ -203,13 +213,13 @@ def summarize(costs: list[Cost], worst: int = 10) -> dict:
 def format_costs(result: dict) -> str:
     """The table per kind, then each kind's costliest requests."""
     lines = [
-        "| kind | requests | errors | CPU p50 ms | CPU p95 ms | CPU max ms | CPU total s |",
-        "|---|--:|--:|--:|--:|--:|--:|",
+        "| kind | requests | errors | CPU mean ms | CPU p50 ms | CPU p95 ms | CPU max ms | CPU total s |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for kind, s in result["kinds"].items():
         lines.append(
-            f"| {kind} | {s['requests']:,} | {s['errors']:,} | {s['p50_ms']:,.1f} | {s['p95_ms']:,.1f} "
-            f"| {s['max_ms']:,.1f} | {s['total_s']:,.1f} |"
+            f"| {kind} | {s['requests']:,} | {s['errors']:,} | {s['mean_ms']:,.1f} | {s['p50_ms']:,.1f} "
+            f"| {s['p95_ms']:,.1f} | {s['max_ms']:,.1f} | {s['total_s']:,.1f} |"
         )
     for kind, s in result["kinds"].items():
         lines += ["", f"Costliest {kind} requests:", ""]
@@ -268,6 +278,7 @@ def main(argv=None) -> None:
     parser.add_argument("--documents", type=int, default=0, help="a sample of this many (0: every one)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--worst", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=1, help="ask each request N times, keep its median")
     parser.add_argument("--kinds", default="", help=f"comma-separated, of {', '.join(KINDS)} (default all)")
     parser.add_argument(
         "--profile", type=int, default=0, help="profile the costliest of each kind: N functions"
@@ -295,7 +306,7 @@ def main(argv=None) -> None:
     requests = [r for r in requests if r.kind in kinds]
     client = make_client()
     started = time.perf_counter()
-    costs = run(client, requests)
+    costs = run(client, requests, max(1, args.repeat))
     result = summarize(costs, args.worst)
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["settings"] = {"debug": settings.DEBUG, "database": settings.DATABASES["default"]["ENGINE"]}

@@ -179,6 +179,7 @@ def test_it_prints_which_goals_are_met():
                 "document": {
                     "requests": 2,
                     "errors": 0,
+                    "mean_ms": 600.0,
                     "p50_ms": 50.0,
                     "p95_ms": 60.0,
                     "max_ms": 1200.0,
