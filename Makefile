@@ -2,7 +2,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: prepare run serve test test-sqlite test-postgres lint format bench browser
+.PHONY: prepare run serve test test-sqlite test-postgres lint format bench browser figures costly
 
 # make serve: where gunicorn listens and how many worker processes it runs (the usual
 # 2 x cores + 1 for sync workers: searches use a core, uploads also wait on the database).
@@ -47,6 +47,18 @@ serve: export DEBUG = 0
 serve: prepare
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn -c python:search.gunicorn_conf search.wsgi --workers $(WEB_CONCURRENCY) --bind $(BIND)
+
+# Issue 18's figures against a server started with `make serve 2> $(SERVER_LOG)` and this
+# same environment (DATABASE_*, SECRET_KEY): the analyst mix, the same with attackers, the
+# fuzz (tracebacks read from SERVER_LOG, rows compared) and the CPU cost of single requests.
+SERVER_LOG ?= var/serve.log
+figures: $(VENV)/.installed
+	$(PY) -m bench.serving figures --url http://$(BIND) --server-log $(SERVER_LOG)
+
+# The CPU time of every document page, comparisons, lineages and the query mix, in this
+# process (no server needed): the 10 costliest of each kind.
+costly: $(VENV)/.installed
+	$(PY) -m bench.costly
 
 # The browser tests drive Debian's Chromium; Chinese text needs a CJK font to render.
 # Installed only when missing (needs root, as on the CI machine).

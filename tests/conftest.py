@@ -187,6 +187,22 @@ def live_corpus(transactional_db, corpus_index_dir, settings):
 
 
 @pytest.fixture
+def confirmed_draft():
+    """A draft of the corpus's report that staff matched, in the admin, to a resolution with
+    a language in common: the corpus's own draft (Chinese) became a resolution that is in
+    English only, so it has no draft ↔ resolution comparison to offer. Use after a fixture
+    that loads the corpus."""
+    from search.models import BECAME_STAFF, Resolution
+
+    drafts = Resolution.objects.filter(contained_in__key="report-79-third-committee-item-107")
+    draft = drafts.order_by("key").first()
+    draft.became = Resolution.objects.get(key="A/RES/71/322")
+    draft.became_method = BECAME_STAFF
+    draft.save()
+    return draft
+
+
+@pytest.fixture
 def make_corpus(tmp_path):
     """Return a function that writes a corpus dir from {name: bytes} and manifest entries."""
 

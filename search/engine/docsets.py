@@ -158,8 +158,32 @@ def live_docs(reader) -> np.ndarray:
     return np.concatenate(parts) if parts else EMPTY
 
 
+# The codes of all segments together, for the reader state they were merged for: a
+# search asks for eleven of them (facets, ranking priors, matches per document), and
+# merging them is a Python loop over every value of the field.
+_merged: dict[tuple, tuple[np.ndarray, list[str]]] = {}
+MERGED_KEPT = 64  # entries; more means readers of older states: start again
+
+
 def codes(reader, fieldname: str) -> tuple[np.ndarray, list[str]]:
-    """Return (code per document, names): the value of an ID field for every document."""
+    """Return (code per document, names): the value of an ID field for every document.
+
+    Shared between searches: the array is read-only.
+    """
+    key = (state(reader), fieldname)
+    with _cache_lock:
+        cached = _merged.get(key)
+    if cached is None:
+        cached = _merge_codes(reader, fieldname)
+        cached[0].flags.writeable = False
+        with _cache_lock:
+            if len(_merged) >= MERGED_KEPT:
+                _merged.clear()
+            _merged[key] = cached
+    return cached
+
+
+def _merge_codes(reader, fieldname: str) -> tuple[np.ndarray, list[str]]:
     arrays, names, index = [], [], {}
     for leaf, _base in leaves(reader):
         leaf_codes, leaf_names = _leaf_codes(leaf, fieldname)
@@ -231,4 +255,6 @@ def forget_segments(keep_ids) -> None:
     with _cache_lock:
         for key in [k for k in _segment_cache if k[0] not in keep_ids]:
             del _segment_cache[key]
+        for key in [k for k in _merged if any(segment not in keep_ids for segment, _ in k[0])]:
+            del _merged[key]
     POSTINGS.forget(keep_ids)

@@ -125,6 +125,30 @@ def search_paragraphs(q: str, page: int = 1, per_page: int = 20, sort: str = "re
     }
 
 
+def ranked_paragraphs(q: str, limit: int) -> list[dict]:
+    """Return the first `limit` hits of a query, best first, each with its whole text and
+    no snippet: what an export lists. One ranking for them all, and no facets.
+    """
+    parsed = parse_query(q or "")
+    with searching() as searcher:
+        docs = matching_docs(searcher, parsed)
+        if docs is None:
+            return []
+        ranked = rank(searcher, parsed, docs, limit + STALE_SLACK)
+        stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
+    return [
+        {
+            "symbol": fields["symbol"] or None,
+            "resolution": fields["resolution"],
+            "language": fields["language"],
+            "anchor": fields["anchor"],
+            "label": fields["label"],
+            "text": fields["text"],  # the database's: _held keeps only those
+        }
+        for fields in _held(stored)[:limit]
+    ]
+
+
 def _held(stored: list[dict]) -> list[dict]:
     """Keep the hits whose paragraph the database holds as indexed.
 
@@ -135,9 +159,11 @@ def _held(stored: list[dict]) -> list[dict]:
     for fields in stored:
         version, _, anchor = fields["id"].partition(":")
         keys[(int(version), anchor)] = fields
-    rows = Paragraph.objects.filter(
-        version_id__in={v for v, _ in keys}, anchor__in={a for _, a in keys}
-    ).values_list("version_id", "anchor", "text")
+    rows = (
+        Paragraph.objects.filter(version_id__in={v for v, _ in keys}, anchor__in={a for _, a in keys})
+        .order_by()  # looked up by key: the model's ordering would only sort them
+        .values_list("version_id", "anchor", "text")
+    )
     current = {(v, a): text for v, a, text in rows}
     return [fields for key, fields in keys.items() if current.get(key) == fields["text"]]
 

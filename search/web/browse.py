@@ -39,15 +39,24 @@ def browse() -> list[Session]:
     """Every work not contained in a report, by session (newest first) and committee;
     each with the title in the interface language where there is one."""
     language = "zh" if (get_language() or "").startswith("zh") else "en"
+    # Only the drafts inside a report are listed with their texts' titles. A prefetch
+    # costs a queryset per work: the works' own titles come in one plain query.
+    titled = Prefetch("texts", queryset=Text.objects.only("resolution_id", "language", "title"))
     works = Resolution.objects.filter(contained_in=None).prefetch_related(
-        Prefetch("texts", queryset=Text.objects.only("resolution_id", "language", "title")),
-        Prefetch("contained", queryset=Resolution.objects.prefetch_related("texts")),
+        Prefetch("contained", queryset=Resolution.objects.prefetch_related(titled))
     )
+    titles: dict[int, dict[str, str]] = {}
+    for resolution_id, text_language, title in (
+        Text.objects.filter(resolution__contained_in=None)
+        .order_by("language")
+        .values_list("resolution_id", "language", "title")
+    ):
+        titles.setdefault(resolution_id, {})[text_language] = title
     sessions: dict[str, Session] = {}
     for work in works:
         number = work.session_number()
-        texts = {t.language: t for t in work.texts.all()}
-        work.shown_title = (texts.get(language) or texts.get("en") or texts.get("zh") or Text()).title
+        texts = titles.get(work.pk, {})
+        work.shown_title = next((texts[lang] for lang in (language, "en", "zh") if lang in texts), "")
         work.shown_language = language if language in texts else next(iter(texts), language)
         session = sessions.setdefault(
             number or work.session,

@@ -19,8 +19,8 @@ from xml.etree import ElementTree
 
 from django.utils import timezone
 
-from search.engine.searching import search_paragraphs
-from search.models import Paragraph, Resolution
+from search.engine.searching import ranked_paragraphs
+from search.models import Resolution
 from search.web.reading import Reading
 from search.web.results import document_names, paragraph_url
 
@@ -55,28 +55,14 @@ def _csv(header: list[str], rows) -> str:
 
 def results_csv(request, q: str) -> str:
     """Every hit of a query (up to MAX_ROWS), best first: document, label, language, text, link."""
-    hits, page = [], 1
-    while len(hits) < MAX_ROWS:
-        found = search_paragraphs(q, page=page, per_page=100)
-        hits += found["hits"]
-        if page * 100 >= found["total"]:
-            break
-        page += 1
-    hits = hits[:MAX_ROWS]
-    keys = {h["resolution"] for h in hits}
-    texts = {
-        (key, language, anchor): text
-        for key, language, anchor, text in Paragraph.objects.filter(
-            version__resolution__key__in=keys, anchor__in={h["anchor"] for h in hits}
-        ).values_list("version__resolution__key", "version__language", "anchor", "text")
-    }
+    hits = ranked_paragraphs(q, MAX_ROWS)
     names = document_names(hits)
     rows = (
         (
             names[h["resolution"]],
             h["label"],
             h["language"],
-            texts.get((h["resolution"], h["language"], h["anchor"]), ""),
+            h["text"],
             request.build_absolute_uri(paragraph_url(h["resolution"], h["anchor"], lang=h["language"])),
         )
         for h in hits

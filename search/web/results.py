@@ -3,10 +3,11 @@ languages, the same paragraph in the other language, facet links and what to try
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -55,7 +56,14 @@ def search_url(q: str, page: int = 1, **options) -> str:
 def paragraph_url(key: str, anchor: str, **params) -> str:
     """Return the link to a paragraph on its resolution's page, with query parameters."""
     query = f"?{urlencode(params)}" if params else ""
-    return f"{reverse('resolution', kwargs={'key': key})}{query}#{anchor}"
+    return f"{_document_path(key, get_script_prefix(), get_urlconf())}{query}#{anchor}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _document_path(key: str, _script_prefix: str, _urlconf) -> str:
+    # reverse() was a third of a 2,000-row CSV export, which links the same documents
+    # again and again. What it returns depends on these three only.
+    return reverse("resolution", kwargs={"key": key})
 
 
 def page_links(q: str, page: int, pages: int, **options) -> list[dict | None]:
@@ -126,10 +134,14 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
     for key, document in documents.items():
         pairs[key] += [document.became.key] if document.became else []
         pairs[key] += [draft.key for draft in document.drafts.all()]
-    found = Paragraph.objects.filter(
-        version__resolution__key__in={k for ks in pairs.values() for k in ks},
-        anchor__in={h["anchor"] for h in hits},
-    ).values("version__resolution__key", "version__language", "anchor", "label", "label_zh", "text")
+    found = (
+        Paragraph.objects.filter(
+            version__resolution__key__in={k for ks in pairs.values() for k in ks},
+            anchor__in={h["anchor"] for h in hits},
+        )
+        .order_by()  # looked up by key: the model's ordering would only sort them
+        .values("version__resolution__key", "version__language", "anchor", "label", "label_zh", "text")
+    )
     by_key = {(p["version__resolution__key"], p["version__language"], p["anchor"]): p for p in found}
     presented = []
     for hit in hits:

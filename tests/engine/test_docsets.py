@@ -109,3 +109,26 @@ def test_arrays_of_segments_that_are_gone_are_forgotten(changed_index):
     search_paragraphs("贩运人口")
     after = {key[0] for key in docsets._segment_cache} | {key[0] for key in docsets.POSTINGS.items}
     assert after and not (before & after)
+
+
+def test_a_fields_codes_are_merged_once_per_reader_state_and_follow_a_rebuild(changed_index):
+    from search.engine.index import rebuild_index
+
+    def stored_languages(searcher):
+        reader = searcher.reader()
+        codes, names = docsets.codes(reader, "language")
+        live = docsets.live_docs(reader)
+        return [names[codes[d] - 1] for d in live], [searcher.stored_fields(int(d))["language"] for d in live]
+
+    shown, stored = stored_languages(changed_index)
+    assert shown == stored and {"zh", "en"} <= set(shown)
+    reader = changed_index.reader()
+    assert docsets.codes(reader, "language") is docsets.codes(reader, "language")
+    with pytest.raises(ValueError):  # shared between searches: nobody may write to it
+        docsets.codes(reader, "language")[0][0] = 0
+    old = {segment for key in docsets._merged for segment, _ in key[0]}
+    rebuild_index()
+    searcher = get_searcher()
+    shown, stored = stored_languages(searcher)
+    assert shown == stored
+    assert not old & {segment for key in docsets._merged for segment, _ in key[0]}

@@ -10,7 +10,7 @@ from search.engine.analysis import CJK_RUN, normalize
 from search.engine.highlight import snippet
 from search.engine.index import CURRENT, index_versions, rebuild_index, writer_lock
 from search.engine.query import parse_query
-from search.engine.searching import search_paragraphs
+from search.engine.searching import ranked_paragraphs, search_paragraphs
 from search.ingest.store import ingest
 from search.models import Paragraph
 from search.parsing import ParsedDocument, ParsedParagraph
@@ -46,6 +46,18 @@ def all_hits(q):
 
 def keys(hits):
     return {(h["resolution"], h["language"], h["anchor"]) for h in hits}
+
+
+def test_an_export_lists_the_hits_of_every_page_in_their_order_with_their_whole_text(corpus_index):
+    texts = {key: text for key, text, _ in corpus_index}
+    for q in ("trafficking", "会员国", "trafficking OR 贩运"):
+        pages = [(h["resolution"], h["language"], h["anchor"]) for h in all_hits(q)]
+        assert len(pages) > 100, q  # more than one page of 100
+        exported = ranked_paragraphs(q, 5000)
+        assert [(h["resolution"], h["language"], h["anchor"]) for h in exported] == pages
+        assert all(h["text"] == texts[(h["resolution"], h["language"], h["anchor"])] for h in exported)
+        assert ranked_paragraphs(q, 150) == exported[:150]
+    assert ranked_paragraphs("", 10) == ranked_paragraphs("-trafficking", 10) == []
 
 
 def containing(paragraphs, needle):

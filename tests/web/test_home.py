@@ -54,3 +54,20 @@ def test_it_lists_documents_by_session_newest_first_then_by_committee(client, db
     # The group's link narrows a search to it.
     found = client.get("/?q=session%3A80+committee%3AC3")
     assert found.status_code == 200
+
+
+def test_it_lists_a_reports_drafts_and_a_chinese_only_work_with_their_titles(client, corpus):
+    from django.utils.html import escape
+
+    page = client.get("/").content.decode()
+    drafts = Resolution.objects.filter(contained_in__key="report-79-third-committee-item-107")
+    assert drafts.count() >= 2
+    for draft in drafts:
+        title = draft.texts.get(language="zh").title
+        assert f'<a href="/r/{draft.key}/" lang="zh-Hans">{escape(title)}</a>' in page
+    # In an English interface, a work with no English text shows its Chinese title.
+    chinese_only = Text.objects.get(resolution__key="E/RES/2013/41")
+    assert not Text.objects.filter(resolution__key="E/RES/2013/41", language="en").exists()
+    assert f'<span lang="zh-Hans">{escape(chinese_only.title)}</span>' in page
+    both = Text.objects.get(resolution__key="A/RES/71/322", language="en")
+    assert f'<span lang="en">{escape(both.title)}</span>' in page
