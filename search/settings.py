@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ MIDDLEWARE = [
     # (CSRF reads the whole form).
     "search.web.protection.limit_request_body",
     "django.middleware.security.SecurityMiddleware",
-    "search.web.protection.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Pages are compressed so the first page stays small; CSRF tokens are masked per
     # request, which is Django's answer to BREACH.
@@ -221,10 +221,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
-# What one view adds to the policy, by URL name (search.web.protection): the upload
-# review page carries a <style> block of its own; its script is a file. Django's admin
-# needs nothing more (tests/web/test_csp_browser.py visits its pages).
-CONTENT_SECURITY_POLICY_UPDATES = {"admin:search_upload_review": {"style-src": [UNSAFE_INLINE]}}
 # Permissions-Policy (django-permissions-policy): no device or sensor for any page; the
 # clipboard, for the citation button, only for this site.
 PERMISSIONS_POLICY = {

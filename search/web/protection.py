@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -67,18 +66,6 @@ def limit_request_body(get_response):
         return body_refusal(request) or get_response(request)
 
     return middleware
-
-
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's policy, with what settings.CONTENT_SECURITY_POLICY_UPDATES adds for a view."""
-
-    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
-        parts = super().get_policy_parts(request, response, report_only)
-        match = getattr(request, "resolver_match", None)
-        added = settings.CONTENT_SECURITY_POLICY_UPDATES.get(match.view_name) if match else None
-        if added and not report_only:
-            parts.update = {**added, **(parts.update or {})}
-        return parts
 
 
 def client_ip(request) -> str:
