@@ -229,17 +229,26 @@ class _Index:
     def candidates(self, para: _Para, allowed) -> list[tuple[int, float]]:
         """The CANDIDATES `allowed` paragraphs sharing the largest share of their word pairs
         with `para` (twice the pairs in common over those of both), in reading order, each
-        with that share."""
-        lists = sorted((self.postings[k] for k in para.word_pairs if k in self.postings), key=len)
+        with that share.
+
+        The rarest of its word pairs are looked up first, until POSTINGS entries are read:
+        past that, the share is extrapolated from the word pairs looked up.
+        """
+        mine = len(para.word_pairs)
+        lists = sorted((self.postings.get(key, ()) for key in para.word_pairs), key=len)
         shared: Counter = Counter()
-        read = 0
-        for postings in lists:  # the rarest pairs first: they say the most
+        looked = read = 0
+        for postings in lists:
             read += len(postings)
             if read > POSTINGS:
                 break
+            looked += 1
             shared.update(j for j in postings if j in allowed)
-        mine = len(para.word_pairs)
-        share = {j: 2 * n / (mine + len(self.paragraphs[j].word_pairs)) for j, n in shared.items()}
+        scale = mine / looked if looked else 0.0
+        share = {
+            j: min(1.0, 2 * n * scale / (mine + len(self.paragraphs[j].word_pairs)))
+            for j, n in shared.items()
+        }
         best = sorted((j for j in share if share[j] >= SHARED_PAIRS), key=lambda j: (-share[j], j))
         return [(j, share[j]) for j in sorted(best[:CANDIDATES])]
 
