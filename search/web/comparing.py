@@ -144,6 +144,11 @@ class Comparison:
     def unmarked(self) -> int:
         return sum(1 for pair in self.pairs if not pair.marked)
 
+    @property
+    def cut_short(self) -> bool:
+        """Whether some paragraphs were paired by their word pairs alone, or not looked for."""
+        return bool(self.work.estimated) or self.work.spent
+
 
 @dataclass
 class _Para:
@@ -226,24 +231,27 @@ class _Index:
             for key in p.word_pairs:
                 self.postings.setdefault(key, []).append(p.index)
 
-    def candidates(self, para: _Para, allowed) -> list[tuple[int, float]]:
+    def candidates(self, para: _Para, allowed, work: Work) -> list[tuple[int, float]]:
         """The CANDIDATES `allowed` paragraphs sharing the largest share of their word pairs
         with `para` (twice the pairs in common over those of both), in reading order, each
         with that share.
 
         The rarest of its word pairs are looked up first, until POSTINGS entries are read:
-        past that, the share is extrapolated from the word pairs looked up.
+        past that, the share is extrapolated from the word pairs looked up. The entries
+        read are charged as steps; once the budget is spent, none are.
         """
+        if work.spent:
+            return []
         mine = len(para.word_pairs)
         lists = sorted((self.postings.get(key, ()) for key in para.word_pairs), key=len)
         shared: Counter = Counter()
-        looked = read = 0
+        allowance, looked, read = min(POSTINGS, work.limit - work.steps), 0, 0
         for postings in lists:
-            read += len(postings)
-            if read > POSTINGS:
+            if read + len(postings) > allowance:
                 break
-            looked += 1
+            read, looked = read + len(postings), looked + 1
             shared.update(j for j in postings if j in allowed)
+        work.steps += read
         scale = mine / looked if looked else 0.0
         share = {
             j: min(1.0, 2 * n * scale / (mine + len(self.paragraphs[j].word_pairs)))
@@ -260,7 +268,7 @@ def _most_alike(para: _Para, allowed, index: _Index, work: Work) -> int | None:
     difflib's cheap upper bounds skip a candidate that cannot beat the best so far.
     """
     best, found = 0.0, None
-    for j, estimate in index.candidates(para, allowed):
+    for j, estimate in index.candidates(para, allowed, work):
         other = index.paragraphs[j]
         ratio = _ratio(para, other, estimate, max(ALIKE, best), work)
         if ratio > best:
