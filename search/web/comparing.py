@@ -32,8 +32,8 @@ from search.models import Paragraph, Text
 SAME, CHANGED, ADDED, DELETED, MOVED = "same", "changed", "added", "deleted", "moved"
 # Two paragraphs this alike (share of their words in common) are one paragraph changed.
 ALIKE = 0.5
-# The budget. On the corpus (bench/costly_compare.py), no comparison of two of its
-# documents needs more than 1.7 M steps (0.13 s), and no paragraph has more than 962 tokens.
+# The budget. On the corpus, no comparison of two of its documents needs more than
+# 2.1 M steps (0.22 s), and no paragraph has more than 962 tokens.
 CANDIDATES = 5  # full ratios a paragraph, at most
 POSTINGS = 5_000  # entries of the other text's word-pair index read for a paragraph, at most
 STEPS = 6_000_000  # difflib's steps for a comparison (about 0.5 s of CPU), at most
