@@ -7,8 +7,8 @@ exhaustive comparison is search/web/comparing.py as it was at the `--reference`
 commit (read with `git show`, every deleted paragraph measured against every added
 one); the bounded one is today's. Compared on every draft and the resolution it became
 (Resolution.became), in each language both have, and on every two documents that share
-wording: at least a fifth of the shorter one's paragraphs have the same or nearly the
-same wording in the other (SharedWording), earlier document first. Prints the pairs of
+wording: at least a fifth (--min-share) of the shorter one's paragraphs have the same or
+nearly the same wording in the other (SharedWording), earlier document first. Prints the pairs of
 documents whose pairing differs, each differing row with both methods' verdicts, the
 ratio the exhaustive method saw and the share of word pairs the bounded one did; and
 which of those differences the exhaustive method makes too once it keeps the bounded
@@ -74,7 +74,7 @@ def with_the_rule(reference: types.ModuleType) -> types.ModuleType:
     return ruled
 
 
-def document_pairs() -> list[tuple[int, int, str]]:
+def document_pairs(min_share: float = 0.2) -> list[tuple[int, int, str]]:
     """(first Text id, second Text id, why): drafts and what they became, then documents sharing wording."""
     from search.models import Paragraph, Resolution, SharedWording, Text
 
@@ -92,7 +92,7 @@ def document_pairs() -> list[tuple[int, int, str]]:
         shared[frozenset((where[a], where[b]))] += 1
     for versions, n in sorted(shared.items(), key=lambda item: sorted(item[0])):
         first, second = sorted(versions, key=lambda v: (dates[v], v))
-        if n >= 0.2 * min(sizes[first], sizes[second]) and (second, first) not in pairs:
+        if n >= min_share * min(sizes[first], sizes[second]) and (second, first) not in pairs:
             pairs.setdefault((first, second), "shared wording")
     return [(a, b, why) for (a, b), why in pairs.items()]
 
@@ -165,6 +165,13 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.compare_pairing")
     parser.add_argument("--reference", required=True, help="the commit of the exhaustive comparison")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pairs of documents")
+    parser.add_argument(
+        "--min-share",
+        type=float,
+        default=0.2,
+        help="documents sharing wording in at least this share of the shorter one's paragraphs "
+        "(0: every two sharing one paragraph, 3,645 pairs, hours of the exhaustive method)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "search.settings")
     import django
@@ -176,7 +183,7 @@ def main(argv=None) -> None:
     methods = {"exhaustive": reference_module(args.reference)}
     methods["exhaustive with the rule"] = with_the_rule(methods["exhaustive"])
     stored = json.loads(STORE.read_text()) if STORE.exists() else {}
-    pairs = document_pairs()[: args.limit or None]
+    pairs = document_pairs(args.min_share)[: args.limit or None]
     print(f"{len(pairs)} pairs of documents: {dict(Counter(why for _, _, why in pairs))}", flush=True)
     differ, cpu_old, cpu_new = [], 0.0, 0.0
     for n, (a, b, why) in enumerate(pairs, 1):
