@@ -167,6 +167,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Where the full-text index lives. It is derived from the database and never committed.
 INDEX_DIR = Path(os.environ.get("INDEX_DIR", BASE_DIR / "var" / "index"))
 
+# Results that are pure functions of stored rows (a comparison, a lineage) are kept in the
+# "results" cache, keyed by what identifies those rows: a publish makes old entries
+# unreachable, never wrong (search.web.comparing, search.web.lineage). By default each
+# process keeps its own in memory (no setup; a worker computes a result once); a backend
+# shared by the workers, e.g. RESULTS_CACHE_BACKEND=django.core.cache.backends.filebased.
+# FileBasedCache with RESULTS_CACHE_LOCATION=/var/cache/un-search (one machine), or
+# Redis or Memcached (several), computes it once for all of them.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "results": {
+        "BACKEND": os.environ.get("RESULTS_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("RESULTS_CACHE_LOCATION", "results"),
+        # Entries never go stale (their keys change instead): kept until crowded out.
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RESULTS_CACHE_ENTRIES", "500"))},
+    },
+}
+
 # The corpus that load_corpus reads by default.
 CORPUS_DIR = Path(os.environ.get("CORPUS_DIR", BASE_DIR / "corpus"))
 

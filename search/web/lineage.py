@@ -1,13 +1,21 @@
 """Where a paragraph's wording comes from: the paragraphs of other documents with the same
 or nearly the same wording (search.ingest.lineage), earliest first, each with what
-changed from the version before it, and a sentence a delegate can quote."""
+changed between it and the paragraph asked about, and a sentence a delegate can quote.
+
+A lineage is a function of stored rows: `cached_lineage` keeps it, keyed by what it is
+computed from, so any write that could change it makes the old entry unreachable. The
+uses are listed PER_PAGE at a time: a page marks the changes of its own uses only.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from search.engine.wording import words
-from search.models import Paragraph, Resolution, SharedWording
+from search.models import IndexChange, Paragraph, Resolution, SharedWording
 from search.parsing import RESOLUTION
-from search.web.comparing import mark_changes
+from search.web.comparing import CACHE, OverBudget, Work, mark_changes
 
 
 @dataclass
@@ -31,8 +39,9 @@ class Use:
     date: datetime.date | None
     similarity: float | None  # to the paragraph asked about; None for that paragraph itself
     this: bool = False
-    html: str = ""  # the text, escaped, with what changed from the use before marked
+    html: str = ""  # the text, escaped, with what changed between it and this paragraph marked
     changed: bool = False
+    marked: bool = True  # False: changed, but too long to mark word by word
     compare_url: str = ""  # the two documents compared whole, the earlier first
 
     @property
@@ -57,8 +66,7 @@ class Lineage:
     reused_in: int = 0  # adopted resolutions after the first
     changed_in: list[int] = field(default_factory=list)  # years an adopted version changed the wording
     drafts: int = 0  # drafts and papers with the wording
-    not_shown: int = 0  # uses beyond SHOWN, counted in the sentence but not listed
-    shown: list[Use] = field(default_factory=list)
+    key: str = ""  # in the results cache, when it was kept there
 
     @property
     def this(self) -> Use:
@@ -88,8 +96,60 @@ class Lineage:
 
 
 # A formula repeated by thousands of resolutions would make a page of thousands of
-# comparisons: the earliest are listed (and the paragraph itself), all are counted.
-SHOWN = 200
+# comparisons: the uses are listed this many at a time, all are counted.
+PER_PAGE = 20
+VERSION = 2  # of what the cache holds: a change of it makes earlier entries unreachable
+# PostgreSQL numbers a change when it is written, not when it commits: a change written
+# before the last one can become visible after it. Counting the changes among the last
+# this many numbers sees it arrive.
+LATE_CHANGES = 1000
+
+
+@dataclass
+class Page:
+    """One page of a lineage's uses, with what changed in each marked."""
+
+    lineage: Lineage
+    number: int
+    uses: list[Use]
+
+    @property
+    def total(self) -> int:
+        return len(self.lineage.uses)
+
+    @property
+    def pages(self) -> int:
+        return pages(self.lineage)
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * PER_PAGE + 1
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.uses) - 1
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+    def url(self, number: int | None, path: str = "lineage") -> str | None:
+        if number is None:
+            return None
+        p = self.lineage.paragraph
+        return lineage_url(p.version.resolution.key, p.version.language, p.anchor, number, path)
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.url(self.previous)
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.next)
 
 
 def _year(use: Use) -> str:
@@ -117,7 +177,8 @@ def partners(paragraph_ids: list[int]) -> dict[int, int]:
 
 
 def lineage_of(paragraph: Paragraph) -> Lineage:
-    """The paragraph's wording through the documents that have it, earliest first."""
+    """The paragraph's wording through the documents that have it, earliest first, and the
+    sentence's figures; what changed in each use is marked by `page_of`, a page at a time."""
     rows = SharedWording.objects.filter(Q(first=paragraph) | Q(second=paragraph))
     similar = {
         (second if first == paragraph.pk else first): alike
@@ -129,26 +190,6 @@ def lineage_of(paragraph: Paragraph) -> Lineage:
     uses.sort(key=_order)
     language = paragraph.version.language
     lineage = Lineage(paragraph, uses)
-    here = uses.index(next(u for u in uses if u.this))
-    shown = uses[:SHOWN] if here < SHOWN else [*uses[: SHOWN - 1], uses[here]]
-    lineage.not_shown = len(uses) - len(shown)
-    listed = {id(use) for use in shown}
-    own_words = words(paragraph.text, language)
-    for position, use in enumerate(uses):
-        if id(use) not in listed:
-            continue
-        use.changed = not use.this and words(use.paragraph.text, language) != own_words
-        if not use.this:
-            earlier, later = (use, uses[here]) if position < here else (uses[here], use)
-            query = {"from": earlier.resolution.key, "to": later.resolution.key, "lang": language}
-            use.compare_url = f"{reverse('compare')}?{urlencode(query)}"
-        if not use.changed:
-            use.html = format_html("{}", use.paragraph.text)
-        elif position < here:  # what this paragraph changed of the earlier one
-            use.html = _changes(use.paragraph.text, paragraph.text, language)
-        else:  # what the later one changed of this paragraph
-            use.html = _changes(paragraph.text, use.paragraph.text, language)
-    lineage.shown = shown
     adopted = [u for u in uses if u.adopted]
     lineage.drafts = len({u.resolution.pk for u in uses if not u.adopted})
     if adopted:
@@ -162,9 +203,55 @@ def lineage_of(paragraph: Paragraph) -> Lineage:
     return lineage
 
 
-def _changes(before: str, after: str, language: str) -> str:
-    """One text, escaped, with what the later dropped (<del>) and added (<ins>) marked inline."""
-    old, new = mark_changes(before, after, language)
+def pages(lineage: Lineage) -> int:
+    return max(1, -(-len(lineage.uses) // PER_PAGE))
+
+
+def page_number(value: str | None, lineage: Lineage) -> tuple[int, str | None]:
+    """The page asked for (1 when none is), else the nearest page and what is wrong, in words."""
+    last = pages(lineage)
+    if value in (None, ""):
+        return 1, None
+    if not value.isdigit() or not 1 <= int(value) <= last:
+        wrong = f"page must be a whole number from 1 to {last}, not {value[:20]!r}"
+        return (last if value.isdigit() and int(value) > last else 1), wrong
+    return int(value), None
+
+
+def page_of(lineage: Lineage, number: int) -> Page:
+    """The uses of one page, each with what changed between it and this paragraph marked:
+    only these are compared, the others are only counted."""
+    here = next(i for i, use in enumerate(lineage.uses) if use.this)
+    this = lineage.uses[here]
+    language = this.paragraph.version.language
+    own_words = words(this.paragraph.text, language)
+    shown = []
+    for position in range((number - 1) * PER_PAGE, min(number * PER_PAGE, len(lineage.uses))):
+        use = lineage.uses[position]
+        changed = not use.this and words(use.paragraph.text, language) != own_words
+        compare_url = ""
+        if not use.this:
+            earlier, later = (use, this) if position < here else (this, use)
+            query = {"from": earlier.resolution.key, "to": later.resolution.key, "lang": language}
+            compare_url = f"{reverse('compare')}?{urlencode(query)}"
+        html = None
+        if changed:  # in the order of time: what the later one dropped and added
+            before, after = (use, this) if position < here else (this, use)
+            html = _changes(before.paragraph.text, after.paragraph.text, language)
+        marked = html is not None or not changed
+        html = html if html is not None else format_html("{}", use.paragraph.text)
+        marks = {"changed": changed, "html": html, "marked": marked, "compare_url": compare_url}
+        shown.append(dataclasses.replace(use, **marks))
+    return Page(lineage, number, shown)
+
+
+def _changes(before: str, after: str, language: str) -> str | None:
+    """One text, escaped, with what the later dropped (<del>) and added (<ins>) marked
+    inline; None when the two are too long to compare word by word (see comparing)."""
+    try:
+        old, new = mark_changes(before, after, language, Work())
+    except OverBudget:
+        return None
     # mark_changes gives each side its own marks; a reader wants one text: the two merged,
     # the earlier one's words that went struck through where they were.
     return mark_safe(_inline(old, new))
@@ -199,9 +286,12 @@ def _inline(old: str, new: str) -> str:
     return "".join(out)
 
 
-def api_lineage(lineage: Lineage, base_url: str) -> dict:
-    """The lineage as the API gives it: the sentence, the figures, and each use, earliest first."""
+def api_lineage(page: Page, base_url: str) -> dict:
+    """A page of the lineage as the API gives it: the sentence, the figures, and the page's
+    uses, earliest first, with the links to the pages before and after."""
+    lineage = page.lineage
     paragraph = lineage.paragraph
+    link = lambda number: base_url + page.url(number, "api_lineage") if number else None  # noqa: E731
     return {
         "paragraph": {
             "document": str(paragraph.version.resolution),
@@ -222,6 +312,12 @@ def api_lineage(lineage: Lineage, base_url: str) -> dict:
         ),
         "used_again_in": lineage.reused_in,
         "changed_in": lineage.changed_in,
+        "total": page.total,
+        "page": page.number,
+        "pages": page.pages,
+        "per_page": PER_PAGE,
+        "previous": link(page.previous),
+        "next": link(page.next),
         "uses": [
             {
                 "document": str(use.resolution),
@@ -236,7 +332,7 @@ def api_lineage(lineage: Lineage, base_url: str) -> dict:
                 "changed": use.changed,
                 "text": use.paragraph.text,
             }
-            for use in lineage.uses
+            for use in page.uses
         ],
     }
 
@@ -245,5 +341,70 @@ def _iso(date: datetime.date | None) -> str | None:
     return date.isoformat() if date else None
 
 
-def lineage_url(resolution_key: str, language: str, anchor: str) -> str:
-    return f"{reverse('lineage')}?{urlencode({'key': resolution_key, 'lang': language, 'anchor': anchor})}"
+def lineage_url(resolution_key: str, language: str, anchor: str, page: int = 1, path: str = "lineage") -> str:
+    query = {"key": resolution_key, "lang": language, "anchor": anchor} | ({"page": page} if page > 1 else {})
+    return f"{reverse(path)}?{urlencode(query)}"
+
+
+# --- the cache ----------------------------------------------------------------
+
+
+def cached_lineage(paragraph: Paragraph) -> Lineage:
+    """lineage_of(), kept in the results cache under what it is computed from."""
+    # The version's creation time too: a test database numbers rows from 1 again.
+    created = paragraph.version.created_at.timestamp()
+    key = f"lineage:{VERSION}:{paragraph.pk}:{created}:{'.'.join(map(str, revision(paragraph.pk)))}"
+    cache = caches[CACHE]
+    found = cache.get(key)
+    if found is None:
+        found = lineage_of(paragraph)
+        found.key = key
+        cache.set(key, found)
+    found.paragraph = paragraph  # its own row as read now: its flags are not part of the key
+    return found
+
+
+def cached_page(lineage: Lineage, number: int) -> Page:
+    """page_of(), kept in the results cache beside its lineage: made from the same rows."""
+    if not lineage.key:
+        return page_of(lineage, number)
+    key = f"{lineage.key}:page:{PER_PAGE}:{number}"
+    cache = caches[CACHE]
+    uses = cache.get(key)
+    if uses is None:
+        uses = page_of(lineage, number).uses
+        cache.set(key, uses)
+    return Page(lineage, number, uses)
+
+
+def revision(paragraph_id: int) -> tuple[int, ...]:
+    """What a lineage is computed from besides its paragraph's own row, read in one query.
+
+    Its pairs of shared wording: a trace (after a publish, or `trace_wording`) deletes and
+    inserts rows, never updates one, and a new row takes an id never used before, so the
+    highest id and the count of the paragraph's rows change whenever the set does. The
+    other paragraphs' texts: a publish that changes one replaces its row, and its pairs
+    go with it. Their documents' dates, symbols and types: every publish, replace, delete
+    and edit of a document writes the change log (IndexChange) in its own transaction,
+    so the log's last number, and how many of the last LATE_CHANGES numbers are visible,
+    change with it.
+    """
+    quote = connection.ops.quote_name
+    pairs, first, second = (
+        quote(SharedWording._meta.db_table),
+        quote(SharedWording._meta.get_field("first").column),
+        quote(SharedWording._meta.get_field("second").column),
+    )
+    log, seq = quote(IndexChange._meta.db_table), quote(IndexChange._meta.pk.column)
+    pk = quote(SharedWording._meta.pk.column)
+    sql = (
+        f"SELECT (SELECT MAX({pk}) FROM {pairs} WHERE {first} = %s),"
+        f" (SELECT COUNT(*) FROM {pairs} WHERE {first} = %s),"
+        f" (SELECT MAX({pk}) FROM {pairs} WHERE {second} = %s),"
+        f" (SELECT COUNT(*) FROM {pairs} WHERE {second} = %s),"
+        f" (SELECT MAX({seq}) FROM {log}),"
+        f" (SELECT COUNT(*) FROM {log} WHERE {seq} > (SELECT MAX({seq}) FROM {log}) - %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [paragraph_id] * 4 + [LATE_CHANGES])
+        return tuple(value or 0 for value in cursor.fetchone())

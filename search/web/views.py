@@ -190,21 +190,29 @@ def _paragraph(request: HttpRequest) -> Paragraph | None:
 
 @require_GET
 def lineage(request: HttpRequest) -> HttpResponse:
-    """Where a paragraph's wording comes from; the list alone for htmx (the resolution page)."""
+    """Where a paragraph's wording comes from, a page of uses at a time; the list alone for
+    htmx (the resolution page). A page past the last shows the last."""
     paragraph = _paragraph(request)
     if paragraph is None:
         return render(request, "search/lineage.html", {"problem": "missing"}, status=404)
-    context = {"lineage": wording.lineage_of(paragraph), "resolution": paragraph.version.resolution}
+    found = wording.cached_lineage(paragraph)
+    number, _ = wording.page_number(request.GET.get("page"), found)
+    page = wording.cached_page(found, number)
+    context = {"lineage": found, "page": page, "resolution": paragraph.version.resolution}
     return _render_page_or_part(request, "search/lineage.html", "search/_lineage.html", context)
 
 
 @require_GET
 def api_lineage(request: HttpRequest) -> JsonResponse:
-    """A paragraph's lineage as JSON: ?key=&lang=&anchor=, as the lineage page."""
+    """A paragraph's lineage as JSON, a page of uses at a time: ?key=&lang=&anchor=[&page=]."""
     paragraph = _paragraph(request)
     if paragraph is None:
         return JsonResponse({"error": "no such paragraph: give key, lang (en or zh) and anchor"}, status=404)
-    data = wording.api_lineage(wording.lineage_of(paragraph), request.build_absolute_uri("/")[:-1])
+    found = wording.cached_lineage(paragraph)
+    number, wrong = wording.page_number(request.GET.get("page"), found)
+    if wrong:
+        return JsonResponse({"error": wrong}, status=400)
+    data = wording.api_lineage(wording.cached_page(found, number), request.build_absolute_uri("/")[:-1])
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
@@ -222,6 +230,6 @@ def compare(request: HttpRequest) -> HttpResponse:
     if not shared:
         return render(request, "search/compare.html", context | {"problem": "no_language"})
     language = asked if asked in shared else shared[0]
-    pairs = comparing.compare(texts[0][language], texts[1][language])
-    context |= {"language": language, "pairs": pairs, "counts": comparing.summary(pairs)}
-    return render(request, "search/compare.html", context)
+    comparison = comparing.cached_compare(texts[0][language], texts[1][language])
+    context |= {"language": language, "comparison": comparison, "pairs": comparison.pairs}
+    return render(request, "search/compare.html", context | {"counts": comparison.counts})

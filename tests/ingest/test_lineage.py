@@ -210,12 +210,83 @@ def test_a_resolution_and_its_successor_compare_with_moved_paragraphs(traced, cl
     assert sum(map(int, counts.groups())) + int(counts.group(3)) == len(rows)
 
 
-def test_a_long_lineage_lists_the_earliest_and_this_one_and_counts_them_all(traced, client, monkeypatch):
+@pytest.fixture
+def two_a_page(monkeypatch):
+    """Pages of two uses: the lineages of these documents have three at most."""
+    from django.core.cache import caches
+
     import search.web.lineage as presenting
 
-    monkeypatch.setattr(presenting, "SHOWN", 2)
-    html = client.get("/lineage/", {"key": "A/RES/80/221", "lang": "en", "anchor": "op30"}).content.decode()
-    assert "First agreed in A/RES/78/219, OP 21 (2023); used again in 1 resolution." in html
-    listed = re.findall(r'<li class="use[^"]*">.*?<strong>([^<]+)</strong>', html, re.S)
-    assert listed == ["A/RES/78/219", "A/RES/80/221"]  # the earliest, and this paragraph
-    assert "1 more use is not listed." in html
+    monkeypatch.setattr(presenting, "PER_PAGE", 2)
+    caches["results"].clear()
+
+
+def listed(html):
+    return re.findall(r'<li class="use[^"]*">.*?<strong>([^<]+)</strong>', html, re.S)
+
+
+def test_a_long_lineage_is_paged_and_every_page_counts_them_all(traced, client, two_a_page):
+    query = {"key": "A/RES/80/221", "lang": "en", "anchor": "op30"}
+    first = client.get("/lineage/", query).content.decode()
+    second = client.get("/lineage/", query | {"page": "2"}).content.decode()
+
+    sentence = "First agreed in A/RES/78/219, OP 21 (2023); used again in 1 resolution."
+    assert sentence in first and sentence in second
+    assert listed(first) == ["A/RES/78/219", "A/C.3/80/L.32"]  # the earliest
+    assert listed(second) == ["A/RES/80/221"]  # the next: this paragraph
+    assert "Uses 1–2 of 3, earliest first." in first and "Uses 3–3 of 3, earliest first." in second
+    assert '<ol class="uses" start="3">' in second
+    # Plain links without JavaScript: no hx-get outside the list the resolution page loads.
+    next_url = "/lineage/?key=A%2FRES%2F80%2F221&amp;lang=en&amp;anchor=op30&amp;page=2"
+    assert f'<a href="{next_url}" rel="next">Next page</a>' in first
+    assert "hx-get" not in first[first.index('<div class="lineage-list">') :]
+    previous_url = "/lineage/?key=A%2FRES%2F80%2F221&amp;lang=en&amp;anchor=op30"
+    assert f'<a href="{previous_url}" rel="prev">Previous page</a>' in second
+    # A page past the last shows the last; a page that is no number, the first.
+    assert listed(client.get("/lineage/", query | {"page": "9"}).content.decode()) == listed(second)
+    assert listed(client.get("/lineage/", query | {"page": "x"}).content.decode()) == listed(first)
+
+
+def test_the_list_the_resolution_page_opens_pages_in_place(traced, client, two_a_page):
+    query = {"key": "A/RES/80/221", "lang": "en", "anchor": "op30"}
+    partial = client.get("/lineage/", query, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial
+    link = re.search(
+        r'<a href="([^"]+)" rel="next" hx-get="([^"]+)" hx-target="closest .lineage-list"', partial
+    )
+    assert link and link.group(1) == link.group(2)  # every hx-get has its href twin
+    url = link.group(2).replace("&amp;", "&")
+    second = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert second.startswith('<div class="lineage-list">') and listed(second) == ["A/RES/80/221"]
+    assert 'rel="prev" hx-get=' in second
+
+
+def test_a_page_marks_the_changes_of_its_own_uses_only(traced, client, two_a_page, monkeypatch):
+    import search.web.lineage as presenting
+
+    compared = []
+    changes = presenting._changes
+    monkeypatch.setattr(presenting, "_changes", lambda *args: compared.append(args) or changes(*args))
+    # op27's wording changed in 2025: the earlier uses differ from it.
+    html = client.get(
+        "/lineage/", {"key": "A/RES/80/221", "lang": "en", "anchor": "op27", "page": "2"}
+    ).content.decode()
+    assert listed(html) == ["A/RES/80/221"] and not compared  # this paragraph: nothing to mark
+    html = client.get("/lineage/", {"key": "A/RES/80/221", "lang": "en", "anchor": "op27"}).content.decode()
+    assert len(listed(html)) == 2 and len(compared) == html.count("wording changed") >= 1
+
+
+def test_the_api_pages_too_and_says_what_page_is_wrong(traced, client, two_a_page):
+    query = {"key": "A/RES/80/221", "lang": "en", "anchor": "op30"}
+    first = client.get("/api/lineage", query).json()
+    assert (first["total"], first["page"], first["pages"], first["per_page"]) == (3, 1, 2, 2)
+    assert [u["key"] for u in first["uses"]] == ["A/RES/78/219", "A/C.3/80/L.32"]
+    assert first["previous"] is None
+    assert first["next"] == "http://testserver/api/lineage?key=A%2FRES%2F80%2F221&lang=en&anchor=op30&page=2"
+    second = client.get(first["next"]).json()
+    assert [u["key"] for u in second["uses"]] == ["A/RES/80/221"] and second["next"] is None
+    assert second["summary"] == first["summary"] and second["total"] == 3
+    for page in ("0", "3", "two", "-1", "1.5"):
+        response = client.get("/api/lineage", query | {"page": page})
+        assert response.status_code == 400
+        assert response.json()["error"].startswith("page must be a whole number from 1 to 2")

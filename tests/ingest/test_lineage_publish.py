@@ -76,3 +76,42 @@ def test_document_text_is_escaped_in_a_lineage_and_its_marks(client, settings, t
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&amp; abuse" in html
     # The only markup in the entry is the marks of what changed, around escaped words.
     assert "<del>effective</del><ins>&lt;b&gt;concrete&lt;/b&gt;</ins>" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lineage_page_shows_what_each_publish_trace_and_delete_changed(
+    client, settings, tmp_path, admin_user
+):
+    from django.contrib.admin.sites import site
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from search.models import Resolution, SharedWording
+
+    settings.INDEX_DIR = tmp_path / "index"
+    settings.INDEX_FOLLOW = False
+    caches["results"].clear()
+    query = {"key": "A/RES/80/221", "lang": "en", "anchor": "op30"}
+
+    def shown():
+        return client.get("/lineage/", query).content.decode()
+
+    call_command("import_documents", str(ODS / "A_RES_80_221.pdf"), "--jobs", "1", stdout=io.StringIO())
+    assert "First agreed here (2025)." in shown()
+    assert "First agreed here (2025)." in shown()  # kept: nothing was written in between
+
+    call_command("import_documents", str(ODS / "A_RES_78_219.pdf"), "--jobs", "1", stdout=io.StringIO())
+    earlier = "First agreed in A/RES/78/219, OP 21 (2023); used again in 1 resolution."
+    assert earlier in shown()
+    assert client.get("/api/lineage", query).json()["paragraph"]["new_wording"] is False
+
+    # The pairs found again from nothing, as after a change of method.
+    SharedWording.objects.all().delete()
+    assert "First agreed here (2025)." in shown()
+    call_command("trace_wording", stdout=io.StringIO())
+    assert earlier in shown()
+
+    request = RequestFactory().post("/admin/")
+    request.user = admin_user
+    site._registry[Resolution].delete_model(request, Resolution.objects.get(key="A/RES/78/219"))
+    assert "First agreed here (2025)." in shown()
