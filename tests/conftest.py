@@ -70,6 +70,19 @@ def index_dir(settings, tmp_path_factory):
     reset_searcher()
 
 
+@pytest.fixture(autouse=True)
+def results_cache():
+    """Start every test with an empty results cache.
+
+    Its keys hold the change log's last number and time: a test's rows, rolled back and
+    loaded again by the next test, may repeat both, which committed data never does.
+    """
+    from django.core.cache import caches
+
+    caches["results"].clear()
+    yield caches["results"]
+
+
 class _Rollback(Exception):
     pass
 

@@ -4,6 +4,7 @@ import re
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -13,6 +14,7 @@ from search.models import Paragraph, Resolution
 from search.web import comparing, exports
 from search.web import lineage as wording
 from search.web.browse import browse
+from search.web.caching import cached_part
 from search.web.forms import DEFAULTS, PER_PAGE_CHOICES, SORT_CHOICES, SearchForm
 from search.web.reading import build_reading, cited_by
 from search.web.results import (
@@ -154,17 +156,27 @@ def resolution(request: HttpRequest, key: str) -> HttpResponse:
         part = cited_by(get_object_or_404(Resolution, key=key), page, lang=lang, view=view, q=q)
         response = render(request, "search/_cited_by.html", {"cited_by": part})
     else:
-        resolution = get_object_or_404(_documents(), key=key)
-        reading = build_reading(
-            resolution,
-            lang=lang,
-            view=view,
-            q=q,
-            interface=request.LANGUAGE_CODE,
-            base_url=request.build_absolute_uri("/")[:-1],
-            cited_page=page,
-        )
-        response = render(request, "search/resolution.html", {"resolution": resolution, "reading": reading})
+        base_url = request.build_absolute_uri("/")[:-1]
+
+        def build() -> dict:
+            resolution = get_object_or_404(_documents(), key=key)
+            reading = build_reading(
+                resolution,
+                lang=lang,
+                view=view,
+                q=q,
+                interface=request.LANGUAGE_CODE,
+                base_url=base_url,
+                cited_page=page,
+            )
+            context = {"resolution": resolution, "reading": reading}
+            return {"title": str(resolution), "document": render_to_string("search/_document.html", context)}
+
+        # Without a query the page is a function of stored rows: built once per state of
+        # the data. A query's marks come from the index: built each time.
+        parts = (key, lang, view, page, request.LANGUAGE_CODE, base_url)
+        page_parts = build() if q else cached_part("document", parts, build)
+        response = render(request, "search/resolution.html", page_parts)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
 
