@@ -24,6 +24,7 @@ counted, then cancelled; nothing of the run may be left in the database.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import html
 import http.cookiejar
@@ -61,8 +62,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 def flate_bomb_pdf(expanded_mb: int, salt: bytes = b"") -> bytes:
     """A one-page PDF whose compressed content stream expands to `expanded_mb` of text-drawing operators."""
-    operators = b"BT /F1 12 Tf 72 700 Td (trafficking in persons) Tj ET\n"
-    content = zlib.compress(operators * (expanded_mb * 1024 * 1024 // len(operators)), 9)
+    content = _drawing_deflated(expanded_mb)
     return _pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -94,6 +94,13 @@ def font_bomb_pdf(expanded_mb: int = 2048, salt: bytes = b"") -> bytes:
     )
 
 
+@functools.cache
+def _drawing_deflated(megabytes: int) -> bytes:
+    operators = b"BT /F1 12 Tf 72 700 Td (trafficking in persons) Tj ET\n"
+    return zlib.compress(operators * (megabytes * 1024 * 1024 // len(operators)), 9)
+
+
+@functools.cache
 def zeros_deflated(megabytes: int) -> bytes:
     """A zlib stream of `megabytes` MB of zeros, made without holding them: after a full
     flush, each further megabyte compresses to the same bytes."""
@@ -192,12 +199,12 @@ def zip_bomb_docx(expanded_mb: int = 200, salt: bytes = b"") -> bytes:
     return out.getvalue()
 
 
-def lying_zip_docx(source: bytes) -> bytes:
-    """A .docx whose document.xml declares a tenth of its size (its checksum then fails)."""
+def lying_zip_docx(source: bytes, divisor: int = 10) -> bytes:
+    """A .docx whose document.xml declares a `divisor`th of its size (its checksum then fails)."""
     data = bytearray(source)
     archive = zipfile.ZipFile(io.BytesIO(source))
     info = archive.getinfo("word/document.xml")
-    small = (info.file_size // 10).to_bytes(4, "little")
+    small = (info.file_size // divisor).to_bytes(4, "little")
     # The size stands in the local header (offset 22) and in the central directory (offset 24).
     data[info.header_offset + 22 : info.header_offset + 26] = small
     for at in _central_entries(data, b"word/document.xml"):
@@ -205,14 +212,14 @@ def lying_zip_docx(source: bytes) -> bytes:
     return bytes(data)
 
 
-def bad_crc_docx(source: bytes) -> bytes:
-    """A .docx with one byte of word/document.xml's compressed data changed."""
+def bad_crc_docx(source: bytes, where: float = 0.5) -> bytes:
+    """A .docx with one byte of word/document.xml's compressed data changed, `where` along it."""
     data = bytearray(source)
     info = zipfile.ZipFile(io.BytesIO(source)).getinfo("word/document.xml")
     name_length = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
     extra_length = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
     start = info.header_offset + 30 + name_length + extra_length
-    data[start + info.compress_size // 2] ^= 0x01
+    data[start + int(info.compress_size * where)] ^= 0x01
     return bytes(data)
 
 
@@ -278,8 +285,8 @@ def corrupted_files(count: int, seed: int = 0, source: Sources | None = None) ->
         ),
         (6, "docx bytes flipped", lambda: ("docx", flipped(rng, source.docx))),
         (3, "docx truncated", lambda: ("docx", truncated(rng, source.docx))),
-        (3, "docx bad checksum", lambda: ("docx", bad_crc_docx(source.docx))),
-        (2, "docx lying sizes", lambda: ("docx", lying_zip_docx(source.docx))),
+        (3, "docx bad checksum", lambda: ("docx", bad_crc_docx(source.docx, rng.random()))),
+        (2, "docx lying sizes", lambda: ("docx", lying_zip_docx(source.docx, rng.randrange(2, 100)))),
         (3, "docx zip bomb", lambda: ("docx", zip_bomb_docx(rng.choice([60, 200]), _salt(rng)))),
         (5, "text bytes flipped", lambda: ("txt", flipped(rng, source.read(rng.choice(source.texts))))),
         (2, "text truncated", lambda: ("md", truncated(rng, source.read(rng.choice(source.texts))))),
@@ -290,6 +297,7 @@ def corrupted_files(count: int, seed: int = 0, source: Sources | None = None) ->
         ),
         (6, "pdf flate bomb", lambda: ("pdf", flate_bomb_pdf(rng.choice([50, 300]), _salt(rng)))),
         (2, "pdf form bomb", lambda: ("pdf", form_bomb_pdf(salt=_salt(rng)))),
+        (2, "pdf font bomb", lambda: ("pdf", font_bomb_pdf(2048, _salt(rng)))),
         (2, "pdf page-tree bomb", lambda: ("pdf", page_tree_bomb_pdf(salt=_salt(rng)))),
         (2, "pdf nesting bomb", lambda: ("pdf", nesting_bomb_pdf(salt=_salt(rng)))),
         (
@@ -420,7 +428,9 @@ def upload_all(url: str, username: str, password: str, files, clients: int = 2) 
             started = time.monotonic()
             try:
                 status, page = browser.upload(name, data)
-            except (OSError, urllib.error.URLError) as error:  # a dropped connection: a worker died
+            except urllib.error.HTTPError as error:  # the form itself failed
+                status, page = error.code, ""
+            except OSError as error:  # a dropped connection: a worker died
                 status, page = 0, str(error)
             with lock:
                 tally.seconds.append(time.monotonic() - started)
@@ -552,6 +562,11 @@ def tracebacks(stderr: str) -> int:
     return stderr.count("Traceback (most recent call last)")
 
 
+def reader_failures(stderr: str) -> list[str]:
+    """The bugs of the reader that files brought out (`sandbox` logs them, refused)."""
+    return re.findall(r"^reading \S+ failed: .*$", stderr, re.M)
+
+
 # The figures
 
 
@@ -591,6 +606,7 @@ def report(tally: Tally, before: dict, after: dict, cancelled: int, stderr: str,
         "other answers": len(tally.other),
         "tracebacks in the server's stderr": tracebacks(stderr),
         "worker timeouts": stderr.count("WORKER TIMEOUT"),
+        "reader failures logged (refused, but bugs)": reader_failures(stderr)[:20],
         "published rows before": before,
         "published rows after": after,
         "rows changed": sum(1 for name in before if before[name] != after[name]),

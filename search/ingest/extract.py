@@ -255,9 +255,11 @@ def docx_text(data: bytes) -> str:
         raise ParseError(f"the .docx file is damaged ({exc})") from exc
     except (zlib.error, EOFError) as exc:
         raise ParseError("the .docx file is damaged (a part of it cannot be decompressed)") from exc
-    except NotImplementedError as exc:
+    except NotImplementedError as exc:  # zipfile: "That compression method is not supported"
         raise ParseError(f"the .docx file cannot be read ({exc})") from exc
-    except RuntimeError as exc:  # zipfile's "encrypted, password required"
+    except RecursionError as exc:
+        raise ParseError("the .docx file is damaged (its parts are nested too deep)") from exc
+    except RuntimeError as exc:  # zipfile: "File … is encrypted, password required for extraction"
         raise ParseError(
             "the .docx file is protected by a password: upload a copy without protection"
         ) from exc

@@ -54,7 +54,16 @@ MAX_ANSWER_BYTES = 64 * 1024 * 1024
 
 # What the fork server imports once, so that no child imports it again ("__main__":
 # the caller's script, which a child would otherwise import for itself).
-PRELOAD = ["__main__", "search.ingest.sandbox", "pypdf", "pdfplumber", "docx", "lxml.etree"]
+PRELOAD = [
+    "__main__",
+    "search.ingest.sandbox",
+    "search.ingest.extract",
+    "pypdf",
+    "pypdf.filters",
+    "pdfplumber",
+    "docx",
+    "lxml.etree",
+]
 
 logger = logging.getLogger(__name__)
 # Process.start() reads the exit status of every child that has ended, which must not
