@@ -518,7 +518,10 @@ def server(folder: Path, workers: int):
         subprocess.run(
             [python, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
         )
-    os.environ.update({key: env[key] for key in ("DATABASE_PATH", "INDEX_DIR", "DEBUG", "SECRET_KEY")})
+    # This process reads the same database, to count rows and cancel what was staged.
+    keys = ("DJANGO_SETTINGS_MODULE", "DATABASE_PATH", "INDEX_DIR", "DEBUG", "SECRET_KEY", "STATIC_ROOT")
+    os.environ.update({key: env[key] for key in keys})
+    os.environ.pop("DATABASE_URL", None)
     stderr_path = folder / "server.stderr"
     gunicorn = Path(python).parent / "gunicorn"
     with open(stderr_path, "wb") as stderr:
