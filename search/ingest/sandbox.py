@@ -39,17 +39,20 @@ from multiprocessing.connection import wait
 from search.parsing import ParsedDocument, ParseError
 
 # Chosen from measurement (`python -m bench.files --measure`, docs/pending/files.md):
-# the 228 official PDFs of corpus/ods and the test fixtures need at most 5.7 s of
-# processor time and 296 MB of address space (about 80 MB of which is the interpreter
-# and its libraries). Both limits leave five times that. The processor limit also
-# stays well under gunicorn's 60 s --timeout on an idle machine, so a file that
-# reaches it is refused in words before the worker would be killed.
+# the 228 official PDFs of corpus/ods and the test fixtures need at most 296 MB of
+# address space (75 MB of it the interpreter and its libraries) and 4.2 s of processor
+# time on a quiet machine, 5.7 s on one loaded with 7 runnable processes (contention
+# makes each instruction dearer, far less than it stretches the clock). Both limits
+# leave five times the worst. The processor limit stays under gunicorn's 60 s
+# --timeout on an idle machine, so a file that reaches it is refused in words.
 MEMORY_MB = 1536
 CPU_SECONDS = 30
 # A backstop only, for a child that waits without using the processor (reading a file
 # never waits on anything): far beyond what CPU_SECONDS takes on a loaded machine.
 WAIT_SECONDS = 600
-# The parse of a document at every count limit (3 million characters) as JSON.
+# The answer, a parse as JSON: 200 KB for the largest document of the corpus (a report
+# with its drafts); a document at every count limit (3 million characters, 9 MB of
+# Chinese in UTF-8) stays well below.
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 
 # What the fork server imports once, so that no child imports it again ("__main__":
