@@ -1,9 +1,10 @@
 """Import many files at once: read them on every core, publish them one at a time.
 
-Each file goes through the admin upload's door: `uploads.read` (extract and parse,
-within the same limits) in a worker process, then `uploads.ingest_file` (review form,
-publish through `store.ingest`, one transaction per file) in this process. Nothing
-else writes rows, so a file that fails is refused and leaves the database as it was.
+Each file goes through the admin upload's door: `sandbox.read` (extract and parse,
+within the same limits, in a child process of its own under hard limits), then
+`uploads.ingest_file` (review form, publish through `store.ingest`, one transaction
+per file) in this process. Nothing else writes rows, so a file that fails is refused
+and leaves the database as it was.
 
 The key of a work is the symbol the document gives (`uploads.review`'s choice), so
 the English and Chinese versions of one symbol become one resolution. A file whose
@@ -15,21 +16,18 @@ already is not read again.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import re
 import unicodedata
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import django
 from django.db import transaction
 
 from search.engine.index import apply_changes_soon, record_changes, writer_lock
-from search.ingest import uploads
+from search.ingest import sandbox, uploads
 from search.ingest.matching import DRAFT_SYMBOL, RESOLUTION_SYMBOL, match_drafts
 from search.ingest.store import versions_of
 from search.models import BECAME_TITLE, Resolution, SourceFile, language_name
@@ -55,6 +53,7 @@ class Outcome:
     language: str = ""
     paragraphs: int = 0
     warnings: list[str] = field(default_factory=list)
+    reading: tuple[float, float] | None = None  # what reading it cost: processor seconds, peak MB
 
 
 @dataclass
@@ -72,12 +71,12 @@ def import_files(
 ) -> Imported:
     """Import files in order, then link drafts; tell `done` about each file as it is finished.
 
-    Files are read by `jobs` processes (in this one when `jobs` is 1), at most a few
-    ahead of the one being published, so memory holds only those. The import holds
-    the index's write lock: each commit leaves its change in the log, as it does while
-    another writer is busy, and the log is applied once at the end (here, or by the
-    writer busy then), which costs a fraction of applying it after every file (a
-    Whoosh commit and merge each).
+    Files are read by `jobs` child processes at a time (`sandbox.read`, a process
+    for each file), at most a few ahead of the one being published, so memory holds
+    only those. The import holds the index's write lock: each commit leaves its
+    change in the log, as it does while another writer is busy, and the log is
+    applied once at the end (here, or by the writer busy then), which costs a
+    fraction of applying it after every file (a Whoosh commit and merge each).
     """
     with writer_lock():
         outcomes = _import(files, language, jobs, done)
@@ -93,7 +92,7 @@ def _import(files, language, jobs, done) -> list[Outcome]:
     ahead: deque[tuple[Path, bytes, Future | Outcome]] = deque()  # in order, to publish
     seen: dict[str, Path] = {}  # sha256 of the files met in this run
     versions: dict[tuple[str, str], Path] = {}  # (symbol, language) of the files read in this run
-    pool = _Pool(jobs, language)
+    pool = ThreadPoolExecutor(jobs, thread_name_prefix="read")  # each thread waits on a child
 
     def finish(outcome: Outcome) -> None:
         outcomes.append(outcome)
@@ -109,10 +108,11 @@ def _import(files, language, jobs, done) -> list[Outcome]:
             finish(work)
             return
         try:
-            parsed, detected = work.result()
+            reading = work.result()
         except Exception as error:
             finish(_refused(path, error))
             return
+        parsed, detected = reading.parsed, reading.language
         version = (parsed.symbol, language or detected)
         if parsed.symbol and version in versions:
             # Else the later file would replace the earlier one without a word.
@@ -126,7 +126,9 @@ def _import(files, language, jobs, done) -> list[Outcome]:
             )
             return
         versions[version] = path
-        finish(publish(path, data, (parsed, detected), language))
+        outcome = publish(path, data, (parsed, detected), language)
+        outcome.reading = (reading.cpu_seconds, reading.peak_mb)
+        finish(outcome)
 
     try:
         for path in files:
@@ -141,7 +143,7 @@ def _import(files, language, jobs, done) -> list[Outcome]:
             elif SourceFile.objects.filter(sha256=digest, texts__isnull=False).exists():
                 work = Outcome(path, UNCHANGED, "stored already")
             else:
-                work = pool.submit(data, path.name)
+                work = pool.submit(sandbox.read, data, path.name, language)
             seen.setdefault(digest, path)
             ahead.append((path, data if isinstance(work, Future) else b"", work))
             # Publish what is ready, keeping each worker a file or two ahead.
@@ -150,7 +152,7 @@ def _import(files, language, jobs, done) -> list[Outcome]:
         while ahead:
             publish_next()
     finally:
-        pool.shutdown()
+        pool.shutdown(cancel_futures=True)
     return outcomes
 
 
@@ -183,40 +185,6 @@ def _refused(path: Path, error: Exception) -> Outcome:
     plain = (ValueError, Resolution.DoesNotExist, uploads.AlreadyPublished)
     reason = str(error) if isinstance(error, plain) else f"{type(error).__name__}: {error}"
     return Outcome(path, REFUSED, reason)
-
-
-class _Pool:
-    """Worker processes for `uploads.read`, started at the first file to read; with one
-    job, the file is read here."""
-
-    def __init__(self, jobs: int, language: str | None):
-        self.jobs, self.language, self.executor = jobs, language, None
-
-    def submit(self, data: bytes, filename: str) -> Future:
-        if self.jobs <= 1:
-            future = Future()
-            try:
-                future.set_result(uploads.read(data, filename, self.language))
-            except Exception as error:
-                future.set_exception(error)
-            return future
-        if self.executor is None:
-            # Spawned, not forked: a fork would share this process's database connection.
-            # Workers set Django up (settings from the environment) and never open the database.
-            self.executor = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=django.setup
-            )
-        try:
-            return self.executor.submit(uploads.read, data, filename, self.language)
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): what it held is refused, the rest go on.
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = None
-            return self.submit(data, filename)
-
-    def shutdown(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def normal_title(title: str) -> str:

@@ -4,8 +4,9 @@ The admin views and `manage.py ingest_file` both go through these functions, so 
 file becomes rows and index entries the same way whichever door it came in by.
 Nothing reaches the resolution tables before `publish`, which writes them through
 `store.ingest` in one transaction; `cancel` deletes the staged row, so nothing is
-left behind. A file is read once, at staging, within the limits of `extract`; its
-parse is kept with the upload, and review and publish use that.
+left behind. A file is read once, at staging, within the limits of `extract`, by a
+child process under hard limits (`sandbox`); its parse is kept with the upload, and
+review and publish use that.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from search.ingest.extract import MAX_PARAGRAPHS, check_count, check_time, deadline, extract
+from search.ingest import sandbox
 from search.ingest.forms import RELATIONS, WORK_DETAILS, ReviewForm
 from search.ingest.store import RESOLUTION_FIELDS, TEXT_FIELDS, field_updates, ingest
 from search.models import Paragraph, Resolution, SourceFile, Text, Upload, language_name
@@ -36,8 +37,6 @@ from search.parsing import (
     ParsedFootnote,
     ParsedParagraph,
     ParseError,
-    detect_language,
-    parse_document,
 )
 
 # How the review counts paragraphs ("English version has 14 OP"). The parser builds
@@ -96,17 +95,12 @@ class Review:
 def read(data: bytes, filename: str, language: str | None) -> tuple[ParsedDocument, str]:
     """Extract and parse a file within the limits; return it and the language it reads as.
 
-    Without a `language`, the parser takes the one the text reads as. Needs no
-    database: `manage.py import_documents` runs it in worker processes. Raise
-    ParseError in plain words.
+    Without a `language`, the parser takes the one the text reads as. The file is read
+    by a child process that bounds its memory and processor time (`sandbox`). Needs no
+    database. Raise ParseError in plain words.
     """
-    until = deadline()
-    extracted = extract(data, filename, until)
-    parsed = parse_document(extracted.text, language, extracted.layout)
-    check_time(until)
-    found = len(parsed.paragraphs) + sum(len(draft.paragraphs) for draft in parsed.resolutions)
-    check_count("paragraphs", found, MAX_PARAGRAPHS)
-    return parsed, detect_language(extracted.text)
+    reading = sandbox.read(data, filename, language)
+    return reading.parsed, reading.language
 
 
 def stage(

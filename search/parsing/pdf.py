@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from search.parsing.text import CJK_RE, MARK, MARK_RE, ends_sentence, number_at_start
@@ -65,20 +64,18 @@ class Page:
     height: float = 0.0
 
 
-def pdf_layout_text(data: bytes, on_page: Callable[[int, int], None] | None = None) -> str | None:
+def pdf_layout_text(data: bytes) -> str | None:
     """Return the text of a PDF as Markdown-like lines, or None if it has no layout
     to read (every line starts at one margin: text laid out without typesetting).
 
-    `on_page(index, count)` is called before each page is read (to enforce budgets).
+    What reading it may cost is bounded by the process that calls this
+    (`search.ingest.sandbox`), not here.
     """
     import pdfplumber
 
     pages: list[Page] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        count = len(pdf.pages)
         for index, page in enumerate(pdf.pages):
-            if on_page:
-                on_page(index, count)
             pages.append(_read_page(page, index))
     _drop_repeated_furniture(pages)
     body = [line for page in pages for line in page.body]

@@ -92,6 +92,25 @@ def test_a_broken_pdf_is_refused(data, message):
     assert refusal(data, "broken.pdf") == message
 
 
+def test_a_pdf_whose_filter_name_is_damaged_is_refused_as_damaged():
+    # A byte changed in "/FlateDecode" (seen by bench.files): pypdf knows no such filter.
+    data = (FIXTURES / "A_RES_71_322.pdf").read_bytes().replace(b"/FlateDecode", b"/FlateDecoXe")
+
+    assert refusal(data, "filter.pdf") == "the PDF is damaged and could not be read (NotImplementedError)"
+
+
+def test_a_pdf_whose_page_box_is_not_numbers_is_read_without_its_layout():
+    # pdfplumber refuses the page (MalformedPDFException); pypdf reads its text.
+    data = (CORPUS / "ods/A_RES_80_202.pdf").read_bytes()
+    damaged = data.replace(b"/MediaBox[ 0 0 612 792]", b"/MediaBox[ 0 0/\x8a 612 792]")
+
+    extracted = extract(damaged, "box.pdf")
+
+    assert damaged != data
+    assert extracted.layout is None
+    assert "Freedom of religion or belief" in extracted.text
+
+
 def test_a_pdf_without_a_text_layer_is_refused():
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -195,6 +214,16 @@ def test_a_docx_that_is_a_zip_bomb_is_refused_before_it_is_opened():
         r"it was refused as unsafe",
         refusal(out.getvalue(), "bomb.docx"),
     )
+
+
+def test_a_docx_whose_part_fails_its_checksum_is_refused_in_words():
+    # The 500: zipfile raises BadZipFile only when the damaged part is read.
+    data = bytearray(_docx_from_lines(["The General Assembly,", "1. Decides to act."]))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0x01
+
+    assert refusal(bytes(data), "crc.docx") == "the .docx file is damaged (a part of it fails its checksum)"
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from search.ingest import bulk
+from search.ingest import bulk, sandbox
 from search.ingest.bulk import CREATED, REFUSED, UNCHANGED, UPDATED
 from search.management.commands.parse_report import find_files
 from search.parsing import LANGUAGES
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             "--jobs",
             type=int,
             default=os.cpu_count() or 1,
-            help="processes that read files (default: one per core)",
+            help="files read at once, each by a process of its own (default: one per core)",
         )
 
     def handle(self, *args, paths, language, jobs, verbosity, **options):
@@ -85,10 +85,15 @@ class Command(BaseCommand):
             for warning in outcome.warnings:
                 self.stdout.write(f"    {warning}")
         self.stdout.write(f"drafts linked to the resolution they became: {len(links)}")
-        # Linux counts ru_maxrss in kilobytes; for children, the largest of them.
+        # Linux counts ru_maxrss in kilobytes.
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-        self.stdout.write(f"peak memory: {own} MB this process, {workers} MB the largest worker")
+        costs = [o.reading for o in outcomes if o.reading]
+        self.stdout.write(
+            f"peak memory: {own} MB this process; reading a file: at most "
+            f"{max((cpu for cpu, _ in costs), default=0):.1f} s of processor time and "
+            f"{max((mb for _, mb in costs), default=0):,.0f} MB of address space "
+            f"(the limits: {sandbox.CPU_SECONDS} s, {sandbox.MEMORY_MB:,} MB)"
+        )
         if refused:
             raise CommandError(f"{len(refused)} of {len(files) + len(missing)} files were refused")
 

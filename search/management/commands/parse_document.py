@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.ingest.extract import extract
-from search.parsing import LANGUAGES, ParseError, parse_document
+from search.ingest import sandbox
+from search.parsing import LANGUAGES, ParseError
 
 
 class Command(BaseCommand):
@@ -21,9 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, path, language=None, as_json=False, **options):
         try:
-            # The same extraction as an upload: every format uploads accept.
-            extracted = extract(path.read_bytes(), path.name)
-            parsed = parse_document(extracted.text, language, extracted.layout)
+            # The same reading as an upload: every format uploads accept, in a child under limits.
+            parsed = sandbox.read(path.read_bytes(), path.name, language).parsed
         except OSError as e:
             raise CommandError(f"{path}: cannot read file: {e.strerror or e}") from None
         except ParseError as e:
