@@ -39,7 +39,7 @@ run: export DEBUG = 1
 run: prepare
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# Production: DEBUG off, so SECRET_KEY must be set (see README, "Running in production");
+# Production: DEBUG off, so SECRET_KEY must be set (see docs/serving.md);
 # static files collected with hashed names and gzip copies, served by WhiteNoise.
 # gunicorn's limits, and the start-up checks that stop it with a message, are in
 # search/gunicorn_conf.py; each worker loads what a first search needs before it serves.
@@ -48,7 +48,7 @@ serve: prepare
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn -c python:search.gunicorn_conf search.wsgi --workers $(WEB_CONCURRENCY) --bind $(BIND)
 
-# Issue 18's figures against a server started with `make serve 2> $(SERVER_LOG)` and this
+# The serving figures against a server started with `make serve 2> $(SERVER_LOG)` and this
 # same environment (DATABASE_*, SECRET_KEY): the analyst mix, the same with attackers, the
 # fuzz (tracebacks read from SERVER_LOG, rows compared) and the CPU cost of single requests.
 SERVER_LOG ?= var/serve.log

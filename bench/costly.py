@@ -18,13 +18,12 @@ export; every document page in each of its languages, side by side, and with a q
 marking its matches; every draft ↔ resolution comparison and random comparisons of
 any two documents sharing a language (`--comparisons` in all); the lineages of the
 paragraphs with the most shared wording and random paragraphs (`--lineages` in all).
-Each is asked once: caches of answers (comparisons, lineages) are cold, as for the
-first visitor.
+Each is asked with the results cache emptied first (comparisons, lineages, document
+pages): what it costs to build, as for the first visitor after a publish.
 
 Prints, per kind, the requests, errors and CPU mean / p50 / p95 / max, and the `--worst`
 costliest requests of each kind with their CPU and wall-clock times, SQL queries and
-bytes sent. `--repeat N` asks each request N times and keeps its median: the steady cost
-of a page asked again (answers cached after the first time are then warm), steadier from
+bytes sent. `--repeat N` asks each request N times and keeps its median: steadier from
 one run to the next on a busy machine, for before/after comparisons. `--profile N` asks
 the costliest of each kind again under cProfile and prints its N most expensive
 functions: the project's own (search/) by cumulative time, then all by cumulative and by
@@ -153,8 +152,12 @@ def make_client():
 
 
 def measure(client, request: Request) -> Cost:
-    """Ask one request; its CPU time (this process's, all threads), wall time, SQL queries."""
+    """Ask one request, its answer built anew; its CPU time (this process's, all threads),
+    wall time, SQL queries."""
+    from django.core.cache import caches
     from django.db import connection
+
+    caches["results"].clear()
 
     queries = 0
 

@@ -526,8 +526,8 @@ def server(folder: Path, workers: int):
     gunicorn = Path(python).parent / "gunicorn"
     with open(stderr_path, "wb") as stderr:
         process = subprocess.Popen(
-            [str(gunicorn), "search.wsgi", "--worker-class", "sync", "--workers", str(workers)]
-            + ["--bind", f"127.0.0.1:{port}", "--timeout", "60", "--no-control-socket"],
+            [str(gunicorn), "-c", "python:search.gunicorn_conf", "search.wsgi", "--workers", str(workers)]
+            + ["--bind", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -201,6 +201,8 @@ class DraftMatchAdmin(admin.ModelAdmin):
                     draft,
                     [{"changed": {"fields": [uploads.field_label(DraftMatch, "became_method")]}}],
                 )
+                # Both pages say whose word the link is: their change is logged like a correction's.
+                _reindex(draft, draft.became)
         count = len(confirming)
         self.message_user(request, _("%(count)d matches confirmed.") % {"count": count}, messages.SUCCESS)
 

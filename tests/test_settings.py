@@ -16,7 +16,7 @@ from django.test import override_settings
 
 SETTINGS_FILE = settings.BASE_DIR / "search" / "settings.py"
 
-# README, "Running in production": `manage.py check --deploy` finds nothing to say.
+# docs/serving.md, "A production node": `manage.py check --deploy` finds nothing to say.
 PRODUCTION = {
     "SECRET_KEY": get_random_secret_key(),
     "ALLOWED_HOSTS": "search.example.org",

@@ -38,7 +38,7 @@ from multiprocessing.connection import wait
 
 from search.parsing import ParsedDocument, ParseError
 
-# Chosen from measurement (`python -m bench.files --measure`, docs/pending/files.md):
+# Chosen from measurement (`python -m bench.files --measure`, docs/uploading.md):
 # the 228 official PDFs of corpus/ods and the test fixtures need at most 296 MB of
 # address space (75 MB of it the interpreter and its libraries) and 4.2 s of processor
 # time on a quiet machine, 5.7 s on one loaded with 7 runnable processes (contention

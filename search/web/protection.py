@@ -1,7 +1,7 @@
 """The usual protections at the edge: request size limits, the sign-in lockout page and
 the client's address it counts by, the Content-Security-Policy's exceptions.
 
-Their values live in search/settings.py; docs/pending/protect.md says how to change them.
+Their values live in search/settings.py; docs/serving.md says how to change them.
 """
 
 from __future__ import annotations
