@@ -305,6 +305,25 @@ def parse_ods_pdf(name: str):
     return parse_document(extracted.text, "en", extracted.layout)
 
 
+@functools.cache  # tests only read the result
+def _read_once(data: bytes, filename: str, language: str | None):
+    return _read(data, filename, language)
+
+
+@contextlib.contextmanager
+def files_read_once():
+    """For fixtures that import the same files test after test: each file is read (in a
+    child process, as an import reads it) once per test process. Publishing them is done
+    every time; tests/ingest/test_import_documents.py and test_sandbox.py read uncached."""
+    global _read
+    from search.ingest import sandbox
+
+    if sandbox.read is not _read_once:
+        _read = sandbox.read
+    with mock.patch.object(sandbox, "read", _read_once):
+        yield
+
+
 @contextlib.contextmanager
 def corpus_and_pdfs(django_db_blocker, path: Path, pdfs: list[str], *, trace: bool = False):
     """For a module's fixture: the manifest corpus and these PDFs of corpus/ods loaded as

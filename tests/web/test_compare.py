@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import files_read_once
 from django.core.management import call_command
 
 from search.ingest.extract import extract
@@ -23,7 +24,7 @@ ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
 @pytest.fixture
 def pair(db, django_capture_on_commit_callbacks):
     files = [str(ODS / f"{name}.pdf") for name in ("A_C.3_80_L.2", "A_RES_80_192")]
-    with django_capture_on_commit_callbacks(execute=True):
+    with files_read_once(), django_capture_on_commit_callbacks(execute=True):
         call_command("import_documents", *files, "--jobs", "1", stdout=io.StringIO())
     draft = Resolution.objects.get(symbol="A/C.3/80/L.2")
     assert draft.became.symbol == "A/RES/80/192"  # linked by the import: same title, session, committee
