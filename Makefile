@@ -100,13 +100,14 @@ test-sqlite: browser $(VENV)/.installed lint
 # root) when missing and starts; it prints the database's URL. Left out: the browser
 # tests (Chromium on the same pages, a third of the time; the two-server test in
 # tests/web/test_serving.py still drives Chromium on PostgreSQL), and the tests that
-# never open the database or whose subject does not depend on it: the parser and the
-# PDF reader, the ranking's relevance set, the
-# benchmark's own work folder.
-NOT_ON_POSTGRES := tests/web/test_browser.py tests/parsing tests/ingest/test_pdf.py \
+# never open the database or whose subject does not depend on it: the parser, the PDF
+# reader and the child process that reads files, the ranking's relevance set, the
+# benchmark's tools, the exports' file formats, the server's start-up checks and limits.
+NOT_ON_POSTGRES := tests/web/test_browser.py tests/web/test_csp_browser.py \
+	tests/ingest/test_lineage_browser.py tests/parsing tests/ingest/test_pdf.py \
 	tests/ingest/test_pdf_chinese.py tests/ingest/test_pdf_documents.py tests/ingest/test_extract.py \
-	tests/ingest/test_parse_report.py tests/engine/test_relevance.py tests/bench \
-	tests/web/test_csp_browser.py tests/ingest/test_lineage_browser.py
+	tests/ingest/test_sandbox.py tests/ingest/test_parse_report.py tests/engine/test_relevance.py \
+	tests/bench tests/web/test_export_files.py tests/web/test_startup.py
 test-postgres: browser $(VENV)/.installed
 	url=$$(.ci/postgres) && DATABASE_URL=$$url $(PYTEST) $(addprefix --ignore=,$(NOT_ON_POSTGRES))
 
