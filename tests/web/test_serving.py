@@ -99,13 +99,16 @@ Recalling its earlier resolutions on the protection of wildlife,
 
 
 def test_a_publish_through_one_server_is_found_through_the_other(two_nodes, tmp_path):
+    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
 
     first, second = two_nodes
     upload = tmp_path / "quokka.txt"
     upload.write_text(RESOLUTION, encoding="utf-8")
     assert json.loads(get(f"{second}/api/search?q=quokka")[1])["total"] == 0
-    User.objects.create_user("editor", password="a-long-password", is_staff=True, is_superuser=True)
+    # Hashed as the servers, which run the production settings, hash passwords.
+    password = make_password("a-long-password", hasher="pbkdf2_sha256")
+    User.objects.create(username="editor", password=password, is_staff=True, is_superuser=True)
 
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)"
     with sync_playwright() as playwright:
