@@ -104,6 +104,11 @@ def link_citations(html: str, language: str, known: dict[str, str]) -> str:
     return link_spans(html, find_citations(text), language, known)
 
 
+# Symbols looked up per query: a page citing thousands of documents (a list of resolution
+# numbers can run to thousands) asks in batches, never one parameter per symbol at once.
+SYMBOLS_PER_QUERY = 500
+
+
 def stored_citations(citations: QuerySet[Citation]) -> dict[int, list[Cited]]:
     """The stored citations of paragraphs, by paragraph id, each paragraph's in order."""
     found: dict[int, list[Cited]] = {}
@@ -113,7 +118,15 @@ def stored_citations(citations: QuerySet[Citation]) -> dict[int, list[Cited]]:
     return found
 
 
-def documents_here(citations: QuerySet[Citation]) -> dict[str, str]:
-    """Which documents these citations name are here: symbol → its page (one query)."""
-    here = Resolution.objects.filter(symbol__in=citations.values("symbol")).only("key", "symbol")
-    return {r.symbol: r.get_absolute_url() for r in here}
+def documents_here(citations: dict[int, list[Cited]]) -> dict[str, str]:
+    """Which documents these stored citations (`stored_citations`) name are here: symbol →
+    its page. One query per SYMBOLS_PER_QUERY symbols already read, in the order they
+    were read: no second pass over the citations (joined to their paragraphs, a planner
+    with stale statistics took seconds over it), no parameter list without bound."""
+    symbols = list(dict.fromkeys(cited.symbol for spans in citations.values() for cited in spans))
+    here = {}
+    for at in range(0, len(symbols), SYMBOLS_PER_QUERY):
+        batch = symbols[at : at + SYMBOLS_PER_QUERY]
+        for found in Resolution.objects.filter(symbol__in=batch).only("key", "symbol"):
+            here[found.symbol] = found.get_absolute_url()
+    return here

@@ -224,7 +224,7 @@ def cited_by(resolution: Resolution, page: str | None = None, **params) -> dict 
             "order",
         )[(number - 1) * CITED_BY_PAGE : number * CITED_BY_PAGE]
     )
-    theirs = Citation.objects.filter(paragraph_id__in=[p.pk for p in shown])
+    spans = stored_citations(Citation.objects.filter(paragraph_id__in=[p.pk for p in shown]))
     match = re.fullmatch(r"(?:A|E|A/HRC)/(?:RES|DEC)/(\d+/\d+)", resolution.symbol)
     term = match.group(1) if match else resolution.symbol
     kept = {k: v for k, v in params.items() if v}
@@ -233,7 +233,7 @@ def cited_by(resolution: Resolution, page: str | None = None, **params) -> dict 
         return "?" + urlencode({**kept, "cited": n}) if n != number and 1 <= n <= pages else ""
 
     return {
-        "documents": _citing_documents(shown, stored_citations(theirs), documents_here(theirs)),
+        "documents": _citing_documents(shown, spans, documents_here(spans)),
         "paragraphs": totals["paragraphs"],
         "document_count": totals["documents"],
         "first": (number - 1) * CITED_BY_PAGE + 1,
@@ -285,7 +285,8 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
     # What the paragraphs cite, as stored when they were published: no text is read for it.
     theirs = Citation.objects.filter(paragraph__version__in=[c.text for c in reading.columns if c.text])
-    reading.citations, reading.cited = stored_citations(theirs), documents_here(theirs)
+    reading.citations = stored_citations(theirs)
+    reading.cited = documents_here(reading.citations)
     reading.same_wording = partners([p.pk for ps in per_column for p in ps])
     # What the search itself returns for the query in each version shown: those
     # paragraphs are counted and marked, and no other.

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from search.ingest.store import ingest
-from search.models import Citation, Paragraph
+from search.models import Citation, Paragraph, Resolution
 from search.parsing import Cited, ParsedDocument, ParsedParagraph, parse_document
 from search.parsing import citations as finder
 from search.web import reading
@@ -104,17 +104,42 @@ def test_stored_spans_are_linked_in_escaped_text_and_a_mark_that_cuts_one_leaves
     )
 
 
+def symbol_lookups(queries) -> list[dict]:
+    return [q for q in queries if re.search(r'FROM "search_resolution" WHERE .*"symbol" IN', q["sql"])]
+
+
 def test_known_documents_come_from_the_stored_symbols_in_one_query(client, corpus):
     with CaptureQueriesContext(connection) as queries:
         client.get("/r/A/RES/74/176/?lang=en")
     # Which of the documents the page cites are here: one query for its text, one for the
-    # page of "Cited by" (a paragraph of its Chinese draft cites it), each with the symbols
-    # a subquery of the stored citations, never a parameter each however many it cites.
-    lookups = [
-        q["sql"] for q in queries if re.search(r'FROM "search_resolution" WHERE .*"symbol" IN', q["sql"])
-    ]
+    # page of "Cited by" (a paragraph of its Chinese draft cites it), each on the symbols
+    # the page's citations already read: no second pass over the citations.
+    lookups = symbol_lookups(queries)
     assert len(lookups) == 2
-    assert all(re.search(r'"symbol" IN \(SELECT [^)]+ FROM "search_citation"', q) for q in lookups)
+    assert not any("search_citation" in q["sql"] or "search_paragraph" in q["sql"] for q in lookups)
+
+
+def test_a_page_citing_thousands_of_documents_looks_them_up_in_bounded_batches(client, corpus):
+    # One paragraph citing 1,201 different resolutions, one of them here.
+    numbers = [f"{session}/{n}" for session in range(1, 80) for n in range(1, 17)][:1200] + ["71/322"]
+    text = "Recalls its resolutions " + ", ".join(numbers)
+    paragraph = ParsedParagraph("op1", "operative", "OP 1", "执行部分第1段", text, "1")
+    parsed = ParsedDocument(language="en", title="Many", paragraphs=[paragraph])
+    ingest(parsed, b"many", "many.txt", key="A/RES/99/1", symbol="A/RES/99/1", adopted_on="2099-01-01")
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/r/A/RES/99/1/?lang=en").content.decode()
+    lookups = symbol_lookups(queries)
+    # 1,201 symbols, 500 a query at most.
+    assert len(lookups) == 3
+    assert [len(re.findall(r"'A/RES/[^']+'", q["sql"])) for q in lookups] == [500, 500, 201]
+    # Each linked: those here to their page, the others to the official text.
+    here = Resolution.objects.filter(symbol__in=[f"A/RES/{n}" for n in numbers]).values_list("key", flat=True)
+    assert "A/RES/71/322" in here
+    assert html.count('<a class="cited"') == 1201
+    for key in here:
+        assert html.count(f'<a class="cited" href="/r/{key}/') == 1
+    assert html.count('<a class="cited" href="https://undocs.org/') == 1201 - len(here)
 
 
 def cited_by_section(html: str) -> str:
