@@ -1,7 +1,12 @@
 import contextlib
 import functools
+import hashlib
 import io
+import os
+import pickle
 import shutil
+import sys
+import threading
 from pathlib import Path
 from unittest import mock
 
@@ -305,16 +310,45 @@ def parse_ods_pdf(name: str):
     return parse_document(extracted.text, "en", extracted.layout)
 
 
+# Files read by `files_read_once`, kept on disk for the other test processes (xdist's
+# workers, the PostgreSQL run after the SQLite one) and later runs, under a name that
+# changes whenever the reader's code, its pinned libraries or Python do.
+READS = Path(settings.BASE_DIR) / "var" / "test-reads"
+
+
+@functools.cache
+def _reader_fingerprint() -> str:
+    base = Path(settings.BASE_DIR)
+    sources = [*(base / "search" / "ingest").rglob("*.py"), *(base / "search" / "parsing").rglob("*.py")]
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(sources) + [base / "requirements.lock"]:
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @functools.cache  # tests only read the result
 def _read_once(data: bytes, filename: str, language: str | None):
-    return _read(data, filename, language)
+    name = hashlib.sha256(b"\0".join([data, filename.encode(), str(language).encode()])).hexdigest()
+    kept = READS / _reader_fingerprint() / f"{name}.pickle"
+    if kept.exists():
+        return pickle.loads(kept.read_bytes())  # written below by a test process: our own
+    reading = _read(data, filename, language)  # a refusal raises, and is not kept
+    for stale in READS.glob("*"):
+        if stale.name != kept.parent.name:
+            shutil.rmtree(stale, ignore_errors=True)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
+    partial.write_bytes(pickle.dumps(reading))
+    os.replace(partial, kept)  # whole or not at all, whoever reads it meanwhile
+    return reading
 
 
 @contextlib.contextmanager
 def files_read_once():
-    """For fixtures that import the same files test after test: each file is read (in a
-    child process, as an import reads it) once per test process. Publishing them is done
-    every time; tests/ingest/test_import_documents.py and test_sandbox.py read uncached."""
+    """For tests and fixtures that import files to have them, not to read them: each file
+    is read (in a child process, as an import reads it) once by the whole suite; the
+    answer is kept in memory and in READS. Publishing them is done every time.
+    tests/ingest/test_import_documents.py, test_sandbox.py and the upload tests read uncached."""
     global _read
     from search.ingest import sandbox
 
@@ -322,6 +356,20 @@ def files_read_once():
         _read = sandbox.read
     with mock.patch.object(sandbox, "read", _read_once):
         yield
+
+
+def import_ods(*names: str, jobs: int = 1) -> str:
+    """`manage.py import_documents` of these PDFs of corpus/ods, each read once by the suite."""
+    out = io.StringIO()
+    with files_read_once():
+        call_command(
+            "import_documents",
+            *(str(CORPUS / "ods" / name) for name in names),
+            "--jobs",
+            str(jobs),
+            stdout=out,
+        )
+    return out.getvalue()
 
 
 @contextlib.contextmanager
@@ -334,16 +382,13 @@ def corpus_and_pdfs(django_db_blocker, path: Path, pdfs: list[str], *, trace: bo
     Nothing commits in it, so what a publish traces once committed is not: with `trace`,
     `trace_wording --if-needed` does it, as `make run` does for untraced rows.
     """
-    ods = Path(settings.BASE_DIR) / "corpus" / "ods"
     with (
         django_db_blocker.unblock(),
         override_settings(INDEX_DIR=path, INDEX_FOLLOW=False),
         transaction.atomic(),
     ):
         call_command("load_corpus", stdout=io.StringIO(), stderr=io.StringIO())
-        call_command(
-            "import_documents", *(str(ods / name) for name in pdfs), "--jobs", "2", stdout=io.StringIO()
-        )
+        import_ods(*pdfs, jobs=2)
         if trace:
             call_command("trace_wording", "--if-needed", stdout=io.StringIO())
         # As `make run` goes on: the index the import built is kept when it matches the rows.

@@ -3,14 +3,13 @@
 Chromium missing is a failure, never a skip: `.ci/run` installs it.
 """
 
-import io
 import os
 import re
 from pathlib import Path
 
 import pytest
+from conftest import import_ods
 from django.core.cache import caches
-from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the fixtures' ORM work is synchronous.
@@ -35,8 +34,7 @@ def test_the_list_under_a_paragraph_pages_in_place(live_server, live_corpus, pag
 
     monkeypatch.setattr(presenting, "PER_PAGE", 1)  # the paragraph has two uses: two pages
     caches["results"].clear()
-    files = [str(ODS / f"{n}.pdf") for n in ("A_RES_78_219", "A_RES_80_221")]
-    call_command("import_documents", *files, "--jobs", "1", stdout=io.StringIO())  # traced once committed
+    import_ods("A_RES_78_219.pdf", "A_RES_80_221.pdf")  # traced once committed
     address = f"{live_server.url}/r/A/RES/80/221/?lang=en#op30"
     page.goto(address)
     wording = page.locator("#op30 details.wording")

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import import_ods
 from django.conf import settings
 from django.core.management import call_command
 
@@ -22,12 +23,12 @@ def paragraph(key, anchor):
 def test_a_publish_traces_its_paragraphs_and_those_it_makes_older(settings, tmp_path, admin_user):
     settings.INDEX_DIR = tmp_path / "index"
     settings.INDEX_FOLLOW = False
-    call_command("import_documents", str(ODS / "A_RES_80_221.pdf"), "--jobs", "1", stdout=io.StringIO())
+    import_ods("A_RES_80_221.pdf")
     later = paragraph("A/RES/80/221", "op30")
     assert later.new_wording is True  # nothing earlier is here yet
     seq = IndexChange.objects.order_by("-seq").values_list("seq", flat=True).first()
 
-    call_command("import_documents", str(ODS / "A_RES_78_219.pdf"), "--jobs", "1", stdout=io.StringIO())
+    import_ods("A_RES_78_219.pdf")
 
     later.refresh_from_db()
     assert later.new_wording is False
@@ -96,11 +97,11 @@ def test_a_lineage_page_shows_what_each_publish_trace_and_delete_changed(
     def shown():
         return client.get("/lineage/", query).content.decode()
 
-    call_command("import_documents", str(ODS / "A_RES_80_221.pdf"), "--jobs", "1", stdout=io.StringIO())
+    import_ods("A_RES_80_221.pdf")
     assert "First agreed here (2025)." in shown()
     assert "First agreed here (2025)." in shown()  # kept: nothing was written in between
 
-    call_command("import_documents", str(ODS / "A_RES_78_219.pdf"), "--jobs", "1", stdout=io.StringIO())
+    import_ods("A_RES_78_219.pdf")
     earlier = "First agreed in A/RES/78/219, OP 21 (2023); used again in 1 resolution."
     assert earlier in shown()
     assert client.get("/api/lineage", query).json()["paragraph"]["new_wording"] is False

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import paragraphs_containing
+from conftest import import_ods, paragraphs_containing
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
@@ -407,8 +407,7 @@ def test_cited_by_turns_its_pages_in_place(site, page, monkeypatch):
 
 def test_a_paragraphs_agreed_language_opens_under_it_and_on_a_page_of_its_own(site, browser):
     # Each publish traces its paragraphs once committed.
-    files = [str(ODS / f"{n}.pdf") for n in ("A_RES_78_219", "A_RES_80_221")]
-    call_command("import_documents", *files, "--jobs", "1", stdout=io.StringIO())
+    import_ods("A_RES_78_219.pdf", "A_RES_80_221.pdf")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.goto(f"{site}/r/A/RES/80/221/?lang=en#op30")
@@ -437,15 +436,8 @@ def test_a_paragraphs_agreed_language_opens_under_it_and_on_a_page_of_its_own(si
 
 
 def test_what_changed_from_a_draft_reads_without_javascript(site, browser):
-    import io
 
-    from django.core.management import call_command
-
-    files = [
-        str(Path(__file__).resolve().parents[2] / "corpus/ods" / f"{n}.pdf")
-        for n in ("A_C.3_80_L.2", "A_RES_80_192")
-    ]
-    call_command("import_documents", *files, "--jobs", "1", stdout=io.StringIO())
+    import_ods("A_C.3_80_L.2.pdf", "A_RES_80_192.pdf")
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{site}/r/A/C.3/80/L.2/")
@@ -463,8 +455,7 @@ def test_what_changed_from_a_draft_reads_without_javascript(site, browser):
 def test_staff_confirm_a_draft_match_and_readers_see_whose_word_it_is(live_server, transactional_db, page):
     from django.contrib.auth.models import User
 
-    files = [str(ODS / f"{n}.pdf") for n in ("A_C.3_80_L.2", "A_RES_80_192")]
-    call_command("import_documents", *files, "--jobs", "1", stdout=io.StringIO())
+    import_ods("A_C.3_80_L.2.pdf", "A_RES_80_192.pdf")
     User.objects.create_user("editor", password="a-long-password", is_staff=True, is_superuser=True)
     site = live_server.url
     page.goto(f"{site}/r/A/C.3/80/L.2/")

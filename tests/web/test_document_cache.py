@@ -2,12 +2,11 @@
 viewed again it is not built again, and every write it shows (a publish, a trace of
 shared wording, a staff edit) makes the next view show it."""
 
-import io
 from pathlib import Path
 
 import pytest
+from conftest import import_ods
 from django.conf import settings
-from django.core.management import call_command
 
 from search.models import Text
 from search.web import views
@@ -21,7 +20,7 @@ def main(response) -> str:
 
 
 def import_pdf(name):
-    call_command("import_documents", str(ODS / name), "--jobs", "1", stdout=io.StringIO())
+    import_ods(name)
 
 
 def refuse(*args, **kwargs):
