@@ -240,6 +240,26 @@ def make_corpus(tmp_path):
     return make
 
 
+def draft_matched(method: str, confidence: float | None = None) -> dict:
+    """A Third Committee draft matched by the matcher (`method`) to the first of two
+    resolutions, and an amendment to it: the rows by symbol, each with an English text."""
+    from search.models import Resolution, Text
+
+    rows = {}
+    for symbol, doc_type in (
+        ("A/C.3/80/L.2", "draft_resolution"),
+        ("A/RES/80/192", "resolution"),
+        ("A/RES/80/193", "resolution"),
+        ("A/C.3/80/L.56", "amendment"),
+    ):
+        rows[symbol] = Resolution.objects.create(key=symbol, symbol=symbol, doc_type=doc_type, committee="C3")
+        Text.objects.create(resolution=rows[symbol], language="en", title=f"Title of {symbol}")
+    Resolution.objects.filter(pk=rows["A/C.3/80/L.2"].pk).update(
+        became=rows["A/RES/80/192"], became_method=method, became_confidence=confidence
+    )
+    return rows
+
+
 def paragraphs_containing(text: str) -> int:
     """Count stored paragraphs that contain `text`, spaces between characters allowed.
 

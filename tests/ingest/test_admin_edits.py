@@ -1,6 +1,7 @@
 """What staff change in the admin reaches the index through the change log."""
 
 import pytest
+from conftest import draft_matched
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
@@ -45,24 +46,8 @@ def test_a_deleted_text_leaves_the_index(indexed_corpus_copy, request_):
     assert search_paragraphs("symbol:71/319 lang:zh")["total"] == 0
 
 
-def _draft_and_resolutions():
-    rows = {}
-    for symbol, doc_type in (
-        ("A/C.3/80/L.2", "draft_resolution"),
-        ("A/RES/80/192", "resolution"),
-        ("A/RES/80/193", "resolution"),
-        ("A/C.3/80/L.56", "amendment"),
-    ):
-        rows[symbol] = Resolution.objects.create(key=symbol, symbol=symbol, doc_type=doc_type, committee="C3")
-        Text.objects.create(resolution=rows[symbol], language="en", title=f"Title of {symbol}")
-    Resolution.objects.filter(pk=rows["A/C.3/80/L.2"].pk).update(
-        became=rows["A/RES/80/192"], became_method="title"
-    )
-    return rows
-
-
 def test_staff_correct_a_draft_match_and_the_matcher_keeps_their_word(admin_client):
-    rows = _draft_and_resolutions()
+    rows = draft_matched("title")
     draft = rows["A/C.3/80/L.2"]
     url = f"/admin/search/draftmatch/{draft.pk}/change/"
     listing = admin_client.get("/admin/search/draftmatch/").content.decode()

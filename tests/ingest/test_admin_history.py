@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import staff_with
+from conftest import draft_matched, staff_with
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -231,23 +231,8 @@ def test_cancelling_an_upload_logs_its_deletion(admin_client):
 # Draft matches: confirm and correct
 
 
-def _draft_and_resolutions():
-    rows = {}
-    for symbol, doc_type in (
-        ("A/C.3/80/L.2", "draft_resolution"),
-        ("A/RES/80/192", "resolution"),
-        ("A/RES/80/193", "resolution"),
-    ):
-        rows[symbol] = Resolution.objects.create(key=symbol, symbol=symbol, doc_type=doc_type)
-        Text.objects.create(resolution=rows[symbol], language="en", title=f"Title of {symbol}")
-    Resolution.objects.filter(pk=rows["A/C.3/80/L.2"].pk).update(
-        became=rows["A/RES/80/192"], became_method="content", became_confidence=0.8
-    )
-    return rows
-
-
 def test_confirming_draft_matches_logs_each_confirmed_once(admin_client):
-    draft = _draft_and_resolutions()["A/C.3/80/L.2"]
+    draft = draft_matched("content", 0.8)["A/C.3/80/L.2"]
 
     for _ in range(2):
         admin_client.post(
@@ -263,7 +248,7 @@ def test_confirming_draft_matches_logs_each_confirmed_once(admin_client):
 
 
 def test_correcting_a_draft_match_logs_the_resolution_and_how_it_was_found(admin_client):
-    rows = _draft_and_resolutions()
+    rows = draft_matched("content", 0.8)
     draft = rows["A/C.3/80/L.2"]
     url = reverse("admin:search_draftmatch_change", args=[draft.pk])
 
