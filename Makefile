@@ -9,6 +9,9 @@ PY := $(VENV)/bin/python
 # waits on the database or a client. More split the caches of each worker further (on 2
 # cores, 50 clients: 3 workers served 109-136 requests/s, 5 workers 121; docs/serving.md).
 BIND ?= 127.0.0.1:8000
+# Health probes' own address: a probe there is taken by the first worker to come free,
+# not queued behind the public requests; it answers /healthz only (docs/serving.md).
+PROBE_BIND ?= 127.0.0.1:8001
 WEB_CONCURRENCY ?= $(shell echo $$(($$(nproc) + 1)))
 
 # make bench PARAGRAPHS=1000000 QUERIES=300
@@ -48,14 +51,14 @@ run: prepare
 serve: export DEBUG = 0
 serve: prepare
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(VENV)/bin/gunicorn -c python:search.gunicorn_conf search.wsgi --workers $(WEB_CONCURRENCY) --bind $(BIND)
+	PROBE_BIND=$(PROBE_BIND) $(VENV)/bin/gunicorn -c python:search.gunicorn_conf search.wsgi --workers $(WEB_CONCURRENCY) --bind $(BIND) --bind $(PROBE_BIND)
 
 # The serving figures against a server started with `make serve 2> $(SERVER_LOG)` and this
 # same environment (DATABASE_*, SECRET_KEY): the analyst mix, the same with attackers, the
 # fuzz (tracebacks read from SERVER_LOG, rows compared) and the CPU cost of single requests.
 SERVER_LOG ?= var/serve.log
 figures: $(VENV)/.installed
-	$(PY) -m bench.serving figures --url http://$(BIND) --server-log $(SERVER_LOG)
+	$(PY) -m bench.serving figures --url http://$(BIND) --probe-url http://$(PROBE_BIND) --server-log $(SERVER_LOG)
 
 # The CPU time of every document page, comparisons, lineages and the query mix, in this
 # process (no server needed): the 10 costliest of each kind.

@@ -85,8 +85,19 @@ INSTALLED_APPS = [
     "search",
 ]
 
+# Health probes' own address (make serve binds it beside BIND; default 127.0.0.1:8001).
+# gunicorn's sync workers accept from each ready address in turn, so a probe there is
+# taken by the first worker to come free, not after every public request queued before
+# it: a saturated site still answers its load balancer. Only /healthz is answered there.
+PROBE_BIND = os.environ.get("PROBE_BIND", "").strip()
+PROBE_PORT = PROBE_BIND.rpartition(":")[2]
+if PROBE_BIND and not PROBE_PORT.isdigit():
+    raise ImproperlyConfigured(f"PROBE_BIND={PROBE_BIND!r}: use host:port, as 127.0.0.1:8001.")
+
 MIDDLEWARE = [
-    # First: a body larger than its address accepts is refused before anything reads it
+    # The probes' address answers /healthz and nothing else.
+    "search.web.protection.probes_only",
+    # Then: a body larger than its address accepts is refused before anything reads it
     # (CSRF reads the whole form).
     "search.web.protection.limit_request_body",
     "django.middleware.security.SecurityMiddleware",

@@ -47,6 +47,7 @@ READ = [
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_COOLOFF_MINUTES",
     "USE_X_FORWARDED_FOR",
+    "PROBE_BIND",
 ]
 
 
@@ -123,6 +124,13 @@ def test_it_refuses_a_count_it_cannot_read(load, value):
         match=f"LOGIN_COOLOFF_MINUTES='{re.escape(value)}': use a whole number, 1 or more",
     ):
         load(SECRET_KEY="k", LOGIN_COOLOFF_MINUTES=value)
+
+
+def test_it_reads_the_probes_port_from_their_address_and_refuses_one_without_a_port(load):
+    assert load(SECRET_KEY="k")["PROBE_PORT"] == ""  # no probes' address: every port serves all
+    assert load(SECRET_KEY="k", PROBE_BIND="0.0.0.0:8001")["PROBE_PORT"] == "8001"
+    with pytest.raises(ImproperlyConfigured, match="PROBE_BIND='127.0.0.1': use host:port"):
+        load(SECRET_KEY="k", PROBE_BIND="127.0.0.1")
 
 
 def test_it_refuses_a_proxy_header_it_cannot_read(load):

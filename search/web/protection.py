@@ -68,6 +68,21 @@ def limit_request_body(get_response):
     return middleware
 
 
+def probes_only(get_response):
+    """On the health probes' address (settings.PROBE_BIND), answer /healthz only. The port
+    is the one the connection reached (gunicorn's SERVER_PORT), not the Host header."""
+
+    def middleware(request):
+        port = settings.PROBE_PORT
+        if port and request.META.get("SERVER_PORT") == port and request.path_info != "/healthz":
+            return _plain(
+                404, "This address answers health probes only: /healthz.", "此地址只回答健康检查：/healthz。"
+            )
+        return get_response(request)
+
+    return middleware
+
+
 def client_ip(request) -> str:
     """The address a sign-in comes from, which django-axes counts failures by.
 

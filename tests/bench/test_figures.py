@@ -84,7 +84,14 @@ def test_it_pits_attackers_against_resolutions_that_share_nothing_but_a_language
 
 
 def test_it_loads_a_live_server_and_reports_each_kind(live_corpus, confirmed_draft, live_server):
-    result = load(live_server.url, clients=len(KINDS), seconds=2, attackers=1, targets=catalog())
+    result = load(
+        live_server.url,
+        clients=len(KINDS),
+        seconds=2,
+        attackers=1,
+        targets=catalog(),
+        probe_url=live_server.url,
+    )
     assert set(result["kinds"]) == {*KINDS, "all"}
     for kind, stats in result["kinds"].items():
         assert stats["requests"] >= 1 and stats["errors"] == 0, kind
@@ -93,6 +100,8 @@ def test_it_loads_a_live_server_and_reports_each_kind(live_corpus, confirmed_dra
         s["requests"] for k, s in result["kinds"].items() if k != "all"
     )
     assert result["attack"]["requests"] >= 1 and result["attack"]["errors"] == 0
+    # A probe every quarter of a second, for the two seconds.
+    assert 4 <= result["probe"]["requests"] <= 9 and result["probe"]["errors"] == 0
 
 
 def test_it_leaves_out_a_kind_it_has_nothing_to_ask_of(corpus):
@@ -192,7 +201,13 @@ def test_it_prints_which_goals_are_met():
     table = format_figures(results)
     assert "| analyst mix | p95 ≤ 500 ms | 400 ms | yes |" in table
     assert "| with attackers | analysts' p95 ≤ 1.5× alone | 1.75× | **no** |" in table
-    assert "| with attackers | /healthz p99 ≤ 200 ms | 300 ms | **no** |" in table
+    assert "| with attackers | /healthz p99 ≤ 200 ms | 300 ms (public address) | **no** |" in table
     assert "| costliest request | ≤ 1000 ms of CPU | 1,200 ms (document) | **no** |" in table
     assert "| fuzz | 0 rows changed | none | yes |" in table
     assert "| attackers' comparisons | 100 | 2 | 4,500 | 9,000 | 9,000 | 9,000 |" in table
+
+    # With a probe at the probes' address, the goal is what that probe measured.
+    results["attacked"]["probe"] = _stats(80)
+    table = format_figures(results)
+    assert "| with attackers | /healthz p99 ≤ 200 ms | 80 ms (probes' address) | yes |" in table
+    assert "| probe: /healthz at the probes' address | 100 | 0 | 40 | 80 | 80 | 80 |" in table

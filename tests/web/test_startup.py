@@ -1,6 +1,7 @@
 """Start-up: the checks that stop a server with a message, and workers ready before they serve."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -221,17 +222,18 @@ def test_gunicorn_refuses_to_start_without_a_secret_key(tmp_path):
 
 @pytest.fixture
 def gunicorn(transactional_db, tmp_path):
-    """`make serve`'s gunicorn (its config, DEBUG off, static files collected), one worker."""
+    """`make serve`'s gunicorn (its config, DEBUG off, static files collected), one worker,
+    on a public port and the probes' port: (public port, log, probes' port)."""
+    port, probes = free_port(), free_port()
     env = {"DEBUG": "0", "STATIC_ROOT": str(tmp_path / "static"), "INDEX_DIR": str(tmp_path / "index")}
-    env |= database_env()
+    env |= database_env() | {"PROBE_BIND": f"127.0.0.1:{probes}"}
     collected = run(sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0", env=env)
     assert collected.returncode == 0, collected.stderr
-    port = free_port()
     log = tmp_path / "gunicorn.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
             [str(GUNICORN), "-c", "python:search.gunicorn_conf", "search.wsgi", "--workers", "1"]
-            + ["--bind", f"127.0.0.1:{port}"],
+            + ["--bind", f"127.0.0.1:{port}", "--bind", f"127.0.0.1:{probes}"],
             cwd=ROOT,
             env=server_env(**env),
             stdout=out,
@@ -245,7 +247,7 @@ def gunicorn(transactional_db, tmp_path):
             time.sleep(0.1)
         else:
             pytest.fail("the worker did not get ready: " + log.read_text())
-        yield port, log
+        yield port, log, probes
     finally:
         process.terminate()
         process.wait(30)
@@ -259,7 +261,7 @@ def exchange(port: int, head: str, body: bytes = b"") -> str:
 
 
 def test_a_worker_loads_what_a_first_search_needs_before_it_serves(gunicorn):
-    port, log = gunicorn
+    port, log, _ = gunicorn
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=%E8%B4%A9%E8%BF%90%E4%BA%BA%E5%8F%A3") as page:
         assert page.status == 200
 
@@ -275,14 +277,14 @@ def test_a_worker_loads_what_a_first_search_needs_before_it_serves(gunicorn):
 
 
 def test_the_server_refuses_a_body_of_unknown_length_without_reading_it(gunicorn):
-    port, _ = gunicorn
+    port, _, _ = gunicorn
     head = "POST /i18n/setlang/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
     # The first chunk of a body that never ends: the answer comes without waiting for it.
     assert exchange(port, head, b"100000\r\n" + b"x" * 4096) == "HTTP/1.1 411 Length Required"
 
 
 def test_the_server_refuses_a_large_body_before_it_arrives(gunicorn):
-    port, _ = gunicorn
+    port, _, _ = gunicorn
     head = (
         "POST /admin/search/upload/add/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {100 * 1024 * 1024}\r\n\r\n"
@@ -291,8 +293,47 @@ def test_the_server_refuses_a_large_body_before_it_arrives(gunicorn):
 
 
 def test_the_server_refuses_an_overlong_request_line_and_too_many_headers(gunicorn):
-    port, _ = gunicorn
+    port, _, _ = gunicorn
     assert exchange(port, f"GET /?q={'x' * 9000} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").split(" ")[1] == "414"
     headers = "".join(f"X-Filler-{n}: {n}\r\n" for n in range(60))
     assert exchange(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n").split(" ")[1] == "431"
     assert exchange(port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").split(" ")[1] == "200"
+
+
+def test_a_probe_is_taken_before_the_public_requests_queued_before_it(gunicorn):
+    port, log, probes = gunicorn
+    # The one worker's queue: 40 searches sent whole, then one probe.
+    queued = []
+    for n in range(40):
+        connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+        connection.sendall(
+            f"GET /?q=queued{n} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        queued.append(connection)
+    with urllib.request.urlopen(f"http://127.0.0.1:{probes}/healthz", timeout=30) as probe:
+        assert probe.status == 200
+    for connection in queued:
+        with connection:
+            assert connection.recv(64).startswith(b"HTTP/1.1 200")
+
+    # Served in the order of the access log: on one address the probe would come last.
+    for _ in range(100):
+        served = re.findall(r'"GET (/healthz|/\?q=queued\d+) HTTP/1.1" 200', log.read_text())
+        if len(served) == 41:
+            break
+        time.sleep(0.05)
+    after = len(served) - 1 - served.index("/healthz")
+    assert after >= 20, served
+
+
+def test_the_probes_address_answers_health_probes_only(gunicorn):
+    port, _, probes = gunicorn
+    assert exchange(probes, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").split(" ")[1] == "200"
+    # Whatever the Host header says: the port is the one the connection reached.
+    for head in (
+        "GET /?q=x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        f"GET /?q=x HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n",
+        "GET /admin/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    ):
+        assert exchange(probes, head).split(" ")[1] == "404"
+    assert exchange(port, "GET /?q=x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").split(" ")[1] == "200"
