@@ -675,7 +675,12 @@ def main(argv=None) -> None:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--clients", type=int, default=2, help="uploads at once")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=(os.cpu_count() or 1) + 1,
+        help="gunicorn workers, as make serve: cores + 1",
+    )
     args = parser.parse_args(argv)
     if args.measure is not None:
         result = measure(args.measure or [ODS, FIXTURES])
