@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from search.web import health, views
+from search.web import health, protection, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,3 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A request Django refuses to read (too many files or fields, a malformed form): which
+# limit, in words, rather than a bare "Bad Request".
+handler400 = protection.bad_request

@@ -9,9 +9,11 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext
 
 
 def _plain(status: int, english: str, chinese: str) -> HttpResponse:
@@ -105,3 +107,23 @@ def lockout(request, original_response=None, credentials=None) -> HttpResponse:
     response = render(request, "lockout.html", context, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+def bad_request(request, exception=None) -> HttpResponse:
+    """Django's answer to a request it refused to read (handler400): which limit, in words."""
+    if isinstance(exception, TooManyFilesSent):
+        reason = gettext(
+            "The form sends more than %(limit)s files, the most one upload takes. Send them in "
+            "several uploads, or import a folder with manage.py import_documents."
+        ) % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    elif isinstance(exception, TooManyFieldsSent):
+        reason = gettext("The form sends more than %(limit)s fields.") % {
+            "limit": f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,}"
+        }
+    elif isinstance(exception, RequestDataTooBig):
+        reason = gettext("The form's fields hold more than %(limit)s.") % {
+            "limit": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
+    else:
+        reason = gettext("Its form or one of its headers is malformed.")
+    return render(request, "400.html", {"reason": reason}, status=400)

@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from conftest import stored_snapshot
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import F
 from django.test import Client
@@ -245,6 +247,40 @@ def test_a_small_form_still_goes_through(db):
     response = Client().post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+
+
+def test_more_files_than_an_upload_takes_are_refused_in_words_and_store_nothing(db, client):
+    staff = User.objects.create_user("editor", password="pw", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    before = stored_snapshot()
+    files = [SimpleUploadedFile(f"A_RES_80_{n}.txt", b"text") for n in range(21)]
+
+    response = client.post(reverse("admin:search_upload_add"), {"files": files})
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "This request could not be read" in text
+    assert "The form sends more than 20 files, the most one upload takes." in text
+    assert "manage.py import_documents" in text and "Nothing was stored or changed." in text
+    assert stored_snapshot() == before
+    # In the Chinese interface, in Chinese.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.post(reverse("admin:search_upload_add"), {"files": files}).content.decode()
+    assert "表单发送的文件超过 20 个" in chinese
+
+
+def test_a_form_beyond_djangos_limits_is_refused_in_words(db, client):
+    response = Client().post("/i18n/setlang/", {f"f{n}": "x" for n in range(1001)})
+    assert response.status_code == 400
+    assert "The form sends more than 1,000 fields." in response.content.decode()
+
+    # Fields over 1 MB beside a file: the upload's address takes the body, Django not the fields.
+    staff = User.objects.create_user("editor", password="pw", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    data = {"files": SimpleUploadedFile("a.txt", b"text"), "note": "x" * (1024 * 1024 + 1)}
+    response = client.post(reverse("admin:search_upload_add"), data)
+    assert response.status_code == 400
+    assert "fields hold more than 1 MB." in response.content.decode()
 
 
 def test_django_bounds_what_it_parses_itself():
