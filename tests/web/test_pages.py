@@ -316,6 +316,14 @@ def test_it_keeps_the_first_page_under_60_kb_transferred(client, corpus):
     assert sizes["js/htmx.min.js"] < len(Path(finders.find("js/htmx.min.js")).read_bytes()) / 2
 
 
+def test_every_page_names_its_icon_so_browsers_do_not_ask_for_favicon_ico(client, corpus):
+    for address in ("/", "/r/A/RES/71/322/", "/lineage/?key=nothing&lang=en&anchor=op1"):
+        html = client.get(address).content.decode()
+        icon = re.search(r'<link rel="icon" href="/static/([^"]+)" type="image/svg\+xml">', html)
+        assert icon, address
+    assert client.get(f"/static/{icon.group(1)}").status_code == 200
+
+
 def test_it_serves_htmx_from_static_and_no_cdn(client, corpus):
     html = page(client, "/")
 
