@@ -73,10 +73,12 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-# The linter and the formatter's check, as CI runs them before the tests.
+# The linter, the formatter's check and the layers' import contracts (pyproject.toml,
+# docs/architecture.md), as CI runs them before the tests.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -9,7 +9,7 @@ table that has rows inserted in the same transaction.
 from django.db import migrations, models
 from django.db.models import Min
 
-from search.parsing.citations import find_citations
+from search.parsing import find_citations
 
 BATCH = 2000
 

@@ -50,16 +50,19 @@ from search.parsing.documents import (
     ParseError,
     official_url,
 )
+from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs, symbol_from_filename
 from search.parsing.pdf import pdf_layout_text
 from search.parsing.structure import parse_document
-from search.parsing.text import MARK, session_number
+from search.parsing.text import EN_ORDINALS, MARK, session_number
 
 __all__ = [
     "AMENDMENT",
     "ANNEX",
+    "CHECKS",
     "DOC_TYPES",
     "DRAFT_DECISION",
     "DRAFT_RESOLUTION",
+    "EN_ORDINALS",
     "KINDS",
     "LANGUAGES",
     "MARK",
@@ -74,11 +77,14 @@ __all__ = [
     "ParsedDocument",
     "ParsedFootnote",
     "ParsedParagraph",
+    "check_document",
     "decode",
     "detect_language",
     "find_citations",
+    "furniture_paragraphs",
     "official_url",
     "parse_document",
     "pdf_layout_text",
     "session_number",
+    "symbol_from_filename",
 ]

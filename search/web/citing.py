@@ -10,8 +10,7 @@ from html import escape, unescape
 from django.db.models import QuerySet
 
 from search.models import Citation, Paragraph, Resolution
-from search.parsing import Cited, find_citations, official_url
-from search.parsing.text import EN_ORDINALS
+from search.parsing import EN_ORDINALS, Cited, find_citations, official_url
 
 ORDINALS = EN_ORDINALS
 TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]

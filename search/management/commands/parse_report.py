@@ -8,9 +8,19 @@ from django.core.management.base import BaseCommand, CommandError
 
 from search.ingest import sandbox
 from search.ingest.extract import ACCEPTED
-from search.parsing import LANGUAGES, PREAMBULAR, ParseError
-from search.parsing.documents import ANNEX, OPERATIVE, REPORT, RESOLUTION
-from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs, symbol_from_filename
+from search.parsing import (
+    ANNEX,
+    CHECKS,
+    LANGUAGES,
+    OPERATIVE,
+    PREAMBULAR,
+    REPORT,
+    RESOLUTION,
+    ParseError,
+    check_document,
+    furniture_paragraphs,
+    symbol_from_filename,
+)
 
 
 class Command(BaseCommand):
