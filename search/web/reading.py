@@ -121,25 +121,11 @@ def build_reading(
 ) -> Reading:
     """Pick the versions to show and align their paragraphs row by row."""
     texts = {t.language: t for t in resolution.texts.all()}
-    available = [lang_ for lang_ in LANGUAGES if lang_ in texts]
     side_by_side = view == "both"
-    missing, missing_related = "", None
     if side_by_side:
-        columns = []
-        for language in ("zh", "en"):
-            text = texts.get(language) or related_text(resolution, language)
-            columns.append(Column(language, text.resolution if text else resolution, text))
-        if any(c.resolution != resolution for c in columns):
-            for c in columns:
-                c.label = _describe(c)
+        columns, missing, missing_related = _side_by_side(resolution, texts), "", None
     else:
-        if not available:  # an empty Resolution named by a relation, not loaded yet
-            columns = []
-        else:
-            language = choose_language(available, lang, interface)
-            if lang in LANGUAGES and lang != language:
-                missing, missing_related = lang, related_text(resolution, lang)
-            columns = [Column(language, resolution, texts[language])]
+        columns, missing, missing_related = _one_language(resolution, texts, lang, interface)
     parsed = parse_query(q) if q else None
     reading = Reading(columns, [], side_by_side, q, parsed if parsed and parsed.asks_for_something else None)
     reading.missing, reading.missing_related = missing, missing_related
@@ -157,8 +143,39 @@ def build_reading(
         for language in LANGUAGES
         if (url := official_url(resolution.symbol, language))
     ]
-    shown = "both" if side_by_side else (columns[0].language if columns else "")
-    reading.views = [
+    reading.views = _views(q, texts, "both" if side_by_side else (columns[0].language if columns else ""))
+    return reading
+
+
+def _side_by_side(resolution: Resolution, texts: dict[str, Text]) -> list[Column]:
+    """Chinese and English, each this document's own or, where it has none, that of its
+    draft or adopted resolution (then each column says whose it is)."""
+    columns = []
+    for language in ("zh", "en"):
+        text = texts.get(language) or related_text(resolution, language)
+        columns.append(Column(language, text.resolution if text else resolution, text))
+    if any(c.resolution != resolution for c in columns):
+        for c in columns:
+            c.label = _describe(c)
+    return columns
+
+
+def _one_language(resolution, texts, lang, interface) -> tuple[list[Column], str, Text | None]:
+    """The one version to show, and a language asked for that is not loaded (with that
+    language in the draft or adopted resolution, if it is there)."""
+    available = [language for language in LANGUAGES if language in texts]
+    if not available:  # an empty Resolution named by a relation, not loaded yet
+        return [], "", None
+    language = choose_language(available, lang, interface)
+    missing, missing_related = "", None
+    if lang in LANGUAGES and lang != language:
+        missing, missing_related = lang, related_text(resolution, lang)
+    return [Column(language, resolution, texts[language])], missing, missing_related
+
+
+def _views(q: str, texts: dict[str, Text], shown: str) -> list[dict]:
+    """The switch between the languages and side by side."""
+    return [
         {
             "label": language_name(language),
             "url": _page_url(q, lang=language),
@@ -170,11 +187,10 @@ def build_reading(
         {
             "label": _("Side by side"),
             "url": _page_url(q, view="both"),
-            "current": side_by_side,
+            "current": shown == "both",
             "loaded": True,
         }
     ]
-    return reading
 
 
 def _page_url(q: str, **params) -> str:
@@ -288,23 +304,44 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     reading.citations = stored_citations(theirs)
     reading.cited = documents_here(reading.citations)
     reading.same_wording = partners([p.pk for ps in per_column for p in ps])
-    # What the search itself returns for the query in each version shown: those
-    # paragraphs are counted and marked, and no other.
+    found = _found(reading)
+    refs = _add_rows(reading, per_column, found, resolution, base_url)
+    matched = [row for row in reading.rows if row.matched]
+    for i, row in enumerate(matched):
+        row.previous_match = matched[i - 1].anchor if i else ""
+        row.next_match = matched[i + 1].anchor if i + 1 < len(matched) else ""
+    for column, column_refs in zip(reading.columns, refs, strict=True):
+        if column.text:
+            column.footnotes = [
+                {"number": f.number, "text": f.text, "refs": column_refs.get(f.number, [])}
+                for f in column.text.footnotes.all()
+            ]
+
+
+def _found(reading: Reading) -> list[set[str]]:
+    """The anchors the search itself returns for the query in each version shown: those
+    paragraphs are counted and marked, and no other."""
+    if not reading.parsed:
+        return [set() for _ in reading.columns]
     try:
         shown = [(c.resolution.key, c.language) for c in reading.columns]
-        found = matching_anchors(reading.parsed, shown) if reading.parsed else [set() for _ in shown]
-        # A column with no text of its own shows nothing to mark.
-        found = [f if c.text else set() for f, c in zip(found, reading.columns, strict=True)]
+        found = matching_anchors(reading.parsed, shown)
     except IndexUnavailable:  # the text is the database's: show it, without marks
-        found = [set() for _ in reading.columns]
         reading.search_unavailable, reading.parsed = True, None
-    anchors = _merge([[p.anchor for p in ps] for ps in per_column])
+        return [set() for _ in reading.columns]
+    # A column with no text of its own shows nothing to mark.
+    return [f if c.text else set() for f, c in zip(found, reading.columns, strict=True)]
+
+
+def _add_rows(reading, per_column, found, resolution, base_url) -> list[dict[int, list[tuple[str, str]]]]:
+    """A row per anchor of the versions shown, aligned; return, per column, the paragraphs
+    that refer to each footnote number."""
     by_anchor = [{p.anchor: p for p in ps} for ps in per_column]
     last_heading = [""] * len(reading.columns)
     in_annex = False
     refs: list[dict[int, list[tuple[str, str]]]] = [{} for _ in reading.columns]
-    for anchor in anchors:
-        row = Row(anchor, [], [])
+    for anchor in _merge([[p.anchor for p in ps] for ps in per_column]):
+        row = Row(anchor, [], [], matched=any(anchor in f for f in found))
         for i, column in enumerate(reading.columns):
             paragraph = by_anchor[i].get(anchor)
             heading = ""
@@ -318,18 +355,8 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
                 refs[i].setdefault(number, []).append((anchor, paragraph.label_in(column.language)))
         if not any(h["text"] for h in row.headings):
             row.headings = []
-        row.matched = any(anchor in f for f in found)
         reading.rows.append(row)
-    matched = [row for row in reading.rows if row.matched]
-    for i, row in enumerate(matched):
-        row.previous_match = matched[i - 1].anchor if i else ""
-        row.next_match = matched[i + 1].anchor if i + 1 < len(matched) else ""
-    for i, column in enumerate(reading.columns):
-        if column.text:
-            column.footnotes = [
-                {"number": f.number, "text": f.text, "refs": refs[i].get(f.number, [])}
-                for f in column.text.footnotes.all()
-            ]
+    return refs
 
 
 def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict:
