@@ -122,18 +122,7 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
     """Add both labels, a link that keeps the query marked, the document's name, what a
     draft became, and the same paragraph in the other language (from the draft or the
     adopted resolution of the pair when this document has only one language)."""
-    keys = {h["resolution"] for h in hits}
-    documents = {
-        r.key: r
-        for r in Resolution.objects.filter(key__in=keys)
-        .select_related("contained_in", "became")
-        .prefetch_related("drafts")
-    }
-    # Where the other language may be: the document itself, what it became, its drafts.
-    pairs = {key: [key] for key in keys}
-    for key, document in documents.items():
-        pairs[key] += [document.became.key] if document.became else []
-        pairs[key] += [draft.key for draft in document.drafts.all()]
+    documents, pairs = _documents_and_pairs({h["resolution"] for h in hits})
     found = (
         Paragraph.objects.filter(
             version__resolution__key__in={k for ks in pairs.values() for k in ks},
@@ -143,47 +132,60 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
         .values("version__resolution__key", "version__language", "anchor", "label", "label_zh", "text")
     )
     by_key = {(p["version__resolution__key"], p["version__language"], p["anchor"]): p for p in found}
-    presented = []
-    for hit in hits:
-        key, language, anchor = hit["resolution"], hit["language"], hit["anchor"]
-        document = documents.get(key)
-        own = by_key.get((key, language, anchor), {})
-        other_language = "en" if language == "zh" else "zh"
-        other_key = next((k for k in pairs.get(key, [key]) if (k, other_language, anchor) in by_key), None)
-        other = by_key.get((other_key, other_language, anchor)) if other_key else None
-        became = document.became if document and document.became_id else None
-        presented.append(
-            hit
-            | {
-                # Escaped by the engine's highlighter: only its own <mark> is markup.
-                "snippet_html": mark_safe(hit["snippet"]),
-                "lang": html_lang(language),
-                "language_name": language_name(language),
-                "label_en": own.get("label") or hit["label"],
-                "label_zh": own.get("label_zh") or hit["label"],
-                "page_url": paragraph_url(key, anchor, lang=language, q=q),
-                "text_key": own.get("text") or hit["snippet"],
-                "source_url": official_url(hit["symbol"], language),
-                # Never the internal key: the symbol, or what the document is.
-                "document": str(document) if document else hit["symbol"] or key,
-                "described": _described(document),
-                "became": became
-                and {
-                    "name": str(became),
-                    "date": became.adopted_on,
-                    "url": paragraph_url(became.key, anchor, lang=language),
-                },
-                "other": other
-                and {
-                    "text": other["text"],
-                    "lang": html_lang(other_language),
-                    "name": language_name(other_language),
-                    "url": paragraph_url(other_key, anchor, lang=other_language),
-                    "from_pair": other_key != key,
-                },
-            }
-        )
-    return presented
+    return [_present(hit, q, documents.get(hit["resolution"]), pairs, by_key) for hit in hits]
+
+
+def _documents_and_pairs(keys: set[str]) -> tuple[dict[str, Resolution], dict[str, list[str]]]:
+    """The hits' documents by key, and where each one's other language may be: the
+    document itself, what it became, its drafts."""
+    documents = {
+        r.key: r
+        for r in Resolution.objects.filter(key__in=keys)
+        .select_related("contained_in", "became")
+        .prefetch_related("drafts")
+    }
+    pairs = {key: [key] for key in keys}
+    for key, document in documents.items():
+        pairs[key] += [document.became.key] if document.became else []
+        pairs[key] += [draft.key for draft in document.drafts.all()]
+    return documents, pairs
+
+
+def _present(hit: dict, q: str, document: Resolution | None, pairs: dict, by_key: dict) -> dict:
+    key, language, anchor = hit["resolution"], hit["language"], hit["anchor"]
+    own = by_key.get((key, language, anchor), {})
+    other_language = "en" if language == "zh" else "zh"
+    other_key = next((k for k in pairs.get(key, [key]) if (k, other_language, anchor) in by_key), None)
+    other = by_key.get((other_key, other_language, anchor)) if other_key else None
+    became = document.became if document and document.became_id else None
+    return hit | {
+        # Escaped by the engine's highlighter: only its own <mark> is markup.
+        "snippet_html": mark_safe(hit["snippet"]),
+        "lang": html_lang(language),
+        "language_name": language_name(language),
+        "label_en": own.get("label") or hit["label"],
+        "label_zh": own.get("label_zh") or hit["label"],
+        "page_url": paragraph_url(key, anchor, lang=language, q=q),
+        "text_key": own.get("text") or hit["snippet"],
+        "source_url": official_url(hit["symbol"], language),
+        # Never the internal key: the symbol, or what the document is.
+        "document": str(document) if document else hit["symbol"] or key,
+        "described": _described(document),
+        "became": became
+        and {
+            "name": str(became),
+            "date": became.adopted_on,
+            "url": paragraph_url(became.key, anchor, lang=language),
+        },
+        "other": other
+        and {
+            "text": other["text"],
+            "lang": html_lang(other_language),
+            "name": language_name(other_language),
+            "url": paragraph_url(other_key, anchor, lang=other_language),
+            "from_pair": other_key != key,
+        },
+    }
 
 
 SHOWN_PER_DOCUMENT = 3
