@@ -73,12 +73,14 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-# The linter, the formatter's check and the layers' import contracts (pyproject.toml,
-# docs/architecture.md), as CI runs them before the tests.
+# The linter, the formatter's check, the layers' import contracts (pyproject.toml) and
+# the functions' complexity (.ci/complexity.py; docs/architecture.md), as CI runs them
+# before the tests.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(PY) .ci/complexity.py
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
