@@ -54,39 +54,42 @@ def browse() -> list[Session]:
         titles.setdefault(resolution_id, {})[text_language] = title
     sessions: dict[str, Session] = {}
     for work in works:
-        number = work.session_number()
         texts = titles.get(work.pk, {})
         work.shown_title = next((texts[lang] for lang in (language, "en", "zh") if lang in texts), "")
         work.shown_language = language if language in texts else next(iter(texts), language)
-        session = sessions.setdefault(
-            number or work.session,
-            Session(
-                label=session_label(number) if number else (work.session or _("Session unknown")),
-                number=number,
-            ),
-        )
-        committee = work.committee if work.committee in COMMITTEE_NAMES else ""
-        group = next((g for g in session.groups if g.key == committee), None)
-        if group is None:
-            label = (
-                str(COMMITTEE_NAMES[committee]) if committee else str(BODY_NAMES.get(work.body, _("Other")))
-            )
-            narrowed = " ".join(
-                part
-                for part in (
-                    f"session:{number}" if number else "",
-                    f"committee:{committee}" if committee else "",
-                )
-                if part
-            )
-            group = Group(committee, label, search_url(narrowed) if narrowed else None)
-            session.groups.append(group)
-        group.documents.append(work)
+        _group(_session(sessions, work), work).documents.append(work)
     for session in sessions.values():
         session.groups.sort(key=lambda g: COMMITTEE_ORDER.index(g.key))
         for group in session.groups:
             group.documents.sort(key=_document_order)
     return sorted(sessions.values(), key=_session_order)
+
+
+def _session(sessions: dict[str, Session], work: Resolution) -> Session:
+    """The work's session, added to `sessions` when it is the first of it."""
+    number = work.session_number()
+    label = session_label(number) if number else (work.session or _("Session unknown"))
+    return sessions.setdefault(number or work.session, Session(label=label, number=number))
+
+
+def _group(session: Session, work: Resolution) -> Group:
+    """The work's committee (or body) in its session, added when it is the first of it,
+    with a search narrowed to that session and committee."""
+    committee = work.committee if work.committee in COMMITTEE_NAMES else ""
+    group = next((g for g in session.groups if g.key == committee), None)
+    if group is None:
+        label = str(COMMITTEE_NAMES[committee]) if committee else str(BODY_NAMES.get(work.body, _("Other")))
+        narrowed = " ".join(
+            part
+            for part in (
+                f"session:{session.number}" if session.number else "",
+                f"committee:{committee}" if committee else "",
+            )
+            if part
+        )
+        group = Group(committee, label, search_url(narrowed) if narrowed else None)
+        session.groups.append(group)
+    return group
 
 
 def _session_order(session: Session) -> tuple:
