@@ -94,6 +94,19 @@ def trace(
         WordingBand.objects.filter(paragraph_id__in=chunk).delete()
         SharedWording.objects.filter(Q(first_id__in=chunk) | Q(second_id__in=chunk)).delete()
 
+    candidates = _candidates(paragraphs)
+    found = _compare(candidates)
+    SharedWording.objects.bulk_create(found, batch_size=5000, ignore_conflicts=True)
+    touched = set(ids) | _made_older(set(ids), found)
+    touched |= set(Paragraph.objects.filter(pk__in=list(set(reflagged))).values_list("pk", flat=True))
+    flipped = _flag_new_wording(touched)
+    record_changes(flipped - set(logged))
+    return {"paragraphs": len(ids), "pairs": len(found)}
+
+
+def _candidates(paragraphs: list[Paragraph]) -> set[tuple[int, int]]:
+    """Store these paragraphs' bands, and return the pairs worth comparing: each paragraph
+    with the MAX_CANDIDATES others that share the most bands with it."""
     keys = band_keys([(p.text, p.version.language) for p in paragraphs])
     _insert_bands((p.pk, k) for p, ks in zip(paragraphs, keys, strict=True) for k in ks)
     own: dict[int, list[int]] = defaultdict(list)
@@ -106,27 +119,22 @@ def trace(
             for pid in own[key]:
                 if pid != other:
                     bands_shared[pid][other] += 1
-    candidates = {
+    return {
         (min(pid, other), max(pid, other))
         for pid, others in bands_shared.items()
         for other, _ in others.most_common(MAX_CANDIDATES)
     }
 
-    found = _compare(candidates)
-    SharedWording.objects.bulk_create(found, batch_size=5000, ignore_conflicts=True)
-    # Another document's paragraph can only lose its "new wording" to an adopted
-    # resolution dated before it: only those are flagged again, not every partner.
-    ours = set(ids)
+
+def _made_older(ours: set[int], found: list[SharedWording]) -> set[int]:
+    """Other documents' paragraphs that these pairs may take "new wording" from: another
+    document's paragraph can only lose it to an adopted resolution dated before it, so
+    only those are flagged again, not every partner."""
     partners = {
         (a, b) if a in ours else (b, a) for pair in found for a, b in [(pair.first_id, pair.second_id)]
     }
     dated = _dates({pid for pair in partners for pid in pair})
-    older = {q for p, q in partners if q not in ours and dated[p].adopted and earlier(dated[p], dated[q])}
-    touched = ours | older
-    touched |= set(Paragraph.objects.filter(pk__in=list(set(reflagged))).values_list("pk", flat=True))
-    flipped = _flag_new_wording(touched)
-    record_changes(flipped - set(logged))
-    return {"paragraphs": len(ids), "pairs": len(found)}
+    return {q for p, q in partners if q not in ours and dated[p].adopted and earlier(dated[p], dated[q])}
 
 
 def _band_members(keys: list[int]) -> list[tuple[int, int]]:
