@@ -30,7 +30,6 @@ OVER = {
     "search/parsing/labels.py:name_paragraphs": 29,
     "search/management/commands/import_documents.py:Command.handle": 27,
     "search/engine/query.py:parse_query": 24,
-    "search/ingest/store.py:_save_text": 22,
 }
 
 

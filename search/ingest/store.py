@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import Counter
 from functools import partial
 
 from django.db import transaction
@@ -207,6 +208,16 @@ def _place(resolution, report_key):
 
 def _save_text(resolution, language, parsed, source, title=None):
     """Create or update the language version and its paragraphs; return (text, status)."""
+    text, created, changed = _save_version(resolution, language, parsed, source, title)
+    changed = _save_paragraphs(text, parsed) | changed
+    changed = _save_footnotes(text, parsed) | changed
+    if created:
+        return text, CREATED
+    return text, UPDATED if changed else UNCHANGED
+
+
+def _save_version(resolution, language, parsed, source, title) -> tuple[Text, bool, bool]:
+    """The Text row, created or its fields updated: (text, created, changed)."""
     values = {field: getattr(parsed, field) for field in TEXT_FIELDS}
     if isinstance(values["issued_on"], str):
         values["issued_on"] = datetime.date.fromisoformat(values["issued_on"])
@@ -214,15 +225,16 @@ def _save_text(resolution, language, parsed, source, title=None):
         values["title"] = title
     values["source"] = source
     text, created = Text.objects.get_or_create(resolution=resolution, language=language, defaults=values)
-    changed = False
-    if not created:
-        changed_fields = [f for f, v in values.items() if getattr(text, f) != v]
-        for field in changed_fields:
-            setattr(text, field, values[field])
-        if changed_fields:
-            text.save(update_fields=[*changed_fields, "updated_at"])
-            changed = True
+    changed_fields = [] if created else [f for f, v in values.items() if getattr(text, f) != v]
+    for field in changed_fields:
+        setattr(text, field, values[field])
+    if changed_fields:
+        text.save(update_fields=[*changed_fields, "updated_at"])
+    return text, created, bool(changed_fields)
 
+
+def _save_paragraphs(text: Text, parsed) -> bool:
+    """Replace the version's paragraphs when they differ from the parse; say whether they did."""
     paragraphs = [
         Paragraph(
             version=text,
@@ -239,29 +251,26 @@ def _save_text(resolution, language, parsed, source, title=None):
         )
         for order, p in enumerate(parsed.paragraphs, 1)
     ]
-    anchors = [p.anchor for p in paragraphs]
-    duplicates = sorted({a for a in anchors if anchors.count(a) > 1})
+    duplicates = sorted(a for a, n in Counter(p.anchor for p in paragraphs).items() if n > 1)
     if duplicates:
         raise ValueError(f"duplicate paragraph anchors: {', '.join(duplicates)}")
     wanted = [tuple(getattr(p, f) for f in PARAGRAPH_FIELDS) for p in paragraphs]
-    stored = list(text.paragraphs.order_by("order").values_list(*PARAGRAPH_FIELDS))
-    if wanted != stored:
-        # Rows are replaced, but anchors are deterministic, so deep links survive.
-        text.paragraphs.all().delete()
-        Paragraph.objects.bulk_create(paragraphs)
-        changed = True
+    if wanted == list(text.paragraphs.order_by("order").values_list(*PARAGRAPH_FIELDS)):
+        return False
+    # Rows are replaced, but anchors are deterministic, so deep links survive.
+    text.paragraphs.all().delete()
+    Paragraph.objects.bulk_create(paragraphs)
+    return True
 
-    wanted_notes = [(n.number, n.text) for n in parsed.footnotes]
-    if wanted_notes != list(text.footnotes.order_by("number").values_list("number", "text")):
-        text.footnotes.all().delete()
-        Footnote.objects.bulk_create(
-            Footnote(version=text, number=number, text=body) for number, body in wanted_notes
-        )
-        changed = True
 
-    if created:
-        return text, CREATED
-    return text, UPDATED if changed else UNCHANGED
+def _save_footnotes(text: Text, parsed) -> bool:
+    """Replace the version's footnotes when they differ from the parse; say whether they did."""
+    wanted = [(n.number, n.text) for n in parsed.footnotes]
+    if wanted == list(text.footnotes.order_by("number").values_list("number", "text")):
+        return False
+    text.footnotes.all().delete()
+    Footnote.objects.bulk_create(Footnote(version=text, number=number, text=body) for number, body in wanted)
+    return True
 
 
 # More drafts than a report of a Main Committee has ever held.
