@@ -28,7 +28,6 @@ OVER = {
     "search/parsing/layout.py:_plain_pdf_lines": 38,
     "search/parsing/structure.py:_read_head": 32,
     "search/parsing/labels.py:name_paragraphs": 29,
-    "search/management/commands/import_documents.py:Command.handle": 27,
     "search/engine/query.py:parse_query": 24,
 }
 

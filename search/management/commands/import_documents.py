@@ -58,10 +58,15 @@ class Command(BaseCommand):
         finally:
             if bar is not None:
                 bar.close()
-        outcomes, links = result.outcomes, result.links
-        for draft, resolution in links if verbosity >= 2 else []:
+        for draft, resolution in result.links if verbosity >= 2 else []:
             self.stdout.write(f"linked: {draft.symbol} became {resolution.symbol}")
+        refused = self._summary(result, missing, started, verbosity)
+        if refused:
+            raise CommandError(f"{len(refused)} of {len(files) + len(missing)} files were refused")
 
+    def _summary(self, result, missing: list[str], started: float, verbosity: int) -> list[tuple[str, str]]:
+        """Write the counts, the refusals, the warnings and what reading cost; return the refusals."""
+        outcomes, links = result.outcomes, result.links
         by_status = {status: [o for o in outcomes if o.status == status] for status in bulk.STATUSES}
         imported = by_status[CREATED] + by_status[UPDATED]
         warned = [o for o in imported if o.warnings]
@@ -94,8 +99,7 @@ class Command(BaseCommand):
             f"{max((mb for _, mb in costs), default=0):,.0f} MB of address space "
             f"(the limits: {sandbox.CPU_SECONDS} s, {sandbox.MEMORY_MB:,} MB)"
         )
-        if refused:
-            raise CommandError(f"{len(refused)} of {len(files) + len(missing)} files were refused")
+        return refused
 
 
 def _line(outcome) -> str:
