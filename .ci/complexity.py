@@ -21,14 +21,13 @@ LIMIT = 20
 LAYOUT_LIMIT = 30
 LAYOUT = {"search/parsing/layout.py", "search/parsing/pdf.py"}
 MEAN_GOAL = 4.0
-MEAN = 5.2  # today's (5.14), rounded up: the goal is MEAN_GOAL
+MEAN = 5.1  # today's (5.08), rounded up: the goal is MEAN_GOAL
 OVER = {
     "search/parsing/structure.py:_fill_resolution": 55,
     "search/parsing/assembly.py:assemble": 39,
     "search/parsing/layout.py:_plain_pdf_lines": 38,
     "search/parsing/structure.py:_read_head": 32,
     "search/parsing/labels.py:name_paragraphs": 29,
-    "search/engine/query.py:parse_query": 24,
 }
 
 

@@ -126,17 +126,7 @@ def parse_query(q: str) -> ParsedQuery:
         neg, name, phrase, word = m.group("neg", "field", "phrase", "word")
         value = phrase if phrase is not None else word
         if name and name.lower() in FILTERS and value:
-            target = parsed.excluded_filters if neg else parsed.filters
-            values = target.setdefault(FILTERS[name.lower()], [])
-            span = YEAR_RANGE.fullmatch(value) if name.lower() == "year" else None
-            if span and (span.group(1) or span.group(2)):
-                # "year:2019..2023" (or 2019-2023): any year of the range, both ends included.
-                first, last = int(span.group(1) or FIRST_YEAR), int(span.group(2) or LAST_YEAR)
-                # Within the years there are resolutions: "year:9999..0000" is no 10,000 lookups.
-                low, high = max(min(first, last), FIRST_YEAR), min(max(first, last), LAST_YEAR)
-                values += [str(y) for y in range(low, high + 1)] or ["none"]
-            else:
-                values.append(filter_value(name.lower(), value))
+            _add_filter(parsed.excluded_filters if neg else parsed.filters, name.lower(), value)
             continue
         if name:  # not one of ours: "foo:bar" is searched as its words, and said so
             if name.lower() not in parsed.unknown_filters:
@@ -156,3 +146,17 @@ def parse_query(q: str) -> ParsedQuery:
             parsed.groups.append([unit])
         pending_or = False
     return parsed
+
+
+def _add_filter(target: dict[str, list[str]], name: str, value: str) -> None:
+    """Add a filter's value to `target` (a year range: each of its years)."""
+    values = target.setdefault(FILTERS[name], [])
+    span = YEAR_RANGE.fullmatch(value) if name == "year" else None
+    if span and (span.group(1) or span.group(2)):
+        # "year:2019..2023" (or 2019-2023): any year of the range, both ends included.
+        first, last = int(span.group(1) or FIRST_YEAR), int(span.group(2) or LAST_YEAR)
+        # Within the years there are resolutions: "year:9999..0000" is no 10,000 lookups.
+        low, high = max(min(first, last), FIRST_YEAR), min(max(first, last), LAST_YEAR)
+        values += [str(y) for y in range(low, high + 1)] or ["none"]
+    else:
+        values.append(filter_value(name, value))
