@@ -27,7 +27,6 @@ OVER = {
     "search/parsing/assembly.py:assemble": 39,
     "search/parsing/layout.py:_plain_pdf_lines": 38,
     "search/parsing/structure.py:_read_head": 32,
-    "search/parsing/labels.py:name_paragraphs": 29,
 }
 
 

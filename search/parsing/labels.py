@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .assembly import Piece, is_heading
 from .documents import ANNEX, OPERATIVE, PREAMBULAR, REPORT, ParsedParagraph
@@ -21,11 +22,8 @@ def name_paragraphs(
 ) -> list[ParsedParagraph]:
     """Give each piece its anchor and labels and the heading it stands under; take its marks out."""
     out: list[ParsedParagraph] = []
-    top = 0  # preambular count, or the last operative number
-    letter = ""
-    roman = ""
+    numbering = _Numbering()
     heading = ""
-    unnumbered = 0
     held = ParsedParagraph("", kind, "", "", "")  # the marks of a heading, for the paragraph under it
     for piece in pieces:
         text = piece.text.strip()
@@ -41,45 +39,11 @@ def name_paragraphs(
             # go with the first paragraph under it, where the heading is shown.
             heading = marker.clean(text, held)
             continue
-        level = piece.level
-        number = piece.number
-        if level == 2 or (level == 1 and number in ROMANS and letter and next_letter(letter) != number):
-            # (i) after (h) is a letter; after anything else it is a roman numeral.
-            level, roman = 2, number
-        elif level == 1:
-            letter, roman = number, ""
-        if kind == PREAMBULAR:
-            if level <= 0:
-                top += 1
-                letter = roman = ""
-                parts = [str(top)]
-            else:
-                parts = [str(top), letter] + ([roman] if level == 2 else [])
-        else:
-            if level == 0:
-                top = int(number)
-                letter = roman = ""
-                parts = [str(top)]
-            elif level == -1:
-                if kind in (REPORT,) and out:
-                    out[-1].text += "\n" + marker.clean(text, out[-1])
-                    continue
-                if kind == OPERATIVE and out and not single and top:
-                    # Operative paragraphs are all numbered: text without a number
-                    # continues the one before (a break the layout put there).
-                    out[-1].text = join_lines(out[-1].text, marker.clean(text, out[-1]), language)
-                    marker.notes.append(
-                        f"text without a number after {out[-1].label} was joined to it: check it"
-                    )
-                    continue
-                if single or (kind == OPERATIVE and top == 0):
-                    top += 1
-                    parts = [str(top)]
-                else:
-                    unnumbered += 1
-                    parts = [f"{top}", f"u{unnumbered}"] if top else [f"u{unnumbered}"]
-            else:
-                parts = [str(top), letter] + ([roman] if level == 2 else [])
+        level = numbering.level_of(piece)
+        if level == -1 and _continues(kind, out, single, numbering.top):
+            _join_to_last(out[-1], text, kind, marker, language)
+            continue
+        parts = numbering.parts(kind, level, piece.number, single)
         paragraph = ParsedParagraph(
             anchor=_anchor(kind, parts, annex_part),
             kind=kind,
@@ -95,6 +59,61 @@ def name_paragraphs(
         paragraph.text = marker.clean(text, paragraph)
         out.append(paragraph)
     return out
+
+
+@dataclass
+class _Numbering:
+    """Where the numbering stands: the top number (a preambular count, or the last
+    operative number), the letter and roman numeral under it, and how many paragraphs
+    without a number came so far."""
+
+    top: int = 0
+    letter: str = ""
+    roman: str = ""
+    unnumbered: int = 0
+
+    def level_of(self, piece: Piece) -> int:
+        """The piece's level (0 a number, 1 a letter, 2 a roman numeral, -1 none)."""
+        level, number = piece.level, piece.number
+        if level == 2 or (
+            level == 1 and number in ROMANS and self.letter and next_letter(self.letter) != number
+        ):
+            # (i) after (h) is a letter; after anything else it is a roman numeral.
+            self.roman = number
+            return 2
+        if level == 1:
+            self.letter, self.roman = number, ""
+        return level
+
+    def parts(self, kind: str, level: int, number: str, single: bool) -> list[str]:
+        """The parts of the paragraph's name: its top number, then letter and numeral."""
+        if level > 0:
+            return [str(self.top), self.letter] + ([self.roman] if level == 2 else [])
+        if kind == PREAMBULAR or level == 0:
+            # Preambular paragraphs are counted; an operative one is numbered.
+            self.top = self.top + 1 if kind == PREAMBULAR else int(number)
+            self.letter = self.roman = ""
+            return [str(self.top)]
+        if single or (kind == OPERATIVE and self.top == 0):
+            self.top += 1  # the one paragraph of a text, or the first of its operative part
+            return [str(self.top)]
+        self.unnumbered += 1
+        return [f"{self.top}", f"u{self.unnumbered}"] if self.top else [f"u{self.unnumbered}"]
+
+
+def _continues(kind: str, out: list[ParsedParagraph], single: bool, top: int) -> bool:
+    """Whether text without a number continues the paragraph before it."""
+    return bool(out) and (kind == REPORT or (kind == OPERATIVE and not single and bool(top)))
+
+
+def _join_to_last(last: ParsedParagraph, text: str, kind: str, marker: MarkFinder, language: str) -> None:
+    if kind == REPORT:
+        last.text += "\n" + marker.clean(text, last)
+        return
+    # Operative paragraphs are all numbered: text without a number continues the one
+    # before (a break the layout put there).
+    last.text = join_lines(last.text, marker.clean(text, last), language)
+    marker.notes.append(f"text without a number after {last.label} was joined to it: check it")
 
 
 DIVIDER = re.compile(r"\s*(?:[*＊]\s*){2,}|\s*[-–—_]{3,}\s*")
