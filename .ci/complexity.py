@@ -26,7 +26,6 @@ OVER = {
     "search/parsing/structure.py:_fill_resolution": 55,
     "search/parsing/assembly.py:assemble": 39,
     "search/parsing/layout.py:_plain_pdf_lines": 38,
-    "search/parsing/structure.py:_read_head": 32,
 }
 
 

@@ -489,6 +489,21 @@ def _read_closing(doc: ParsedDocument, closing: list[Line], language: str) -> No
 def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
     texts = [MARK_RE.sub("", line.text) for line in head]
     joined = "\n".join(texts)
+    _read_session_and_adoption(doc, texts, joined)
+    doc.title = _join_title(_title_lines(doc, head, texts, language), language)
+    _read_heading_facts(doc, texts, language)
+    doc.agenda_item_title = _agenda_item_title(head, language)
+    # The organ that adopted it, before any organ the agenda item names ("Report of the
+    # Economic and Social Council" is an item of the General Assembly).
+    body = re.search(r"adopted by the (General Assembly|Economic and Social Council)", joined) or re.search(
+        r"(大会|经济及社会理事会|General Assembly|Economic and Social Council)", joined
+    )
+    if body and not doc.body:
+        doc.body = BODIES[body.group(1)]
+
+
+def _read_session_and_adoption(doc: ParsedDocument, texts: list[str], joined: str) -> None:
+    """The session, the agenda item, the meeting and the date of adoption, from the head."""
     session = re.search(
         r"^\s*(第[一二三四五六七八九十]+届会议|\d{4}\s*年实质性会议|[A-Z][a-z]+(?:-[a-z]+)? session)\s*$",
         joined,
@@ -511,44 +526,39 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
         for text in texts:
             if re.search(r"\d+\s*日.*(?:决议|通过)\s*$", text):
                 doc.adopted_on = _find_date(text)
-    # The title follows "71/322." or, in a draft, stands just before the formula.
-    title_lines: list[str] = []
+
+
+def _title_lines(doc: ParsedDocument, head: list[Line], texts: list[str], language: str) -> list[str]:
+    """The title's lines: after "71/322." or, in a draft, just before the formula (a draft
+    is marked so, with its sponsors where the head names them)."""
     for index, text in enumerate(texts):
         match = SYMBOL_NUMBER_LINE.match(text)
         if match:
             title_lines = [match.group(2)] if match.group(2) else []
             title_lines += [t.strip().strip("*") for t in texts[index + 1 :] if t.strip()]
+            if title_lines:
+                return title_lines
             break
     submitted = next((i for i, t in enumerate(texts) if SUBMITTED_BY.match(t.strip())), None)
-    if not title_lines and submitted is not None:
+    if submitted is not None:
         # "Draft resolution submitted by the Chair …": the title is what follows it.
         doc.doc_type = DRAFT_RESOLUTION
         title_lines = [t for t in texts[submitted + 1 :] if t.strip()]
-    if not title_lines:
-        pieces = assemble(head, language, sequential=False)
-        candidates = [p.text for p in pieces if p.text and not is_furniture(p.text)]
-        for piece_text in candidates:
-            sponsors = re.match(
-                # "Iraq:* draft resolution": the "*" is a note's (on behalf of the Group of 77)
-                r"^(.*?)[:：]\s*\*?\s*(?:订正)?决议草案\s*$"
-                r"|^(.*?):\s*\*?\s*(?:revised )?draft resolution\s*$",
-                piece_text,
-            )
-            if sponsors:
-                doc.sponsors = split_sponsors(sponsors.group(1) or sponsors.group(2))
-                doc.doc_type = DRAFT_RESOLUTION
-        if candidates:
-            title_lines = [candidates[-1]]
-    doc.title = _join_title(title_lines, language)
-    _read_heading_facts(doc, texts, language)
-    doc.agenda_item_title = _agenda_item_title(head, language)
-    # The organ that adopted it, before any organ the agenda item names ("Report of the
-    # Economic and Social Council" is an item of the General Assembly).
-    body = re.search(r"adopted by the (General Assembly|Economic and Social Council)", joined) or re.search(
-        r"(大会|经济及社会理事会|General Assembly|Economic and Social Council)", joined
-    )
-    if body and not doc.body:
-        doc.body = BODIES[body.group(1)]
+        if title_lines:
+            return title_lines
+    pieces = assemble(head, language, sequential=False)
+    candidates = [p.text for p in pieces if p.text and not is_furniture(p.text)]
+    for piece_text in candidates:
+        sponsors = re.match(
+            # "Iraq:* draft resolution": the "*" is a note's (on behalf of the Group of 77)
+            r"^(.*?)[:：]\s*\*?\s*(?:订正)?决议草案\s*$"
+            r"|^(.*?):\s*\*?\s*(?:revised )?draft resolution\s*$",
+            piece_text,
+        )
+        if sponsors:
+            doc.sponsors = split_sponsors(sponsors.group(1) or sponsors.group(2))
+            doc.doc_type = DRAFT_RESOLUTION
+    return [candidates[-1]] if candidates else []
 
 
 SUBMITTED_BY = re.compile(
