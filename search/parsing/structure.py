@@ -270,6 +270,53 @@ def _fill_resolution(
     marker: MarkFinder | None = None,
 ) -> None:
     """Fill `doc` from its lines; a draft it recommends shares its `marker` (marks run on)."""
+    formula_at, body = _read_head_and_formula(doc, lines, language)
+    # Closing lines (date, meeting) end the operative part; "Annex" starts the annex.
+    annex_at = next((i for i, line in enumerate(body) if ANNEX_LINE.fullmatch(line.text)), None)
+    main = body[:annex_at] if annex_at is not None else body
+    annex = body[annex_at + 1 :] if annex_at is not None else []
+    main, closing = _split_closing(main)
+    _read_closing(doc, closing, language)
+    # "Recommends to the General Assembly the adoption of the following draft resolution:"
+    span = _recommended_draft(main) if marker is None else None
+    recommended = _unquote(main[span[0] : span[1]]) if span else []
+    main = main[: span[0]] + main[span[1] :] if span else main
+
+    pieces = assemble(main, language)
+    if formula_at is None and not any(p.level == 0 for p in pieces):
+        raise ParseError(
+            "no resolution structure was found: no enacting formula (such as "
+            "“The General Assembly,” or “大会，”) and no numbered paragraphs"
+        )
+    own_marker = marker is None
+    if marker is None:
+        notes = _notes_for(block, offset, offset + len(lines))
+        marker = MarkFinder(notes, language, explicit=block.explicit_marks)
+        doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
+
+    paragraphs = _name_parts(pieces, marker, language)
+    if recommended:
+        draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, body="GA")
+        _fill_resolution(draft, recommended, block, offset, language, marker)
+        doc.resolutions.append(draft)
+    if annex:
+        annex_main, annex_closing = _split_closing(annex)
+        for part, lines_of_part in _annex_parts(body[annex_at], annex_main):
+            paragraphs += name_paragraphs(
+                assemble(lines_of_part, language), ANNEX, marker, language, annex_label=True, annex_part=part
+            )
+    for paragraph in paragraphs:
+        paragraph.text = resolve_soft_hyphens(paragraph.text, block)
+    doc.paragraphs = paragraphs
+    _unique_anchors(doc)
+    _keep_footnotes(doc, marker, own_marker)
+
+
+def _read_head_and_formula(
+    doc: ParsedDocument, lines: list[Line], language: str
+) -> tuple[int | None, list[Line]]:
+    """Read the head (what stands before the enacting formula) into `doc`, with the organ
+    the formula names; return where the formula stands and the lines of the body."""
     formula_at = next((i for i, line in enumerate(lines) if FORMULA.match(line.text)), None)
     if formula_at is not None:
         head_end = formula_at
@@ -289,39 +336,19 @@ def _fill_resolution(
         doc.symbol = _symbol_from_head(head, doc.body)
     doc.body = doc.body or body_of_symbol(doc.symbol)
     doc.committee = doc.committee or committee_of_symbol(doc.symbol)
-    body = lines[body_start:]
+    return formula_at, lines[body_start:]
 
-    # Closing lines (date, meeting) end the operative part; "Annex" starts the annex.
-    annex_at = next((i for i, line in enumerate(body) if ANNEX_LINE.fullmatch(line.text)), None)
-    main = body[:annex_at] if annex_at is not None else body
-    annex = body[annex_at + 1 :] if annex_at is not None else []
-    main, closing = _split_closing(main)
-    _read_closing(doc, closing, language)
-    # "Recommends to the General Assembly the adoption of the following draft resolution:"
-    span = _recommended_draft(main) if marker is None else None
-    recommended = _unquote(main[span[0] : span[1]]) if span else []
-    main = main[: span[0]] + main[span[1] :] if span else main
 
-    pieces = assemble(main, language)
-    if formula_at is None and not any(p.level == 0 for p in pieces):
-        raise ParseError(
-            "no resolution structure was found: no enacting formula (such as "
-            "“The General Assembly,” or “大会，”) and no numbered paragraphs"
-        )
-    notes = _notes_for(block, offset, offset + len(lines))
-    own_marker = marker is None
-    if marker is None:
-        marker = MarkFinder(notes, language, explicit=block.explicit_marks)
-        doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
-
+def _name_parts(pieces: list, marker: MarkFinder, language: str) -> list[ParsedParagraph]:
+    """Name the preambular and operative paragraphs, and a text the resolution adopts in
+    its operative part ("Adopts the following declaration:" + heading + numbered text,
+    A/RES/72/1). With no numbered paragraph, the last one is the operative paragraph."""
     first_numbered = next((i for i, p in enumerate(pieces) if p.level == 0), None)
-    paragraphs: list[ParsedParagraph] = []
     if first_numbered is None:
         preamble, operative, embedded = pieces[:-1], pieces[-1:], []
     else:
         preamble, operative = pieces[:first_numbered], pieces[first_numbered:]
         embedded = []
-        # "Adopts the following declaration:" + heading + numbered text (A/RES/72/1).
         headings = [i for i, p in enumerate(preamble) if is_heading(p, language)]
         if (
             headings
@@ -331,36 +358,27 @@ def _fill_resolution(
             cut = headings[0]
             embedded = preamble[cut:] + operative
             preamble, operative = preamble[: cut - 1], [preamble[cut - 1]]
-    paragraphs += name_paragraphs(preamble, PREAMBULAR, marker, language)
+    paragraphs = name_paragraphs(preamble, PREAMBULAR, marker, language)
     paragraphs += name_paragraphs(
         operative, OPERATIVE, marker, language, single=first_numbered is None or embedded != []
     )
     if embedded:
         paragraphs += name_paragraphs(embedded, ANNEX, marker, language, annex_label=False)
-    if recommended:
-        draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, body="GA")
-        _fill_resolution(draft, recommended, block, offset, language, marker)
-        doc.resolutions.append(draft)
-    if annex:
-        annex_main, annex_closing = _split_closing(annex)
-        for part, lines_of_part in _annex_parts(body[annex_at], annex_main):
-            paragraphs += name_paragraphs(
-                assemble(lines_of_part, language), ANNEX, marker, language, annex_label=True, annex_part=part
-            )
-    for paragraph in paragraphs:
-        paragraph.text = resolve_soft_hyphens(paragraph.text, block)
-    doc.paragraphs = paragraphs
-    _unique_anchors(doc)
+    return paragraphs
+
+
+def _keep_footnotes(doc: ParsedDocument, marker: MarkFinder, own_marker: bool) -> None:
+    """Keep the footnotes the text's own paragraphs refer to (a recommended draft shares
+    its report's marks), then check the marks' sequence and pass the drafts' warnings on."""
     if not own_marker:
-        # Each text keeps the footnotes its own paragraphs refer to.
-        used = {n for p in paragraphs for n in p.footnotes}
+        used = {n for p in doc.paragraphs for n in p.footnotes}
         shared = marker.notes_by_number
         doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(shared.items()) if n in used]
         _check_sequence(doc)
         return
     if doc.resolutions:
         in_drafts = {n for r in doc.resolutions for p in r.paragraphs for n in p.footnotes}
-        in_own = {n for p in paragraphs for n in p.footnotes}
+        in_own = {n for p in doc.paragraphs for n in p.footnotes}
         doc.footnotes = [f for f in doc.footnotes if f.number in in_own or f.number not in in_drafts]
     doc.warnings += marker.warnings()
     _check_sequence(doc)
