@@ -23,7 +23,6 @@ LAYOUT = {"search/parsing/layout.py", "search/parsing/pdf.py"}
 MEAN_GOAL = 4.0
 MEAN = 5.1  # today's (5.08), rounded up: the goal is MEAN_GOAL
 OVER = {
-    "search/parsing/assembly.py:assemble": 39,
     "search/parsing/layout.py:_plain_pdf_lines": 38,
 }
 

@@ -152,46 +152,24 @@ def _preamble_break(previous: str, following: str) -> bool:
 def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[Piece]:
     """Group lines into paragraphs."""
     pieces: list[Piece] = []
-    expected_number = None  # next operative number we would accept
-    letter = roman = ""  # the last sub-paragraph letter and roman numeral since the last number
+    due = _Due()
     for index, line in enumerate(lines):
         text = line.text
-        start = number_at_start(text, due=expected_number if sequential else None)
-        if start is None and sequential and expected_number and pieces and ends_sentence(pieces[-1].text):
-            # The number due with its full stop left out ("25 Condemns …"): a misprint.
-            bare = re.match(rf"{expected_number}\s+(?=[A-Z]|[{CJK}])", text)
-            start = (str(expected_number), str(expected_number), 0, text[bare.end() :]) if bare else None
-        if start and start[2] == 1 and pieces and not _letter_due(start[0], letter, roman):
-            start = None  # "(ii)" of "including (i) …; (ii) …" that a line happens to start with
-        if start and start[2] == 0 and pieces and sequential:
-            number = int(start[0])
-            if expected_number is not None and number != expected_number and number != 1:
-                previous = pieces[-1]
-                if not ends_sentence(previous.text):
-                    start = None  # a number that a wrapped line happens to start with
-        if start and start[2] >= 1 and pieces and not ends_sentence(pieces[-1].text):
-            start = None
+        start = _start(text, pieces, due, sequential)
         new = (
             not pieces
             or start is not None
             or pieces[-1].end_index == -1  # the previous line ended a paragraph
         )
-        in_preamble = expected_number is None
+        in_preamble = due.number is None
         if not new and language == "en" and in_preamble and _preamble_break(pieces[-1].text, text):
             new = True
-        if new:
-            if start:
-                number, printed, level, rest = start
-                if level == 0:
-                    expected_number = int(number) + 1
-                    letter = roman = ""
-                elif level == 1 and number in ("a", next_letter(letter)):
-                    letter, roman = number, ""
-                elif level == 1:
-                    roman = number
-                pieces.append(Piece(rest.strip(), number, printed, level, index, index))
-            else:
-                pieces.append(Piece(text, line_index=index, end_index=index))
+        if new and start:
+            due.advance(start)
+            number, printed, level, rest = start
+            pieces.append(Piece(rest.strip(), number, printed, level, index, index))
+        elif new:
+            pieces.append(Piece(text, line_index=index, end_index=index))
         else:
             pieces[-1].text = join_lines(pieces[-1].text, text, language)
             pieces[-1].end_index = index
@@ -200,6 +178,48 @@ def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[
     for piece in pieces:
         piece.end_index = max(piece.end_index, piece.line_index)
     return pieces
+
+
+@dataclass
+class _Due:
+    """What may come next: the operative number (None in the preamble), and the last
+    sub-paragraph letter and roman numeral since the last number."""
+
+    number: int | None = None
+    letter: str = ""
+    roman: str = ""
+
+    def advance(self, start: tuple) -> None:
+        number, _printed, level, _rest = start
+        if level == 0:
+            self.number = int(number) + 1
+            self.letter = self.roman = ""
+        elif level == 1 and number in ("a", next_letter(self.letter)):
+            self.letter, self.roman = number, ""
+        elif level == 1:
+            self.roman = number
+
+
+def _start(text: str, pieces: list[Piece], due: _Due, sequential: bool) -> tuple | None:
+    """The number that starts this line (number, printed, level, rest), when it starts a
+    paragraph; None when the line has none or its number is one a wrapped line begins with."""
+    start = number_at_start(text, due=due.number if sequential else None)
+    previous_ends = bool(pieces) and ends_sentence(pieces[-1].text)
+    if start is None and sequential and due.number and previous_ends:
+        # The number due with its full stop left out ("25 Condemns …"): a misprint.
+        bare = re.match(rf"{due.number}\s+(?=[A-Z]|[{CJK}])", text)
+        start = (str(due.number), str(due.number), 0, text[bare.end() :]) if bare else None
+    if start is None or not pieces:
+        return start
+    level = start[2]
+    if level == 1 and not _letter_due(start[0], due.letter, due.roman):
+        return None  # "(ii)" of "including (i) …; (ii) …" that a line happens to start with
+    if level == 0 and sequential and due.number is not None and int(start[0]) not in (due.number, 1):
+        # A number out of turn after an unfinished sentence: one a wrapped line starts with.
+        return start if previous_ends else None
+    if level >= 1 and not previous_ends:
+        return None
+    return start
 
 
 def _letter_due(number: str, letter: str, roman: str) -> bool:
