@@ -21,10 +21,8 @@ LIMIT = 20
 LAYOUT_LIMIT = 30
 LAYOUT = {"search/parsing/layout.py", "search/parsing/pdf.py"}
 MEAN_GOAL = 4.0
-MEAN = 5.1  # today's (5.08), rounded up: the goal is MEAN_GOAL
-OVER = {
-    "search/parsing/layout.py:_plain_pdf_lines": 38,
-}
+MEAN = 5.0  # today's (4.98), rounded up: the goal is MEAN_GOAL
+OVER: dict[str, int] = {}  # none today: keep it so
 
 
 def complexities(root: Path = ROOT) -> dict[str, int]:

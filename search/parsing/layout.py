@@ -355,57 +355,58 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
         # Furniture before any text (a masthead's page number) is skipped as it comes.
         if not starts_region or not block.lines:
             if not starts_region:
-                if line.strip() and not (not block.lines and is_furniture(line)):
-                    block.lines.append(Line(line.strip()))
-                elif (
-                    not line.strip()
-                    and block.lines
-                    and MARK_RE.sub("", block.lines[-1].text).rstrip(CLOSERS)[-1:] in ".:"
-                ):
-                    # A blank line after a full stop or colon separates blocks (a heading follows).
-                    block.lines[-1].ends = True
+                _add_line(block, line)
             i += 1
             continue
-        # A page-break region: find where the next page's body starts.
-        end = i
-        header_seen = False
-        j = i
-        limit = min(len(lines), i + 80)
-        page_ended = False  # a form feed: the extractor says where the page ends
-        while j < limit:
-            candidate = lines[j]
-            if candidate == PAGE_BREAK:
-                page_ended = True
-                end = j
-                j += 1
-                continue
-            if not candidate.strip() or is_furniture(candidate) or URL_LINE.match(candidate):
-                j += 1
-                continue
-            if is_header(candidate):
-                header_seen = True
-                end = j
-                j += 1
-                continue
-            if header_seen or page_ended:
-                break
-            j += 1
-        if page_ended and not header_seen:
-            header_seen = True  # the page break itself bounds the region
-        if not header_seen:
-            # No running header follows: the last page. Its footnotes run to the
-            # end, unless body text (a numbered paragraph, the closing) follows.
-            end = i
-            for k in range(i, limit):
-                if is_furniture(lines[k]):
-                    end = k
-            rest = [x for x in lines[end + 1 :] if x.strip()]
-            if not any(number_at_start(x.strip()) or EN_MEETING.match(x) or FORMULA.match(x) for x in rest):
-                end = len(lines) - 1
-        region = lines[i : end + 1]
-        _pair_notes(region, is_header, block)
+        end = _region_end(lines, i, is_header)
+        _pair_notes(lines[i : end + 1], is_header, block)
         i = end + 1
     return block
+
+
+def _add_line(block: Block, line: str) -> None:
+    """A line of text; a blank line after a full stop or colon separates blocks (a heading follows)."""
+    if line.strip() and not (not block.lines and is_furniture(line)):
+        block.lines.append(Line(line.strip()))
+    elif (
+        not line.strip()
+        and block.lines
+        and MARK_RE.sub("", block.lines[-1].text).rstrip(CLOSERS)[-1:] in ".:"
+    ):
+        block.lines[-1].ends = True
+
+
+def _region_end(lines: list[str], i: int, is_header) -> int:
+    """Where the page-break region starting at line `i` ends: after the next page's running
+    header, at a form feed, or (on the last page) where its footnotes end."""
+    end = i
+    header_seen = False
+    j = i
+    limit = min(len(lines), i + 80)
+    page_ended = False  # a form feed: the extractor says where the page ends
+    while j < limit:
+        candidate = lines[j]
+        if candidate == PAGE_BREAK:
+            page_ended, end = True, j
+        elif not candidate.strip() or is_furniture(candidate) or URL_LINE.match(candidate):
+            pass  # blank lines and furniture belong to the region
+        elif is_header(candidate):
+            header_seen, end = True, j
+        elif header_seen or page_ended:
+            break
+        j += 1
+    if header_seen or page_ended:  # a page break bounds the region itself
+        return end
+    # No running header follows: the last page. Its footnotes run to the end, unless
+    # body text (a numbered paragraph, the closing) follows.
+    end = i
+    for k in range(i, limit):
+        if is_furniture(lines[k]):
+            end = k
+    rest = [x for x in lines[end + 1 :] if x.strip()]
+    if not any(number_at_start(x.strip()) or EN_MEETING.match(x) or FORMULA.match(x) for x in rest):
+        end = len(lines) - 1
+    return end
 
 
 def _pair_notes(region: list[str], is_header, block: Block) -> None:
