@@ -220,10 +220,12 @@ def test_gunicorn_refuses_to_start_without_a_secret_key(tmp_path):
 # --- a real server: ready before it serves, bodies refused unread --------------------
 
 
-@pytest.fixture
-def gunicorn(transactional_db, tmp_path):
+@pytest.fixture(scope="module")
+def gunicorn(django_db_setup, tmp_path_factory):
     """`make serve`'s gunicorn (its config, DEBUG off, static files collected), one worker,
-    on a public port and the probes' port: (public port, log, probes' port)."""
+    on a public port and the probes' port, on the (empty) test database: (public port,
+    log, probes' port). One for the module's tests: each only reads."""
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
     port, probes = free_port(), free_port()
     env = {"DEBUG": "0", "STATIC_ROOT": str(tmp_path / "static"), "INDEX_DIR": str(tmp_path / "index")}
     env |= database_env() | {"PROBE_BIND": f"127.0.0.1:{probes}"}
