@@ -291,6 +291,14 @@ def test_it_runs_a_tiny_benchmark_in_a_work_folder_of_its_own(tmp_path):
         )
         assert re.search(rf"^  {category}(\s+{NUMBER}){{3}}$", report, re.M), category  # first time
     assert re.search(rf"^uploads \(.*\): {NUMBER} s \(ingest\+index {NUMBER} s\)$", report, re.M)
+    # The agreed-language phase traced every paragraph of the corpus (before the uploads).
+    assert re.search(
+        rf"^agreed language \(manage.py trace_wording over all 1,000 paragraphs\): {NUMBER} s, {NUMBER} "
+        rf"paragraphs/s, {NUMBER} pairs with shared wording, {NUMBER} band rows, database \+{NUMBER} MB, "
+        rf"peak {NUMBER} MB$",
+        report,
+        re.M,
+    )
     for target in ("query p50", "query p95", "full rebuild", "100-paragraph upload searchable"):
         assert re.search(rf"^  {target} .* measured\s+{NUMBER}  (met|MISSED)$", report, re.M), target
 
