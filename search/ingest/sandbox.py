@@ -172,7 +172,6 @@ def _death(exitcode: int | None, waited_out: bool, limits: tuple[int, int]) -> s
 
 
 def _reading(answer: bytes, filename: str, exitcode: int | None) -> Reading:
-    from search.ingest.uploads import document_from_dict
 
     failure = None
     try:
@@ -180,7 +179,7 @@ def _reading(answer: bytes, filename: str, exitcode: int | None) -> Reading:
         refusal, failure = message.get("refused"), message.get("failed")
         if refusal is None and failure is None:
             return Reading(
-                document_from_dict(message["document"]),
+                ParsedDocument.from_dict(message["document"]),
                 message["language"],
                 message["cpu_seconds"],
                 message["peak_mb"],

@@ -16,7 +16,7 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -34,8 +34,6 @@ from search.parsing import (
     PREAMBULAR,
     RESOLUTION,
     ParsedDocument,
-    ParsedFootnote,
-    ParsedParagraph,
     ParseError,
 )
 
@@ -130,17 +128,7 @@ def staged_document(upload: Upload) -> ParsedDocument:
         parsed, upload.detected_language = read(bytes(upload.staged), upload.filename, upload.language)
         upload.parsed = parsed.to_dict()
         upload.save(update_fields=["parsed", "detected_language"])
-    return document_from_dict(upload.parsed)
-
-
-def document_from_dict(data: dict) -> ParsedDocument:
-    """Rebuild a ParsedDocument from its to_dict(), as kept in JSON with an upload."""
-    names = {f.name for f in fields(ParsedDocument)}
-    values = {name: value for name, value in data.items() if name in names}
-    values["paragraphs"] = [ParsedParagraph(**p) for p in data["paragraphs"]]
-    values["footnotes"] = [ParsedFootnote(**n) for n in data["footnotes"]]
-    values["resolutions"] = [document_from_dict(r) for r in data["resolutions"]]
-    return ParsedDocument(**values)
+    return ParsedDocument.from_dict(upload.parsed)
 
 
 def language_mismatch(upload: Upload) -> str:

@@ -5,7 +5,7 @@ No Django here: the parser and its tests use these without a database.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 LANGUAGES = ("zh", "en")
 
@@ -82,10 +82,21 @@ class ParsedDocument:
         return official_url(self.symbol, self.language)
 
     def to_dict(self) -> dict:
+        """The document as JSON-ready data (kept with an upload, sent by the reading child)."""
         data = asdict(self)
         data["source_url"] = self.source_url
         data["resolutions"] = [r.to_dict() for r in self.resolutions]
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ParsedDocument:
+        """The document again from its to_dict() (fields it does not know are left out)."""
+        names = {f.name for f in fields(cls)}
+        values = {name: value for name, value in data.items() if name in names}
+        values["paragraphs"] = [ParsedParagraph(**p) for p in data["paragraphs"]]
+        values["footnotes"] = [ParsedFootnote(**n) for n in data["footnotes"]]
+        values["resolutions"] = [cls.from_dict(r) for r in data["resolutions"]]
+        return cls(**values)
 
 
 def official_url(symbol: str | None, language: str) -> str | None:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from search.ingest import uploads
 from search.ingest.extract import extract, read_document
 from search.models import Paragraph, Text, Upload
-from search.parsing import decode, parse_document
+from search.parsing import ParsedDocument, decode, parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
@@ -251,7 +251,7 @@ def test_it_keeps_a_parse_as_json_and_rebuilds_it_unchanged(name):
 
     parsed = parse_document(decode((CORPUS / name).read_bytes()), name[:2])
 
-    assert uploads.document_from_dict(json.loads(json.dumps(parsed.to_dict()))) == parsed
+    assert ParsedDocument.from_dict(json.loads(json.dumps(parsed.to_dict()))) == parsed
 
 
 def test_it_reads_a_staged_file_once_and_reviews_and_publishes_that_reading(admin_client, monkeypatch):
