@@ -22,33 +22,54 @@ from django.core.cache import caches
 from django.db import connection
 
 from search.models import IndexChange, SharedWording
-from search.web.comparing import CACHE
 
 T = TypeVar("T")
 
+# The cache of comparisons, lineages and document pages (settings.CACHES).
+CACHE = "results"
 # Raised when what a cached page holds changes shape: earlier entries become unreachable.
 VERSION = 1
+# PostgreSQL numbers a change when it is written, not when it commits: a change written
+# before the last one can become visible after it. Counting the changes among the last
+# this many numbers sees it arrive.
 LATE_CHANGES = 1000
+
+
+def log_state_sql() -> str:
+    """Two columns of a SELECT: the change log's last number, and how many of its last
+    LATE_CHANGES numbers are visible (a parameter: LATE_CHANGES)."""
+    quote = connection.ops.quote_name
+    log, seq = quote(IndexChange._meta.db_table), quote(IndexChange._meta.pk.column)
+    return (
+        f"(SELECT MAX({seq}) FROM {log}),"
+        f" (SELECT COUNT(*) FROM {log} WHERE {seq} > (SELECT MAX({seq}) FROM {log}) - %s)"
+    )
 
 
 def data_state() -> str:
     """The state of everything a public page shows, read in one query."""
     quote = connection.ops.quote_name
-    log, seq, created = (
-        quote(IndexChange._meta.db_table),
-        quote(IndexChange._meta.pk.column),
-        quote(IndexChange._meta.get_field("created_at").column),
-    )
+    log, created = quote(IndexChange._meta.db_table), quote(IndexChange._meta.get_field("created_at").column)
     pairs, pair_id = quote(SharedWording._meta.db_table), quote(SharedWording._meta.pk.column)
     sql = (
-        f"SELECT (SELECT MAX({seq}) FROM {log}),"
-        f" (SELECT MAX({created}) FROM {log}),"
-        f" (SELECT COUNT(*) FROM {log} WHERE {seq} > (SELECT MAX({seq}) FROM {log}) - %s),"
-        f" (SELECT MAX({pair_id}) FROM {pairs})"
+        f"SELECT {log_state_sql()}, (SELECT MAX({created}) FROM {log}), (SELECT MAX({pair_id}) FROM {pairs})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [LATE_CHANGES])
-        return ".".join(str(value or 0) for value in cursor.fetchone())
+        last, visible, created_at, pair = cursor.fetchone()
+        # In the order the key has always had: the log's last number and time, the count.
+        return ".".join(str(value or 0) for value in (last, created_at, visible, pair))
+
+
+def remember(key: str, build: Callable[[], T], keep: Callable[[T], bool] = lambda found: True) -> T:
+    """The results cache's entry under `key`, else `build()`, kept when `keep` says so."""
+    cache = caches[CACHE]
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        if keep(found):
+            cache.set(key, found)
+    return found
 
 
 def cached_part(name: str, parts: tuple, build: Callable[[], T]) -> T:
@@ -56,10 +77,4 @@ def cached_part(name: str, parts: tuple, build: Callable[[], T]) -> T:
     # Hashed: a document's key and the site's address could make a key longer than
     # memcached allows.
     digest = hashlib.sha256(repr((data_state(), *parts)).encode()).hexdigest()
-    key = f"page:{VERSION}:{name}:{digest}"
-    cache = caches[CACHE]
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found)
-    return found
+    return remember(f"page:{VERSION}:{name}:{digest}", build)

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import accumulate
 
-from django.core.cache import caches
 from django.db.models import Count, Max
 from django.utils.safestring import mark_safe
 
 from search.engine.wording import diff_tokens, plain, shingles, words
 from search.models import Paragraph, Text
+from search.web.caching import remember
 
 SAME, CHANGED, ADDED, DELETED, MOVED = "same", "changed", "added", "deleted", "moved"
 # Two paragraphs this alike (share of their words in common) are one paragraph changed.
@@ -50,7 +50,6 @@ LITTLE = 0.2
 # A comparison whose texts are longer than this (characters) is not kept in the cache:
 # computed again (within its budget) rather than filling every worker's memory.
 CACHED_CHARACTERS = 2_000_000
-CACHE = "results"
 VERSION = 2  # of the method: a change of it makes earlier results unreachable
 
 
@@ -444,10 +443,8 @@ def cached_compare(first: Text, second: Text) -> Comparison:
     stamps |= {version: (last, n) for version, last, n in rows}
     versions = [".".join(map(str, (t.pk, t.created_at.timestamp(), *stamps[t.pk]))) for t in (first, second)]
     key = ":".join(["compare", str(VERSION), str(STEPS), first.language, *versions])
-    cache = caches[CACHE]
-    found = cache.get(key)
-    if found is None:
-        found = compare(first, second)
-        if sum(len(p.left_html) + len(p.right_html) for p in found.pairs) <= CACHED_CHARACTERS:
-            cache.set(key, found)
-    return found
+    return remember(key, lambda: compare(first, second), keep=_small_enough)
+
+
+def _small_enough(found: Comparison) -> bool:
+    return sum(len(p.left_html) + len(p.right_html) for p in found.pairs) <= CACHED_CHARACTERS

@@ -14,7 +14,6 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
 from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
@@ -25,9 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from search.engine.wording import words
-from search.models import IndexChange, Paragraph, Resolution, SharedWording
+from search.models import Paragraph, Resolution, SharedWording
 from search.parsing import RESOLUTION
-from search.web.comparing import CACHE, OverBudget, Work, mark_changes
+from search.web.caching import LATE_CHANGES, log_state_sql, remember
+from search.web.comparing import OverBudget, Work, mark_changes
 
 
 @dataclass
@@ -99,10 +99,6 @@ class Lineage:
 # comparisons: the uses are listed this many at a time, all are counted.
 PER_PAGE = 20
 VERSION = 2  # of what the cache holds: a change of it makes earlier entries unreachable
-# PostgreSQL numbers a change when it is written, not when it commits: a change written
-# before the last one can become visible after it. Counting the changes among the last
-# this many numbers sees it arrive.
-LATE_CHANGES = 1000
 
 
 @dataclass
@@ -354,12 +350,13 @@ def cached_lineage(paragraph: Paragraph) -> Lineage:
     # The version's creation time too: a test database numbers rows from 1 again.
     created = paragraph.version.created_at.timestamp()
     key = f"lineage:{VERSION}:{paragraph.pk}:{created}:{'.'.join(map(str, revision(paragraph.pk)))}"
-    cache = caches[CACHE]
-    found = cache.get(key)
-    if found is None:
-        found = lineage_of(paragraph)
-        found.key = key
-        cache.set(key, found)
+
+    def build() -> Lineage:
+        built = lineage_of(paragraph)
+        built.key = key
+        return built
+
+    found = remember(key, build)
     found.paragraph = paragraph  # its own row as read now: its flags are not part of the key
     return found
 
@@ -368,12 +365,7 @@ def cached_page(lineage: Lineage, number: int) -> Page:
     """page_of(), kept in the results cache beside its lineage: made from the same rows."""
     if not lineage.key:
         return page_of(lineage, number)
-    key = f"{lineage.key}:page:{PER_PAGE}:{number}"
-    cache = caches[CACHE]
-    uses = cache.get(key)
-    if uses is None:
-        uses = page_of(lineage, number).uses
-        cache.set(key, uses)
+    uses = remember(f"{lineage.key}:page:{PER_PAGE}:{number}", lambda: page_of(lineage, number).uses)
     return Page(lineage, number, uses)
 
 
@@ -395,15 +387,13 @@ def revision(paragraph_id: int) -> tuple[int, ...]:
         quote(SharedWording._meta.get_field("first").column),
         quote(SharedWording._meta.get_field("second").column),
     )
-    log, seq = quote(IndexChange._meta.db_table), quote(IndexChange._meta.pk.column)
     pk = quote(SharedWording._meta.pk.column)
     sql = (
         f"SELECT (SELECT MAX({pk}) FROM {pairs} WHERE {first} = %s),"
         f" (SELECT COUNT(*) FROM {pairs} WHERE {first} = %s),"
         f" (SELECT MAX({pk}) FROM {pairs} WHERE {second} = %s),"
         f" (SELECT COUNT(*) FROM {pairs} WHERE {second} = %s),"
-        f" (SELECT MAX({seq}) FROM {log}),"
-        f" (SELECT COUNT(*) FROM {log} WHERE {seq} > (SELECT MAX({seq}) FROM {log}) - %s)"
+        f" {log_state_sql()}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [paragraph_id] * 4 + [LATE_CHANGES])
