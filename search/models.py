@@ -1,7 +1,9 @@
 """The database is the source of truth: the search index is derived from these rows."""
 
+import functools
+
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from search.parsing import (
@@ -93,6 +95,18 @@ class SourceFile(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.sha256[:12]})"
+
+
+def document_path(key: str) -> str:
+    """The path of a document's page (`Resolution.get_absolute_url` without the row)."""
+    return _document_path(key, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=4096)
+def _document_path(key: str, _script_prefix: str, _urlconf) -> str:
+    # reverse() was a third of a 2,000-row CSV export, and a page links the same documents
+    # again and again (its citations, lineages, hits). What it returns depends on these three.
+    return reverse("resolution", kwargs={"key": key})
 
 
 class Resolution(models.Model):
@@ -195,7 +209,7 @@ class Resolution(models.Model):
         return None
 
     def get_absolute_url(self):
-        return reverse("resolution", kwargs={"key": self.key})
+        return document_path(self.key)
 
     def became_note(self) -> str:
         """Say how the resolution this draft became was found, and how sure that is."""

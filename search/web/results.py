@@ -3,11 +3,10 @@ languages, the same paragraph in the other language, facet links and what to try
 
 from __future__ import annotations
 
-import functools
 import re
 from urllib.parse import urlencode
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from search.models import (
     WORDING_NAMES,
     Paragraph,
     Resolution,
+    document_path,
     html_lang,
     language_name,
     session_label,
@@ -56,14 +56,7 @@ def search_url(q: str, page: int = 1, **options) -> str:
 def paragraph_url(key: str, anchor: str, **params) -> str:
     """Return the link to a paragraph on its resolution's page, with query parameters."""
     query = f"?{urlencode(params)}" if params else ""
-    return f"{_document_path(key, get_script_prefix(), get_urlconf())}{query}#{anchor}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _document_path(key: str, _script_prefix: str, _urlconf) -> str:
-    # reverse() was a third of a 2,000-row CSV export, which links the same documents
-    # again and again. What it returns depends on these three only.
-    return reverse("resolution", kwargs={"key": key})
+    return f"{document_path(key)}{query}#{anchor}"
 
 
 def page_links(q: str, page: int, pages: int, **options) -> list[dict | None]:
