@@ -140,10 +140,6 @@ class Comparison:
         return self.alike < LITTLE * min(self.paragraphs)
 
     @property
-    def unmarked(self) -> int:
-        return sum(1 for pair in self.pairs if not pair.marked)
-
-    @property
     def cut_short(self) -> bool:
         """Whether some paragraphs were paired by their word pairs alone, or not looked for."""
         return bool(self.work.estimated) or self.work.spent
