@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import html
 import http.cookiejar
 import io
@@ -50,6 +49,9 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.serving import fingerprint
+from bench.serving import tracebacks as raised
 
 ROOT = Path(__file__).resolve().parent.parent
 ODS = ROOT / "corpus" / "ods"
@@ -469,16 +471,7 @@ def published_snapshot() -> dict:
     """Row counts and a checksum of every published table's rows (Django set up)."""
     from search.models import Paragraph, Resolution, SourceFile, Text, Upload
 
-    snapshot = {}
-    for model in (Resolution, Text, Paragraph, SourceFile, Upload):
-        digest = hashlib.sha256()
-        rows = model.objects.order_by("pk").values_list()
-        count = 0
-        for row in rows.iterator(chunk_size=2000):
-            digest.update(repr(row).encode())
-            count += 1
-        snapshot[model.__name__] = (count, digest.hexdigest()[:16])
-    return snapshot
+    return {model.__name__: fingerprint(model) for model in (Resolution, Text, Paragraph, SourceFile, Upload)}
 
 
 def cancel_staged(username: str) -> int:
@@ -562,7 +555,7 @@ def _wait_for(url: str, seconds: float = 60) -> None:
 
 
 def tracebacks(stderr: str) -> int:
-    return stderr.count("Traceback (most recent call last)")
+    return len(raised(stderr))
 
 
 def reader_failures(stderr: str) -> list[str]:

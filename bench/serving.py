@@ -238,16 +238,20 @@ def fingerprints() -> dict[str, tuple[int, str]]:
     found = {}
     for label in CHECKED_APPS:
         for model in apps.get_app_config(label).get_models():
-            if model._meta.proxy:
-                continue
-            names = [f.attname for f in model._meta.concrete_fields]
-            digest, rows = hashlib.sha256(), 0
-            for row in model.objects.order_by("pk").values_list(*names).iterator(chunk_size=2000):
-                # PostgreSQL gives bytea as memoryview, whose repr is its address.
-                digest.update(repr([bytes(v) if isinstance(v, memoryview) else v for v in row]).encode())
-                rows += 1
-            found[model._meta.db_table] = (rows, digest.hexdigest()[:16])
+            if not model._meta.proxy:
+                found[model._meta.db_table] = fingerprint(model)
     return found
+
+
+def fingerprint(model) -> tuple[int, str]:
+    """A table's row count and a digest of all its rows, in primary key order."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    digest, rows = hashlib.sha256(), 0
+    for row in model.objects.order_by("pk").values_list(*names).iterator(chunk_size=2000):
+        # PostgreSQL gives bytea as memoryview, whose repr is its address.
+        digest.update(repr([bytes(v) if isinstance(v, memoryview) else v for v in row]).encode())
+        rows += 1
+    return rows, digest.hexdigest()[:16]
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:
