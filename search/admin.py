@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -699,7 +700,8 @@ def _version_message(changes) -> list[dict]:
     fields = changes["version"]["fields"]
     if fields:
         message.append({"changed": {"fields": [uploads.field_label(Text, name) for name in fields]}})
-    name = str(Paragraph._meta.verbose_name_plural)
+    with translation.override(None):  # stored in English: History translates it when shown
+        name = str(Paragraph._meta.verbose_name_plural)
     for kind, said in (("changed", "changed"), ("added", "added"), ("removed", "deleted")):
         anchors = changes.get(kind) or []
         if anchors:
