@@ -202,6 +202,15 @@ def test_it_keeps_the_admin_in_the_language_chosen_on_the_site(editor, client):
     assert "Upload and review" in page_text(client.get(reverse("admin:search_upload_add")))
 
 
+def test_it_offers_the_site_s_language_buttons_in_the_admin(editor, client):
+    text = page_text(client.get(reverse("admin:search_upload_add"), **CHINESE))
+
+    form = re.search(r'<form id="language-form" action="/i18n/setlang/".*?</form>', text, re.S).group()
+    assert '<input type="hidden" name="next" value="/admin/search/upload/add/">' in form
+    assert 'value="zh-hans" lang="zh-Hans" aria-pressed="true">简体中文</button>' in form
+    assert 'value="en" lang="en" aria-pressed="false">English</button>' in form
+
+
 def test_it_shows_the_english_admin_unchanged(editor, client):
     text = page_text(client.get(reverse("admin:search_upload_add"), HTTP_ACCEPT_LANGUAGE="en"))
 
