@@ -100,6 +100,16 @@ def test_every_msgid_has_its_chinese():
     assert [entry.msgid for entry in polib.pofile(str(PO)) if not translated(entry)] == []
 
 
+def test_the_chinese_keeps_every_placeholder_of_the_admin_s_strings():
+    entries = catalog()
+    names = re.compile(r"%\((\w+)\)|\{(\w+)\}")
+    # Chinese may leave out what it has no word for (the suffix of "74th"), never more.
+    optional = {("suffix", "")}
+    for msgid in admin_strings():
+        chinese = entries[msgid].msgstr or entries[msgid].msgstr_plural[0]
+        assert set(names.findall(chinese)) == set(names.findall(msgid)) - optional, msgid
+
+
 def test_it_reads_implicitly_joined_and_plural_strings(tmp_path):
     path = tmp_path / "strings.py"
     path.write_text('x = gettext("a " "b")\ny = ngettext("one file", "%(n)d files", n)\nz = f"no {x}"\n')
