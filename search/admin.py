@@ -7,9 +7,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from search.engine.index import record_changes
@@ -269,10 +270,10 @@ class SourceFileAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # texts point to their file: the original is never lost
 
-    @admin.display(description="original file")
+    @admin.display(description=_("original file"))
     def download(self, obj):
         url = reverse("admin:search_sourcefile_download", args=[obj.pk])
-        return format_html('<a href="{}">download</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("download"))
 
     def get_urls(self):
         return [
@@ -370,7 +371,7 @@ class UploadAdmin(admin.ModelAdmin):
     def text_refusal(self, request) -> str:
         """Say why this user may not publish at all, or return ""."""
         if not request.user.has_perms(["search.add_text", "search.change_text"]):
-            return (
+            return gettext(
                 "You may not publish: that needs the permissions to add and to change texts "
                 "(search.add_text, search.change_text). Ask an administrator."
             )
@@ -382,19 +383,19 @@ class UploadAdmin(admin.ModelAdmin):
         if refusal:
             return refusal
         if upload.user_id != request.user.pk and not request.user.has_perm("search.change_upload"):
-            return (
-                f"You may not publish {upload.filename}: someone else uploaded it, and publishing "
+            return gettext(
+                "You may not publish %(file)s: someone else uploaded it, and publishing "
                 "another person's upload needs the permission to change uploads (search.change_upload)."
-            )
+            ) % {"file": upload.filename}
         return ""
 
     def cancel_refusal(self, request, upload) -> str:
         """Say why this user may not cancel this upload, or return ""."""
         if upload.user_id != request.user.pk and not request.user.has_perm("search.delete_upload"):
-            return (
-                f"You may not cancel {upload.filename}: someone else uploaded it, and cancelling "
+            return gettext(
+                "You may not cancel %(file)s: someone else uploaded it, and cancelling "
                 "another person's upload needs the permission to delete uploads (search.delete_upload)."
-            )
+            ) % {"file": upload.filename}
         return ""
 
     def review_refusal(self, request, upload) -> str:
@@ -412,7 +413,7 @@ class UploadAdmin(admin.ModelAdmin):
             "needs the permission to view uploads (search.view_upload). Ask an administrator."
         ) % {"file": upload.filename}
 
-    @admin.display(description="what changed")
+    @admin.display(description=_("what changed"))
     def summary(self, obj):
         return uploads.describe_changes(obj.changes)
 
@@ -450,14 +451,21 @@ class UploadAdmin(admin.ModelAdmin):
                 return redirect("admin:search_upload_review", token=staged[0].token)
             if staged:
                 for problem in refused_files:
-                    messages.error(request, f"Not staged: {problem} The other files are.")
-                messages.success(request, f"{len(staged)} of {len(files)} files staged for review.")
+                    messages.error(
+                        request,
+                        gettext("Not staged: %(problem)s The other files are.") % {"problem": problem},
+                    )
+                messages.success(
+                    request,
+                    gettext("%(staged)d of %(files)d files staged for review.")
+                    % {"staged": len(staged), "files": len(files)},
+                )
                 return redirect("admin:search_upload_staged")
             for problem in refused_files:
                 form.add_error("file", problem)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Upload a resolution",
+            "title": _("Upload a resolution"),
             "form": form,
             "opts": self.model._meta,
             "limit": limit_text(),
@@ -498,7 +506,7 @@ class UploadAdmin(admin.ModelAdmin):
             return self._publish_clean(request, [row for row in rows if row["clean"]])
         context = {
             **self.admin_site.each_context(request),
-            "title": "Staged uploads",
+            "title": _("Staged uploads"),
             "rows": rows,
             "clean": sum(1 for row in rows if row["clean"]),
             "publish_refusal": self.text_refusal(request),
@@ -517,9 +525,11 @@ class UploadAdmin(admin.ModelAdmin):
         if review.language_mismatch:
             reasons.append(review.language_mismatch)
         if review.duplicate_of:
-            reasons.append("the same file is published already")
+            reasons.append(gettext("the same file is published already"))
         elif review.replaces:
-            reasons.append(f"it would replace the stored {upload.language} version")
+            reasons.append(
+                gettext("it would replace the stored %(language)s version") % {"language": upload.language}
+            )
         planned = uploads.planned_work_changes(review.parsed, initial)
         refusal = uploads.work_refusal(request.user, planned)
         reasons += [refusal] if refusal else _work_notes(planned)
@@ -554,7 +564,7 @@ class UploadAdmin(admin.ModelAdmin):
             refusal = self.publish_refusal(request, upload)
             form = ReviewForm(row["initial"])
             if refusal or not form.is_valid():
-                left.append(f"{upload.filename} ({refusal or 'its details need a look'})")
+                left.append(f"{upload.filename} ({refusal or gettext('its details need a look')})")
                 continue
             try:
                 self._publish_and_log(request, upload, form.cleaned_data)
@@ -562,22 +572,31 @@ class UploadAdmin(admin.ModelAdmin):
                 left.append(f"{upload.filename} ({error})")
             else:
                 published += 1
-        plural = "s" if published != 1 else ""
-        messages.success(request, f"Published {published} file{plural}; searchable now.")
+        messages.success(
+            request,
+            ngettext(
+                "Published %(count)d file; searchable now.",
+                "Published %(count)d files; searchable now.",
+                published,
+            )
+            % {"count": published},
+        )
         if left:
-            messages.warning(request, "Left for review: " + "; ".join(left))
+            messages.warning(request, gettext("Left for review: %(files)s") % {"files": "; ".join(left)})
         return redirect("admin:search_upload_staged")
 
     def review_view(self, request, token):
         upload = Upload.objects.filter(token=token).select_related("resolution").first()
         if upload is None:
-            messages.info(request, "That upload was cancelled or never existed: nothing is stored for it.")
+            messages.info(
+                request, gettext("That upload was cancelled or never existed: nothing is stored for it.")
+            )
             return redirect("admin:search_upload_add")
         refusal = self.review_refusal(request, upload)
         if refusal:
             return refused(self, request, refusal)
         if upload.status == Upload.PUBLISHED:
-            messages.info(request, f"{upload.filename} is already published.")
+            messages.info(request, gettext("%(file)s is already published.") % {"file": upload.filename})
             return redirect("admin:search_upload_change", upload.pk)
         if request.method == "POST":
             cancelling = "cancel" in request.POST
@@ -587,7 +606,10 @@ class UploadAdmin(admin.ModelAdmin):
                 return redirect("admin:search_upload_review", token=token)
             if cancelling:
                 self._cancel(request, upload)
-                messages.info(request, f"Upload of {upload.filename} cancelled: nothing was stored.")
+                messages.info(
+                    request,
+                    gettext("Upload of %(file)s cancelled: nothing was stored.") % {"file": upload.filename},
+                )
                 return redirect("admin:search_upload_add")
         try:
             review = uploads.review(upload, key=request.POST.get("key") or None)
@@ -614,7 +636,7 @@ class UploadAdmin(admin.ModelAdmin):
         work_refusal = "" if form.non_field_errors() else uploads.work_refusal(request.user, planned)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Review {upload.filename}",
+            "title": gettext("Review %(file)s") % {"file": upload.filename},
             "upload": upload,
             "review": review,
             "form": form,
@@ -637,7 +659,7 @@ class UploadAdmin(admin.ModelAdmin):
                 language_ok=form.cleaned_data.get("language_ok", False),
             )
         except uploads.AlreadyPublished:
-            messages.info(request, f"{upload.filename} was already published.")
+            messages.info(request, gettext("%(file)s was already published.") % {"file": upload.filename})
             return redirect("admin:search_upload_change", upload.pk)
         except uploads.NeedsReplace as error:
             form.add_error("replace", str(error))
@@ -649,8 +671,13 @@ class UploadAdmin(admin.ModelAdmin):
             upload.refresh_from_db()
             messages.success(
                 request,
-                f"Published {upload.filename} as {text.resolution} ({text.language}): "
-                f"{uploads.describe_changes(upload.changes)}. It is searchable now.",
+                gettext("Published %(file)s as %(work)s (%(language)s): %(changes)s. It is searchable now.")
+                % {
+                    "file": upload.filename,
+                    "work": text.resolution,
+                    "language": text.language,
+                    "changes": uploads.describe_changes(upload.changes),
+                },
             )
             return redirect("admin:search_upload_change", upload.pk)
         return None
@@ -699,7 +726,8 @@ def _version_message(changes) -> list[dict]:
     fields = changes["version"]["fields"]
     if fields:
         message.append({"changed": {"fields": [uploads.field_label(Text, name) for name in fields]}})
-    name = str(Paragraph._meta.verbose_name_plural)
+    with translation.override(None):  # stored in English: History translates it when shown
+        name = str(Paragraph._meta.verbose_name_plural)
     for kind, said in (("changed", "changed"), ("added", "added"), ("removed", "deleted")):
         anchors = changes.get(kind) or []
         if anchors:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "search"
-    verbose_name = "UN resolutions"
+    verbose_name = _("UN resolutions")
 
     def ready(self):
         # Registers the start-up checks (the index folder, the language data, the

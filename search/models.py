@@ -86,12 +86,16 @@ def html_lang(language: str) -> str:
 class SourceFile(models.Model):
     """The bytes exactly as uploaded or read from the corpus, kept for provenance."""
 
-    data = models.BinaryField()
-    filename = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64, unique=True)
-    size = models.PositiveIntegerField()
-    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
-    created_at = models.DateTimeField(auto_now_add=True)
+    data = models.BinaryField(_("data"))
+    filename = models.CharField(_("filename"), max_length=255)
+    sha256 = models.CharField(_("sha256"), max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("size"))
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("source file")
+        verbose_name_plural = _("source files")
 
     def __str__(self):
         return f"{self.filename} ({self.sha256[:12]})"
@@ -113,36 +117,55 @@ class Resolution(models.Model):
     """One work, whatever the languages it exists in."""
 
     # Used in URLs: the symbol when known, else a manifest key ("draft-A-C.3-74-zh").
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(_("key"), max_length=200, unique=True)
     # Null when the text does not say and no official record gives it: never invented.
-    symbol = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    doc_type = models.CharField(max_length=20, choices=[(t, DOC_TYPE_NAMES[t]) for t in DOC_TYPES])
-    body = models.CharField(max_length=20, null=True, blank=True, choices=list(BODY_NAMES.items()))
-    session = models.CharField(max_length=100, blank=True)
-    agenda_item = models.CharField(max_length=50, blank=True)
-    adopted_on = models.DateField(null=True, blank=True)
+    symbol = models.CharField(_("symbol"), max_length=100, null=True, blank=True, unique=True)
+    doc_type = models.CharField(
+        _("doc type"), max_length=20, choices=[(t, DOC_TYPE_NAMES[t]) for t in DOC_TYPES]
+    )
+    body = models.CharField(_("body"), max_length=20, null=True, blank=True, choices=list(BODY_NAMES.items()))
+    session = models.CharField(_("session"), max_length=100, blank=True)
+    agenda_item = models.CharField(_("agenda item"), max_length=50, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     # The Main Committee whose report it was adopted on ("C1" … "C6"), "plenary" when
     # adopted without reference to one; a draft's committee is that of its symbol.
-    committee = models.CharField(max_length=20, blank=True)
-    committee_report = models.CharField(max_length=100, blank=True)  # "A/80/459"
+    committee = models.CharField(_("committee"), max_length=20, blank=True)
+    committee_report = models.CharField(_("committee report"), max_length=100, blank=True)  # "A/80/459"
     became = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts",
+        verbose_name=_("became"),
     )
     contained_in = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="contained"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contained",
+        verbose_name=_("contained in"),
     )
-    position = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"), null=True, blank=True)
     annex_adopted_as = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="annex_of"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annex_of",
+        verbose_name=_("annex adopted as"),
     )
     # An amendment's draft, by symbol ("A/C.3/80/L.2"): the draft may be uploaded later.
-    amends = models.CharField(max_length=100, blank=True)
+    amends = models.CharField(_("amends"), max_length=100, blank=True)
     # How a draft's `became` was found, and how sure the match by content is (0–1).
-    became_method = models.CharField(max_length=10, blank=True, choices=BECAME_METHODS)
-    became_confidence = models.FloatField(null=True, blank=True)
+    became_method = models.CharField(_("became method"), max_length=10, blank=True, choices=BECAME_METHODS)
+    became_confidence = models.FloatField(_("became confidence"), null=True, blank=True)
 
     class Meta:
         ordering = ["key"]
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
 
     def session_number(self) -> str:
         """The session as a number ("78" for "Seventy-eighth session" or "第七十八届会议")."""
@@ -241,26 +264,35 @@ class DraftMatch(Resolution):
 class Text(models.Model):
     """One language version of a Resolution."""
 
-    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="texts")
-    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
-    title = models.TextField(blank=True)
-    meeting = models.CharField(max_length=200, blank=True)
-    sponsors = models.JSONField(default=list, blank=True)
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.CASCADE, related_name="texts", verbose_name=_("resolution")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    title = models.TextField(_("title"), blank=True)
+    meeting = models.CharField(_("meeting"), max_length=200, blank=True)
+    sponsors = models.JSONField(_("sponsors"), default=list, blank=True)
     # Page one's heading: "Distr.: General" and the date under it, the agenda item's title.
-    distribution = models.CharField(max_length=20, blank=True)
-    issued_on = models.DateField(null=True, blank=True)
-    agenda_item_title = models.TextField(blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    references = models.JSONField(default=list, blank=True)
+    distribution = models.CharField(_("distribution"), max_length=20, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    agenda_item_title = models.TextField(_("agenda item title"), blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    references = models.JSONField(_("references"), default=list, blank=True)
     # Drafts inside a report point to the report's file.
     source = models.ForeignKey(
-        SourceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="texts"
+        SourceFile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="texts",
+        verbose_name=_("source"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["resolution__key", "language"]
+        verbose_name = _("text")
+        verbose_name_plural = _("texts")
         constraints = [
             models.UniqueConstraint(fields=["resolution", "language"], name="one_text_per_language")
         ]
@@ -279,24 +311,28 @@ class Text(models.Model):
 class Paragraph(models.Model):
     # The content field is `text` as in documents.Paragraph, so the FK to the
     # language version is called `version`.
-    version = models.ForeignKey(Text, on_delete=models.CASCADE, related_name="paragraphs")
-    order = models.PositiveIntegerField()
+    version = models.ForeignKey(
+        Text, on_delete=models.CASCADE, related_name="paragraphs", verbose_name=_("version")
+    )
+    order = models.PositiveIntegerField(_("order"))
     # Anchors are the same in every language of a Resolution: they align zh and en.
-    anchor = models.CharField(max_length=50)
-    kind = models.CharField(max_length=20, choices=[(k, KIND_NAMES[k]) for k in KINDS])
-    label = models.CharField(max_length=100, blank=True)
-    label_zh = models.CharField(max_length=100, blank=True)
-    number = models.CharField(max_length=20, blank=True)
-    level = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField()
-    heading = models.TextField(blank=True)
-    footnotes = models.JSONField(default=list, blank=True)
+    anchor = models.CharField(_("anchor"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=[(k, KIND_NAMES[k]) for k in KINDS])
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    label_zh = models.CharField(_("label zh"), max_length=100, blank=True)
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), default=0)
+    text = models.TextField(_("text"))
+    heading = models.TextField(_("heading"), blank=True)
+    footnotes = models.JSONField(_("footnotes"), default=list, blank=True)
     # No adopted resolution dated before this paragraph's document has its wording (None:
     # not yet traced). Derived, like the two tables below: search.ingest.lineage.
-    new_wording = models.BooleanField(null=True)
+    new_wording = models.BooleanField(_("new wording"), null=True)
 
     class Meta:
         ordering = ["version", "order"]
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
         constraints = [models.UniqueConstraint(fields=["version", "anchor"], name="unique_anchor_per_text")]
 
     def __str__(self):
@@ -317,6 +353,10 @@ class WordingBand(models.Model):
 
     paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
     key = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("wording band")
+        verbose_name_plural = _("wording bands")
 
 
 class SharedWordingQuerySet(models.QuerySet):
@@ -344,6 +384,8 @@ class SharedWording(models.Model):
     similarity = models.FloatField()
 
     class Meta:
+        verbose_name = _("shared wording")
+        verbose_name_plural = _("shared wordings")
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="unique_shared_wording")]
         indexes = [models.Index(fields=["second"])]
 
@@ -361,16 +403,22 @@ class Citation(models.Model):
     end = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         constraints = [models.UniqueConstraint(fields=["paragraph", "start"], name="unique_citation_span")]
 
 
 class Footnote(models.Model):
-    version = models.ForeignKey(Text, on_delete=models.CASCADE, related_name="footnotes")
-    number = models.PositiveIntegerField()
-    text = models.TextField()
+    version = models.ForeignKey(
+        Text, on_delete=models.CASCADE, related_name="footnotes", verbose_name=_("version")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    text = models.TextField(_("text"))
 
     class Meta:
         ordering = ["version", "number"]
+        verbose_name = _("footnote")
+        verbose_name_plural = _("footnotes")
         constraints = [models.UniqueConstraint(fields=["version", "number"], name="unique_footnote_per_text")]
 
     def __str__(self):
@@ -382,39 +430,63 @@ class Upload(models.Model):
 
     PENDING = "pending"
     PUBLISHED = "published"
-    STATUS_CHOICES = [(PENDING, "pending review"), (PUBLISHED, "published")]
+    STATUS_CHOICES = [(PENDING, _("pending review")), (PUBLISHED, _("published"))]
 
-    token = models.CharField(max_length=32, unique=True)
+    token = models.CharField(_("token"), max_length=32, unique=True)
     user = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uploads",
+        verbose_name=_("user"),
     )
     # Who, when, which file: kept after publishing; a cancelled upload leaves no row.
-    filename = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
-    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PENDING)
-    staged = models.BinaryField(null=True, blank=True)  # the bytes until publish
+    filename = models.CharField(_("filename"), max_length=255)
+    sha256 = models.CharField(_("sha256"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, default=PENDING)
+    staged = models.BinaryField(_("staged"), null=True, blank=True)  # the bytes until publish
     # What the parser made of them, read once at staging (ParsedDocument.to_dict()),
     # and the language the text reads as: review and publish use these until publish.
-    parsed = models.JSONField(null=True, blank=True)
-    detected_language = models.CharField(max_length=2, blank=True, choices=LANGUAGE_CHOICES)
+    parsed = models.JSONField(_("parsed"), null=True, blank=True)
+    detected_language = models.CharField(
+        _("detected language"), max_length=2, blank=True, choices=LANGUAGE_CHOICES
+    )
     source = models.ForeignKey(
-        SourceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="uploads"
+        SourceFile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uploads",
+        verbose_name=_("source"),
     )
     resolution = models.ForeignKey(
-        Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+        Resolution,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uploads",
+        verbose_name=_("resolution"),
     )
-    changes = models.JSONField(default=dict, blank=True)  # what publishing changed
-    created_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)  # what publishing changed
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Who published it, apart from who uploaded it (`user`); None from the command line.
     published_by = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="published_uploads"
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="published_uploads",
+        verbose_name=_("published by"),
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
 
     def __str__(self):
         return f"{self.filename} ({self.language}, {self.get_status_display()})"
@@ -436,6 +508,8 @@ class IndexChange(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        verbose_name = _("index change")
+        verbose_name_plural = _("index changes")
 
     def __str__(self):
         return f"change {self.seq}: version {self.version}"

@@ -3,6 +3,9 @@
 import re
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from search.ingest.extract import ACCEPTED, MAX_UPLOAD_BYTES, limit_text
 from search.models import BODY_NAMES, DOC_TYPE_NAMES, LANGUAGE_CHOICES, Resolution
@@ -31,14 +34,20 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     file = MultipleFileField(
-        label="Files",
-        help_text="One or several resolutions as .txt (text extracted from the PDF), .md, .docx or "
-        f".pdf; at most {limit_text()} each. Each file is staged for review on its own.",
+        label=_("Files"),
+        help_text=format_lazy(
+            _(
+                "One or several resolutions as .txt (text extracted from the PDF), .md, .docx or "
+                ".pdf; at most {limit} each. Each file is staged for review on its own."
+            ),
+            limit=limit_text(),
+        ),
     )
     language = forms.ChoiceField(
-        choices=[("", "As the text reads (each file)"), *LANGUAGE_CHOICES],
+        label=_("Language"),
+        choices=[("", _("As the text reads (each file)")), *LANGUAGE_CHOICES],
         required=False,
-        help_text="Leave it to the text, or say which language every file is in.",
+        help_text=_("Leave it to the text, or say which language every file is in."),
     )
 
     def clean_file(self):
@@ -48,9 +57,12 @@ class UploadForm(forms.Form):
             name = upload.name or ""
             if upload.size > MAX_UPLOAD_BYTES:
                 size = upload.size / (1024 * 1024)
-                problems.append(f"{name} is {size:.1f} MB; the limit is {limit_text()}.")
+                problems.append(
+                    gettext("%(file)s is %(size).1f MB; the limit is %(limit)s.")
+                    % {"file": name, "size": size, "limit": limit_text()}
+                )
             elif not name.lower().endswith(ACCEPTED):
-                problems.append(f"{name}: upload a .txt, .md, .docx or .pdf file.")
+                problems.append(gettext("%(file)s: upload a .txt, .md, .docx or .pdf file.") % {"file": name})
         if problems:
             raise forms.ValidationError(problems)
         return files
@@ -68,49 +80,57 @@ class ResolutionChoice(forms.ModelChoiceField):
 
 class ReviewForm(forms.Form):
     key = forms.CharField(
+        label=_("Key"),
         max_length=200,
-        help_text="The work's identity in links (/r/<key>/): its symbol when known.",
+        help_text=_("The work's identity in links (/r/<key>/): its symbol when known."),
     )
     symbol = forms.CharField(
+        label=_("Symbol"),
         max_length=100,
         required=False,
-        help_text="Only a symbol the document or the official record gives; leave empty when unknown.",
+        help_text=_("Only a symbol the document or the official record gives; leave empty when unknown."),
     )
-    title = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
-    doc_type = forms.ChoiceField(choices=list(DOC_TYPE_NAMES.items()))
-    body = forms.ChoiceField(required=False, choices=[("", "—"), *BODY_NAMES.items()])
-    session = forms.CharField(max_length=100, required=False)
-    agenda_item = forms.CharField(max_length=50, required=False)
-    adopted_on = forms.DateField(required=False, help_text="YYYY-MM-DD")
+    title = forms.CharField(
+        label=_("Title"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80})
+    )
+    doc_type = forms.ChoiceField(label=_("Doc type"), choices=list(DOC_TYPE_NAMES.items()))
+    body = forms.ChoiceField(label=_("Body"), required=False, choices=[("", "—"), *BODY_NAMES.items()])
+    session = forms.CharField(label=_("Session"), max_length=100, required=False)
+    agenda_item = forms.CharField(label=_("Agenda item"), max_length=50, required=False)
+    adopted_on = forms.DateField(label=_("Adopted on"), required=False, help_text=_("YYYY-MM-DD"))
     version_of = ResolutionChoice(
+        label=_("Version of"),
         queryset=Resolution.objects.filter(contained_in=None),
         required=False,
-        help_text="This file is another language version of this resolution.",
+        help_text=_("This file is another language version of this resolution."),
     )
     became = ResolutionChoice(
+        label=_("Became"),
         queryset=Resolution.objects.filter(contained_in=None),
         required=False,
-        help_text="This file is a draft; it was adopted as this resolution.",
+        help_text=_("This file is a draft; it was adopted as this resolution."),
     )
     contained_in = ResolutionChoice(
+        label=_("Contained in"),
         queryset=Resolution.objects.filter(doc_type="report"),
         required=False,
-        help_text="This draft stands in this report.",
+        help_text=_("This draft stands in this report."),
     )
     annex_adopted_as = ResolutionChoice(
+        label=_("Annex adopted as"),
         queryset=Resolution.objects.filter(contained_in=None),
         required=False,
-        help_text="This resolution's annex was adopted as that resolution.",
+        help_text=_("This resolution's annex was adopted as that resolution."),
     )
     replace = forms.BooleanField(
         required=False,
-        label="Replace the stored version in this language",
-        help_text="Paragraphs whose anchors stay the same keep their links.",
+        label=_("Replace the stored version in this language"),
+        help_text=_("Paragraphs whose anchors stay the same keep their links."),
     )
     language_ok = forms.BooleanField(
         required=False,
-        label="Publish in the language it was uploaded as",
-        help_text="The text reads as another language: tick only if the file and the language are right.",
+        label=_("Publish in the language it was uploaded as"),
+        help_text=_("The text reads as another language: tick only if the file and the language are right."),
     )
 
     def __init__(self, *args, language_mismatch: str = "", keep_work: bool = False, **kwargs):
@@ -125,14 +145,17 @@ class ReviewForm(forms.Form):
     def clean_symbol(self):
         symbol = self.cleaned_data["symbol"].strip()
         if symbol and not SYMBOL.match(symbol):
-            raise forms.ValidationError("A symbol looks like A/RES/71/322 or E/RES/2013/41.")
+            raise forms.ValidationError(gettext("A symbol looks like A/RES/71/322 or E/RES/2013/41."))
         return symbol
 
     def clean_key(self):
         key = self.cleaned_data["key"].strip()
         if not KEY.match(key) or "//" in key or key.endswith("/"):
             raise forms.ValidationError(
-                "Use letters, digits and / . _ - only (for example A/RES/71/322 or draft-trafficking-2019)."
+                gettext(
+                    "Use letters, digits and / . _ - only "
+                    "(for example A/RES/71/322 or draft-trafficking-2019)."
+                )
             )
         return key
 
@@ -143,5 +166,8 @@ class ReviewForm(forms.Form):
         if symbol and target:
             holder = Resolution.objects.filter(symbol=symbol).exclude(key=target).first()
             if holder:
-                self.add_error("symbol", f"{symbol} already belongs to {holder.key}.")
+                self.add_error(
+                    "symbol",
+                    gettext("%(symbol)s already belongs to %(key)s.") % {"symbol": symbol, "key": holder.key},
+                )
         return data

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
@@ -375,7 +375,8 @@ def kept_details(work: Resolution, initial: dict) -> dict:
 def field_label(model, name: str) -> str:
     """A field's name as the admin's forms label it ("Adopted on"), untranslated: the
     admin's History translates it when shown, as it does Django's own entries."""
-    return capfirst(model._meta.get_field(name).verbose_name)
+    with translation.override(None):
+        return str(capfirst(model._meta.get_field(name).verbose_name))
 
 
 def work_refusal(user, changes: list[dict]) -> str:

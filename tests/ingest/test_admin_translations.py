@@ -1,0 +1,229 @@
+"""The admin in Chinese as the site is: every string staff see, ours and Django's, in the
+language they chose (the same cookie and Accept-Language as the public pages)."""
+
+import ast
+import html
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import draft_matched, staff_with
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from search.ingest import uploads
+from search.models import Resolution, SourceFile, Text, Upload
+
+BASE = Path(settings.BASE_DIR)
+PO = BASE / "search" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+EN_71_322 = (BASE / "corpus" / "en" / "A_RES_71_322.txt").read_bytes()
+# The modules whose strings the admin shows: its own, the models' names, the upload forms.
+MODULES = ["search/admin.py", "search/models.py", "search/apps.py", "search/ingest/forms.py"]
+GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
+CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+
+def module_strings(path: Path) -> list[str]:
+    """Every msgid a module asks to translate, as makemessages reads it (ngettext: both forms)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in GETTEXT:
+            plural = 2 if node.func.id.startswith("n") else 1
+            found += [arg.value for arg in node.args[:plural] if isinstance(arg, ast.Constant)]
+    return found
+
+
+def template_strings(path: Path) -> list[str]:
+    """Every msgid a template asks to translate ({{ name }} in a block is %(name)s)."""
+    source = path.read_text()
+    translate = re.findall(r"""\{%\s*translate\s+(?:"([^"]*)"|'([^']*)')""", source)
+    blocks = re.findall(r"\{%\s*blocktranslate\b[^%]*%\}(.*?)\{%\s*endblocktranslate\s*%\}", source, re.S)
+    return [a or b for a, b in translate] + [re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", b) for b in blocks]
+
+
+def admin_strings() -> list[str]:
+    found = [s for name in MODULES for s in module_strings(BASE / name)]
+    for path in sorted((BASE / "templates" / "admin").rglob("*.html")):
+        found += template_strings(path)
+    return found
+
+
+def catalog() -> dict[str, polib.POEntry]:
+    """Each entry by its msgid, and a plural entry by its plural form too."""
+    entries = polib.pofile(str(PO))
+    return {msgid: entry for entry in entries for msgid in (entry.msgid, entry.msgid_plural) if msgid}
+
+
+def translated(entry) -> bool:
+    return entry is not None and bool(entry.msgstr or any(entry.msgstr_plural.values()))
+
+
+def english_strings() -> list[str]:
+    """Our admin's English wording, as a page would show it: what a Chinese page must not.
+
+    Not the models' names: "General Assembly" is in the documents' own English text too.
+    """
+    shown = set()
+    own = [s for name in ("search/admin.py", "search/ingest/forms.py") for s in module_strings(BASE / name)]
+    templates = sorted((BASE / "templates" / "admin").rglob("*.html"))
+    for msgid in own + [s for path in templates for s in template_strings(path)]:
+        for part in re.split(r"%\(\w+\)[sd]|\{\w+\}|<[^>]+>", msgid):
+            if len(part.strip(" .,:;()")) >= 12:  # whole phrases, not "Key" or a symbol
+                shown.add(part.strip())
+    return sorted(shown)
+
+
+def page_text(response) -> str:
+    assert response.status_code in (200, 403), response.status_code
+    return html.unescape(response.content.decode())
+
+
+def assert_in_chinese(text: str, *labels: str):
+    for label in labels:
+        assert label in text, label
+    assert [phrase for phrase in english_strings() if phrase in text] == []
+
+
+# The catalogue
+
+
+def test_it_translates_every_string_of_the_admin():
+    entries = catalog()
+    missing = [msgid for msgid in admin_strings() if not translated(entries.get(msgid))]
+    assert missing == []
+    assert len(admin_strings()) >= 150
+
+
+def test_every_msgid_has_its_chinese():
+    assert [entry.msgid for entry in polib.pofile(str(PO)) if not translated(entry)] == []
+
+
+def test_the_chinese_keeps_every_placeholder_of_the_admin_s_strings():
+    entries = catalog()
+    names = re.compile(r"%\((\w+)\)|\{(\w+)\}")
+    # Chinese may leave out what it has no word for (the suffix of "74th"), never more.
+    optional = {("suffix", "")}
+    for msgid in admin_strings():
+        chinese = entries[msgid].msgstr or entries[msgid].msgstr_plural[0]
+        assert set(names.findall(chinese)) == set(names.findall(msgid)) - optional, msgid
+
+
+def test_it_reads_implicitly_joined_and_plural_strings(tmp_path):
+    path = tmp_path / "strings.py"
+    path.write_text('x = gettext("a " "b")\ny = ngettext("one file", "%(n)d files", n)\nz = f"no {x}"\n')
+
+    assert module_strings(path) == ["a b", "one file", "%(n)d files"]
+
+
+# The pages, in Chinese
+
+
+@pytest.fixture
+def editor(db, client):
+    user = staff_with("editor", "add_upload", "view_upload", "add_text", "change_text", "add_resolution")
+    client.force_login(user)
+    return user
+
+
+def test_it_shows_the_upload_page_in_chinese(editor, client):
+    text = page_text(client.get(reverse("admin:search_upload_add"), **CHINESE))
+
+    assert_in_chinese(text, "上传决议", "文件", "上传并审核", "只有在您审核", "站点管理")
+    assert '<html lang="zh-hans"' in text
+
+
+def test_it_shows_the_review_in_chinese(editor, client):
+    response = client.post(
+        reverse("admin:search_upload_add"),
+        {"file": SimpleUploadedFile("A_RES_71_322.txt", EN_71_322), "language": "en"},
+        **CHINESE,
+    )
+    text = page_text(client.get(response["Location"], **CHINESE))
+
+    assert_in_chinese(text, "审核 A_RES_71_322.txt", "尚未存储", "详细信息", "文号", "议程项目", "锚点")
+
+
+def test_it_shows_the_staged_uploads_in_chinese(editor, client):
+    uploads.stage(EN_71_322, "A_RES_71_322.txt", "en", editor)
+
+    text = page_text(client.get(reverse("admin:search_upload_staged"), **CHINESE))
+
+    assert_in_chinese(text, "待审核的上传", "需要查看", "发布所有无警告的文件")
+
+
+def test_it_confirms_a_publish_in_chinese(editor, client):
+    upload = uploads.stage(EN_71_322, "A_RES_71_322.txt", "en", editor)
+    values = {"key": "A/RES/71/322", "symbol": "A/RES/71/322", "doc_type": "resolution", "body": "GA"}
+
+    response = client.post(
+        reverse("admin:search_upload_review", args=[upload.token]),
+        {**values, "publish": "1"},
+        follow=True,
+        **CHINESE,
+    )
+
+    assert_in_chinese(page_text(response), "已发布 A_RES_71_322.txt，成为 A/RES/71/322", "现在即可检索")
+
+
+def test_it_refuses_in_chinese(db, client):
+    client.force_login(staff_with("reader", "view_upload"))
+
+    text = page_text(client.get(reverse("admin:search_upload_add"), **CHINESE))
+
+    assert_in_chinese(text, "需要权限", "您不能上传文件", "未作任何更改")
+
+
+def test_it_shows_the_lists_and_forms_in_chinese(admin_client, db):
+    work = Resolution.objects.create(key="A/RES/71/322", symbol="A/RES/71/322", doc_type="resolution")
+    source = SourceFile.objects.create(data=b"x", filename="a.txt", sha256="0" * 64, size=1, language="en")
+    Text.objects.create(resolution=work, language="en", title="Title", source=source)
+    upload = uploads.stage(EN_71_322, "A_RES_71_322.txt", "en")
+
+    pages = {
+        "/admin/": ["联合国决议检索", "决议", "上传", "原始文件", "草案匹配"],
+        "/admin/search/resolution/": ["文号", "文件类型", "机构", "通过日期", "以 文件类型"],
+        f"/admin/search/resolution/{work.pk}/change/": ["届会", "议程项目", "所在文件", "文本"],
+        "/admin/search/text/": ["语言", "标题", "更新时间"],
+        "/admin/search/sourcefile/": ["文件名", "原始文件", "下载"],
+        "/admin/search/upload/": ["状态", "上传者", "有何改动", "待审核"],
+        f"/admin/search/upload/{upload.pk}/change/": ["检测到的语言", "发布者"],
+    }
+    for address, labels in pages.items():
+        assert_in_chinese(page_text(admin_client.get(address, **CHINESE)), *labels)
+
+
+def test_it_shows_the_draft_matches_in_chinese(admin_client, db):
+    draft = draft_matched("content", 0.82)["A/C.3/80/L.2"]
+
+    listing = page_text(admin_client.get("/admin/search/draftmatch/", **CHINESE))
+    form = page_text(admin_client.get(f"/admin/search/draftmatch/{draft.pk}/change/", **CHINESE))
+
+    assert_in_chinese(listing, "草案", "置信度", "按内容最佳匹配", "确认所选匹配", "对应方式")
+    assert_in_chinese(form, "通过为", "按内容最佳匹配")
+
+
+def test_it_keeps_the_admin_in_the_language_chosen_on_the_site(editor, client):
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "上传并审核" in page_text(client.get(reverse("admin:search_upload_add")))
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Upload and review" in page_text(client.get(reverse("admin:search_upload_add")))
+
+
+def test_it_offers_the_site_s_language_buttons_in_the_admin(editor, client):
+    text = page_text(client.get(reverse("admin:search_upload_add"), **CHINESE))
+
+    form = re.search(r'<form id="language-form" action="/i18n/setlang/".*?</form>', text, re.S).group()
+    assert '<input type="hidden" name="next" value="/admin/search/upload/add/">' in form
+    assert 'value="zh-hans" lang="zh-Hans" aria-pressed="true">简体中文</button>' in form
+    assert 'value="en" lang="en" aria-pressed="false">English</button>' in form
+
+
+def test_it_shows_the_english_admin_unchanged(editor, client):
+    text = page_text(client.get(reverse("admin:search_upload_add"), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "Send one or several resolutions or language versions." in text
+    assert "Accepted: .txt, .md, .docx, .pdf; at most" in text
+    assert Upload.objects.count() == 0
