@@ -26,20 +26,26 @@ BEFORE = 40  # characters of context before the first match
 
 def match_spans(text: str, units: list[Unit]) -> list[tuple[int, int]]:
     """Return the merged spans of `text` that the query's units match, in order."""
-    spans: list[tuple[int, int]] = []
     cache: dict = {}
-    for unit in units:
-        field = unit.field
-        if field is None:
-            continue
-        fieldname, terms = field
-        if fieldname == "content":
-            spans += _word_matches(text, terms, cache)
-        elif CJK_RUN.fullmatch(needle := normalize(unit.text).text):
-            spans += _literal_matches(text, needle, cache)
-        else:  # Chinese mixed with other words: the literal field's own positions
-            spans += _positional_matches(text, terms, cache)
-    spans.sort()
+    return _merged(sorted(span for unit in units for span in _unit_matches(text, unit, cache)))
+
+
+def _unit_matches(text: str, unit: Unit, cache: dict) -> list[tuple[int, int]]:
+    """Where one unit matches, read through the field the search matches it in."""
+    field = unit.field
+    if field is None:
+        return []
+    fieldname, terms = field
+    if fieldname == "content":
+        return _word_matches(text, terms, cache)
+    if CJK_RUN.fullmatch(needle := normalize(unit.text).text):
+        return _literal_matches(text, needle, cache)
+    # Chinese mixed with other words: the literal field's own positions.
+    return _positional_matches(text, terms, cache)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge sorted spans that overlap or touch."""
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -79,25 +85,29 @@ def _literal_matches(text: str, needle: str, cache: dict) -> list[tuple[int, int
 
 def _positional_matches(text: str, terms: list[str], cache: dict) -> list[tuple[int, int]]:
     """Where the terms stand at consecutive positions of the literal field, as the index has them."""
+    at = _literal_positions(text, cache)
+    return [span for pos in at if (span := _phrase_at(at, pos, terms)) is not None]
+
+
+def _literal_positions(text: str, cache: dict) -> dict[int, dict[str, tuple[int, int]]]:
+    """Each position of the literal field: its terms and the span of text each stands for."""
     if "literal" not in cache:
         at: dict[int, dict[str, tuple[int, int]]] = {}
         for token in LITERAL(text, positions=True, chars=True, mode="index"):
             at.setdefault(token.pos, {}).setdefault(token.text, (token.startchar, token.endchar))
         cache["literal"] = at
-    at = cache["literal"]
-    found = []
-    for pos, grams in at.items():
-        if terms[0] not in grams:
-            continue
-        spans = []
-        for k, term in enumerate(terms):
-            span = at.get(pos + k, {}).get(term)
-            if span is None:
-                break
-            spans.append(span)
-        else:
-            found.append((min(s for s, _ in spans), max(e for _, e in spans)))
-    return found
+    return cache["literal"]
+
+
+def _phrase_at(at: dict, pos: int, terms: list[str]) -> tuple[int, int] | None:
+    """The span of the terms standing at consecutive positions from `pos`; None if they do not."""
+    spans = []
+    for k, term in enumerate(terms):
+        span = at.get(pos + k, {}).get(term)
+        if span is None:
+            return None
+        spans.append(span)
+    return min(s for s, _ in spans), max(e for _, e in spans)
 
 
 def highlight(text: str, units: list[Unit], window: int | None = None) -> str:
@@ -109,11 +119,23 @@ def highlight(text: str, units: list[Unit], window: int | None = None) -> str:
     spans = match_spans(text, units)
     start, end = 0, len(text)
     if window is not None and len(text) > window:
-        start = max(0, _best_window(text, spans, window) - BEFORE)
-        end = min(len(text), start + window)
-        start = max(0, min(start, end - window))
-        start, end = _whole_words(text, start, end, spans)
-    out = ["…" if start > 0 else ""]
+        start, end = _window(text, spans, window)
+    before = "…" if start > 0 else ""
+    after = "…" if end < len(text) else ""
+    return before + _marked(text, spans, start, end) + after
+
+
+def _window(text: str, spans: list[tuple[int, int]], window: int) -> tuple[int, int]:
+    """Where a window of `window` characters showing the most different matched words begins and ends."""
+    start = max(0, _best_window(text, spans, window) - BEFORE)
+    end = min(len(text), start + window)
+    start = max(0, min(start, end - window))
+    return _whole_words(text, start, end, spans)
+
+
+def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    """Return text[start:end] escaped, the parts of it the spans cover in <mark>."""
+    out = []
     pos = start
     for s, e in spans:
         s, e = max(s, start), min(e, end)
@@ -123,8 +145,6 @@ def highlight(text: str, units: list[Unit], window: int | None = None) -> str:
         out.append(f"<mark>{escape(text[s:e])}</mark>")
         pos = e
     out.append(escape(text[pos:end]))
-    if end < len(text):
-        out.append("…")
     return "".join(out)
 
 
@@ -138,17 +158,28 @@ def _inside_word(text: str, at: int) -> bool:
 
 def _whole_words(text: str, start: int, end: int, spans) -> tuple[int, int]:
     """Move a window's ends out of the words they cut, never dropping a match."""
-    first = min((s for s, e in spans if e > start and s < end), default=end)
-    last = max((e for s, e in spans if e > start and s < end), default=start)
+    shown = [(s, e) for s, e in spans if e > start and s < end]
+    first = min((s for s, _ in shown), default=end)
+    last = max((e for _, e in shown), default=start)
+    return _start_outside_word(text, start, first), _end_outside_word(text, end, last)
+
+
+def _start_outside_word(text: str, start: int, first: int) -> int:
+    """Move a window's start past the word it cuts and the spaces after, up to `first`."""
     while _inside_word(text, start) and start < first:
         start += 1
     while start < first and text[start].isspace():
         start += 1
+    return start
+
+
+def _end_outside_word(text: str, end: int, last: int) -> int:
+    """Move a window's end back before the word it cuts and the spaces before, down to `last`."""
     while _inside_word(text, end) and end > last:
         end -= 1
     while end > last and text[end - 1].isspace():
         end -= 1
-    return start, end
+    return end
 
 
 def snippet(text: str, units: list[Unit]) -> str:

@@ -24,31 +24,50 @@ def rank(searcher, parsed: ParsedQuery, docs: np.ndarray, needed: int, sort: str
     """
     reader = searcher.reader()
     if sort in ("newest", "oldest"):
-        adopted, year = priors(reader, docs)
-        # Documents of unknown year last, either way.
-        when = np.where(year > 0, -year if sort == "newest" else year, np.iinfo(np.int32).max)
-        return docs[np.lexsort((docs, ~adopted, when))][:needed].tolist()
-    ordered: list[int] = []
-    rest = docs
-    if parsed.symbol:
-        own = docsets.intersect([docs, docsets.term_docs(reader, "symbol_forms", parsed.symbol)])
-        if len(own):
-            order = docsets.numbers(reader, "order")[own]
-            language, _ = docsets.codes(reader, "language")
-            ordered = own[np.lexsort((language[own], order))].tolist()
-            rest = docsets.difference(docs, own)
+        return _by_date(reader, docs, newest_first=sort == "newest")[:needed].tolist()
+    own = _own_resolution(reader, parsed, docs)
+    ordered = _in_document_order(reader, own)
+    rest = docsets.difference(docs, own)
     if len(ordered) >= needed or not len(rest):
         return ordered[:needed]
     words = sorted({w for u in parsed.units for w in u.words})
-    want = needed - len(ordered)
-    best, scored = bm25_top(searcher, "content", words, rest, want)
+    best, scored = bm25_top(searcher, "content", words, rest, needed - len(ordered))
     ordered += best.tolist()
     if len(ordered) < needed:
-        literal_only = docsets.difference(rest, np.sort(scored))
-        adopted, year = priors(searcher.reader(), literal_only)
-        literal_only = literal_only[np.lexsort((literal_only, -year, ~adopted))]
-        ordered += literal_only[: needed - len(ordered)].tolist()
+        ordered += _literal_only(reader, rest, scored)[: needed - len(ordered)].tolist()
     return ordered[:needed]
+
+
+def _by_date(reader, docs: np.ndarray, newest_first: bool) -> np.ndarray:
+    """Order documents by year, adopted resolutions first within a year, then in document
+    order; those of unknown year last, either way."""
+    adopted, year = priors(reader, docs)
+    when = np.where(year > 0, -year if newest_first else year, np.iinfo(np.int32).max)
+    return docs[np.lexsort((docs, ~adopted, when))]
+
+
+def _own_resolution(reader, parsed: ParsedQuery, docs: np.ndarray) -> np.ndarray:
+    """The matching paragraphs of the resolution whose symbol was typed alone."""
+    if not parsed.symbol:
+        return docsets.EMPTY
+    return docsets.intersect([docs, docsets.term_docs(reader, "symbol_forms", parsed.symbol)])
+
+
+def _in_document_order(reader, own: np.ndarray) -> list[int]:
+    """Paragraphs in the order they stand in their document (a language's after the other's)."""
+    if not len(own):  # no symbol typed alone: its columns are not read
+        return []
+    order = docsets.numbers(reader, "order")[own]
+    language, _ = docsets.codes(reader, "language")
+    return own[np.lexsort((language[own], order))].tolist()
+
+
+def _literal_only(reader, docs: np.ndarray, scored: np.ndarray) -> np.ndarray:
+    """The documents that match only literally (no whole word scored): adopted resolutions
+    first, then newer before older, then document order."""
+    literal_only = docsets.difference(docs, np.sort(scored))
+    adopted, year = priors(reader, literal_only)
+    return literal_only[np.lexsort((literal_only, -year, ~adopted))]
 
 
 def bm25_top(

@@ -57,96 +57,124 @@ def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
 
 def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
     """Return every matching document, or None when the query asks for nothing."""
+    wanted = _wanted(searcher, parsed)
+    if wanted is None:
+        return None
+    return docsets.difference(docsets.intersect(wanted), _unwanted(searcher, parsed))
+
+
+def _wanted(searcher, parsed: ParsedQuery) -> list[np.ndarray] | None:
+    """The sets a match is in, each of them: its words' and each filter's; None when the
+    query asks for nothing (filters alone narrow every document)."""
     reader = searcher.reader()
-    groups = [docsets.union([unit_docs(searcher, u) for u in group]) for group in parsed.groups]
-    if parsed.symbol:
-        own = docsets.term_docs(reader, "symbol_forms", parsed.symbol)
-        groups = [docsets.union([own, docsets.intersect(groups)])] if groups else [own]
+    groups = _word_groups(searcher, parsed)
     if not groups:
         if not parsed.filters:
             return None
         groups = [docsets.live_docs(reader)]
-    for name, values in parsed.filters.items():
-        groups.append(docsets.union([docsets.term_docs(reader, name, v) for v in values]))
-    docs = docsets.intersect(groups)
+    return groups + [
+        docsets.union([docsets.term_docs(reader, name, v) for v in values])
+        for name, values in parsed.filters.items()
+    ]
+
+
+def _word_groups(searcher, parsed: ParsedQuery) -> list[np.ndarray]:
+    """A set per group of ORed units; a symbol typed alone finds its own resolution too."""
+    groups = [docsets.union([unit_docs(searcher, u) for u in group]) for group in parsed.groups]
+    if parsed.symbol:
+        own = docsets.term_docs(searcher.reader(), "symbol_forms", parsed.symbol)
+        groups = [docsets.union([own, docsets.intersect(groups)])] if groups else [own]
+    return groups
+
+
+def _unwanted(searcher, parsed: ParsedQuery) -> np.ndarray:
+    """The documents an exclusion rules out: `-word` or `-lang:zh`."""
+    reader = searcher.reader()
     excluded = [unit_docs(searcher, u) for u in parsed.excluded]
     excluded += [
         docsets.term_docs(reader, name, v) for name, values in parsed.excluded_filters.items() for v in values
     ]
-    return docsets.difference(docs, docsets.union(excluded))
+    return docsets.union(excluded)
 
 
-def search_paragraphs(q: str, page: int = 1, per_page: int = 20, sort: str = "relevance") -> dict:
+def _parsed(query: str | ParsedQuery) -> ParsedQuery:
+    """The query read: a string is parsed here, a parsed query taken as it is."""
+    return query if isinstance(query, ParsedQuery) else parse_query(query or "")
+
+
+def search_paragraphs(
+    query: str | ParsedQuery, page: int = 1, per_page: int = 20, sort: str = "relevance"
+) -> dict:
     """Search paragraphs; return the exact total, hits of this page and facet counts.
 
     Raises IndexUnavailable when the index is missing or damaged (it is being rebuilt).
     """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    parsed = parse_query(q or "")
-    empty = {
-        "query": q,
+    parsed = _parsed(query)
+    answer = {
+        "query": parsed.typed,
         "total": 0,
         "documents": 0,
         "page": page,
         "per_page": per_page,
         "hits": [],
         "facets": {},
+        "unknown_filters": parsed.unknown_filters,
     }
-    empty["unknown_filters"] = parsed.unknown_filters
     with searching() as searcher:
         docs = matching_docs(searcher, parsed)
         if docs is None:
-            return empty
+            return answer
         start = (page - 1) * per_page
         # A few more than the page, for hits the database no longer holds (see _held).
         ranked = rank(searcher, parsed, docs, start + per_page + STALE_SLACK, sort)[start:]
         stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
         reader = searcher.reader()
         facets = {name: facet_counts(reader, name, docs) for name in FACETS}
-        # How many documents match, and how many matches each one on this page holds.
-        resolution_codes = docsets.codes(reader, "resolution")[0]
-        codes, counts = np.unique(resolution_codes[docs], return_counts=True)
-        per_document = dict(zip(codes.tolist(), counts.tolist(), strict=True))
-        in_document = [per_document[int(resolution_codes[d])] for d in ranked]
+        documents, in_document = _per_document(reader, docs, ranked)
     for fields, count in zip(stored, in_document, strict=True):
         fields["_in_document"] = count
     held = _held(stored)
-    hits = [_hit(fields, parsed) for fields in held[:per_page]]
-    return {
-        "query": q,
+    return answer | {
         "total": int(len(docs)) - (len(stored) - len(held)),
-        "documents": len(per_document),
-        "page": page,
-        "per_page": per_page,
-        "hits": hits,
+        "documents": documents,
+        "hits": [_hit(fields, parsed) for fields in held[:per_page]],
         "facets": facets,
-        "unknown_filters": parsed.unknown_filters,
     }
 
 
-def ranked_paragraphs(q: str, limit: int) -> list[dict]:
+def _per_document(reader, docs: np.ndarray, ranked: list[int]) -> tuple[int, list[int]]:
+    """How many documents match, and how many matches the document of each ranked hit holds."""
+    resolution_codes = docsets.codes(reader, "resolution")[0]
+    codes, counts = np.unique(resolution_codes[docs], return_counts=True)
+    per_document = dict(zip(codes.tolist(), counts.tolist(), strict=True))
+    return len(per_document), [per_document[int(resolution_codes[d])] for d in ranked]
+
+
+def ranked_paragraphs(query: str | ParsedQuery, limit: int) -> list[dict]:
     """Return the first `limit` hits of a query, best first, each with its whole text and
     no snippet: what an export lists. One ranking for them all, and no facets.
     """
-    parsed = parse_query(q or "")
+    parsed = _parsed(query)
     with searching() as searcher:
         docs = matching_docs(searcher, parsed)
         if docs is None:
             return []
         ranked = rank(searcher, parsed, docs, limit + STALE_SLACK)
         stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
-    return [
-        {
-            "symbol": fields["symbol"] or None,
-            "resolution": fields["resolution"],
-            "language": fields["language"],
-            "anchor": fields["anchor"],
-            "label": fields["label"],
-            "text": fields["text"],  # the database's: _held keeps only those
-        }
-        for fields in _held(stored)[:limit]
-    ]
+    return [_listed(fields) for fields in _held(stored)[:limit]]
+
+
+def _listed(stored: dict) -> dict:
+    return {
+        "symbol": stored["symbol"] or None,
+        "resolution": stored["resolution"],
+        "language": stored["language"],
+        "anchor": stored["anchor"],
+        "label": stored["label"],
+        "text": stored["text"],  # the database's: _held keeps only those
+    }
 
 
 def _held(stored: list[dict]) -> list[dict]:
@@ -159,13 +187,18 @@ def _held(stored: list[dict]) -> list[dict]:
     for fields in stored:
         version, _, anchor = fields["id"].partition(":")
         keys[(int(version), anchor)] = fields
+    current = _stored_texts(keys)
+    return [fields for key, fields in keys.items() if current.get(key) == fields["text"]]
+
+
+def _stored_texts(keys) -> dict[tuple[int, str], str]:
+    """The database's text of each paragraph named by (version id, anchor)."""
     rows = (
         Paragraph.objects.filter(version_id__in={v for v, _ in keys}, anchor__in={a for _, a in keys})
         .order_by()  # looked up by key: the model's ordering would only sort them
         .values_list("version_id", "anchor", "text")
     )
-    current = {(v, a): text for v, a, text in rows}
-    return [fields for key, fields in keys.items() if current.get(key) == fields["text"]]
+    return {(v, a): text for v, a, text in rows}
 
 
 def matching_anchors(parsed: ParsedQuery, versions: list[tuple[str, str]]) -> list[set[str]]:
@@ -194,7 +227,8 @@ def facet_counts(reader, fieldname: str, docs: np.ndarray) -> dict[str, int]:
     if not len(docs):
         return {}
     counts = np.bincount(codes[docs], minlength=len(names) + 1)
-    found = ((names[i - 1], int(n)) for i, n in enumerate(counts) if i and n and names[i - 1])
+    # Code 0 is "no value": the names are those of codes 1, 2, …
+    found = ((name, int(n)) for name, n in zip(names, counts[1:], strict=True) if n and name)
     return dict(sorted(found, key=lambda item: (-item[1], item[0])))
 
 

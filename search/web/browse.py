@@ -6,11 +6,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from search.models import BODY_NAMES, COMMITTEE_NAMES, Resolution, Text, session_label
-from search.web.results import search_url
+from search.web.results import interface_language, search_url, session_order
 
 # Committees in the order the General Assembly numbers them; plenary after them.
 COMMITTEE_ORDER = ["C1", "C2", "C3", "C4", "C5", "C6", "plenary", ""]
@@ -38,13 +37,27 @@ class Session:
 def browse() -> list[Session]:
     """Every work not contained in a report, by session (newest first) and committee;
     each with the title in the interface language where there is one."""
-    language = "zh" if (get_language() or "").startswith("zh") else "en"
+    language = interface_language()
     # Only the drafts inside a report are listed with their texts' titles. A prefetch
     # costs a queryset per work: the works' own titles come in one plain query.
     titled = Prefetch("texts", queryset=Text.objects.only("resolution_id", "language", "title"))
     works = Resolution.objects.filter(contained_in=None).prefetch_related(
         Prefetch("contained", queryset=Resolution.objects.prefetch_related(titled))
     )
+    titles = _titles()
+    sessions: dict[str, Session] = {}
+    for work in works:
+        _choose_title(work, titles.get(work.pk, {}), language)
+        _group(_session(sessions, work), work).documents.append(work)
+    for session in sessions.values():
+        session.groups.sort(key=lambda g: COMMITTEE_ORDER.index(g.key))
+        for group in session.groups:
+            group.documents.sort(key=_document_order)
+    return sorted(sessions.values(), key=lambda session: (*session_order(session.number), session.label))
+
+
+def _titles() -> dict[int, dict[str, str]]:
+    """The titles of the works not contained in a report: work id → language → title."""
     titles: dict[int, dict[str, str]] = {}
     for resolution_id, text_language, title in (
         Text.objects.filter(resolution__contained_in=None)
@@ -52,17 +65,13 @@ def browse() -> list[Session]:
         .values_list("resolution_id", "language", "title")
     ):
         titles.setdefault(resolution_id, {})[text_language] = title
-    sessions: dict[str, Session] = {}
-    for work in works:
-        texts = titles.get(work.pk, {})
-        work.shown_title = next((texts[lang] for lang in (language, "en", "zh") if lang in texts), "")
-        work.shown_language = language if language in texts else next(iter(texts), language)
-        _group(_session(sessions, work), work).documents.append(work)
-    for session in sessions.values():
-        session.groups.sort(key=lambda g: COMMITTEE_ORDER.index(g.key))
-        for group in session.groups:
-            group.documents.sort(key=_document_order)
-    return sorted(sessions.values(), key=_session_order)
+    return titles
+
+
+def _choose_title(work: Resolution, titles: dict[str, str], language: str) -> None:
+    """Give the work the title to list it by: in `language`, else in English, else in Chinese."""
+    work.shown_title = next((titles[lang] for lang in (language, "en", "zh") if lang in titles), "")
+    work.shown_language = language if language in titles else next(iter(titles), language)
 
 
 def _session(sessions: dict[str, Session], work: Resolution) -> Session:
@@ -73,31 +82,21 @@ def _session(sessions: dict[str, Session], work: Resolution) -> Session:
 
 
 def _group(session: Session, work: Resolution) -> Group:
-    """The work's committee (or body) in its session, added when it is the first of it,
-    with a search narrowed to that session and committee."""
+    """The work's committee (or body) in its session, added when it is the first of it."""
     committee = work.committee if work.committee in COMMITTEE_NAMES else ""
     group = next((g for g in session.groups if g.key == committee), None)
     if group is None:
         label = str(COMMITTEE_NAMES[committee]) if committee else str(BODY_NAMES.get(work.body, _("Other")))
-        narrowed = " ".join(
-            part
-            for part in (
-                f"session:{session.number}" if session.number else "",
-                f"committee:{committee}" if committee else "",
-            )
-            if part
-        )
-        group = Group(committee, label, search_url(narrowed) if narrowed else None)
+        group = Group(committee, label, _narrowed_search(session.number, committee))
         session.groups.append(group)
     return group
 
 
-def _session_order(session: Session) -> tuple:
-    # The Assembly's sessions newest first, then Economic and Social Council years, then the rest.
-    if session.number.isdigit():
-        n = int(session.number)
-        return (n >= 1946, -n)
-    return (2, session.label)
+def _narrowed_search(session: str, committee: str) -> str | None:
+    """A search narrowed to a session and committee; None when neither is known."""
+    parts = [f"session:{session}"] if session else []
+    parts += [f"committee:{committee}"] if committee else []
+    return search_url(" ".join(parts)) if parts else None
 
 
 def _document_order(work: Resolution) -> tuple:

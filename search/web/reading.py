@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from search.engine.highlight import highlight
 from search.engine.index import IndexUnavailable
-from search.engine.query import ParsedQuery, parse_query
+from search.engine.query import ParsedQuery
 from search.engine.searching import matching_anchors
 from search.models import Citation, Paragraph, Resolution, Text, html_lang, language_name
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, official_url
@@ -91,11 +91,14 @@ class Reading:
         return [c for c in self.columns if c.footnotes]
 
 
+def _related(resolution: Resolution) -> list[Resolution]:
+    """The resolution it became and its drafts."""
+    return [*([resolution.became] if resolution.became_id else []), *resolution.drafts.all()]
+
+
 def related_text(resolution: Resolution, language: str) -> Text | None:
     """Return the text in `language` of the draft this became or the resolution it became."""
-    related = [resolution.became] if resolution.became_id else []
-    related += list(resolution.drafts.all())
-    for other in related:
+    for other in _related(resolution):
         for text in other.texts.all():
             if text.language == language:
                 return text
@@ -114,50 +117,67 @@ def build_reading(
     *,
     lang: str | None,
     view: str | None,
-    q: str,
+    query: ParsedQuery,
     interface: str,
     base_url: str,
     cited_page: str | None = None,
 ) -> Reading:
-    """Pick the versions to show and align their paragraphs row by row."""
+    """Pick the versions to show and align their paragraphs row by row; mark what the
+    search finds for the query."""
     texts = {t.language: t for t in resolution.texts.all()}
     side_by_side = view == "both"
-    if side_by_side:
-        columns, missing, missing_related = _side_by_side(resolution, texts), "", None
-    else:
-        columns, missing, missing_related = _one_language(resolution, texts, lang, interface)
-    parsed = parse_query(q) if q else None
-    reading = Reading(columns, [], side_by_side, q, parsed if parsed and parsed.asks_for_something else None)
+    columns, missing, missing_related = _columns(resolution, texts, lang, side_by_side, interface)
+    q = query.typed
+    reading = Reading(columns, [], side_by_side, q, query if query.asks_for_something else None)
     reading.missing, reading.missing_related = missing, missing_related
     reading.symbol = resolution.symbol
-    if all(c.label for c in columns) and columns:
-        reading.pair_label = _("%(first)s; %(second)s") % {
-            "first": columns[0].label,
-            "second": columns[1].label,
-        }
+    reading.pair_label = _pair_label(columns)
     _fill_rows(reading, resolution, base_url)
     reading.cited_by = cited_by(resolution, cited_page, lang=lang, view=view, q=q)
     reading.comparable = comparable(resolution)
-    reading.official = [
+    reading.official = _official(resolution, texts)
+    reading.views = _views(q, texts, "both" if side_by_side else (columns[0].language if columns else ""))
+    return reading
+
+
+def _columns(resolution, texts, lang, side_by_side, interface) -> tuple[list[Column], str, Text | None]:
+    """The versions to show, and a language asked for that is not loaded (with that
+    language in the draft or adopted resolution, if it is there)."""
+    if side_by_side:
+        return _side_by_side(resolution, texts), "", None
+    return _one_language(resolution, texts, lang, interface)
+
+
+def _pair_label(columns: list[Column]) -> str:
+    """ "Chinese: draft; English: adopted resolution …" when the columns come from related documents."""
+    if not (columns and all(c.label for c in columns)):
+        return ""
+    return _("%(first)s; %(second)s") % {"first": columns[0].label, "second": columns[1].label}
+
+
+def _official(resolution: Resolution, texts: dict[str, Text]) -> list[dict]:
+    """The official document's link in each language, and whether that language is loaded here."""
+    return [
         {"language": language, "name": language_name(language), "url": url, "loaded": language in texts}
         for language in LANGUAGES
         if (url := official_url(resolution.symbol, language))
     ]
-    reading.views = _views(q, texts, "both" if side_by_side else (columns[0].language if columns else ""))
-    return reading
 
 
 def _side_by_side(resolution: Resolution, texts: dict[str, Text]) -> list[Column]:
     """Chinese and English, each this document's own or, where it has none, that of its
     draft or adopted resolution (then each column says whose it is)."""
-    columns = []
-    for language in ("zh", "en"):
-        text = texts.get(language) or related_text(resolution, language)
-        columns.append(Column(language, text.resolution if text else resolution, text))
+    columns = [_column(resolution, texts, language) for language in ("zh", "en")]
     if any(c.resolution != resolution for c in columns):
         for c in columns:
             c.label = _describe(c)
     return columns
+
+
+def _column(resolution: Resolution, texts: dict[str, Text], language: str) -> Column:
+    """The document's own text in `language`, else its draft's or adopted resolution's."""
+    text = texts.get(language) or related_text(resolution, language)
+    return Column(language, text.resolution if text else resolution, text)
 
 
 def _one_language(resolution, texts, lang, interface) -> tuple[list[Column], str, Text | None]:
@@ -211,8 +231,7 @@ def _describe(column: Column) -> str:
 def comparable(resolution: Resolution) -> set[str]:
     """The keys of the resolution it became and of its drafts that share a language with it."""
     own = {t.language for t in resolution.texts.all()}
-    related = [*([resolution.became] if resolution.became_id else []), *resolution.drafts.all()]
-    return {r.key for r in related if own & {t.language for t in r.texts.all()}}
+    return {r.key for r in _related(resolution) if own & {t.language for t in r.texts.all()}}
 
 
 CITED_BY_PAGE = 50  # paragraphs a page of "Cited by": a document can be cited thousands of times
@@ -299,64 +318,102 @@ def _citing_documents(paragraphs: list[Paragraph], citations: dict, known: dict[
 
 def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
-    # What the paragraphs cite, as stored when they were published: no text is read for it.
+    _add_citations(reading)
+    reading.same_wording = partners([p.pk for ps in per_column for p in ps])
+    anchors, aligned = _align(per_column)
+    _add_rows(reading, anchors, aligned, _found(reading), resolution, base_url)
+    _link_matches(reading.rows)
+    for column, paragraphs in zip(reading.columns, aligned, strict=True):
+        column.footnotes = _footnotes(column, anchors, paragraphs)
+
+
+def _add_citations(reading: Reading) -> None:
+    """What the paragraphs cite, as stored when they were published: no text is read for it."""
     theirs = Citation.objects.filter(paragraph__version__in=[c.text for c in reading.columns if c.text])
     reading.citations = stored_citations(theirs)
     reading.cited = documents_here(reading.citations)
-    reading.same_wording = partners([p.pk for ps in per_column for p in ps])
-    found = _found(reading)
-    refs = _add_rows(reading, per_column, found, resolution, base_url)
-    matched = [row for row in reading.rows if row.matched]
-    for i, row in enumerate(matched):
-        row.previous_match = matched[i - 1].anchor if i else ""
-        row.next_match = matched[i + 1].anchor if i + 1 < len(matched) else ""
-    for column, column_refs in zip(reading.columns, refs, strict=True):
-        if column.text:
-            column.footnotes = [
-                {"number": f.number, "text": f.text, "refs": column_refs.get(f.number, [])}
-                for f in column.text.footnotes.all()
-            ]
+
+
+def _align(per_column: list[list[Paragraph]]) -> tuple[list[str], list[list[Paragraph | None]]]:
+    """The rows' anchors, and for each column its paragraph in each row (None where it has none)."""
+    anchors = _merge([[p.anchor for p in ps] for ps in per_column])
+    by_anchor = [{p.anchor: p for p in ps} for ps in per_column]
+    return anchors, [[column.get(anchor) for anchor in anchors] for column in by_anchor]
 
 
 def _found(reading: Reading) -> list[set[str]]:
     """The anchors the search itself returns for the query in each version shown: those
     paragraphs are counted and marked, and no other."""
+    nothing = [set() for _ in reading.columns]
     if not reading.parsed:
-        return [set() for _ in reading.columns]
+        return nothing
     try:
-        shown = [(c.resolution.key, c.language) for c in reading.columns]
-        found = matching_anchors(reading.parsed, shown)
+        found = matching_anchors(reading.parsed, [(c.resolution.key, c.language) for c in reading.columns])
     except IndexUnavailable:  # the text is the database's: show it, without marks
         reading.search_unavailable, reading.parsed = True, None
-        return [set() for _ in reading.columns]
+        return nothing
     # A column with no text of its own shows nothing to mark.
     return [f if c.text else set() for f, c in zip(found, reading.columns, strict=True)]
 
 
-def _add_rows(reading, per_column, found, resolution, base_url) -> list[dict[int, list[tuple[str, str]]]]:
-    """A row per anchor of the versions shown, aligned; return, per column, the paragraphs
-    that refer to each footnote number."""
-    by_anchor = [{p.anchor: p for p in ps} for ps in per_column]
-    last_heading = [""] * len(reading.columns)
-    in_annex = False
-    refs: list[dict[int, list[tuple[str, str]]]] = [{} for _ in reading.columns]
-    for anchor in _merge([[p.anchor for p in ps] for ps in per_column]):
-        row = Row(anchor, [], [], matched=any(anchor in f for f in found))
+def _add_rows(reading, anchors, aligned, found, resolution, base_url) -> None:
+    """A row per anchor: each column's cell, the headings that change there, where the annex starts."""
+    headings = [_heading_changes(paragraphs) for paragraphs in aligned]
+    annex = _first_annex_row(aligned)
+    for r, anchor in enumerate(anchors):
+        shown = _row_headings(reading.columns, [h[r] for h in headings])
+        row = Row(anchor, [], shown, annex_starts=r == annex, matched=any(anchor in f for f in found))
         for i, column in enumerate(reading.columns):
-            paragraph = by_anchor[i].get(anchor)
-            heading = ""
-            if paragraph is not None and paragraph.heading != last_heading[i]:
-                heading = last_heading[i] = paragraph.heading
-            row.headings.append({"lang": column.lang, "text": heading})
-            if paragraph is not None and paragraph.kind == ANNEX and not in_annex:
-                row.annex_starts = in_annex = True
-            row.cells.append(_cell(reading, column, paragraph, resolution, base_url, anchor in found[i]))
-            for number in paragraph.footnotes if paragraph else []:
-                refs[i].setdefault(number, []).append((anchor, paragraph.label_in(column.language)))
-        if not any(h["text"] for h in row.headings):
-            row.headings = []
+            row.cells.append(_cell(reading, column, aligned[i][r], resolution, base_url, anchor in found[i]))
         reading.rows.append(row)
-    return refs
+
+
+def _heading_changes(paragraphs: list[Paragraph | None]) -> list[str]:
+    """For each row, the heading a column shows there: its paragraph's where it changes, else ""."""
+    shown, last = [], ""
+    for paragraph in paragraphs:
+        if paragraph is not None and paragraph.heading != last:
+            last = paragraph.heading
+            shown.append(last)
+        else:
+            shown.append("")
+    return shown
+
+
+def _row_headings(columns: list[Column], texts: list[str]) -> list[dict]:
+    """A row's headings, one per column; none where no column's heading changes."""
+    if not any(texts):
+        return []
+    return [{"lang": column.lang, "text": text} for column, text in zip(columns, texts, strict=True)]
+
+
+def _first_annex_row(aligned: list[list[Paragraph | None]]) -> int | None:
+    """The first row where a column's paragraph belongs to the annex."""
+    for r, row in enumerate(zip(*aligned, strict=True)):
+        if any(p is not None and p.kind == ANNEX for p in row):
+            return r
+    return None
+
+
+def _link_matches(rows: list[Row]) -> None:
+    """Link each matched row to the matched rows before and after it."""
+    matched = [row for row in rows if row.matched]
+    for before, after in zip(matched, matched[1:], strict=False):
+        before.next_match, after.previous_match = after.anchor, before.anchor
+
+
+def _footnotes(column: Column, anchors: list[str], paragraphs: list[Paragraph | None]) -> list[dict]:
+    """A column's footnotes, each with the paragraphs that refer to it (anchor, label)."""
+    if not column.text:
+        return []
+    refs: dict[int, list[tuple[str, str]]] = {}
+    for anchor, paragraph in zip(anchors, paragraphs, strict=True):
+        for number in paragraph.footnotes if paragraph else []:
+            refs.setdefault(number, []).append((anchor, paragraph.label_in(column.language)))
+    return [
+        {"number": f.number, "text": f.text, "refs": refs.get(f.number, [])}
+        for f in column.text.footnotes.all()
+    ]
 
 
 def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict:
@@ -392,18 +449,20 @@ def _merge(sequences: list[list[str]]) -> list[str]:
     """Merge anchor sequences keeping each one's order; shared anchors share a row."""
     if len(sequences) <= 1:  # a work with no text yet (a draft named by another) has none
         return sequences[0] if sequences else []
-    left, right = sequences
+    return _merge_two(*sequences)
+
+
+def _merge_two(left: list[str], right: list[str]) -> list[str]:
+    """Merge two anchor sequences: the left one's in its order, each anchor only in the
+    right one placed before the next anchor they share."""
     right_pos = {a: i for i, a in enumerate(right)}
     left_set = set(left)
     merged, j = [], 0
     for anchor in left:
         if anchor in right_pos and right_pos[anchor] >= j:
             # Anchors only in the right sequence that come before this one go first.
-            while j < right_pos[anchor]:
-                if right[j] not in left_set:
-                    merged.append(right[j])
-                j += 1
-            j += 1
+            merged += [a for a in right[j : right_pos[anchor]] if a not in left_set]
+            j = right_pos[anchor] + 1
         merged.append(anchor)
     merged.extend(a for a in right[j:] if a not in left_set)
     return merged

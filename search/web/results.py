@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter
 from search.engine.searching import search_paragraphs
 from search.models import (
     BODY_NAMES,
@@ -31,17 +32,6 @@ from search.web.citing import un_label
 
 # Searches that find something in the corpus, offered on the empty page.
 EXAMPLES = ["器官移植", "trafficking in persons", '"organ removal"', "贩运人口 lang:zh", "A/RES/71/322"]
-FILTER = re.compile(r'(?:^|\s)-?[a-z]+:(?:"[^"]*"|\S+)', re.I)
-FACET_FILTERS = {
-    "language": "lang",
-    "body": "body",
-    "session": "session",
-    "committee": "committee",
-    "year": "year",
-    "doc_type": "type",
-    "kind": "kind",
-    "wording": "wording",
-}
 
 
 def search_url(q: str, page: int = 1, **options) -> str:
@@ -111,20 +101,17 @@ def api_hits(request, hits: list[dict]) -> list[dict]:
     ]
 
 
+def interface_language() -> str:
+    """Return the language of the interface: "zh" or "en"."""
+    return "zh" if (get_language() or "").startswith("zh") else "en"
+
+
 def present_hits(hits: list[dict], q: str) -> list[dict]:
     """Add both labels, a link that keeps the query marked, the document's name, what a
     draft became, and the same paragraph in the other language (from the draft or the
     adopted resolution of the pair when this document has only one language)."""
     documents, pairs = _documents_and_pairs({h["resolution"] for h in hits})
-    found = (
-        Paragraph.objects.filter(
-            version__resolution__key__in={k for ks in pairs.values() for k in ks},
-            anchor__in={h["anchor"] for h in hits},
-        )
-        .order_by()  # looked up by key: the model's ordering would only sort them
-        .values("version__resolution__key", "version__language", "anchor", "label", "label_zh", "text")
-    )
-    by_key = {(p["version__resolution__key"], p["version__language"], p["anchor"]): p for p in found}
+    by_key = _stored_paragraphs(hits, pairs)
     return [_present(hit, q, documents.get(hit["resolution"]), pairs, by_key) for hit in hits]
 
 
@@ -144,13 +131,23 @@ def _documents_and_pairs(keys: set[str]) -> tuple[dict[str, Resolution], dict[st
     return documents, pairs
 
 
+def _stored_paragraphs(hits: list[dict], pairs: dict[str, list[str]]) -> dict[tuple, dict]:
+    """The paragraphs at the hits' anchors in the hits' documents and their pairs, by
+    (document key, language, anchor)."""
+    found = (
+        Paragraph.objects.filter(
+            version__resolution__key__in={k for ks in pairs.values() for k in ks},
+            anchor__in={h["anchor"] for h in hits},
+        )
+        .order_by()  # looked up by key: the model's ordering would only sort them
+        .values("version__resolution__key", "version__language", "anchor", "label", "label_zh", "text")
+    )
+    return {(p["version__resolution__key"], p["version__language"], p["anchor"]): p for p in found}
+
+
 def _present(hit: dict, q: str, document: Resolution | None, pairs: dict, by_key: dict) -> dict:
     key, language, anchor = hit["resolution"], hit["language"], hit["anchor"]
     own = by_key.get((key, language, anchor), {})
-    other_language = "en" if language == "zh" else "zh"
-    other_key = next((k for k in pairs.get(key, [key]) if (k, other_language, anchor) in by_key), None)
-    other = by_key.get((other_key, other_language, anchor)) if other_key else None
-    became = document.became if document and document.became_id else None
     return hit | {
         # Escaped by the engine's highlighter: only its own <mark> is markup.
         "snippet_html": mark_safe(hit["snippet"]),
@@ -161,23 +158,45 @@ def _present(hit: dict, q: str, document: Resolution | None, pairs: dict, by_key
         "page_url": paragraph_url(key, anchor, lang=language, q=q),
         "text_key": own.get("text") or hit["snippet"],
         "source_url": official_url(hit["symbol"], language),
-        # Never the internal key: the symbol, or what the document is.
-        "document": str(document) if document else hit["symbol"] or key,
+        "document": _document_name(document, hit),
         "described": _described(document),
-        "became": became
-        and {
-            "name": str(became),
-            "date": became.adopted_on,
-            "url": paragraph_url(became.key, anchor, lang=language),
-        },
-        "other": other
-        and {
-            "text": other["text"],
-            "lang": html_lang(other_language),
-            "name": language_name(other_language),
-            "url": paragraph_url(other_key, anchor, lang=other_language),
-            "from_pair": other_key != key,
-        },
+        "became": _became(document, anchor, language),
+        "other": _in_other_language(hit, pairs, by_key),
+    }
+
+
+def _document_name(document: Resolution | None, hit: dict) -> str:
+    """Never the internal key: the symbol, or what the document is."""
+    if document is None:
+        return hit["symbol"] or hit["resolution"]
+    return str(document)
+
+
+def _became(document: Resolution | None, anchor: str, language: str) -> dict | None:
+    """The resolution a draft became, linked at the same paragraph."""
+    became = document.became if document and document.became_id else None
+    if became is None:
+        return None
+    return {
+        "name": str(became),
+        "date": became.adopted_on,
+        "url": paragraph_url(became.key, anchor, lang=language),
+    }
+
+
+def _in_other_language(hit: dict, pairs: dict[str, list[str]], by_key: dict) -> dict | None:
+    """The same paragraph in the other language: the document's own, else its pair's."""
+    key, anchor = hit["resolution"], hit["anchor"]
+    language = "en" if hit["language"] == "zh" else "zh"
+    other_key = next((k for k in pairs.get(key, [key]) if (k, language, anchor) in by_key), None)
+    if other_key is None:
+        return None
+    return {
+        "text": by_key[(other_key, language, anchor)]["text"],
+        "lang": html_lang(language),
+        "name": language_name(language),
+        "url": paragraph_url(other_key, anchor, lang=language),
+        "from_pair": other_key != key,
     }
 
 
@@ -188,37 +207,42 @@ def group_hits(presented: list[dict], q: str) -> list[dict]:
     """One entry per document, in the order of its best paragraph, with its paragraphs of
     this page beneath (at most three, then "N more in this document"); a paragraph whose
     very words a document above already showed is named under that one ("also in …")."""
-    interface = "zh" if (get_language() or "").startswith("zh") else "en"
+    interface = interface_language()
     groups: dict[str, dict] = {}
     first_with_text: dict[str, dict] = {}
     for hit in presented:
         key = hit["resolution"]
-        earlier = first_with_text.get(hit["text_key"])
-        if earlier is not None and earlier["resolution"] != key:
+        earlier = first_with_text.setdefault(hit["text_key"], hit)
+        if earlier["resolution"] != key:
             earlier["also_in"].append({"document": hit["document"], "url": hit["page_url"]})
             continue
-        first_with_text.setdefault(hit["text_key"], hit)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = {
-                "document": hit["document"],
-                "described": hit["described"],
-                "date": hit["date"],
-                "title": hit["title"],
-                "lang": hit["lang"],
-                "became": hit["became"],
-                "url": paragraph_url(key, "", q=q).rstrip("#"),
-                "hits": [],
-                "matches": hit["in_document"],
-            }
+        if key not in groups:
+            groups[key] = _document_group(hit, q)
+        group = groups[key]
         hit["label"] = re.sub(r"^执行部分", "", hit["label_zh"]) if interface == "zh" else un_label(hit)
         hit["also_in"] = []
         if len(group["hits"]) < SHOWN_PER_DOCUMENT:
             group["hits"].append(hit)
     for group in groups.values():
         group["more"] = max(0, group["matches"] - len(group["hits"]))
-        group["more_url"] = group["url"]
     return list(groups.values())
+
+
+def _document_group(hit: dict, q: str) -> dict:
+    """A document's entry in the results, from its best paragraph; its hits are added after."""
+    url = paragraph_url(hit["resolution"], "", q=q).rstrip("#")
+    return {
+        "document": hit["document"],
+        "described": hit["described"],
+        "date": hit["date"],
+        "title": hit["title"],
+        "lang": hit["lang"],
+        "became": hit["became"],
+        "url": url,
+        "hits": [],
+        "matches": hit["in_document"],
+        "more_url": url,
+    }
 
 
 def _described(document: Resolution | None) -> str:
@@ -249,79 +273,93 @@ def _facet_names() -> dict:
 VALUE_LABELS = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES | COMMITTEE_NAMES | WORDING_NAMES
 
 
-def facet_links(facets: dict, q: str, **options) -> list[dict]:
+def session_order(session: str) -> tuple:
+    """Sort the Assembly's sessions newest first, then Economic and Social Council
+    sessions (years), newest first, then the rest."""
+    if session.isdigit():
+        return (int(session) >= 1946, -int(session))
+    return (2,)
+
+
+def facet_links(facets: dict, query: ParsedQuery, **options) -> list[dict]:
     """Return each facet's values with counts, linked to the query narrowed by that value."""
     names = _facet_names()
-    values = VALUE_LABELS
-    groups = []
-    for name, counts in facets.items():
-        if not counts or name not in names:
-            continue
-        prefix = FACET_FILTERS.get(name)
-        items = list(counts.items())
-        if name in ("session", "year"):  # newest first, as a reader looks them up
-            # (An Economic and Social Council session is a year: after the Assembly's.)
-            items.sort(
-                key=lambda item: (int(item[0]) >= 1946, -int(item[0])) if str(item[0]).isdigit() else (2, 0)
-            )
-        if name == "wording":  # "only paragraphs with new wording" first; untraced ones unnamed
-            items = sorted((item for item in items if item[0]), key=lambda item: item[0] != "new")
-        links = [_facet_value(name, prefix, value, count, q, values, options) for value, count in items]
-        groups.append({"name": names[name], "values": links})
-    return groups
+    return [
+        {
+            "name": names[name],
+            "values": [
+                _facet_value(name, value, count, query, options) for value, count in _ordered(name, counts)
+            ],
+        }
+        for name, counts in facets.items()
+        if counts and name in names
+    ]
 
 
-def _facet_value(name, prefix, value, count: int, q: str, labels: dict, options: dict) -> dict:
+def _ordered(name: str, counts: dict) -> list[tuple]:
+    """A facet's (value, count) in the order a reader looks them up: sessions and years
+    newest first; "only paragraphs with new wording" first and untraced ones unnamed;
+    the rest by count."""
+    items = list(counts.items())
+    if name in ("session", "year"):
+        return sorted(items, key=lambda item: session_order(str(item[0])))
+    if name == "wording":
+        return sorted((item for item in items if item[0]), key=lambda item: item[0] != "new")
+    return items
+
+
+def _facet_value(name: str, value, count: int, query: ParsedQuery, options: dict) -> dict:
+    prefix = FILTER_NAMES[name]
     return {
-        "label": session_label(str(value)) if name == "session" else labels.get(str(value), str(value)),
+        "label": session_label(str(value)) if name == "session" else VALUE_LABELS.get(str(value), str(value)),
         "count": count,
-        "url": search_url(f"{q} {prefix}:{value}", **options) if prefix else None,
-        "active": bool(prefix) and f"{prefix}:{value}".lower() in q.lower().split(),
+        "url": search_url(f"{query.typed} {prefix}:{value}", **options),
+        "active": query.narrows_by(prefix, str(value)),
     }
 
 
-def filter_chips(q: str, **options) -> list[dict]:
+def filter_chips(query: ParsedQuery, **options) -> list[dict]:
     """The filters of a query as chips: what each says, and the search without it."""
-    names = {v: k for k, v in FACET_FILTERS.items()} | {"symbol": "symbol"}
-    titles = _facet_names() | {"symbol": _("Symbol")}
-    labels = VALUE_LABELS
-    chips = []
-    for match in FILTER.finditer(q):
-        token = match.group(0).strip()
-        negative, (prefix, _sep, value) = token.startswith("-"), token.lstrip("-").partition(":")
-        name = names.get(prefix.lower())
-        if name is None:
-            continue  # not a filter: searched as words, and said so elsewhere
-        value = value.strip('"')
-        shown = labels.get(value.upper() if name in ("body", "committee") else value.lower())
-        if name == "session":
-            shown = session_label(session_number(value) or value)
-        elif name == "year" and re.fullmatch(r"(?:\d{4})?(?:\.\.|-|–)(?:\d{4})?", value):
-            shown = value.replace("..", "–")
-        without = (q[: match.start()] + " " + q[match.end() :]).strip()
-        chips.append(
-            {
-                "label": f"{titles[name]}: {'− ' if negative else ''}{shown or value}",
-                "remove_url": search_url(re.sub(r"\s+", " ", without), **options),
-            }
-        )
-    return chips
+    titles = _facet_names() | {"symbol_forms": _("Symbol")}
+    return [
+        {
+            "label": f"{titles[typed.field]}: {'− ' if typed.excluded else ''}{_chip_value(typed)}",
+            "remove_url": search_url(query.without(typed), **options),
+        }
+        for typed in query.typed_filters
+        if typed.field  # not a filter: searched as words, and said so elsewhere
+    ]
 
 
-def suggestions(q: str) -> list[dict]:
-    """Return searches derived from `q` that do find something, with their counts."""
-    without_filters = FILTER.sub(" ", q).strip()
-    candidates = []
-    if without_filters and without_filters != q.strip():
-        candidates.append((_("Without the filters"), without_filters))
-    if '"' in q:
-        candidates.append((_("Without quotes"), q.replace('"', "")))
-    words = without_filters.replace('"', " ").split()
-    if len(words) > 1:
-        candidates += [(_("Fewer words"), word) for word in words[:5]]
-    found = []
-    for label, candidate in candidates:
+def _chip_value(typed: TypedFilter) -> str:
+    """A filter's value as a chip says it: "Chinese", "74th session", "2014–2019"."""
+    value = typed.value.strip('"')
+    if typed.field == "session":
+        return session_label(session_number(value) or value)
+    if typed.is_year_range:
+        return value.replace("..", "–")
+    return VALUE_LABELS.get(value.upper() if typed.field in ("body", "committee") else value.lower()) or value
+
+
+def suggestions(query: ParsedQuery) -> list[dict]:
+    """Return searches derived from the query that do find something, with their counts."""
+    found: list[dict] = []
+    for label, candidate in _candidates(query):
         total = search_paragraphs(candidate, per_page=1)["total"]
         if total and candidate not in (f["q"] for f in found):
             found.append({"label": label, "q": candidate, "total": total, "url": search_url(candidate)})
     return found
+
+
+def _candidates(query: ParsedQuery) -> list[tuple[str, str]]:
+    """Searches to try instead: without the filters, without the quotes, each of the first words."""
+    text, without_filters = query.text, query.without_filters
+    candidates = []
+    if without_filters and without_filters != text:
+        candidates.append((_("Without the filters"), without_filters))
+    if '"' in text:
+        candidates.append((_("Without quotes"), text.replace('"', "")))
+    words = without_filters.replace('"', " ").split()
+    if len(words) > 1:
+        candidates += [(_("Fewer words"), word) for word in words[:5]]
+    return candidates

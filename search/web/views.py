@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from search.engine.index import IndexUnavailable
+from search.engine.query import parse_query
 from search.engine.searching import search_paragraphs
 from search.models import Paragraph, Resolution
 from search.web import comparing, exports
@@ -47,16 +48,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _results(request: HttpRequest, context: dict, q: str, page: int, options: dict) -> HttpResponse:
-    found = search_paragraphs(q, page=page, **options)
+    query = parse_query(q)  # read once: the engine and every presenter take it as read
+    found = search_paragraphs(query, page=page, **options)
     pages = max(1, -(-found["total"] // found["per_page"]))
     if page > pages:  # past the last page (an old link, a typed number): show the last
         page = pages
-        found = search_paragraphs(q, page=page, **options)
+        found = search_paragraphs(query, page=page, **options)
     context |= {
         "found": found,
         "hits": group_hits(present_hits(found["hits"], q), q),
-        "facets": facet_links(found["facets"], q, **options),
-        "chips": filter_chips(q, **options),
+        "facets": facet_links(found["facets"], query, **options),
+        "chips": filter_chips(query, **options),
         "options": options,
         # What the sort and page size controls show: the defaults where none was asked for.
         "order": {
@@ -65,7 +67,7 @@ def _results(request: HttpRequest, context: dict, q: str, page: int, options: di
             "sorts": SORT_CHOICES,
             "sizes": PER_PAGE_CHOICES,
         },
-        "suggestions": [] if found["total"] else suggestions(q),
+        "suggestions": [] if found["total"] else suggestions(query),
         "previous_url": search_url(q, page - 1, **options) if page > 1 else None,
         "next_url": search_url(q, page + 1, **options) if page < pages else None,
         "pages": pages,
@@ -124,7 +126,7 @@ def export_document(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         resolution,
         lang=None,
         view="both",
-        q="",
+        query=parse_query(""),
         interface=request.LANGUAGE_CODE,
         base_url=request.build_absolute_uri("/")[:-1],
     )
@@ -164,7 +166,7 @@ def resolution(request: HttpRequest, key: str) -> HttpResponse:
                 resolution,
                 lang=lang,
                 view=view,
-                q=q,
+                query=parse_query(q),
                 interface=request.LANGUAGE_CODE,
                 base_url=base_url,
                 cited_page=page,

@@ -373,7 +373,9 @@ def test_it_filters_and_counts_by_session_committee_and_document_type(corpus_ind
     } & {h["resolution"] for h in all_hits("贩运")}
     result = search_paragraphs("trafficking OR 贩运")
     assert set(result["facets"]["session"]) <= {"71", "72", "74", "79", "2013"}
-    groups = {g["name"]: g["values"] for g in facet_links(result["facets"], "trafficking OR 贩运")}
+    groups = {
+        g["name"]: g["values"] for g in facet_links(result["facets"], parse_query("trafficking OR 贩运"))
+    }
     assert [v["label"] for v in groups["Session"]][:2] == ["79th session", "74th session"]
     committee = {v["label"]: v["url"] for v in groups["Committee"]}
     assert committee["Third Committee"].endswith("committee%3AC3")
