@@ -133,20 +133,25 @@ class _Numbers:
     def symbol(self, match: re.Match) -> str | None:
         """ "74/175" after "resolution(s)" is A/RES/74/175, after "decision(s)" A/DEC/74/175;
         in Chinese the word follows ("第74/175号决议"). A number with neither cites nothing."""
-        start, number = match.start(), match.group(0)
-        zh = ZH_NUMBER_END.match(self.text, match.end())
-        zh_kind = self.zh_kinds.get(zh.end() - 1) if zh else None
-        if zh_kind:
-            body, resolution = self._zh_body(start), zh_kind == "决议"
-        else:
-            kind = _unbroken(self.kinds.before(start), self.clause_ends.before(start))
-            body = self._body(kind) if kind else None
-            resolution = kind is not None and kind.group(0).lower().startswith("resolution")
+        body, resolution = self._zh_word(match) or self._word_before(match.start())
         if body is None:
             return None
-        # The Economic and Social Council numbers its resolutions by year: 2013/41.
-        first = SERIES.get(body) or ("E" if len(number.split("/")[0]) == 4 else "A")
-        return f"{first}/{'RES' if resolution else 'DEC'}/{number}"
+        number = match.group(0)
+        return f"{_series(body, number)}/{'RES' if resolution else 'DEC'}/{number}"
+
+    def _zh_word(self, match: re.Match) -> tuple[str | None, bool] | None:
+        """Whose and which (a resolution?) the Chinese word after the number says; None
+        where no 决议 or 决定 follows."""
+        zh = ZH_NUMBER_END.match(self.text, match.end())
+        zh_kind = self.zh_kinds.get(zh.end() - 1) if zh else None
+        return (self._zh_body(match.start()), zh_kind == "决议") if zh_kind else None
+
+    def _word_before(self, start: int) -> tuple[str | None, bool]:
+        """Whose and which (a resolution?) the English word before the number says."""
+        kind = _unbroken(self.kinds.before(start), self.clause_ends.before(start))
+        if kind is None:
+            return None, False
+        return self._body(kind), kind.group(0).lower().startswith("resolution")
 
     def _body(self, kind: re.Match) -> str | None:
         """Whose resolutions or decisions the word names: a body's name, "" for the
@@ -163,12 +168,16 @@ class _Numbers:
             return named.group(1)
         if OTHER_BODY.search(*window):
             return None
+        return self._named_last(at, ITS.search(*window))
+
+    def _named_last(self, at: int, its: re.Match | None) -> str:
+        """The body named last before `at` in its sentence; "" for the Assembly's own, and
+        for "its resolutions" farther than ITS_REACH from that body's name."""
         # The words asked only move forward, so the body readers do too.
         body = _unbroken(self.bodies.before(at), self.sentence_ends.before(at))
-        its = ITS.search(*window)
-        if its and (body is None or its.start() - body.end() > ITS_REACH):
+        if body is None or (its and its.start() - body.end() > ITS_REACH):
             return ""
-        return body.group(0) if body else ""
+        return body.group(0)
 
     def _zh_body(self, start: int) -> str | None:
         named = _unbroken(self.zh_bodies.before(start), self.zh_sentence_ends.before(start))
@@ -177,6 +186,12 @@ class _Numbers:
         if ZH_OTHER_BODY.search(self.text, max(0, start - LOOK_BACK), start):
             return None
         return named.group(0) if named else ""
+
+
+def _series(body: str, number: str) -> str:
+    """Return the first part of the symbols of a body's resolutions and decisions."""
+    # The Economic and Social Council numbers its resolutions by year: 2013/41.
+    return SERIES.get(body) or ("E" if len(number.split("/")[0]) == 4 else "A")
 
 
 def _unbroken(named: re.Match | None, boundary: re.Match | None) -> re.Match | None:
@@ -194,12 +209,10 @@ def _zh_list_kinds(text: str) -> dict[int, str]:
     nearest of them that goes on (that one reaches all the farther ones too); any other
     "号" ends nothing. Read from right to left, so each "号" is settled once.
     """
-    marks = [m.start() for m in re.finditer("号", text)]
-    stops = [m.start() for m in ZH_LIST_END.finditer(text)]
+    reach = _ListReach(text)
     kinds: dict[int, str] = {}
     nearest = None  # the last "号" read (the nearest to the right) that ends a list or goes on
-    stop = len(stops)
-    for at in reversed(marks):
+    for at in reversed([m.start() for m in re.finditer("号", text)]):
         word = ZH_KIND.match(text, at + 1)
         if word:
             kinds[at], nearest = word.group(1), at
@@ -207,13 +220,25 @@ def _zh_list_kinds(text: str) -> dict[int, str]:
         joined = ZH_AND.match(text, at + 1)
         if not joined:
             continue
-        gap_start = joined.end()
-        # The nearest stop at or after the gap: `at` only moves left, and so does it.
-        while stop > 0 and stops[stop - 1] >= gap_start:
-            stop -= 1
-        limit = min(gap_start + LIST_GAP, stops[stop] - 1 if stop < len(stops) else len(text))
+        limit = reach.limit(joined.end())
         # (Between this "号" and the gap there are only spaces and 和: no "号".)
         if nearest is not None and nearest <= limit and nearest in kinds:
             kinds[at] = kinds[nearest]
         nearest = at
     return kinds
+
+
+class _ListReach:
+    """How far a Chinese list reaches from a gap: LIST_GAP characters, not past 。；，.
+    The gaps are asked from right to left, so one pass over the stops serves them all."""
+
+    def __init__(self, text: str):
+        self._stops = [m.start() for m in ZH_LIST_END.finditer(text)]
+        self._next = len(self._stops)  # the nearest stop at or after the last gap asked
+        self._end = len(text)
+
+    def limit(self, gap_start: int) -> int:
+        while self._next > 0 and self._stops[self._next - 1] >= gap_start:
+            self._next -= 1
+        stop = self._stops[self._next] - 1 if self._next < len(self._stops) else self._end
+        return min(gap_start + LIST_GAP, stop)
