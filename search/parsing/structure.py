@@ -31,6 +31,18 @@ from .documents import (
 from .labels import name_paragraphs
 from .layout import Block, Line, is_furniture, split_layout
 from .marks import MarkFinder
+from .symbols import (
+    BODIES,
+    BODY_BY_NAME,
+    COMMITTEE_NUMBERS,
+    RESOLUTION_LINE,
+    ZH_COMMITTEE_NUMBERS,
+    body_of_symbol,
+    committee_of_symbol,
+    is_symbol,
+    resolution_symbol,
+    symbols_in,
+)
 from .text import (
     EN_MEETING,
     EN_MONTHS,
@@ -43,16 +55,6 @@ from .text import (
     number_at_start,
 )
 
-BODIES = {
-    "General Assembly": "GA",
-    "大会": "GA",
-    "Economic and Social Council": "ECOSOC",
-    "经济及社会理事会": "ECOSOC",
-    "Security Council": "SC",
-    "安全理事会": "SC",
-    "Human Rights Council": "HRC",
-    "人权理事会": "HRC",
-}
 # Security Council resolutions are numbered with their year: "Resolution 2331 (2016)".
 SC_LINE = re.compile(
     r"^\s*(?:Resolution\s+(\d{1,4})\s*\((\d{4})\)|第\s*(?=\d)(\d{1,4})\s*[(（](\d{4})[)）]\s*号决议)\s*$"
@@ -60,15 +62,12 @@ SC_LINE = re.compile(
 DRAFT_HEADING = re.compile(r"^\s*决议草案([一二三四五六七八九十]+)\s*$|^\s*Draft resolution ([IVXL]+)\s*$")
 ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(EN_MONTHS) + r")\s+(\d{4})\b", re.I)
-# The Main Committees, by the ordinal in their name and in a draft's symbol (A/C.3/80/L.30).
-ORDINALS = {"First": 1, "Second": 2, "Third": 3, "Fourth": 4, "Fifth": 5, "Sixth": 6}
-ZH_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 PLENARY = "plenary"
 # The line under the adoption date says on whose report (or without one) it was adopted.
 ON_REPORT = re.compile(
-    r"\[\s*on the report of the (?:[^\[\]]*?\()?(First|Second|Third|Fourth|Fifth|Sixth) Committee\)?"
+    rf"\[\s*on the report of the (?:[^\[\]]*?\()?({'|'.join(COMMITTEE_NUMBERS)}) Committee\)?"
     r"\s*\(([^()]*)\)\s*\]"
-    r"|\[\s*根据第([一二三四五六])委员会的报告\s*[(（]([^()（）]*)[)）]\s*通过\s*\]"
+    rf"|\[\s*根据第([{''.join(ZH_COMMITTEE_NUMBERS)}])委员会的报告\s*[(（]([^()（）]*)[)）]\s*通过\s*\]"
 )
 WITHOUT_COMMITTEE = re.compile(r"\[\s*without reference to a Main Committee|\[\s*未经发交主要委员会")
 DISTRIBUTION = re.compile(r"Distr\.\s*[:：]\s*(General|Limited|Restricted)\b", re.I)
@@ -88,10 +87,6 @@ JOINED_NAMES = (
     "圣文森特和格林纳丁斯",
     "圣多美和普林西比",
     "特立尼达和多巴哥",
-)
-SYMBOL_IN_TEXT = re.compile(
-    r"\b(?:A|E|S|CTOC|CAC|UNEP|HRC|TD|ST)(?:/[A-Z0-9][A-Za-z0-9.\-]*)+"
-    r"(?<![.\-])"
 )
 
 
@@ -195,7 +190,7 @@ def _other_kind(lines: list[Line]) -> tuple[str, int] | None:
             if pattern.match(text) or (
                 # "…: amendment to revised draft resolution" with the symbol on the next line
                 index + 1 < len(lines)
-                and SYMBOL_IN_TEXT.fullmatch(lines[index + 1].text.strip())
+                and is_symbol(lines[index + 1].text)
                 and pattern.match(f"{text} {lines[index + 1].text.strip()}")
             ):
                 return doc_type, index
@@ -331,7 +326,7 @@ def _read_head_and_formula(
     if formula_at is not None:
         formula = FORMULA.match(lines[formula_at].text)
         body_name = formula.group(1) or formula.group(2)
-        doc.body = doc.body or BODIES.get(body_name)
+        doc.body = doc.body or BODY_BY_NAME.get(body_name)
     if doc.symbol is None:
         doc.symbol = _symbol_from_head(head, doc.body)
     doc.body = doc.body or body_of_symbol(doc.symbol)
@@ -401,7 +396,7 @@ def _recommended_draft(lines: list[Line]) -> tuple[int, int] | None:
     with the resolution."""
     for index in range(1, len(lines)):
         formula = FORMULA.match(lines[index].text.strip().lstrip(QUOTE_OPEN))
-        if formula and (formula.group(1) or formula.group(2)) in ("General Assembly", "大会"):
+        if formula and (formula.group(1) or formula.group(2)) in BODIES["GA"]:
             previous = MARK_RE.sub("", lines[index - 1].text).rstrip()
             if RECOMMENDS_DRAFT.search(re.sub(r"(?<=[:：])\s*\d{1,3}$", "", previous)):
                 for end in range(index + 1, len(lines) - 1):
@@ -517,7 +512,7 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
         r"(大会|经济及社会理事会|General Assembly|Economic and Social Council)", joined
     )
     if body and not doc.body:
-        doc.body = BODIES[body.group(1)]
+        doc.body = BODY_BY_NAME[body.group(1)]
 
 
 def _read_session_and_adoption(doc: ParsedDocument, texts: list[str], joined: str) -> None:
@@ -611,9 +606,9 @@ def _read_heading_facts(doc: ParsedDocument, texts: list[str], language: str) ->
     flat = re.sub(r"\s+", " ", joined)
     report = ON_REPORT.search(flat)
     if report:
-        ordinal = ORDINALS.get(report.group(1) or "") or ZH_ORDINALS[report.group(3)]
+        ordinal = COMMITTEE_NUMBERS.get(report.group(1) or "") or ZH_COMMITTEE_NUMBERS[report.group(3)]
         doc.committee = f"C{ordinal}"
-        symbols = SYMBOL_IN_TEXT.findall(report.group(2) or report.group(4))
+        symbols = symbols_in(report.group(2) or report.group(4))
         doc.committee_report = symbols[0] if symbols else ""
     elif WITHOUT_COMMITTEE.search(flat):
         doc.committee = PLENARY
@@ -624,13 +619,13 @@ def _read_heading_facts(doc: ParsedDocument, texts: list[str], language: str) ->
 def _committee_named(text: str) -> str:
     """Return "C3" for a heading line "Third Committee", "Report of the Third Committee", "第三委员会"."""
     match = re.fullmatch(
-        r"(?:Report of the )?(First|Second|Third|Fourth|Fifth|Sixth) Committee"
-        r"|第([一二三四五六])委员会(?:的报告)?",
+        rf"(?:Report of the )?({'|'.join(COMMITTEE_NUMBERS)}) Committee"
+        rf"|第([{''.join(ZH_COMMITTEE_NUMBERS)}])委员会(?:的报告)?",
         text,
     )
     if not match:
         return ""
-    return f"C{ORDINALS.get(match.group(1) or '') or ZH_ORDINALS[match.group(2)]}"
+    return f"C{COMMITTEE_NUMBERS.get(match.group(1) or '') or ZH_COMMITTEE_NUMBERS[match.group(2)]}"
 
 
 def _agenda_item_title(head: list[Line], language: str) -> str:
@@ -675,20 +670,6 @@ def _ends_agenda_title(text: str) -> bool:
     )
 
 
-def body_of_symbol(symbol: str | None) -> str | None:
-    """Return the organ a symbol's series belongs to: A/C.3/80/L.57 → "GA"."""
-    for prefix, body in (("A/HRC/", "HRC"), ("A/", "GA"), ("E/", "ECOSOC"), ("S/", "SC")):
-        if (symbol or "").startswith(prefix):
-            return body
-    return None
-
-
-def committee_of_symbol(symbol: str | None) -> str:
-    """Return the Main Committee whose document this is: A/C.3/80/L.30 → "C3"."""
-    match = re.match(r"A/C\.([1-6])/", symbol or "")
-    return f"C{match.group(1)}" if match else ""
-
-
 def _join_title(parts: list[str], language: str) -> str:
     title = ""
     for part in parts:
@@ -702,23 +683,23 @@ def _symbol_from_head(head: list[Line], body: str | None) -> str | None:
         if match:
             number = match.group(1)
             if re.match(r"^\d{4}/", number) and body in (None, "ECOSOC"):
-                return f"E/RES/{number}"
+                return resolution_symbol("ECOSOC", number)
             if body in (None, "GA"):
-                return f"A/RES/{number}"
+                return resolution_symbol("GA", number)
             if body == "HRC":
-                return f"A/HRC/RES/{number}"
+                return resolution_symbol("HRC", number)
             return None
     for line in head:
         match = SC_LINE.match(line.text)
         if match:
             number, year = match.group(1) or match.group(3), match.group(2) or match.group(4)
-            return f"S/RES/{number} ({year})"
+            return resolution_symbol("SC", f"{number} ({year})")
     for line in head:
-        if re.fullmatch(r"\s*(?:A|E|S|A/HRC)/RES/[0-9/]+(?: \(\d{4}\))?\s*", line.text):
+        if RESOLUTION_LINE.fullmatch(line.text):
             return line.text.strip()
     # A draft's own symbol on a line of its own (A/C.3/80/L.37, A/80/L.4/Rev.1).
     for line in head:
-        if SYMBOL_IN_TEXT.fullmatch(line.text.strip()):
+        if is_symbol(line.text):
             return line.text.strip()
     return None
 
@@ -785,7 +766,7 @@ def _check_sequence(doc: ParsedDocument) -> None:
 
 def _references(text: str, block: Block) -> list[str]:
     found: list[str] = []
-    for symbol in block.references + SYMBOL_IN_TEXT.findall(text):
+    for symbol in block.references + symbols_in(text):
         symbol = symbol.rstrip(".,;")
         if symbol.count("/") >= 1 and symbol not in found and "undocs.org" not in symbol:
             found.append(symbol)
