@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .symbols import BODIES, CITED_SYMBOL, SERIES
+
 
 class Cited(NamedTuple):
     """A citation: the characters of the paragraph's text that name a document, and its symbol."""
@@ -30,9 +32,7 @@ class Cited(NamedTuple):
 
 
 # (ASCII classes: a Chinese character is a word character, and "第71/322号" cites.)
-# A symbol never ends with the sentence's full stop: the possessive match takes the
-# whole run and the trailing "." and "/" are cut off after (no backtracking).
-SYMBOL = re.compile(r"(?<![A-Za-z0-9/.])(?:A|E|S|A/HRC)/[A-Z0-9][A-Za-z0-9.]*+(?:/[A-Za-z0-9.]++)*+")
+# A whole symbol is symbols.CITED_SYMBOL.
 NUMBER = re.compile(r"(?<![A-Za-z0-9/.])\d{1,4}/\d{1,4}(?![A-Za-z0-9/])")
 
 # English: the last "resolution(s)" or "decision(s)" before a number, in the same clause.
@@ -47,14 +47,16 @@ CLAUSE_END = re.compile(r"[.;:()]")
 # Otherwise the body named last before it in the sentence ("the resolutions and
 # decisions of the Human Rights Council, the most recent of which being resolutions …").
 LOOK_BACK = 100
-NAMED_BEFORE = re.compile(r"\b(General Assembly|Human Rights Council|Economic and Social Council)\s$")
+# The bodies whose numbers have symbols of their own, by name.
+NAMED = ("GA", "HRC", "ECOSOC")
+NAMED_BEFORE = re.compile(rf"\b({'|'.join(BODIES[body][0] for body in NAMED)})\s$")
 OTHER_BODY = re.compile(
     r"\b(?:Commission|Conference|Board|(?<!Human Rights )(?<!Economic and Social )Council|Committee"
     r"|Organization|(?<!General )Assembly)\b[^,;.0-9]{0,60}\s$"
 )
 ITS = re.compile(r"\bits\s+(?:[a-z]+\s+){0,2}$")
 ITS_REACH = 30  # "the Human Rights Council, in its resolution 27/21": the Council's
-BODY = re.compile(r"General Assembly|Human Rights Council|Economic and Social Council")
+BODY = re.compile("|".join(BODIES[body][0] for body in NAMED))
 SENTENCE_END = re.compile(r"[.;:]")
 
 # Chinese: "第71/322号决议", "第60/1A和B号决议"; each number of a list reaches the word through
@@ -69,22 +71,17 @@ LIST_GAP = 40
 # symbols of their own excepted), right before the number; or the body named last before
 # the number in its sentence ("……委员会关于……的2014年5月16日第23/2号决议").
 ZH_OTHER_BODY = re.compile(r"(?<!人权|社会)(?:委员会|理事会|会议)\s*+第?\s*+$")
-ZH_BODY = re.compile(r"大会|人权理事会|经济及社会理事会|经社理事会|委员会|理事会")
+ZH_BODY = re.compile("|".join(BODIES[body][1] for body in NAMED) + "|经社理事会|委员会|理事会")
 ZH_OTHER_BODIES = ("委员会", "理事会")  # the Councils with symbols are matched whole first
 ZH_SENTENCE_END = re.compile(r"[。；]")
 # The symbols' first part for each body's resolutions and decisions; the Assembly's "A".
-SERIES = {
-    "Human Rights Council": "A/HRC",
-    "人权理事会": "A/HRC",
-    "Economic and Social Council": "E",
-    "经济及社会理事会": "E",
-    "经社理事会": "E",
-}
+SERIES_BY_NAME = {name: SERIES[body] for body in ("HRC", "ECOSOC") for name in BODIES[body]}
+SERIES_BY_NAME["经社理事会"] = "E"  # the Economic and Social Council, shortened
 
 
 def find_citations(text: str) -> list[Cited]:
     """Every citation of the text, in order: whole symbols and resolution or decision numbers."""
-    symbols = [_symbol(m) for m in SYMBOL.finditer(text)]
+    symbols = [_symbol(m) for m in CITED_SYMBOL.finditer(text)]
     numbers = _Numbers(text)
     cited = list(symbols)
     for match in NUMBER.finditer(text):
@@ -191,7 +188,7 @@ class _Numbers:
 def _series(body: str, number: str) -> str:
     """Return the first part of the symbols of a body's resolutions and decisions."""
     # The Economic and Social Council numbers its resolutions by year: 2013/41.
-    return SERIES.get(body) or ("E" if len(number.split("/")[0]) == 4 else "A")
+    return SERIES_BY_NAME.get(body) or ("E" if len(number.split("/")[0]) == 4 else "A")
 
 
 def _unbroken(named: re.Match | None, boundary: re.Match | None) -> re.Match | None:

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from search.parsing.documents import DRAFT_RESOLUTION, OPERATIVE, REPORT, RESOLUTION, ParsedDocument
 
 CHECKS = ("symbol", "numbers", "footnotes", "furniture", "empty")
-
-# A file named after its symbol, "/" written as "_": A_RES_78_123.pdf, A_C.3_80_L.37_Rev.1.pdf,
-# E_RES_2013_41.txt; a language code may follow (A_RES_71_322_zh.pdf).
-SYMBOL_FILENAME = re.compile(r"^([A-Z]{1,2}(?:_[A-Za-z0-9.\-]+)+?)(?:_(?:zh|en|ch|fr|es|ru|ar))?$")
 
 # Page furniture, as UN documents print it (page one, page foot, top of later pages).
 # A job number at the foot of every page: "23-24977 (E)" (the year, then five digits).
@@ -45,14 +40,6 @@ class Check:
     name: str  # one of CHECKS
     passed: bool
     detail: str = ""  # why it failed, in plain words; empty when it passed
-
-
-def symbol_from_filename(filename: str) -> str | None:
-    """Return the symbol a file is named after ("A_RES_78_123.pdf" → "A/RES/78/123"), or None."""
-    match = SYMBOL_FILENAME.match(PurePath(filename).stem)
-    if not match or not re.search(r"\d", match.group(1)):
-        return None
-    return match.group(1).replace("_", "/")
 
 
 def check_document(doc: ParsedDocument, expected_symbol: str | None = None) -> list[Check]:

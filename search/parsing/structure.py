@@ -32,6 +32,18 @@ from .documents import (
 from .labels import name_paragraphs
 from .layout import Block, Line, is_furniture, split_layout
 from .marks import MarkFinder
+from .symbols import (
+    BODIES,
+    BODY_BY_NAME,
+    COMMITTEE_NUMBERS,
+    RESOLUTION_LINE,
+    ZH_COMMITTEE_NUMBERS,
+    body_of_symbol,
+    committee_of_symbol,
+    is_symbol,
+    resolution_symbol,
+    symbols_in,
+)
 from .text import (
     EN_MEETING,
     EN_MONTHS,
@@ -44,16 +56,6 @@ from .text import (
     number_at_start,
 )
 
-BODIES = {
-    "General Assembly": "GA",
-    "大会": "GA",
-    "Economic and Social Council": "ECOSOC",
-    "经济及社会理事会": "ECOSOC",
-    "Security Council": "SC",
-    "安全理事会": "SC",
-    "Human Rights Council": "HRC",
-    "人权理事会": "HRC",
-}
 # Security Council resolutions are numbered with their year: "Resolution 2331 (2016)".
 SC_LINE = re.compile(
     r"^\s*(?:Resolution\s+(\d{1,4})\s*\((\d{4})\)|第\s*(?=\d)(\d{1,4})\s*[(（](\d{4})[)）]\s*号决议)\s*$"
@@ -62,16 +64,14 @@ DRAFT_HEADING = re.compile(r"^\s*决议草案([一二三四五六七八九十]+)
 ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(EN_MONTHS) + r")\s+(\d{4})\b", re.I)
 DATE_LINE = re.compile(r"\s*(?:" + ZH_DATE.pattern + "|" + EN_DATE.pattern + r")\s*", re.I)
-# The Main Committees, by the ordinal in their name and in a draft's symbol (A/C.3/80/L.30).
-ORDINALS = {"First": 1, "Second": 2, "Third": 3, "Fourth": 4, "Fifth": 5, "Sixth": 6}
-ZH_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-COMMITTEE_ORDINALS = ORDINALS | ZH_ORDINALS
+# The Main Committees' numbers by the ordinal in their English or Chinese names.
+COMMITTEE_ORDINALS = COMMITTEE_NUMBERS | ZH_COMMITTEE_NUMBERS
 PLENARY = "plenary"
 # The line under the adoption date says on whose report (or without one) it was adopted.
 ON_REPORT = re.compile(
-    r"\[\s*on the report of the (?:[^\[\]]*?\()?(First|Second|Third|Fourth|Fifth|Sixth) Committee\)?"
+    rf"\[\s*on the report of the (?:[^\[\]]*?\()?({'|'.join(COMMITTEE_NUMBERS)}) Committee\)?"
     r"\s*\(([^()]*)\)\s*\]"
-    r"|\[\s*根据第([一二三四五六])委员会的报告\s*[(（]([^()（）]*)[)）]\s*通过\s*\]"
+    rf"|\[\s*根据第([{''.join(ZH_COMMITTEE_NUMBERS)}])委员会的报告\s*[(（]([^()（）]*)[)）]\s*通过\s*\]"
 )
 WITHOUT_COMMITTEE = re.compile(r"\[\s*without reference to a Main Committee|\[\s*未经发交主要委员会")
 DISTRIBUTION = re.compile(r"Distr\.\s*[:：]\s*(General|Limited|Restricted)\b", re.I)
@@ -91,10 +91,6 @@ JOINED_NAMES = (
     "圣文森特和格林纳丁斯",
     "圣多美和普林西比",
     "特立尼达和多巴哥",
-)
-SYMBOL_IN_TEXT = re.compile(
-    r"\b(?:A|E|S|CTOC|CAC|UNEP|HRC|TD|ST)(?:/[A-Z0-9][A-Za-z0-9.\-]*)+"
-    r"(?<![.\-])"
 )
 
 
@@ -230,9 +226,7 @@ def _working_paper_heading(lines: list[Line], index: int) -> str | None:
     following = _next_text(lines, index)
     for doc_type, pattern in WORKING_PAPERS:
         # "…: amendment to revised draft resolution" with the symbol on the next line
-        if pattern.match(text) or (
-            SYMBOL_IN_TEXT.fullmatch(following) and pattern.match(f"{text} {following}")
-        ):
+        if pattern.match(text) or (is_symbol(following) and pattern.match(f"{text} {following}")):
             return doc_type
     return None
 
@@ -385,7 +379,7 @@ def _read_head_and_formula(
         body_start = 0 if titled is None else titled + 1
         _read_resolution_head(doc, lines[:body_start], language, None)
         return None, lines[body_start:]
-    organ = BODIES.get(_either(FORMULA.match(lines[formula_at].text), 1, 2))
+    organ = BODY_BY_NAME.get(_either(FORMULA.match(lines[formula_at].text), 1, 2))
     _read_resolution_head(doc, lines[:formula_at], language, organ)
     return formula_at, lines[formula_at + 1 :]
 
@@ -505,7 +499,7 @@ def _recommended_draft(lines: list[Line]) -> tuple[int, int] | None:
 def _opens_recommended_draft(lines: list[Line], index: int) -> bool:
     """Is the line at `index` the General Assembly's formula, after "… following draft resolution:"?"""
     formula = FORMULA.match(lines[index].text.strip().lstrip(QUOTE_OPEN))
-    if not formula or BODIES.get(_either(formula, 1, 2)) != "GA":
+    if not formula or _either(formula, 1, 2) not in BODIES["GA"]:
         return False
     previous = _unmarked(lines[index - 1].text).rstrip()
     return bool(RECOMMENDS_DRAFT.search(NOTE_AFTER_COLON.sub("", previous)))
@@ -667,7 +661,7 @@ def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
 
 def _organ_of_head(joined: str) -> str | None:
     match = ADOPTED_BY.search(joined) or ORGAN_NAMED.search(joined)
-    return BODIES[match.group(1)] if match else None
+    return BODY_BY_NAME[match.group(1)] if match else None
 
 
 SESSION = re.compile(
@@ -815,7 +809,7 @@ def _read_committee(doc: ParsedDocument, texts: list[str], flat: str) -> None:
     report = ON_REPORT.search(flat)
     if report:
         doc.committee = f"C{COMMITTEE_ORDINALS[_either(report, 1, 3)]}"
-        symbols = SYMBOL_IN_TEXT.findall(_either(report, 2, 4))
+        symbols = symbols_in(_either(report, 2, 4))
         doc.committee_report = symbols[0] if symbols else ""
     elif WITHOUT_COMMITTEE.search(flat):
         doc.committee = PLENARY
@@ -832,8 +826,8 @@ def _committee_of_lines(texts: list[str]) -> str:
 
 
 COMMITTEE_LINE = re.compile(
-    r"(?:Report of the )?(First|Second|Third|Fourth|Fifth|Sixth) Committee"
-    r"|第([一二三四五六])委员会(?:的报告)?"
+    rf"(?:Report of the )?({'|'.join(COMMITTEE_NUMBERS)}) Committee"
+    rf"|第([{''.join(ZH_COMMITTEE_NUMBERS)}])委员会(?:的报告)?"
 )
 
 
@@ -900,20 +894,6 @@ def _ends_agenda_title(text: str) -> bool:
     return any(rule(text) for rule in ENDS_AGENDA_TITLE)
 
 
-def body_of_symbol(symbol: str | None) -> str | None:
-    """Return the organ a symbol's series belongs to: A/C.3/80/L.57 → "GA"."""
-    for prefix, body in (("A/HRC/", "HRC"), ("A/", "GA"), ("E/", "ECOSOC"), ("S/", "SC")):
-        if (symbol or "").startswith(prefix):
-            return body
-    return None
-
-
-def committee_of_symbol(symbol: str | None) -> str:
-    """Return the Main Committee whose document this is: A/C.3/80/L.30 → "C3"."""
-    match = re.match(r"A/C\.([1-6])/", symbol or "")
-    return f"C{match.group(1)}" if match else ""
-
-
 def _join_title(parts: list[str], language: str) -> str:
     title = ""
     for part in parts:
@@ -926,7 +906,7 @@ def _symbol_from_head(head: list[Line], body: str | None) -> str | None:
     else the Security Council's "Resolution 2331 (2016)", a resolution's symbol, a draft's."""
     number_line = _first_line(head, SYMBOL_NUMBER_LINE.match)
     if number_line is not None:
-        return _resolution_symbol(SYMBOL_NUMBER_LINE.match(head[number_line].text).group(1), body)
+        return _symbol_of_number(SYMBOL_NUMBER_LINE.match(head[number_line].text).group(1), body)
     for rule in (_security_council_symbol, _resolution_symbol_line, _draft_symbol_line):
         for line in head:
             symbol = rule(line.text)
@@ -935,34 +915,34 @@ def _symbol_from_head(head: list[Line], body: str | None) -> str | None:
     return None
 
 
-# The symbols' series of each organ's resolutions, None where the head names no organ.
-RESOLUTION_SERIES = {None: "A/RES", "GA": "A/RES", "HRC": "A/HRC/RES"}
+# Whose resolution "78/123." is, by the organ the head names (None: it names none).
+NUMBERED_BY_SESSION = {None: "GA", "GA": "GA", "HRC": "HRC"}
 
 
-def _resolution_symbol(number: str, body: str | None) -> str | None:
+def _symbol_of_number(number: str, body: str | None) -> str | None:
     """Return the symbol of resolution "78/123" of an organ (A/RES/78/123); None for an organ
     whose resolutions are numbered otherwise."""
     # The Economic and Social Council numbers its resolutions by year: 2013/41.
     if re.match(r"^\d{4}/", number) and body in (None, "ECOSOC"):
-        return f"E/RES/{number}"
-    series = RESOLUTION_SERIES.get(body)
-    return f"{series}/{number}" if series else None
+        return resolution_symbol("ECOSOC", number)
+    owner = NUMBERED_BY_SESSION.get(body)
+    return resolution_symbol(owner, number) if owner else None
 
 
 def _security_council_symbol(text: str) -> str | None:
     match = SC_LINE.match(text)
-    return f"S/RES/{_either(match, 1, 3)} ({_either(match, 2, 4)})" if match else None
+    return resolution_symbol("SC", f"{_either(match, 1, 3)} ({_either(match, 2, 4)})") if match else None
 
 
 def _resolution_symbol_line(text: str) -> str | None:
-    if re.fullmatch(r"\s*(?:A|E|S|A/HRC)/RES/[0-9/]+(?: \(\d{4}\))?\s*", text):
+    if RESOLUTION_LINE.fullmatch(text):
         return text.strip()
     return None
 
 
 def _draft_symbol_line(text: str) -> str | None:
     """A draft's own symbol on a line of its own (A/C.3/80/L.37, A/80/L.4/Rev.1)."""
-    if SYMBOL_IN_TEXT.fullmatch(text.strip()):
+    if is_symbol(text):
         return text.strip()
     return None
 
@@ -1032,7 +1012,7 @@ def _is_numbered_operative(paragraph: ParsedParagraph) -> bool:
 
 def _references(text: str, block: Block) -> list[str]:
     """Return the symbols the document names (links first), each once, in order."""
-    symbols = (symbol.rstrip(".,;") for symbol in block.references + SYMBOL_IN_TEXT.findall(text))
+    symbols = (symbol.rstrip(".,;") for symbol in block.references + symbols_in(text))
     return list(dict.fromkeys(symbol for symbol in symbols if "/" in symbol and "undocs.org" not in symbol))
 
 
