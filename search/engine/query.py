@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from search.engine.analysis import QUOTES, analyze, is_cjk, literal_analyzer, word_analyzer
-from search.parsing import session_number
+from search.parsing import session_number, typed_symbol
 
 MAX_QUERY = 500  # characters of a query that are read; the rest is ignored
 
@@ -52,13 +52,6 @@ def filter_value(name: str, value: str) -> str:
 
 
 TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))', re.I)
-# 71/322, A/RES/71/322, E/RES/2013/41, and the Chinese citation 第71/322号决议.
-# Drafts and papers too: A/C.3/80/L.28, A/80/L.4/Rev.1, A/C.3/80/L.1/Add.1.
-SYMBOL = re.compile(
-    r"^(?:第\s*)?(?P<symbol>(?:[a-z][a-z0-9.]*/)*\d+/(?:\d+|L\.\d+)(?:/(?:Rev|Add|Corr)\.\d+)*)"
-    r"(?:\s*号(?:决议)?)?$",
-    re.I,
-)
 
 WORDS = word_analyzer()
 LITERAL = literal_analyzer()
@@ -152,8 +145,7 @@ class ParsedQuery:
 
 def _unit(text: str) -> Unit | None:
     unit = Unit(text, analyze(WORDS, text), analyze(LITERAL, text))
-    if m := SYMBOL.match(text):
-        unit.symbol = m.group("symbol").lower()
+    unit.symbol = typed_symbol(text)
     return unit if unit.words or unit.literal else None
 
 
@@ -161,8 +153,7 @@ def parse_query(q: str) -> ParsedQuery:
     """Read the query language; what does not parse is kept as words."""
     text = unicodedata.normalize("NFKC", q[:MAX_QUERY]).translate(QUOTES).strip()
     parsed = ParsedQuery(typed=q, text=text)
-    if m := SYMBOL.match(text):
-        parsed.symbol = m.group("symbol").lower()
+    parsed.symbol = typed_symbol(text)
     pending_or = False  # an OR waits for the unit it joins to the group before
     for token in TOKEN.finditer(text):
         pending_or = _read_token(parsed, token, pending_or)

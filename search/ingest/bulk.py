@@ -28,10 +28,10 @@ from django.db import transaction
 
 from search.engine.index import apply_changes_soon, record_changes, writer_lock
 from search.ingest import sandbox, uploads
-from search.ingest.matching import DRAFT_SYMBOL, RESOLUTION_SYMBOL, match_drafts
+from search.ingest.matching import match_drafts
 from search.ingest.store import versions_of
 from search.models import BECAME_TITLE, Resolution, SourceFile, language_name
-from search.parsing import DRAFT_RESOLUTION, RESOLUTION, ParsedDocument
+from search.parsing import DRAFT_RESOLUTION, GA_DRAFT_SYMBOL, GA_RESOLUTION_SYMBOL, RESOLUTION, ParsedDocument
 
 CREATED = "created"
 UPDATED = "updated"
@@ -212,10 +212,10 @@ def link_drafts() -> list[tuple[Resolution, Resolution]]:
     adopted: dict[tuple, set[Resolution]] = defaultdict(set)
     drafts = []
     for row in rows:
-        if match := RESOLUTION_SYMBOL.match(row.symbol):
+        if match := GA_RESOLUTION_SYMBOL.match(row.symbol):
             for text in row.texts.all():
                 adopted[(match["session"], row.committee, text.language, normal_title(text.title))].add(row)
-        elif (match := DRAFT_SYMBOL.match(row.symbol)) and row.doc_type in (DRAFT_RESOLUTION, RESOLUTION):
+        elif (match := GA_DRAFT_SYMBOL.match(row.symbol)) and row.doc_type in (DRAFT_RESOLUTION, RESOLUTION):
             # Not an amendment or a draft decision, which share the symbols; a draft the
             # parser took for a resolution is one by its symbol.
             drafts.append((row, match))

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from search.ingest.extract import ACCEPTED, MAX_UPLOAD_BYTES, limit_text
 from search.models import BODY_NAMES, DOC_TYPE_NAMES, LANGUAGE_CHOICES, Resolution
+from search.parsing import ANY_SYMBOL
 
 RELATIONS = ("became", "contained_in", "annex_adopted_as")
-SYMBOL = re.compile(r"^[A-Z]{1,10}(/[A-Za-z0-9.\-]+)+$")
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._\-]{0,199}$")
 
 
@@ -144,7 +144,7 @@ class ReviewForm(forms.Form):
 
     def clean_symbol(self):
         symbol = self.cleaned_data["symbol"].strip()
-        if symbol and not SYMBOL.match(symbol):
+        if symbol and not ANY_SYMBOL.match(symbol):
             raise forms.ValidationError(gettext("A symbol looks like A/RES/71/322 or E/RES/2013/41."))
         return symbol
 

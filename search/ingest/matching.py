@@ -11,7 +11,6 @@ one the documents gave (the manifest, the upload form), is never changed here.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,13 +20,14 @@ from django.db.models import Q
 from search.engine.index import record_changes
 from search.engine.wording import long_enough, words
 from search.models import BECAME_CONTENT, BECAME_STAFF, BECAME_TITLE, Paragraph, Resolution, SharedWording
-from search.parsing import DRAFT_RESOLUTION, RESOLUTION, session_number
-
-# A/C.3/80/L.28/Rev.1: committee 3, session 80, base A/C.3/80/L.28, revision 1.
-DRAFT_SYMBOL = re.compile(
-    r"^(?P<base>A/(?:C\.(?P<committee>[1-6])/)?(?P<session>\d+)/L\.\d+)(?:/Rev\.(?P<revision>\d+))?$"
+from search.parsing import (
+    DRAFT_RESOLUTION,
+    GA_DRAFT_SYMBOL,
+    GA_RESOLUTION_SYMBOL,
+    RESOLUTION,
+    session_number,
 )
-RESOLUTION_SYMBOL = re.compile(r"^A/RES/(?P<session>\d+)/\d+")
+
 # Linked without staff when the best resolution holds this much more of the draft's
 # paragraphs than the next best; below it the match waits in the admin for staff.
 CONFIDENT = 0.3
@@ -63,12 +63,12 @@ class Match:
 
 
 def draft_session(draft: Resolution) -> str:
-    match = DRAFT_SYMBOL.match(draft.symbol or "")
+    match = GA_DRAFT_SYMBOL.match(draft.symbol or "")
     return match["session"] if match else draft.session_number()
 
 
 def resolution_session(resolution: Resolution) -> str:
-    match = RESOLUTION_SYMBOL.match(resolution.symbol or "")
+    match = GA_RESOLUTION_SYMBOL.match(resolution.symbol or "")
     return match["session"] if match else session_number(resolution.session)
 
 
@@ -111,19 +111,19 @@ def drafts() -> list[Resolution]:
     rows = Resolution.objects.filter(
         Q(doc_type=DRAFT_RESOLUTION) | Q(doc_type=RESOLUTION, symbol__contains="/L.")
     )
-    return [r for r in rows if r.doc_type == DRAFT_RESOLUTION or DRAFT_SYMBOL.match(r.symbol or "")]
+    return [r for r in rows if r.doc_type == DRAFT_RESOLUTION or GA_DRAFT_SYMBOL.match(r.symbol or "")]
 
 
 def superseded(all_drafts: list[Resolution]) -> set[int]:
     """The drafts a later revision of the same draft replaced (L.28 when L.28/Rev.1 is here)."""
     latest: dict[str, int] = {}
     for draft in all_drafts:
-        if match := DRAFT_SYMBOL.match(draft.symbol or ""):
+        if match := GA_DRAFT_SYMBOL.match(draft.symbol or ""):
             latest[match["base"]] = max(latest.get(match["base"], 0), int(match["revision"] or 0))
     return {
         d.pk
         for d in all_drafts
-        if (m := DRAFT_SYMBOL.match(d.symbol or "")) and int(m["revision"] or 0) < latest[m["base"]]
+        if (m := GA_DRAFT_SYMBOL.match(d.symbol or "")) and int(m["revision"] or 0) < latest[m["base"]]
     }
 
 

@@ -25,7 +25,8 @@ lines, page furniture and footnote texts), `assembly` (2: paragraphs from lines)
 `labels` and takes footnote marks out with `marks`. `text` holds what several
 stages share. `pdf` reads a PDF by its layout into the lines the markdown layout
 reads (a stage 0 for typeset PDFs). `citations` finds what a paragraph's text cites
-(`find_citations`), in time linear in its length.
+(`find_citations`), in time linear in its length. `symbols` holds the grammar of a UN
+document symbol and the bodies' names, which every layer reads from here.
 """
 
 from search.parsing.citations import Cited, find_citations
@@ -48,16 +49,35 @@ from search.parsing.documents import (
     ParsedFootnote,
     ParsedParagraph,
     ParseError,
-    official_url,
 )
-from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs, symbol_from_filename
+from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs
 from search.parsing.pdf import pdf_layout_text
 from search.parsing.structure import parse_document
+from search.parsing.symbols import (
+    ANY_SYMBOL,
+    BODIES,
+    GA_DRAFT_SYMBOL,
+    GA_RESOLUTION_SYMBOL,
+    body_of_symbol,
+    citation_number,
+    committee_of_symbol,
+    is_symbol,
+    official_url,
+    resolution_number,
+    resolution_symbol,
+    symbol_from_filename,
+    symbols_in,
+    typed_symbol,
+)
 from search.parsing.text import EN_ORDINALS, MARK, session_number
 
 __all__ = [
     "AMENDMENT",
     "ANNEX",
+    "ANY_SYMBOL",
+    "GA_DRAFT_SYMBOL",
+    "GA_RESOLUTION_SYMBOL",
+    "BODIES",
     "CHECKS",
     "DOC_TYPES",
     "DRAFT_DECISION",
@@ -77,14 +97,22 @@ __all__ = [
     "ParsedDocument",
     "ParsedFootnote",
     "ParsedParagraph",
+    "body_of_symbol",
     "check_document",
+    "citation_number",
+    "committee_of_symbol",
     "decode",
     "detect_language",
     "find_citations",
     "furniture_paragraphs",
+    "is_symbol",
     "official_url",
     "parse_document",
     "pdf_layout_text",
+    "resolution_number",
+    "resolution_symbol",
     "session_number",
     "symbol_from_filename",
+    "symbols_in",
+    "typed_symbol",
 ]

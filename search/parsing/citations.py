@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .symbols import BODIES, CITED_SYMBOL, SERIES
+
 
 class Cited(NamedTuple):
     """A citation: the characters of the paragraph's text that name a document, and its symbol."""
@@ -30,9 +32,7 @@ class Cited(NamedTuple):
 
 
 # (ASCII classes: a Chinese character is a word character, and "第71/322号" cites.)
-# A symbol never ends with the sentence's full stop: the possessive match takes the
-# whole run and the trailing "." and "/" are cut off after (no backtracking).
-SYMBOL = re.compile(r"(?<![A-Za-z0-9/.])(?:A|E|S|A/HRC)/[A-Z0-9][A-Za-z0-9.]*+(?:/[A-Za-z0-9.]++)*+")
+# A whole symbol is symbols.CITED_SYMBOL.
 NUMBER = re.compile(r"(?<![A-Za-z0-9/.])\d{1,4}/\d{1,4}(?![A-Za-z0-9/])")
 
 # English: the last "resolution(s)" or "decision(s)" before a number, in the same clause.
@@ -47,14 +47,16 @@ CLAUSE_END = re.compile(r"[.;:()]")
 # Otherwise the body named last before it in the sentence ("the resolutions and
 # decisions of the Human Rights Council, the most recent of which being resolutions …").
 LOOK_BACK = 100
-NAMED_BEFORE = re.compile(r"\b(General Assembly|Human Rights Council|Economic and Social Council)\s$")
+# The bodies whose numbers have symbols of their own, by name.
+NAMED = ("GA", "HRC", "ECOSOC")
+NAMED_BEFORE = re.compile(rf"\b({'|'.join(BODIES[body][0] for body in NAMED)})\s$")
 OTHER_BODY = re.compile(
     r"\b(?:Commission|Conference|Board|(?<!Human Rights )(?<!Economic and Social )Council|Committee"
     r"|Organization|(?<!General )Assembly)\b[^,;.0-9]{0,60}\s$"
 )
 ITS = re.compile(r"\bits\s+(?:[a-z]+\s+){0,2}$")
 ITS_REACH = 30  # "the Human Rights Council, in its resolution 27/21": the Council's
-BODY = re.compile(r"General Assembly|Human Rights Council|Economic and Social Council")
+BODY = re.compile("|".join(BODIES[body][0] for body in NAMED))
 SENTENCE_END = re.compile(r"[.;:]")
 
 # Chinese: "第71/322号决议", "第60/1A和B号决议"; each number of a list reaches the word through
@@ -69,22 +71,17 @@ LIST_GAP = 40
 # symbols of their own excepted), right before the number; or the body named last before
 # the number in its sentence ("……委员会关于……的2014年5月16日第23/2号决议").
 ZH_OTHER_BODY = re.compile(r"(?<!人权|社会)(?:委员会|理事会|会议)\s*+第?\s*+$")
-ZH_BODY = re.compile(r"大会|人权理事会|经济及社会理事会|经社理事会|委员会|理事会")
+ZH_BODY = re.compile("|".join(BODIES[body][1] for body in NAMED) + "|经社理事会|委员会|理事会")
 ZH_OTHER_BODIES = ("委员会", "理事会")  # the Councils with symbols are matched whole first
 ZH_SENTENCE_END = re.compile(r"[。；]")
 # The symbols' first part for each body's resolutions and decisions; the Assembly's "A".
-SERIES = {
-    "Human Rights Council": "A/HRC",
-    "人权理事会": "A/HRC",
-    "Economic and Social Council": "E",
-    "经济及社会理事会": "E",
-    "经社理事会": "E",
-}
+SERIES_BY_NAME = {name: SERIES[body] for body in ("HRC", "ECOSOC") for name in BODIES[body]}
+SERIES_BY_NAME["经社理事会"] = "E"  # the Economic and Social Council, shortened
 
 
 def find_citations(text: str) -> list[Cited]:
     """Every citation of the text, in order: whole symbols and resolution or decision numbers."""
-    symbols = [_symbol(m) for m in SYMBOL.finditer(text)]
+    symbols = [_symbol(m) for m in CITED_SYMBOL.finditer(text)]
     numbers = _Numbers(text)
     cited = list(symbols)
     for match in NUMBER.finditer(text):
@@ -133,20 +130,25 @@ class _Numbers:
     def symbol(self, match: re.Match) -> str | None:
         """ "74/175" after "resolution(s)" is A/RES/74/175, after "decision(s)" A/DEC/74/175;
         in Chinese the word follows ("第74/175号决议"). A number with neither cites nothing."""
-        start, number = match.start(), match.group(0)
-        zh = ZH_NUMBER_END.match(self.text, match.end())
-        zh_kind = self.zh_kinds.get(zh.end() - 1) if zh else None
-        if zh_kind:
-            body, resolution = self._zh_body(start), zh_kind == "决议"
-        else:
-            kind = _unbroken(self.kinds.before(start), self.clause_ends.before(start))
-            body = self._body(kind) if kind else None
-            resolution = kind is not None and kind.group(0).lower().startswith("resolution")
+        body, resolution = self._zh_word(match) or self._word_before(match.start())
         if body is None:
             return None
-        # The Economic and Social Council numbers its resolutions by year: 2013/41.
-        first = SERIES.get(body) or ("E" if len(number.split("/")[0]) == 4 else "A")
-        return f"{first}/{'RES' if resolution else 'DEC'}/{number}"
+        number = match.group(0)
+        return f"{_series(body, number)}/{'RES' if resolution else 'DEC'}/{number}"
+
+    def _zh_word(self, match: re.Match) -> tuple[str | None, bool] | None:
+        """Whose and which (a resolution?) the Chinese word after the number says; None
+        where no 决议 or 决定 follows."""
+        zh = ZH_NUMBER_END.match(self.text, match.end())
+        zh_kind = self.zh_kinds.get(zh.end() - 1) if zh else None
+        return (self._zh_body(match.start()), zh_kind == "决议") if zh_kind else None
+
+    def _word_before(self, start: int) -> tuple[str | None, bool]:
+        """Whose and which (a resolution?) the English word before the number says."""
+        kind = _unbroken(self.kinds.before(start), self.clause_ends.before(start))
+        if kind is None:
+            return None, False
+        return self._body(kind), kind.group(0).lower().startswith("resolution")
 
     def _body(self, kind: re.Match) -> str | None:
         """Whose resolutions or decisions the word names: a body's name, "" for the
@@ -163,12 +165,16 @@ class _Numbers:
             return named.group(1)
         if OTHER_BODY.search(*window):
             return None
+        return self._named_last(at, ITS.search(*window))
+
+    def _named_last(self, at: int, its: re.Match | None) -> str:
+        """The body named last before `at` in its sentence; "" for the Assembly's own, and
+        for "its resolutions" farther than ITS_REACH from that body's name."""
         # The words asked only move forward, so the body readers do too.
         body = _unbroken(self.bodies.before(at), self.sentence_ends.before(at))
-        its = ITS.search(*window)
-        if its and (body is None or its.start() - body.end() > ITS_REACH):
+        if body is None or (its and its.start() - body.end() > ITS_REACH):
             return ""
-        return body.group(0) if body else ""
+        return body.group(0)
 
     def _zh_body(self, start: int) -> str | None:
         named = _unbroken(self.zh_bodies.before(start), self.zh_sentence_ends.before(start))
@@ -177,6 +183,12 @@ class _Numbers:
         if ZH_OTHER_BODY.search(self.text, max(0, start - LOOK_BACK), start):
             return None
         return named.group(0) if named else ""
+
+
+def _series(body: str, number: str) -> str:
+    """Return the first part of the symbols of a body's resolutions and decisions."""
+    # The Economic and Social Council numbers its resolutions by year: 2013/41.
+    return SERIES_BY_NAME.get(body) or ("E" if len(number.split("/")[0]) == 4 else "A")
 
 
 def _unbroken(named: re.Match | None, boundary: re.Match | None) -> re.Match | None:
@@ -194,12 +206,10 @@ def _zh_list_kinds(text: str) -> dict[int, str]:
     nearest of them that goes on (that one reaches all the farther ones too); any other
     "号" ends nothing. Read from right to left, so each "号" is settled once.
     """
-    marks = [m.start() for m in re.finditer("号", text)]
-    stops = [m.start() for m in ZH_LIST_END.finditer(text)]
+    reach = _ListReach(text)
     kinds: dict[int, str] = {}
     nearest = None  # the last "号" read (the nearest to the right) that ends a list or goes on
-    stop = len(stops)
-    for at in reversed(marks):
+    for at in reversed([m.start() for m in re.finditer("号", text)]):
         word = ZH_KIND.match(text, at + 1)
         if word:
             kinds[at], nearest = word.group(1), at
@@ -207,13 +217,25 @@ def _zh_list_kinds(text: str) -> dict[int, str]:
         joined = ZH_AND.match(text, at + 1)
         if not joined:
             continue
-        gap_start = joined.end()
-        # The nearest stop at or after the gap: `at` only moves left, and so does it.
-        while stop > 0 and stops[stop - 1] >= gap_start:
-            stop -= 1
-        limit = min(gap_start + LIST_GAP, stops[stop] - 1 if stop < len(stops) else len(text))
+        limit = reach.limit(joined.end())
         # (Between this "号" and the gap there are only spaces and 和: no "号".)
         if nearest is not None and nearest <= limit and nearest in kinds:
             kinds[at] = kinds[nearest]
         nearest = at
     return kinds
+
+
+class _ListReach:
+    """How far a Chinese list reaches from a gap: LIST_GAP characters, not past 。；，.
+    The gaps are asked from right to left, so one pass over the stops serves them all."""
+
+    def __init__(self, text: str):
+        self._stops = [m.start() for m in ZH_LIST_END.finditer(text)]
+        self._next = len(self._stops)  # the nearest stop at or after the last gap asked
+        self._end = len(text)
+
+    def limit(self, gap_start: int) -> int:
+        while self._next > 0 and self._stops[self._next - 1] >= gap_start:
+            self._next -= 1
+        stop = self._stops[self._next] - 1 if self._next < len(self._stops) else self._end
+        return min(gap_start + LIST_GAP, stop)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from .symbols import official_url
+
 LANGUAGES = ("zh", "en")
 
 # Paragraph kinds. Subparagraphs keep the kind of the paragraph they belong to
@@ -97,10 +99,3 @@ class ParsedDocument:
         values["footnotes"] = [ParsedFootnote(**n) for n in data["footnotes"]]
         values["resolutions"] = [cls.from_dict(r) for r in data["resolutions"]]
         return cls(**values)
-
-
-def official_url(symbol: str | None, language: str) -> str | None:
-    """Return the official undocs.org link of a symbol in one language."""
-    if not symbol:
-        return None
-    return f"https://undocs.org/{'ch' if language == 'zh' else 'en'}/{symbol}"

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from search.parsing.documents import DRAFT_RESOLUTION, OPERATIVE, REPORT, RESOLUTION, ParsedDocument
 
 CHECKS = ("symbol", "numbers", "footnotes", "furniture", "empty")
-
-# A file named after its symbol, "/" written as "_": A_RES_78_123.pdf, A_C.3_80_L.37_Rev.1.pdf,
-# E_RES_2013_41.txt; a language code may follow (A_RES_71_322_zh.pdf).
-SYMBOL_FILENAME = re.compile(r"^([A-Z]{1,2}(?:_[A-Za-z0-9.\-]+)+?)(?:_(?:zh|en|ch|fr|es|ru|ar))?$")
 
 # Page furniture, as UN documents print it (page one, page foot, top of later pages).
 # A job number at the foot of every page: "23-24977 (E)" (the year, then five digits).
@@ -47,28 +42,32 @@ class Check:
     detail: str = ""  # why it failed, in plain words; empty when it passed
 
 
-def symbol_from_filename(filename: str) -> str | None:
-    """Return the symbol a file is named after ("A_RES_78_123.pdf" → "A/RES/78/123"), or None."""
-    match = SYMBOL_FILENAME.match(PurePath(filename).stem)
-    if not match or not re.search(r"\d", match.group(1)):
-        return None
-    return match.group(1).replace("_", "/")
-
-
 def check_document(doc: ParsedDocument, expected_symbol: str | None = None) -> list[Check]:
     """Return the checks of CHECKS on a document and on the drafts a report contains."""
-    parts = [("", doc)] + [
-        (f"draft resolution {d.number or i}: ", d) for i, d in enumerate(doc.resolutions, 1)
-    ]
     problems: dict[str, list[str]] = {name: [] for name in CHECKS}
     problems["symbol"] = _symbol(doc, expected_symbol)
-    for prefix, part in parts:
-        problems["numbers"] += [prefix + p for p in _numbers(part)]
-        problems["footnotes"] += [prefix + p for p in _footnotes(part)]
-        # Drafts in a report sit under the report's running header.
-        problems["furniture"] += [prefix + p for p in _furniture(part, doc.symbol, doc.title)]
-        problems["empty"] += [prefix + p for p in _empty(part)]
+    for prefix, part in _parts(doc):
+        for name, found in _problems_of_part(part, doc).items():
+            problems[name] += [prefix + problem for problem in found]
     return [Check(name, not problems[name], "; ".join(problems[name])) for name in CHECKS]
+
+
+def _parts(doc: ParsedDocument) -> list[tuple[str, ParsedDocument]]:
+    """Return the document and the drafts it contains, each with what its problems start with."""
+    return [("", doc)] + [
+        (f"draft resolution {d.number or i}: ", d) for i, d in enumerate(doc.resolutions, 1)
+    ]
+
+
+def _problems_of_part(part: ParsedDocument, doc: ParsedDocument) -> dict[str, list[str]]:
+    """Return the problems found in the document `doc` or in a draft it contains, by check."""
+    return {
+        "numbers": _numbers(part),
+        "footnotes": _footnotes(part),
+        # Drafts in a report sit under the report's running header.
+        "furniture": _furniture(part, doc.symbol, doc.title),
+        "empty": _empty(part),
+    }
 
 
 def _symbol(doc: ParsedDocument, expected: str | None) -> list[str]:
@@ -86,13 +85,24 @@ def _numbers(doc: ParsedDocument) -> list[str]:
         if doc.doc_type in (RESOLUTION, DRAFT_RESOLUTION)
         else (REPORT, "para", "paragraph")
     )
+    numbers = _top_level_numbers(doc, kind, prefix)
+    if not numbers:
+        return [f"no {name} was found"]
+    return _out_of_sequence(numbers, name)
+
+
+def _top_level_numbers(doc: ParsedDocument, kind: str, prefix: str) -> list[int]:
+    """Return the numbers of the paragraphs of `kind` anchored prefix1, prefix2 … (not subparagraphs)."""
     numbers = []
     for paragraph in doc.paragraphs:
         match = re.fullmatch(prefix + r"(\d+)", paragraph.anchor)
         if paragraph.kind == kind and paragraph.level == 0 and match:
             numbers.append(int(match.group(1)))
-    if not numbers:
-        return [f"no {name} was found"]
+    return numbers
+
+
+def _out_of_sequence(numbers: list[int], name: str) -> list[str]:
+    """Say where the numbers first leave the sequence 1 … N, if they do."""
     for index, number in enumerate(numbers):
         if number != index + 1:
             after = f"after {name} {numbers[index - 1]}" if index else "first"
@@ -129,38 +139,51 @@ def _furniture(doc: ParsedDocument, symbol: str | None, title: str) -> list[str]
     return _at_most(problems, 3)
 
 
+# Furniture found wherever it stands, by what it is called.
+PRINTED_FURNITURE = (
+    ("a job number", JOB_NUMBER),
+    ("a barcode", BARCODE),
+    ("a footnote rule", FOOTNOTE_RULE),
+    ("the distribution line", DISTRIBUTION),
+    ("a recycling note", RECYCLE),
+)
+
+
 def furniture_in(text: str, symbol: str | None = None, title: str = "") -> list[str]:
     """Return the page furniture that a paragraph's text holds, each named with what was seen."""
+    found = _printed_furniture(text) + _page_number(text)
+    if symbol:
+        found += _running_header(text, symbol, title)
+    return found
+
+
+def _printed_furniture(text: str) -> list[str]:
     found = []
-    for what, pattern in (
-        ("a job number", JOB_NUMBER),
-        ("a barcode", BARCODE),
-        ("a footnote rule", FOOTNOTE_RULE),
-        ("the distribution line", DISTRIBUTION),
-        ("a recycling note", RECYCLE),
-    ):
+    for what, pattern in PRINTED_FURNITURE:
         match = pattern.search(text)
         if match:
             found.append(f"{what} “{match.group(0)}”")
+    return found
+
+
+def _page_number(text: str) -> list[str]:
+    """Return the first page number "3/6" of the text, as the page of a document of that many pages."""
     for match in PAGE_NUMBER.finditer(text):
         page, pages = int(match.group(1)), int(match.group(2))
         if 1 <= page <= pages and not CITING.search(text[: match.start()]):
-            found.append(f"a page number “{match.group(0)}”")
-            break
-    if symbol:
-        # The running header of later pages: the symbol, then the title (perhaps cut short) or,
-        # on drafts, nothing. A document never cites its own symbol in its paragraphs.
-        words = " ".join(title.split()[:3])
-        header = re.search(
-            r"(?<![\w/])"
-            + re.escape(symbol)
-            + r"(?![\w/.])"
-            + (f"(?:\\s+{re.escape(words)})?" if words else ""),
-            text,
-        )
-        if header:
-            found.append(f"the running header “{header.group(0)}”")
-    return found
+            return [f"a page number “{match.group(0)}”"]
+    return []
+
+
+def _running_header(text: str, symbol: str, title: str) -> list[str]:
+    """The running header of later pages: the symbol, then the title (perhaps cut short) or,
+    on drafts, nothing. A document never cites its own symbol in its paragraphs."""
+    words = " ".join(title.split()[:3])
+    header = re.search(
+        r"(?<![\w/])" + re.escape(symbol) + r"(?![\w/.])" + (f"(?:\\s+{re.escape(words)})?" if words else ""),
+        text,
+    )
+    return [f"the running header “{header.group(0)}”"] if header else []
 
 
 def _empty(doc: ParsedDocument) -> list[str]:

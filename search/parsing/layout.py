@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from .symbols import OFFICIAL_LINK, SYMBOL_ONLY_LINE
 from .text import (
     CJK,
     CJK_RE,
@@ -43,8 +44,6 @@ RECYCLE = re.compile(r"^\s*Please recycle\s*$", re.I)
 PAGE_AND_JOB = re.compile(
     r"^\s*(\d{1,3}/\d{1,3}\s+\d{2}-\d{5}|\d{2}-\d{5}\s+\d{1,3}/\d{1,3})(\s*\([A-Z]\))?\s*$"
 )
-SYMBOL_ONLY = re.compile(r"^\s*[A-Z]{1,6}(/[A-Z0-9.\-]+){2,}\s*$")
-UNDOCS = re.compile(r"https?://undocs\.org/(?:[a-z]{2}/)?(\S+)")
 
 
 @dataclass
@@ -187,7 +186,7 @@ def _chinese_line_ends(block: Block) -> None:
 
 
 def _references_from_url(line: str, block: Block) -> None:
-    match = UNDOCS.search(line)
+    match = OFFICIAL_LINK.search(line)
     if match and match.group(1) not in block.references:
         block.references.append(match.group(1).rstrip("/"))
 
@@ -273,7 +272,7 @@ def _spaced_pdf_lines(raw: list[str]) -> Block:
         if RULE_LINE.match(text):
             zone = "notes"
             continue
-        if is_furniture(text) or SYMBOL_ONLY.match(text) or PAGE_AND_JOB.match(text):
+        if is_furniture(text) or SYMBOL_ONLY_LINE.match(text) or PAGE_AND_JOB.match(text):
             zone = "page"
             continue
         if zone and not text.strip():
@@ -335,7 +334,7 @@ def _plain_pdf_lines(raw: list[str]) -> Block:
     """
     lines = [line if line == PAGE_BREAK else line.rstrip() for line in raw]
     title_key = _squash(" ".join(_first_title_lines(lines)))
-    symbols = {line.strip() for line in lines[:12] if SYMBOL_ONLY.match(line)}
+    symbols = {line.strip() for line in lines[:12] if SYMBOL_ONLY_LINE.match(line)}
 
     def is_header(line: str) -> bool:
         key = _squash(line)

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from search.parsing.symbols import MASTHEAD_SYMBOL
 from search.parsing.text import CJK_RE, MARK, MARK_RE, ends_sentence, number_at_start
 
 # Fractions of the page height. The running header and the page-one masthead's first
@@ -41,7 +42,6 @@ FOOT_AREA = 0.85
 MARK_SIZE = 0.8
 DISTRIBUTION = re.compile(r"Distr\.\s*[:：]\s*\w+")
 DATE = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-SYMBOL = re.compile(r"\b[A-Z]{1,5}(?:/[A-Za-z0-9][A-Za-z0-9.\-]*)+(?<![.\-])")
 
 
 @dataclass
@@ -350,7 +350,7 @@ def _masthead_symbol(masthead: list[Line]) -> str | None:
     for line in masthead:
         # The masthead mixes sizes: digits smaller than "United Nations" are no marks.
         text = MARK_RE.sub(r"\1", line.text).replace(" /", "/")
-        match = SYMBOL.search(text)
+        match = MASTHEAD_SYMBOL.search(text)
         if match:
             return match.group(0)
     return None

@@ -9,9 +9,10 @@ checks a reviewer reads (operative numbers out of sequence) and the symbols cite
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 
-from .assembly import assemble, is_heading, repair_words, resolve_soft_hyphens
+from .assembly import Piece, assemble, is_heading, repair_words, resolve_soft_hyphens
 from .decoding import detect_language
 from .documents import (
     AMENDMENT,
@@ -31,6 +32,18 @@ from .documents import (
 from .labels import name_paragraphs
 from .layout import Block, Line, is_furniture, split_layout
 from .marks import MarkFinder
+from .symbols import (
+    BODIES,
+    BODY_BY_NAME,
+    COMMITTEE_NUMBERS,
+    RESOLUTION_LINE,
+    ZH_COMMITTEE_NUMBERS,
+    body_of_symbol,
+    committee_of_symbol,
+    is_symbol,
+    resolution_symbol,
+    symbols_in,
+)
 from .text import (
     EN_MEETING,
     EN_MONTHS,
@@ -43,16 +56,6 @@ from .text import (
     number_at_start,
 )
 
-BODIES = {
-    "General Assembly": "GA",
-    "大会": "GA",
-    "Economic and Social Council": "ECOSOC",
-    "经济及社会理事会": "ECOSOC",
-    "Security Council": "SC",
-    "安全理事会": "SC",
-    "Human Rights Council": "HRC",
-    "人权理事会": "HRC",
-}
 # Security Council resolutions are numbered with their year: "Resolution 2331 (2016)".
 SC_LINE = re.compile(
     r"^\s*(?:Resolution\s+(\d{1,4})\s*\((\d{4})\)|第\s*(?=\d)(\d{1,4})\s*[(（](\d{4})[)）]\s*号决议)\s*$"
@@ -60,15 +63,15 @@ SC_LINE = re.compile(
 DRAFT_HEADING = re.compile(r"^\s*决议草案([一二三四五六七八九十]+)\s*$|^\s*Draft resolution ([IVXL]+)\s*$")
 ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(EN_MONTHS) + r")\s+(\d{4})\b", re.I)
-# The Main Committees, by the ordinal in their name and in a draft's symbol (A/C.3/80/L.30).
-ORDINALS = {"First": 1, "Second": 2, "Third": 3, "Fourth": 4, "Fifth": 5, "Sixth": 6}
-ZH_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+DATE_LINE = re.compile(r"\s*(?:" + ZH_DATE.pattern + "|" + EN_DATE.pattern + r")\s*", re.I)
+# The Main Committees' numbers by the ordinal in their English or Chinese names.
+COMMITTEE_ORDINALS = COMMITTEE_NUMBERS | ZH_COMMITTEE_NUMBERS
 PLENARY = "plenary"
 # The line under the adoption date says on whose report (or without one) it was adopted.
 ON_REPORT = re.compile(
-    r"\[\s*on the report of the (?:[^\[\]]*?\()?(First|Second|Third|Fourth|Fifth|Sixth) Committee\)?"
+    rf"\[\s*on the report of the (?:[^\[\]]*?\()?({'|'.join(COMMITTEE_NUMBERS)}) Committee\)?"
     r"\s*\(([^()]*)\)\s*\]"
-    r"|\[\s*根据第([一二三四五六])委员会的报告\s*[(（]([^()（）]*)[)）]\s*通过\s*\]"
+    rf"|\[\s*根据第([{''.join(ZH_COMMITTEE_NUMBERS)}])委员会的报告\s*[(（]([^()（）]*)[)）]\s*通过\s*\]"
 )
 WITHOUT_COMMITTEE = re.compile(r"\[\s*without reference to a Main Committee|\[\s*未经发交主要委员会")
 DISTRIBUTION = re.compile(r"Distr\.\s*[:：]\s*(General|Limited|Restricted)\b", re.I)
@@ -89,10 +92,6 @@ JOINED_NAMES = (
     "圣多美和普林西比",
     "特立尼达和多巴哥",
 )
-SYMBOL_IN_TEXT = re.compile(
-    r"\b(?:A|E|S|CTOC|CAC|UNEP|HRC|TD|ST)(?:/[A-Z0-9][A-Za-z0-9.\-]*)+"
-    r"(?<![.\-])"
-)
 
 
 def parse_document(text: str, language: str | None = None, layout: str | None = None) -> ParsedDocument:
@@ -103,40 +102,9 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
     """
     if not text or not text.strip():
         raise ParseError("the file is empty")
-    language = language or detect_language(text)
-    if language not in ("zh", "en"):
-        raise ParseError(f"unknown language {language!r}: use zh or en")
-    block = split_layout(text, language, layout)
-    if not block.lines:
-        raise ParseError("no text was found in the file")
-    repair_words(block, language)
-
-    lines = block.lines
-    segments = _segments(lines)
-    report_like = _is_report(lines, language)
-    other = _other_kind(lines)
-
-    if other:
-        doc = ParsedDocument(language=language, doc_type=other[0])
-        _fill_other(doc, lines, block, other[1], language)
-    elif report_like and segments:
-        doc = ParsedDocument(language=language, doc_type=REPORT_DOC)
-        report_lines = lines[: segments[0][0]]
-        _fill_report(doc, report_lines, block, 0, language)
-        for start, end, number in segments:
-            draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, number=number)
-            _fill_resolution(draft, lines[start + 1 : end], block, start + 1, language)
-            draft.body = draft.body or "GA"
-            draft.committee = draft.committee or doc.committee
-            doc.resolutions.append(draft)
-            for warning in draft.warnings:
-                doc.warnings.append(f"draft resolution {number}: {warning}")
-    elif report_like:
-        doc = ParsedDocument(language=language, doc_type=REPORT_DOC)
-        _fill_report(doc, lines, block, 0, language)
-    else:
-        doc = ParsedDocument(language=language)
-        _fill_resolution(doc, lines, block, 0, language)
+    language = _known_language(text, language)
+    block = _read_layout(text, language, layout)
+    doc = _parse_lines(block.lines, block, language)
     doc.references = _references(text, block)
     if block.inferred_ends:
         doc.warnings.append(
@@ -148,22 +116,76 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
     return doc
 
 
+def _known_language(text: str, language: str | None) -> str:
+    """Return the language given, or read from the text; refuse any but Chinese and English."""
+    language = language or detect_language(text)
+    if language not in ("zh", "en"):
+        raise ParseError(f"unknown language {language!r}: use zh or en")
+    return language
+
+
+def _read_layout(text: str, language: str, layout: str | None) -> Block:
+    block = split_layout(text, language, layout)
+    if not block.lines:
+        raise ParseError("no text was found in the file")
+    repair_words(block, language)
+    return block
+
+
+def _parse_lines(lines: list[Line], block: Block, language: str) -> ParsedDocument:
+    """Parse a working paper, a report (and the drafts it recommends) or a resolution."""
+    other = _other_kind(lines)
+    if other:
+        doc = ParsedDocument(language=language, doc_type=other[0])
+        _fill_other(doc, lines, block, other[1], language)
+        return doc
+    if _is_report(lines, language):
+        return _parse_report(lines, block, language)
+    doc = ParsedDocument(language=language)
+    _fill_resolution(doc, lines, block, 0, language)
+    return doc
+
+
+def _parse_report(lines: list[Line], block: Block, language: str) -> ParsedDocument:
+    """Parse a report: its own paragraphs, then each draft resolution it recommends."""
+    doc = ParsedDocument(language=language, doc_type=REPORT_DOC)
+    segments = _segments(lines)
+    _fill_report(doc, lines[: segments[0][0]] if segments else lines, block, 0, language)
+    for start, end, number in segments:
+        draft = _report_draft(lines[start + 1 : end], block, start + 1, number, language)
+        draft.committee = draft.committee or doc.committee
+        doc.resolutions.append(draft)
+        doc.warnings += [f"draft resolution {number}: {warning}" for warning in draft.warnings]
+    return doc
+
+
+def _report_draft(lines: list[Line], block: Block, offset: int, number: str, language: str) -> ParsedDocument:
+    """Parse "Draft resolution II" of a report: the General Assembly's unless it says otherwise."""
+    draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, number=number)
+    _fill_resolution(draft, lines, block, offset, language)
+    draft.body = draft.body or "GA"
+    return draft
+
+
 def _segments(lines: list[Line]) -> list[tuple[int, int, str]]:
     """Return (heading index, end index, number) of each draft resolution in a report."""
-    heads = []
-    for index, line in enumerate(lines):
-        match = DRAFT_HEADING.match(line.text)
-        # It must be followed by a resolution (a formula within a few lines).
-        if (
-            match
-            and index + 2 < len(lines)
-            and any(FORMULA.match(x.text) for x in lines[index + 1 : index + 12])
-        ):
-            heads.append((index, match.group(1) or match.group(2)))
-    return [
-        (start, heads[k + 1][0] if k + 1 < len(heads) else len(lines), number)
-        for k, (start, number) in enumerate(heads)
-    ]
+    starts = [(index, number) for index in range(len(lines)) if (number := _draft_heading(lines, index))]
+    # Each ends where the next starts, the last with the report.
+    bounds = [index for index, _ in starts] + [len(lines)]
+    return [(start, end, number) for (start, number), end in zip(starts, bounds[1:], strict=True)]
+
+
+def _draft_heading(lines: list[Line], index: int) -> str | None:
+    """Return the number of a report's "Draft resolution II" heading at `index`."""
+    match = DRAFT_HEADING.match(lines[index].text)
+    # It must be followed by a resolution (a formula within a few lines).
+    if (
+        match
+        and index + 2 < len(lines)
+        and _first_line(lines[index + 1 : index + 12], FORMULA.match) is not None
+    ):
+        return _either(match, 1, 2)
+    return None
 
 
 # The heading line that says a document is not a resolution but a committee's working
@@ -182,75 +204,108 @@ DECISION_LINE = re.compile(
 )
 NOTE_LINE = re.compile(r"^Note by the (?:Secretariat|Secretary-General)$|^秘书(?:处|长)的说明$")
 WORKING_PAPERS = ((AMENDMENT, AMENDMENT_LINE), (DRAFT_DECISION, DECISION_LINE), (NOTE, NOTE_LINE))
+# A line that starts a resolution or a draft resolution: no working paper's heading follows.
+RESOLUTION_STARTS = (FORMULA, SYMBOL_NUMBER_LINE, DRAFT_HEADING)
 
 
 def _other_kind(lines: list[Line]) -> tuple[str, int] | None:
     """Return the type of a working paper and the index of its heading line; None for
     a resolution, a draft resolution or a report."""
     for index, line in enumerate(lines[:25]):
-        if FORMULA.match(line.text) or SYMBOL_NUMBER_LINE.match(line.text) or DRAFT_HEADING.match(line.text):
+        if any(pattern.match(line.text) for pattern in RESOLUTION_STARTS):
             return None
-        text = MARK_RE.sub("", line.text).strip()
-        for doc_type, pattern in WORKING_PAPERS:
-            if pattern.match(text) or (
-                # "…: amendment to revised draft resolution" with the symbol on the next line
-                index + 1 < len(lines)
-                and SYMBOL_IN_TEXT.fullmatch(lines[index + 1].text.strip())
-                and pattern.match(f"{text} {lines[index + 1].text.strip()}")
-            ):
-                return doc_type, index
+        doc_type = _working_paper_heading(lines, index)
+        if doc_type:
+            return doc_type, index
     return None
+
+
+def _working_paper_heading(lines: list[Line], index: int) -> str | None:
+    """Return the type of working paper whose heading the line at `index` is."""
+    text = _unmarked(lines[index].text).strip()
+    following = _next_text(lines, index)
+    for doc_type, pattern in WORKING_PAPERS:
+        # "…: amendment to revised draft resolution" with the symbol on the next line
+        if pattern.match(text) or (is_symbol(following) and pattern.match(f"{text} {following}")):
+            return doc_type
+    return None
+
+
+def _next_text(lines: list[Line], index: int) -> str:
+    """Return the text of the line after `index`, stripped; "" after the last line."""
+    return lines[index + 1].text.strip() if index + 1 < len(lines) else ""
 
 
 def _fill_other(doc: ParsedDocument, lines: list[Line], block: Block, at: int, language: str) -> None:
     """Fill an amendment, a draft decision or a note: its heading, then numbered paragraphs
     (one unnumbered instruction and the text it inserts make one paragraph)."""
-    heading = MARK_RE.sub("", lines[at].text).strip()
-    start = at + 1
-    if (
-        at + 1 < len(lines)
-        and not AMENDMENT_LINE.match(heading)
-        and AMENDMENT_LINE.match(f"{heading} {lines[at + 1].text.strip()}")
-    ):
-        heading, start = f"{heading} {lines[at + 1].text.strip()}", at + 2
+    heading, start = _working_paper_heading_text(lines, at)
     doc_type = doc.doc_type
     _read_head(doc, lines[:at], language)
     doc.doc_type = doc_type  # not the draft resolution a sponsors' line would make it
     doc.symbol = _symbol_from_head(lines[:at], doc.body)
-    doc.body = doc.body or body_of_symbol(doc.symbol)
-    doc.committee = doc.committee or committee_of_symbol(doc.symbol)
-    doc.sponsors = []
-    named = dict(WORKING_PAPERS)[doc.doc_type].match(heading).groupdict()
-    if named.get("sponsors") or named.get("zh_sponsors"):
-        doc.sponsors = split_sponsors(named.get("sponsors") or named.get("zh_sponsors"))
-    doc.amends = (named.get("amends") or named.get("zh_amends") or "").rstrip(".,;")
-    if doc.doc_type == NOTE:
-        # The title stands above "Note by the Secretariat".
-        before = [MARK_RE.sub("", line.text).strip() for line in lines[:at]]
-        doc.title = before[-1] if before and not _committee_named(before[-1]) else doc.title
-    elif start < len(lines) and not _numbered(lines[start].text):
-        doc.title = _join_title([MARK_RE.sub("", lines[start].text)], language)
-        start += 1
+    _read_organ_from_symbol(doc)
+    _read_sponsors_and_amended_draft(doc, heading)
+    start = _read_working_paper_title(doc, lines, at, start, language)
     pieces = assemble(lines[start:], language)
-    notes = _notes_for(block, 0, len(lines))
-    doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
-    marker = MarkFinder(notes, language, explicit=block.explicit_marks)
-    doc.paragraphs = name_paragraphs(pieces, REPORT, marker, language, single=True)
-    for paragraph in doc.paragraphs:
-        paragraph.text = resolve_soft_hyphens(paragraph.text, block)
+    marker = _own_marker(doc, block, 0, len(lines), language)
+    doc.paragraphs = _resolve_soft_hyphens(
+        name_paragraphs(pieces, REPORT, marker, language, single=True), block
+    )
     _unique_anchors(doc)
     doc.warnings += marker.warnings()
 
 
+def _working_paper_heading_text(lines: list[Line], at: int) -> tuple[str, int]:
+    """Return a working paper's heading and where what follows it starts: an amendment's
+    heading may go on with the amended draft's symbol on the next line."""
+    heading = _unmarked(lines[at].text).strip()
+    following = _next_text(lines, at)
+    if following and not AMENDMENT_LINE.match(heading) and AMENDMENT_LINE.match(f"{heading} {following}"):
+        return f"{heading} {following}", at + 2
+    return heading, at + 1
+
+
+def _read_sponsors_and_amended_draft(doc: ParsedDocument, heading: str) -> None:
+    """Read "Albania, …: amendment to draft resolution A/C.3/80/L.2": sponsors and the draft amended."""
+    named = dict(WORKING_PAPERS)[doc.doc_type].match(heading).groupdict()
+    sponsors = named.get("sponsors") or named.get("zh_sponsors")
+    doc.sponsors = split_sponsors(sponsors) if sponsors else []
+    doc.amends = (named.get("amends") or named.get("zh_amends") or "").rstrip(".,;")
+
+
+def _read_working_paper_title(
+    doc: ParsedDocument, lines: list[Line], at: int, start: int, language: str
+) -> int:
+    """Read a working paper's title, above a note's heading or under the others'; return
+    where its paragraphs start."""
+    if doc.doc_type == NOTE:
+        _read_note_title(doc, lines[:at])
+    elif start < len(lines) and not _numbered(lines[start].text):
+        doc.title = _join_title([_unmarked(lines[start].text)], language)
+        return start + 1
+    return start
+
+
+def _read_note_title(doc: ParsedDocument, head: list[Line]) -> None:
+    """The title stands above "Note by the Secretariat", unless that is the committee's name."""
+    if head:
+        above = _unmarked(head[-1].text).strip()
+        doc.title = doc.title if _committee_named(above) else above
+
+
+# The heading of a report: only the heading tells, a preambular paragraph may cite "the
+# report of the … Committee".
+REPORT_HEADING = re.compile(r"委员会的报告|报告员[:：]|Report of the .*Committee|Rapporteur:")
+
+
 def _is_report(lines: list[Line], language: str) -> bool:
     first = lines[:12]
-    # Only the heading tells: a preambular paragraph may cite "the report of the … Committee".
-    formula = next((i for i, line in enumerate(first) if FORMULA.match(line.text)), len(first))
-    head = " ".join(line.text for line in first[:formula])
     # "78/116. Report of the Committee on …" is a resolution's number and title.
-    if any(SYMBOL_NUMBER_LINE.match(line.text) for line in first):
+    if _first_line(first, SYMBOL_NUMBER_LINE.match) is not None:
         return False
-    return bool(re.search(r"委员会的报告|报告员[:：]|Report of the .*Committee|Rapporteur:", head))
+    head = first[: _first_line(first, FORMULA.match, len(first))]
+    return bool(REPORT_HEADING.search(" ".join(line.text for line in head)))
 
 
 def _notes_for(block: Block, start: int, end: int) -> dict[int, str]:
@@ -259,6 +314,19 @@ def _notes_for(block: Block, start: int, end: int) -> dict[int, str]:
         if start <= position <= end and number not in notes:
             notes[number] = text
     return notes
+
+
+def _own_marker(doc: ParsedDocument, block: Block, start: int, end: int, language: str) -> MarkFinder:
+    """Give `doc` the footnotes printed from line `start` to `end`; return the finder of their marks."""
+    notes = _notes_for(block, start, end)
+    doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
+    return MarkFinder(notes, language, explicit=block.explicit_marks)
+
+
+def _resolve_soft_hyphens(paragraphs: list[ParsedParagraph], block: Block) -> list[ParsedParagraph]:
+    for paragraph in paragraphs:
+        paragraph.text = resolve_soft_hyphens(paragraph.text, block)
+    return paragraphs
 
 
 def _fill_resolution(
@@ -271,43 +339,29 @@ def _fill_resolution(
 ) -> None:
     """Fill `doc` from its lines; a draft it recommends shares its `marker` (marks run on)."""
     formula_at, body = _read_head_and_formula(doc, lines, language)
-    # Closing lines (date, meeting) end the operative part; "Annex" starts the annex.
-    annex_at = next((i for i, line in enumerate(body) if ANNEX_LINE.fullmatch(line.text)), None)
-    main = body[:annex_at] if annex_at is not None else body
-    annex = body[annex_at + 1 :] if annex_at is not None else []
+    main, annex_heading, annex = _split_annex(body)
     main, closing = _split_closing(main)
     _read_closing(doc, closing, language)
+    own_marker = marker is None
     # "Recommends to the General Assembly the adoption of the following draft resolution:"
-    span = _recommended_draft(main) if marker is None else None
-    recommended = _unquote(main[span[0] : span[1]]) if span else []
-    main = main[: span[0]] + main[span[1] :] if span else main
+    main, recommended = _take_recommended_draft(main) if own_marker else (main, [])
 
     pieces = assemble(main, language)
-    if formula_at is None and not any(p.level == 0 for p in pieces):
+    if formula_at is None and _first_numbered(pieces) is None:
         raise ParseError(
             "no resolution structure was found: no enacting formula (such as "
             "“The General Assembly,” or “大会，”) and no numbered paragraphs"
         )
-    own_marker = marker is None
-    if marker is None:
-        notes = _notes_for(block, offset, offset + len(lines))
-        marker = MarkFinder(notes, language, explicit=block.explicit_marks)
-        doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
+    if own_marker:
+        marker = _own_marker(doc, block, offset, offset + len(lines), language)
 
     paragraphs = _name_parts(pieces, marker, language)
     if recommended:
         draft = ParsedDocument(language=language, doc_type=DRAFT_RESOLUTION, body="GA")
         _fill_resolution(draft, recommended, block, offset, language, marker)
         doc.resolutions.append(draft)
-    if annex:
-        annex_main, annex_closing = _split_closing(annex)
-        for part, lines_of_part in _annex_parts(body[annex_at], annex_main):
-            paragraphs += name_paragraphs(
-                assemble(lines_of_part, language), ANNEX, marker, language, annex_label=True, annex_part=part
-            )
-    for paragraph in paragraphs:
-        paragraph.text = resolve_soft_hyphens(paragraph.text, block)
-    doc.paragraphs = paragraphs
+    paragraphs += _annex_paragraphs(annex_heading, annex, marker, language)
+    doc.paragraphs = _resolve_soft_hyphens(paragraphs, block)
     _unique_anchors(doc)
     _keep_footnotes(doc, marker, own_marker)
 
@@ -317,73 +371,94 @@ def _read_head_and_formula(
 ) -> tuple[int | None, list[Line]]:
     """Read the head (what stands before the enacting formula) into `doc`, with the organ
     the formula names; return where the formula stands and the lines of the body."""
-    formula_at = next((i for i, line in enumerate(lines) if FORMULA.match(line.text)), None)
-    if formula_at is not None:
-        head_end = formula_at
-        body_start = formula_at + 1
-    else:
+    formula_at = _first_line(lines, FORMULA.match)
+    if formula_at is None:
         doc.warnings.append("no enacting formula (such as “The General Assembly,”) was found")
         # The heading still ends with the number and title ("78/225. Enhancing …").
-        titled = next((i for i, line in enumerate(lines[:30]) if SYMBOL_NUMBER_LINE.match(line.text)), None)
-        head_end = body_start = 0 if titled is None else titled + 1
-    head = lines[:head_end]
+        titled = _first_line(lines[:30], SYMBOL_NUMBER_LINE.match)
+        body_start = 0 if titled is None else titled + 1
+        _read_resolution_head(doc, lines[:body_start], language, None)
+        return None, lines[body_start:]
+    organ = BODY_BY_NAME.get(_either(FORMULA.match(lines[formula_at].text), 1, 2))
+    _read_resolution_head(doc, lines[:formula_at], language, organ)
+    return formula_at, lines[formula_at + 1 :]
+
+
+def _read_resolution_head(doc: ParsedDocument, head: list[Line], language: str, organ: str | None) -> None:
+    """Read the head; the organ it names comes before the formula's, and both before the symbol's."""
     _read_head(doc, head, language)
-    if formula_at is not None:
-        formula = FORMULA.match(lines[formula_at].text)
-        body_name = formula.group(1) or formula.group(2)
-        doc.body = doc.body or BODIES.get(body_name)
+    doc.body = doc.body or organ
     if doc.symbol is None:
         doc.symbol = _symbol_from_head(head, doc.body)
+    _read_organ_from_symbol(doc)
+
+
+def _read_organ_from_symbol(doc: ParsedDocument) -> None:
+    """Take the organ and the Main Committee from the symbol where the text named neither."""
     doc.body = doc.body or body_of_symbol(doc.symbol)
     doc.committee = doc.committee or committee_of_symbol(doc.symbol)
-    return formula_at, lines[body_start:]
 
 
-def _name_parts(pieces: list, marker: MarkFinder, language: str) -> list[ParsedParagraph]:
+def _first_numbered(pieces: list[Piece]) -> int | None:
+    """Return the index of the first numbered paragraph."""
+    return next((i for i, piece in enumerate(pieces) if piece.level == 0), None)
+
+
+def _name_parts(pieces: list[Piece], marker: MarkFinder, language: str) -> list[ParsedParagraph]:
     """Name the preambular and operative paragraphs, and a text the resolution adopts in
-    its operative part ("Adopts the following declaration:" + heading + numbered text,
-    A/RES/72/1). With no numbered paragraph, the last one is the operative paragraph."""
-    first_numbered = next((i for i, p in enumerate(pieces) if p.level == 0), None)
+    its operative part. With no numbered paragraph, the last one is the operative paragraph."""
+    first_numbered = _first_numbered(pieces)
     if first_numbered is None:
-        preamble, operative, embedded = pieces[:-1], pieces[-1:], []
-    else:
-        preamble, operative = pieces[:first_numbered], pieces[first_numbered:]
-        embedded = []
-        headings = [i for i, p in enumerate(preamble) if is_heading(p, language)]
-        if (
-            headings
-            and preamble[headings[0] - 1 : headings[0]]
-            and _ends_with_colon(preamble[headings[0] - 1].text)
-        ):
-            cut = headings[0]
-            embedded = preamble[cut:] + operative
-            preamble, operative = preamble[: cut - 1], [preamble[cut - 1]]
-    paragraphs = name_paragraphs(preamble, PREAMBULAR, marker, language)
-    paragraphs += name_paragraphs(
-        operative, OPERATIVE, marker, language, single=first_numbered is None or embedded != []
+        paragraphs = name_paragraphs(pieces[:-1], PREAMBULAR, marker, language)
+        return paragraphs + name_paragraphs(pieces[-1:], OPERATIVE, marker, language, single=True)
+    preamble, operative, adopted = _split_adopted_text(
+        pieces[:first_numbered], pieces[first_numbered:], language
     )
-    if embedded:
-        paragraphs += name_paragraphs(embedded, ANNEX, marker, language, annex_label=False)
+    paragraphs = name_paragraphs(preamble, PREAMBULAR, marker, language)
+    paragraphs += name_paragraphs(operative, OPERATIVE, marker, language, single=bool(adopted))
+    if adopted:
+        paragraphs += name_paragraphs(adopted, ANNEX, marker, language, annex_label=False)
     return paragraphs
+
+
+def _split_adopted_text(
+    preamble: list[Piece], operative: list[Piece], language: str
+) -> tuple[list[Piece], list[Piece], list[Piece]]:
+    """Split off a text adopted in the operative part ("Adopts the following declaration:",
+    a heading, the declaration's numbered text, A/RES/72/1): (preamble, the one operative
+    paragraph, the text); the text is empty where there is none."""
+    cut = next((i for i, piece in enumerate(preamble) if is_heading(piece, language)), None)
+    if cut and _ends_with_colon(preamble[cut - 1].text):
+        return preamble[: cut - 1], [preamble[cut - 1]], preamble[cut:] + operative
+    return preamble, operative, []
 
 
 def _keep_footnotes(doc: ParsedDocument, marker: MarkFinder, own_marker: bool) -> None:
     """Keep the footnotes the text's own paragraphs refer to (a recommended draft shares
     its report's marks), then check the marks' sequence and pass the drafts' warnings on."""
     if not own_marker:
-        used = {n for p in doc.paragraphs for n in p.footnotes}
-        shared = marker.notes_by_number
-        doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(shared.items()) if n in used]
+        used = _marks_in(doc.paragraphs)
+        doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(marker.notes_by_number.items()) if n in used]
         _check_sequence(doc)
         return
-    if doc.resolutions:
-        in_drafts = {n for r in doc.resolutions for p in r.paragraphs for n in p.footnotes}
-        in_own = {n for p in doc.paragraphs for n in p.footnotes}
-        doc.footnotes = [f for f in doc.footnotes if f.number in in_own or f.number not in in_drafts]
+    _leave_footnotes_to_drafts(doc)
     doc.warnings += marker.warnings()
     _check_sequence(doc)
-    for draft in doc.resolutions:
-        doc.warnings += [f"the draft resolution it recommends: {w}" for w in draft.warnings]
+    doc.warnings += [
+        f"the draft resolution it recommends: {w}" for draft in doc.resolutions for w in draft.warnings
+    ]
+
+
+def _leave_footnotes_to_drafts(doc: ParsedDocument) -> None:
+    """A footnote only the drafts it recommends refer to is theirs, not the document's."""
+    in_drafts = _marks_in(paragraph for draft in doc.resolutions for paragraph in draft.paragraphs)
+    in_own = _marks_in(doc.paragraphs)
+    doc.footnotes = [f for f in doc.footnotes if f.number in in_own or f.number not in in_drafts]
+
+
+def _marks_in(paragraphs: Iterable[ParsedParagraph]) -> set[int]:
+    """Return the numbers of the footnotes the paragraphs refer to."""
+    return {number for paragraph in paragraphs for number in paragraph.footnotes}
 
 
 # The operative paragraph that introduces a draft the General Assembly is to adopt.
@@ -391,6 +466,22 @@ RECOMMENDS_DRAFT = re.compile(
     r"(?:following draft (?:resolution|decision)[^:：]*|(?:下列|以下)决议草案[^:：]*)[:：]\s*$"
 )
 QUOTE_OPEN = "“‘\"'"
+# A footnote's number printed after the colon: "… following draft resolution: 3".
+NOTE_AFTER_COLON = re.compile(r"(?<=[:：])\s*\d{1,3}$")
+CLOSES_QUOTATION = re.compile(r"[.。]”\s*$")
+# A quotation mark opens a paragraph: after a clause's end (and its marks) or before a number.
+ENDS_CLAUSE = re.compile(r"[,;:.，；：。”](?:\s*\d{1,3}|\s*\u27e6\d+\u27e7)*\s*$")
+QUOTED_NUMBER = re.compile(r"\s*.(?:\d{1,3}\.|\([a-z]{1,4}\))\s")
+CLOSING_QUOTE = re.compile(r"[”’\"'](?=(?:\s*\u27e6\d+\u27e7)?\s*$)")
+
+
+def _take_recommended_draft(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Take a recommended draft out of the lines: (the lines left, the draft's lines unquoted)."""
+    span = _recommended_draft(lines)
+    if span is None:
+        return lines, []
+    start, end = span
+    return lines[:start] + lines[end:], _unquote(lines[start:end])
 
 
 def _recommended_draft(lines: list[Line]) -> tuple[int, int] | None:
@@ -400,44 +491,93 @@ def _recommended_draft(lines: list[Line]) -> tuple[int, int] | None:
     resolution:" and ends with the paragraph that closes its quotation (`.”`), or
     with the resolution."""
     for index in range(1, len(lines)):
-        formula = FORMULA.match(lines[index].text.strip().lstrip(QUOTE_OPEN))
-        if formula and (formula.group(1) or formula.group(2)) in ("General Assembly", "大会"):
-            previous = MARK_RE.sub("", lines[index - 1].text).rstrip()
-            if RECOMMENDS_DRAFT.search(re.sub(r"(?<=[:：])\s*\d{1,3}$", "", previous)):
-                for end in range(index + 1, len(lines) - 1):
-                    closes = re.search(r"[.。]”\s*$", MARK_RE.sub("", lines[end].text))
-                    if closes and lines[end + 1].text.lstrip()[:1] not in QUOTE_OPEN:
-                        return index, end + 1
-                return index, len(lines)
+        if _opens_recommended_draft(lines, index):
+            return index, _end_of_quotation(lines, index)
     return None
+
+
+def _opens_recommended_draft(lines: list[Line], index: int) -> bool:
+    """Is the line at `index` the General Assembly's formula, after "… following draft resolution:"?"""
+    formula = FORMULA.match(lines[index].text.strip().lstrip(QUOTE_OPEN))
+    if not formula or _either(formula, 1, 2) not in BODIES["GA"]:
+        return False
+    previous = _unmarked(lines[index - 1].text).rstrip()
+    return bool(RECOMMENDS_DRAFT.search(NOTE_AFTER_COLON.sub("", previous)))
+
+
+def _end_of_quotation(lines: list[Line], start: int) -> int:
+    """Return the end of the paragraph that closes the quotation (no quoted paragraph
+    follows it), or of the lines."""
+    for end in range(start + 1, len(lines) - 1):
+        if (
+            CLOSES_QUOTATION.search(_unmarked(lines[end].text))
+            and lines[end + 1].text.lstrip()[:1] not in QUOTE_OPEN
+        ):
+            return end + 1
+    return len(lines)
 
 
 def _unquote(lines: list[Line]) -> list[Line]:
     """Take off the quotation marks that open each paragraph of a quoted draft and close it."""
-    out: list[Line] = []
-    for index, line in enumerate(lines):
-        text = line.text
-        before = lines[index - 1] if index else None
-        # A quotation mark opens a paragraph: after a clause's end (and its marks) or before a number.
-        starts = (
-            before is None
-            or before.ends
-            or re.search(r"[,;:.，；：。”](?:\s*\d{1,3}|\s*\u27e6\d+\u27e7)*\s*$", before.text)
-            or re.match(r"\s*.(?:\d{1,3}\.|\([a-z]{1,4}\))\s", text)
-        )
-        if starts and text.lstrip()[:1] in QUOTE_OPEN:
-            text = text.lstrip()[1:]
-        out.append(Line(text, ends=line.ends, page_start=line.page_start))
+    out = [
+        Line(_without_opening_quote(lines, index), ends=line.ends, page_start=line.page_start)
+        for index, line in enumerate(lines)
+    ]
     if out:
-        out[-1].text = re.sub(r"[”’\"'](?=(?:\s*\u27e6\d+\u27e7)?\s*$)", "", out[-1].text, count=1)
+        out[-1].text = CLOSING_QUOTE.sub("", out[-1].text, count=1)
     return out
 
 
+def _without_opening_quote(lines: list[Line], index: int) -> str:
+    text = lines[index].text
+    if text.lstrip()[:1] in QUOTE_OPEN and _opens_quoted_paragraph(lines, index):
+        return text.lstrip()[1:]
+    return text
+
+
+def _opens_quoted_paragraph(lines: list[Line], index: int) -> bool:
+    """Does the line at `index` start a paragraph of the quotation (where a quotation mark opens it)?"""
+    if index == 0 or lines[index - 1].ends:
+        return True
+    return bool(ENDS_CLAUSE.search(lines[index - 1].text) or QUOTED_NUMBER.match(lines[index].text))
+
+
 def _ends_with_colon(text: str) -> bool:
-    return MARK_RE.sub("", text).rstrip().endswith((":", "："))
+    return _unmarked(text).rstrip().endswith((":", "："))
+
+
+def _unmarked(text: str) -> str:
+    """Return the text without its footnote marks."""
+    return MARK_RE.sub("", text)
 
 
 ANNEX_LINE = re.compile(r"\s*(?:Annex(?:\s+([IVX]+))?|附件([一二三四五六七八九十]*))\s*")
+ANNEX_NUMBERS = {numeral: number for number, numeral in enumerate(ROMANS, 1)} | {
+    numeral: number for number, numeral in enumerate("一二三四五六七八九十", 1)
+}
+
+
+def _split_annex(body: list[Line]) -> tuple[list[Line], Line | None, list[Line]]:
+    """Split the body at "Annex": (what stands before it, its heading line, the annex's lines)."""
+    annex_at = _first_line(body, ANNEX_LINE.fullmatch)
+    if annex_at is None:
+        return body, None, []
+    return body[:annex_at], body[annex_at], body[annex_at + 1 :]
+
+
+def _annex_paragraphs(
+    heading: Line | None, annex: list[Line], marker: MarkFinder, language: str
+) -> list[ParsedParagraph]:
+    """Name the annex's paragraphs, part by part ("Annex I", "Annex II" …)."""
+    if not annex:
+        return []
+    annex_main, _ = _split_closing(annex)
+    paragraphs = []
+    for part, lines_of_part in _annex_parts(heading, annex_main):
+        paragraphs += name_paragraphs(
+            assemble(lines_of_part, language), ANNEX, marker, language, annex_label=True, annex_part=part
+        )
+    return paragraphs
 
 
 def _annex_parts(first: Line, lines: list[Line]) -> list[tuple[int, list[Line]]]:
@@ -445,138 +585,146 @@ def _annex_parts(first: Line, lines: list[Line]) -> list[tuple[int, list[Line]]]
     annex; its lines). Each numbered annex numbers its paragraphs from 1."""
     parts: list[tuple[int, list[Line]]] = [(_annex_number(first.text), [])]
     for line in lines:
-        if ANNEX_LINE.fullmatch(line.text) and _annex_number(line.text):
-            parts.append((_annex_number(line.text), []))
+        number = _annex_number(line.text)
+        if number:
+            parts.append((number, []))
         else:
             parts[-1][1].append(line)
     return [(number, part) for number, part in parts if part]
 
 
 def _annex_number(text: str) -> int:
+    """Return the number an annex's heading gives ("Annex II", "附件二": 2); 0 for "Annex"
+    alone, and for any other line."""
     match = ANNEX_LINE.fullmatch(text)
-    roman, chinese = (match.group(1), match.group(2)) if match else (None, None)
-    if roman:
-        return ROMANS.index(roman.lower()) + 1 if roman.lower() in ROMANS else 0
-    return "一二三四五六七八九十".index(chinese) + 1 if chinese and len(chinese) == 1 else 0
+    if not match:
+        return 0
+    return ANNEX_NUMBERS.get((_either(match, 1, 2) or "").lower(), 0)
 
 
 def _split_closing(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     """Split off the date and meeting lines that close a resolution."""
-    for index, line in enumerate(lines):
-        if ZH_MEETING.match(line.text) or EN_MEETING.match(line.text):
-            # The date stands above the meeting, or below it ("50th (resumed) plenary meeting").
-            start = index - 1 if index > 0 and _is_date_line(lines[index - 1].text) else index
-            return lines[:start], lines[start:]
-    return lines, []
+    meeting = _first_line(lines, _is_meeting_line)
+    if meeting is None:
+        return lines, []
+    # The date stands above the meeting, or below it ("50th (resumed) plenary meeting").
+    start = meeting - 1 if meeting and _is_date_line(lines[meeting - 1].text) else meeting
+    return lines[:start], lines[start:]
+
+
+def _is_meeting_line(text: str) -> bool:
+    return bool(ZH_MEETING.match(text) or EN_MEETING.match(text))
 
 
 def _is_date_line(text: str) -> bool:
-    return bool(
-        re.fullmatch(r"\s*" + ZH_DATE.pattern + r"\s*", text)
-        or re.fullmatch(r"\s*" + EN_DATE.pattern + r"\s*", text, re.I)
-    )
+    return bool(DATE_LINE.fullmatch(text))
 
 
-def _iso(match: re.Match, language_hint: str) -> str:
-    if language_hint == "zh":
-        year, month, day = match.group(1), match.group(2), match.group(3)
-    else:
-        day, month_name, year = match.group(1), match.group(2), match.group(3)
-        month = EN_MONTHS.index(month_name.lower()) + 1
+def _iso_date(year: str, month: str | int, day: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
 def _find_date(text: str) -> str | None:
-    match = ZH_DATE.search(text)
-    if match:
-        return _iso(match, "zh")
-    match = EN_DATE.search(text)
-    if match:
-        return _iso(match, "en")
+    zh = ZH_DATE.search(text)
+    if zh:
+        return _iso_date(*zh.groups())
+    en = EN_DATE.search(text)
+    if en:
+        day, month_name, year = en.groups()
+        return _iso_date(year, EN_MONTHS.index(month_name.lower()) + 1, day)
     return None
 
 
 def _read_closing(doc: ParsedDocument, closing: list[Line], language: str) -> None:
     for line in closing:
-        if ZH_MEETING.match(line.text) or EN_MEETING.match(line.text):
+        if _is_meeting_line(line.text):
             doc.meeting = re.sub(r"\s+", " ", line.text.strip())
         elif _is_date_line(line.text):
             doc.adopted_on = _find_date(line.text)
 
 
+# The organ that adopted it, before any organ the agenda item names ("Report of the
+# Economic and Social Council" is an item of the General Assembly).
+ADOPTED_BY = re.compile(r"adopted by the (General Assembly|Economic and Social Council)")
+ORGAN_NAMED = re.compile(r"(大会|经济及社会理事会|General Assembly|Economic and Social Council)")
+
+
 def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
-    texts = [MARK_RE.sub("", line.text) for line in head]
+    texts = [_unmarked(line.text) for line in head]
     joined = "\n".join(texts)
     _read_session_and_adoption(doc, texts, joined)
     doc.title = _join_title(_title_lines(doc, head, texts, language), language)
     _read_heading_facts(doc, texts, language)
     doc.agenda_item_title = _agenda_item_title(head, language)
-    # The organ that adopted it, before any organ the agenda item names ("Report of the
-    # Economic and Social Council" is an item of the General Assembly).
-    body = re.search(r"adopted by the (General Assembly|Economic and Social Council)", joined) or re.search(
-        r"(大会|经济及社会理事会|General Assembly|Economic and Social Council)", joined
-    )
-    if body and not doc.body:
-        doc.body = BODIES[body.group(1)]
+    doc.body = doc.body or _organ_of_head(joined)
+
+
+def _organ_of_head(joined: str) -> str | None:
+    match = ADOPTED_BY.search(joined) or ORGAN_NAMED.search(joined)
+    return BODY_BY_NAME[match.group(1)] if match else None
+
+
+SESSION = re.compile(
+    r"^\s*(第[一二三四五六七八九十]+届会议|\d{4}\s*年实质性会议|[A-Z][a-z]+(?:-[a-z]+)? session)\s*$", re.M
+)
+# "Agenda item 14 (c)", "Agenda items 13 and 117", "议程项目13和117"
+AGENDA_ITEM_NUMBER = r"[0-9]+\s*(?:\(\s*[a-z]\s*\))?"
+AGENDA_ITEM_NUMBERS = rf"{AGENDA_ITEM_NUMBER}(?:\s*(?:,|and|和|、)\s*{AGENDA_ITEM_NUMBER})*"
+AGENDA_ITEMS = re.compile(rf"(?:议程项目|Agenda items?)\s*({AGENDA_ITEM_NUMBERS})")
+ADOPTED_ON = re.compile(r"(?:adopted by the .*? on|通过)\s*\n?\s*(\d{1,2} [A-Z][a-z]+ \d{4})", re.I)
+# A Chinese heading's line of adoption: "2017年9月11日大会通过的决议".
+ZH_ADOPTION_LINE = re.compile(r"\d+\s*日.*(?:决议|通过)\s*$")
+MEETING_IN_HEAD = re.compile(r"at its (\d+(?:st|nd|rd|th)) meeting|第\s*(\d+)\s*次(?:全体)?会议")
 
 
 def _read_session_and_adoption(doc: ParsedDocument, texts: list[str], joined: str) -> None:
     """The session, the agenda item, the meeting and the date of adoption, from the head."""
-    session = re.search(
-        r"^\s*(第[一二三四五六七八九十]+届会议|\d{4}\s*年实质性会议|[A-Z][a-z]+(?:-[a-z]+)? session)\s*$",
-        joined,
-        re.M,
-    )
+    session = SESSION.search(joined)
     if session:
         doc.session = session.group(1).strip()
-    item = r"[0-9]+\s*(?:\(\s*[a-z]\s*\))?"
-    # "Agenda item 14 (c)", "Agenda items 13 and 117", "议程项目13和117"
-    agenda = re.search(rf"(?:议程项目|Agenda items?)\s*({item}(?:\s*(?:,|and|和|、)\s*{item})*)", joined)
+    agenda = AGENDA_ITEMS.search(joined)
     if agenda:
         doc.agenda_item = re.sub(r"\s+", " ", agenda.group(1)).strip()
-    adopted = re.search(r"(?:adopted by the .*? on|通过)\s*\n?\s*(\d{1,2} [A-Z][a-z]+ \d{4})", joined, re.I)
-    meeting = re.search(r"at its (\d+(?:st|nd|rd|th)) meeting|第\s*(\d+)\s*次(?:全体)?会议", joined)
-    if meeting and not doc.meeting:
-        doc.meeting = f"{meeting.group(1)} meeting" if meeting.group(1) else f"第 {meeting.group(2)} 次会议"
+    doc.meeting = doc.meeting or _meeting_of_head(joined)
+    _read_adoption_date(doc, texts, joined)
+
+
+def _meeting_of_head(joined: str) -> str:
+    """Return the meeting the head names ("at its 96th meeting", "第96次全体会议"), or ""."""
+    match = MEETING_IN_HEAD.search(joined)
+    if not match:
+        return ""
+    return f"{match.group(1)} meeting" if match.group(1) else f"第 {match.group(2)} 次会议"
+
+
+def _read_adoption_date(doc: ParsedDocument, texts: list[str], joined: str) -> None:
+    adopted = ADOPTED_ON.search(joined)
     if adopted:
         doc.adopted_on = _find_date(adopted.group(1))
-    else:
-        for text in texts:
-            if re.search(r"\d+\s*日.*(?:决议|通过)\s*$", text):
-                doc.adopted_on = _find_date(text)
+        return
+    for text in texts:
+        if ZH_ADOPTION_LINE.search(text):
+            doc.adopted_on = _find_date(text)
 
 
 def _title_lines(doc: ParsedDocument, head: list[Line], texts: list[str], language: str) -> list[str]:
     """The title's lines: after "71/322." or, in a draft, just before the formula (a draft
     is marked so, with its sponsors where the head names them)."""
+    return (
+        _title_after_number(texts)
+        or _title_after_submitted_by(doc, texts)
+        or _title_before_formula(doc, head, language)
+    )
+
+
+def _title_after_number(texts: list[str]) -> list[str]:
+    """The title of a resolution: on and after its number's line ("71/322. …")."""
     for index, text in enumerate(texts):
         match = SYMBOL_NUMBER_LINE.match(text)
         if match:
             title_lines = [match.group(2)] if match.group(2) else []
-            title_lines += [t.strip().strip("*") for t in texts[index + 1 :] if t.strip()]
-            if title_lines:
-                return title_lines
-            break
-    submitted = next((i for i, t in enumerate(texts) if SUBMITTED_BY.match(t.strip())), None)
-    if submitted is not None:
-        # "Draft resolution submitted by the Chair …": the title is what follows it.
-        doc.doc_type = DRAFT_RESOLUTION
-        title_lines = [t for t in texts[submitted + 1 :] if t.strip()]
-        if title_lines:
-            return title_lines
-    pieces = assemble(head, language, sequential=False)
-    candidates = [p.text for p in pieces if p.text and not is_furniture(p.text)]
-    for piece_text in candidates:
-        sponsors = re.match(
-            # "Iraq:* draft resolution": the "*" is a note's (on behalf of the Group of 77)
-            r"^(.*?)[:：]\s*\*?\s*(?:订正)?决议草案\s*$"
-            r"|^(.*?):\s*\*?\s*(?:revised )?draft resolution\s*$",
-            piece_text,
-        )
-        if sponsors:
-            doc.sponsors = split_sponsors(sponsors.group(1) or sponsors.group(2))
-            doc.doc_type = DRAFT_RESOLUTION
-    return [candidates[-1]] if candidates else []
+            return title_lines + [t.strip().strip("*") for t in texts[index + 1 :] if t.strip()]
+    return []
 
 
 SUBMITTED_BY = re.compile(
@@ -584,12 +732,42 @@ SUBMITTED_BY = re.compile(
 )
 
 
+def _title_after_submitted_by(doc: ParsedDocument, texts: list[str]) -> list[str]:
+    """ "Draft resolution submitted by the Chair …": a draft, whose title is what follows it."""
+    for index, text in enumerate(texts):
+        if SUBMITTED_BY.match(text.strip()):
+            doc.doc_type = DRAFT_RESOLUTION
+            return [t for t in texts[index + 1 :] if t.strip()]
+    return []
+
+
+# "Iraq:* draft resolution": the "*" is a note's (on behalf of the Group of 77)
+SPONSORS_LINE = re.compile(
+    r"^(.*?)[:：]\s*\*?\s*(?:订正)?决议草案\s*$"
+    r"|^(.*?):\s*\*?\s*(?:revised )?draft resolution\s*$",
+)
+
+
+def _title_before_formula(doc: ParsedDocument, head: list[Line], language: str) -> list[str]:
+    """The title of a draft: the head's last paragraph. A line of sponsors before it
+    makes the document a draft resolution."""
+    pieces = assemble(head, language, sequential=False)
+    candidates = [p.text for p in pieces if p.text and not is_furniture(p.text)]
+    for text in candidates:
+        _read_sponsors_line(doc, text)
+    return candidates[-1:]
+
+
+def _read_sponsors_line(doc: ParsedDocument, text: str) -> None:
+    sponsors = SPONSORS_LINE.match(text)
+    if sponsors:
+        doc.sponsors = split_sponsors(_either(sponsors, 1, 2))
+        doc.doc_type = DRAFT_RESOLUTION
+
+
 def split_sponsors(names: str) -> list[str]:
     """Split "A, B, C and D" (or "A、B、C和D") into names; "and" inside a name stays."""
-    protected = names
-    for name in JOINED_NAMES:
-        protected = protected.replace(name, name.replace("and", "\0").replace("和", "\1"))
-    parts = re.split(r"、|,\s*(?:and\s+)?", protected)
+    parts = re.split(r"、|,\s*(?:and\s+)?", _protect_joined_names(names))
     # Only the last separator is "and" (or "和"): the one before the last sponsor.
     parts[-1:] = re.split(r"\s+and\s+(?!.*\sand\s)|和(?=[^和]*$)", parts[-1], maxsplit=1)
     # A name may carry the "*" of a footnote the layout left in the line.
@@ -597,96 +775,123 @@ def split_sponsors(names: str) -> list[str]:
     return [n for n in names_found if n]
 
 
+def _protect_joined_names(names: str) -> str:
+    """Hide the "and" of the names in JOINED_NAMES from the split (as \\0, and "和" as \\1)."""
+    for name in JOINED_NAMES:
+        names = names.replace(name, name.replace("and", "\0").replace("和", "\1"))
+    return names
+
+
 def _read_heading_facts(doc: ParsedDocument, texts: list[str], language: str) -> None:
     """Read page one's heading: distribution and date, the agenda item's title, the committee."""
     joined = "\n".join(texts)
+    _read_distribution(doc, joined)
+    _read_committee(doc, texts, re.sub(r"\s+", " ", joined))
+
+
+# The date of issue stands right under (or beside) "Distr.".
+ISSUE_DATE = re.compile(r"\s*(?:" + EN_DATE.pattern + "|" + ZH_DATE.pattern + ")", re.I)
+
+
+def _read_distribution(doc: ParsedDocument, joined: str) -> None:
     distribution = DISTRIBUTION.search(joined)
-    if distribution:
-        doc.distribution = distribution.group(1).capitalize()
-        # The date of issue stands right under (or beside) "Distr.".
-        after = joined[distribution.end() : distribution.end() + 40]
-        date = re.match(r"\s*(?:" + EN_DATE.pattern + "|" + ZH_DATE.pattern + ")", after, re.I)
-        if date:
-            doc.issued_on = _find_date(date.group(0))
-    flat = re.sub(r"\s+", " ", joined)
+    if not distribution:
+        return
+    doc.distribution = distribution.group(1).capitalize()
+    date = ISSUE_DATE.match(joined[distribution.end() : distribution.end() + 40])
+    if date:
+        doc.issued_on = _find_date(date.group(0))
+
+
+def _read_committee(doc: ParsedDocument, texts: list[str], flat: str) -> None:
+    """Read the Main Committee on whose report it was adopted (and that report), "plenary"
+    without one, or the committee a heading line names."""
     report = ON_REPORT.search(flat)
     if report:
-        ordinal = ORDINALS.get(report.group(1) or "") or ZH_ORDINALS[report.group(3)]
-        doc.committee = f"C{ordinal}"
-        symbols = SYMBOL_IN_TEXT.findall(report.group(2) or report.group(4))
+        doc.committee = f"C{COMMITTEE_ORDINALS[_either(report, 1, 3)]}"
+        symbols = symbols_in(_either(report, 2, 4))
         doc.committee_report = symbols[0] if symbols else ""
     elif WITHOUT_COMMITTEE.search(flat):
         doc.committee = PLENARY
+    doc.committee = doc.committee or _committee_of_lines(texts)
+
+
+def _committee_of_lines(texts: list[str]) -> str:
+    """Return the committee the first line that names one names, or ""."""
     for text in texts:
-        doc.committee = doc.committee or _committee_named(text.strip())
+        committee = _committee_named(text.strip())
+        if committee:
+            return committee
+    return ""
+
+
+COMMITTEE_LINE = re.compile(
+    rf"(?:Report of the )?({'|'.join(COMMITTEE_NUMBERS)}) Committee"
+    rf"|第([{''.join(ZH_COMMITTEE_NUMBERS)}])委员会(?:的报告)?"
+)
 
 
 def _committee_named(text: str) -> str:
     """Return "C3" for a heading line "Third Committee", "Report of the Third Committee", "第三委员会"."""
-    match = re.fullmatch(
-        r"(?:Report of the )?(First|Second|Third|Fourth|Fifth|Sixth) Committee"
-        r"|第([一二三四五六])委员会(?:的报告)?",
-        text,
-    )
-    if not match:
-        return ""
-    return f"C{ORDINALS.get(match.group(1) or '') or ZH_ORDINALS[match.group(2)]}"
+    match = COMMITTEE_LINE.fullmatch(text)
+    return f"C{COMMITTEE_ORDINALS[_either(match, 1, 2)]}" if match else ""
+
+
+AGENDA_ITEM_START = re.compile(r"(?:Agenda items?|议程项目)\s*\d")
+# "Agenda item 106 Crime prevention …" when the layout ran them together.
+AGENDA_ITEM_HEADING = re.compile(rf"^(?:Agenda items?|议程项目)\s*{AGENDA_ITEM_NUMBERS}")
+ENDS_IN_DRAFT_RESOLUTION = re.compile(r"(?:draft resolution|决议草案)\s*$")
 
 
 def _agenda_item_title(head: list[Line], language: str) -> str:
     """Return the heading after "Agenda item N", up to what the heading says next."""
-    texts = [MARK_RE.sub("", line.text).strip().strip("*#").strip() for line in head]
-    at = next((i for i, t in enumerate(texts) if re.match(r"(?:Agenda items?|议程项目)\s*\d", t)), None)
+    texts = [_unmarked(line.text).strip().strip("*#").strip() for line in head]
+    at = next((i for i, t in enumerate(texts) if AGENDA_ITEM_START.match(t)), None)
     if at is None:
         return ""
-    # A draft's sponsors follow its agenda item, over several lines in text from a PDF.
-    sponsors = set()
+    first = AGENDA_ITEM_HEADING.sub("", texts[at]).strip()
+    title = [first] if first else []
+    title += _agenda_title_lines(texts, at + 1, _sponsors_lines(head, language))
+    return _join_title(title, language)
+
+
+def _sponsors_lines(head: list[Line], language: str) -> set[int]:
+    """Return the indexes of the lines of a draft's sponsors, which follow its agenda item
+    (over several lines in text from a PDF)."""
+    lines = set()
     for piece in assemble(head, language, sequential=False):
-        if re.search(r"(?:draft resolution|决议草案)\s*$", MARK_RE.sub("", piece.text)):
-            sponsors.update(range(piece.line_index, piece.end_index + 1))
-    # "Agenda item 106 Crime prevention …" when the layout ran them together.
-    first = re.sub(
-        r"^(?:Agenda items?|议程项目)\s*[0-9]+\s*(?:\(\s*[a-z]\s*\))?"
-        r"(?:\s*(?:,|and|和|、)\s*[0-9]+\s*(?:\(\s*[a-z]\s*\))?)*",
-        "",
-        texts[at],
-    ).strip()
-    title: list[str] = [first] if first else []
-    for index in range(at + 1, len(texts)):
+        if ENDS_IN_DRAFT_RESOLUTION.search(_unmarked(piece.text)):
+            lines.update(range(piece.line_index, piece.end_index + 1))
+    return lines
+
+
+def _agenda_title_lines(texts: list[str], start: int, sponsors: set[int]) -> list[str]:
+    """Return the title's lines from `start` to the sponsors or to the next part of the heading."""
+    title = []
+    for index in range(start, len(texts)):
         if index in sponsors or _ends_agenda_title(texts[index]):
             break
         if texts[index]:
             title.append(texts[index])
-    return _join_title(title, language)
+    return title
+
+
+# What ends an agenda item's title: the next part of the heading.
+ENDS_AGENDA_TITLE: tuple[Callable[[str], object], ...] = (
+    re.compile(
+        r"(?:Resolution adopted by|Draft (?:resolution|decision)|Rapporteur|Note by|\[|Distr\.|Original)"
+    ).match,
+    re.compile(r"(?:[:：]\s*(?:订正)?决议草案|draft resolution|决议|的报告|报告员[:：].*)$").search,
+    re.compile(r"报告员|\d{4}\s*年").match,
+    _committee_named,
+    SYMBOL_NUMBER_LINE.match,
+    FORMULA.match,
+    _is_date_line,
+)
 
 
 def _ends_agenda_title(text: str) -> bool:
-    return bool(
-        re.match(
-            r"(?:Resolution adopted by|Draft (?:resolution|decision)|Rapporteur|Note by|\[|Distr\.|Original)",
-            text,
-        )
-        or re.search(r"(?:[:：]\s*(?:订正)?决议草案|draft resolution|决议|的报告|报告员[:：].*)$", text)
-        or re.match(r"报告员|\d{4}\s*年", text)
-        or _committee_named(text)
-        or SYMBOL_NUMBER_LINE.match(text)
-        or FORMULA.match(text)
-        or _is_date_line(text)
-    )
-
-
-def body_of_symbol(symbol: str | None) -> str | None:
-    """Return the organ a symbol's series belongs to: A/C.3/80/L.57 → "GA"."""
-    for prefix, body in (("A/HRC/", "HRC"), ("A/", "GA"), ("E/", "ECOSOC"), ("S/", "SC")):
-        if (symbol or "").startswith(prefix):
-            return body
-    return None
-
-
-def committee_of_symbol(symbol: str | None) -> str:
-    """Return the Main Committee whose document this is: A/C.3/80/L.30 → "C3"."""
-    match = re.match(r"A/C\.([1-6])/", symbol or "")
-    return f"C{match.group(1)}" if match else ""
+    return any(rule(text) for rule in ENDS_AGENDA_TITLE)
 
 
 def _join_title(parts: list[str], language: str) -> str:
@@ -697,52 +902,70 @@ def _join_title(parts: list[str], language: str) -> str:
 
 
 def _symbol_from_head(head: list[Line], body: str | None) -> str | None:
-    for line in head:
-        match = SYMBOL_NUMBER_LINE.match(line.text)
-        if match:
-            number = match.group(1)
-            if re.match(r"^\d{4}/", number) and body in (None, "ECOSOC"):
-                return f"E/RES/{number}"
-            if body in (None, "GA"):
-                return f"A/RES/{number}"
-            if body == "HRC":
-                return f"A/HRC/RES/{number}"
-            return None
-    for line in head:
-        match = SC_LINE.match(line.text)
-        if match:
-            number, year = match.group(1) or match.group(3), match.group(2) or match.group(4)
-            return f"S/RES/{number} ({year})"
-    for line in head:
-        if re.fullmatch(r"\s*(?:A|E|S|A/HRC)/RES/[0-9/]+(?: \(\d{4}\))?\s*", line.text):
-            return line.text.strip()
-    # A draft's own symbol on a line of its own (A/C.3/80/L.37, A/80/L.4/Rev.1).
-    for line in head:
-        if SYMBOL_IN_TEXT.fullmatch(line.text.strip()):
-            return line.text.strip()
+    """Return the symbol the head gives: its number's line ("78/123.") read with the organ,
+    else the Security Council's "Resolution 2331 (2016)", a resolution's symbol, a draft's."""
+    number_line = _first_line(head, SYMBOL_NUMBER_LINE.match)
+    if number_line is not None:
+        return _symbol_of_number(SYMBOL_NUMBER_LINE.match(head[number_line].text).group(1), body)
+    for rule in (_security_council_symbol, _resolution_symbol_line, _draft_symbol_line):
+        for line in head:
+            symbol = rule(line.text)
+            if symbol:
+                return symbol
     return None
 
 
+# Whose resolution "78/123." is, by the organ the head names (None: it names none).
+NUMBERED_BY_SESSION = {None: "GA", "GA": "GA", "HRC": "HRC"}
+
+
+def _symbol_of_number(number: str, body: str | None) -> str | None:
+    """Return the symbol of resolution "78/123" of an organ (A/RES/78/123); None for an organ
+    whose resolutions are numbered otherwise."""
+    # The Economic and Social Council numbers its resolutions by year: 2013/41.
+    if re.match(r"^\d{4}/", number) and body in (None, "ECOSOC"):
+        return resolution_symbol("ECOSOC", number)
+    owner = NUMBERED_BY_SESSION.get(body)
+    return resolution_symbol(owner, number) if owner else None
+
+
+def _security_council_symbol(text: str) -> str | None:
+    match = SC_LINE.match(text)
+    return resolution_symbol("SC", f"{_either(match, 1, 3)} ({_either(match, 2, 4)})") if match else None
+
+
+def _resolution_symbol_line(text: str) -> str | None:
+    if RESOLUTION_LINE.fullmatch(text):
+        return text.strip()
+    return None
+
+
+def _draft_symbol_line(text: str) -> str | None:
+    """A draft's own symbol on a line of its own (A/C.3/80/L.37, A/80/L.4/Rev.1)."""
+    if is_symbol(text):
+        return text.strip()
+    return None
+
+
+# A report's title, and its head naming a committee: the report of a committee of the General Assembly.
+REPORT_TITLE = re.compile(r"的报告$|^Report of")
+
+
 def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: int, language: str) -> None:
-    first = next((i for i, line in enumerate(lines) if _numbered(line.text)), len(lines))
+    first = _first_line(lines, _numbered, len(lines))
     head = lines[:first]
     _read_head(doc, head, language)
-    doc.title = next(
-        (MARK_RE.sub("", line.text) for line in head if re.search(r"的报告$|^Report of", line.text)),
-        doc.title,
-    )
-    doc.body = (
-        "GA"
-        if "第三委员会" in " ".join(line.text for line in head)
-        or "Committee" in " ".join(line.text for line in head)
-        else doc.body
-    )
+    doc.title = next((_unmarked(line.text) for line in head if REPORT_TITLE.search(line.text)), doc.title)
+    doc.body = "GA" if _names_a_committee(head) else doc.body
     pieces = assemble(lines[first:], language)
-    notes = _notes_for(block, offset, offset + len(lines))
-    doc.footnotes = [ParsedFootnote(n, t) for n, t in sorted(notes.items())]
-    marker = MarkFinder(notes, language, explicit=block.explicit_marks)
+    marker = _own_marker(doc, block, offset, offset + len(lines), language)
     doc.paragraphs = name_paragraphs(pieces, REPORT, marker, language)
     doc.warnings += marker.warnings()
+
+
+def _names_a_committee(head: list[Line]) -> bool:
+    joined = " ".join(line.text for line in head)
+    return "第三委员会" in joined or "Committee" in joined
 
 
 def _numbered(text: str) -> bool:
@@ -771,22 +994,34 @@ def _unique_anchors(doc: ParsedDocument) -> None:
 
 
 def _check_sequence(doc: ParsedDocument) -> None:
-    numbers = [
-        int(p.anchor[2:])
-        for p in doc.paragraphs
-        if p.kind == OPERATIVE and p.level == 0 and p.anchor[2:].isdigit()
+    doc.warnings += [
+        f"operative paragraph {current} follows {previous}: a paragraph may be missing"
+        for previous, current in pairwise(_operative_numbers(doc))
+        if current != previous + 1
     ]
-    for previous, current in pairwise(numbers):
-        if current != previous + 1:
-            doc.warnings.append(
-                f"operative paragraph {current} follows {previous}: a paragraph may be missing"
-            )
+
+
+def _operative_numbers(doc: ParsedDocument) -> list[int]:
+    """Return the numbers of the operative paragraphs (not of their subparagraphs)."""
+    return [int(p.anchor[2:]) for p in doc.paragraphs if _is_numbered_operative(p)]
+
+
+def _is_numbered_operative(paragraph: ParsedParagraph) -> bool:
+    return paragraph.kind == OPERATIVE and paragraph.level == 0 and paragraph.anchor[2:].isdigit()
 
 
 def _references(text: str, block: Block) -> list[str]:
-    found: list[str] = []
-    for symbol in block.references + SYMBOL_IN_TEXT.findall(text):
-        symbol = symbol.rstrip(".,;")
-        if symbol.count("/") >= 1 and symbol not in found and "undocs.org" not in symbol:
-            found.append(symbol)
-    return found
+    """Return the symbols the document names (links first), each once, in order."""
+    symbols = (symbol.rstrip(".,;") for symbol in block.references + symbols_in(text))
+    return list(dict.fromkeys(symbol for symbol in symbols if "/" in symbol and "undocs.org" not in symbol))
+
+
+def _either(match: re.Match, first: int, second: int) -> str | None:
+    """Return group `first` or, where that alternative of the pattern did not match
+    (English or Chinese), group `second`."""
+    return match.group(first) or match.group(second)
+
+
+def _first_line(lines: list[Line], rule: Callable[[str], object], default: int | None = None) -> int | None:
+    """Return the index of the first line whose text `rule` holds for (`default` if none)."""
+    return next((index for index, line in enumerate(lines) if rule(line.text)), default)

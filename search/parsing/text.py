@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .symbols import BODIES
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
 # A footnote mark that the layout stage has recognised for certain.
@@ -50,8 +52,8 @@ ROMANS = [
 ]
 
 FORMULA = re.compile(
-    r"^\s*(?:The\s+(General Assembly|Economic and Social Council|Security Council|"
-    r"Human Rights Council)\s*,?|(大会|经济及社会理事会|安全理事会|人权理事会)\s*，)\s*$"
+    rf"^\s*(?:The\s+({'|'.join(en for en, _ in BODIES.values())})\s*,?"
+    rf"|({'|'.join(zh for _, zh in BODIES.values())})\s*，)\s*$"
 )
 SYMBOL_NUMBER_LINE = re.compile(r"^\s*\**\s*(\d{1,4}/\d{1,4})\.\s*(.*?)\**\s*$")
 EN_MONTHS = [

@@ -10,7 +10,7 @@ from html import escape, unescape
 from django.db.models import QuerySet
 
 from search.models import Citation, Paragraph, Resolution
-from search.parsing import EN_ORDINALS, Cited, find_citations, official_url
+from search.parsing import BODIES, EN_ORDINALS, Cited, find_citations, official_url, resolution_number
 
 ORDINALS = EN_ORDINALS
 TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
@@ -38,29 +38,21 @@ def un_label(hit: dict) -> str:
     return re.sub(r"^OP ", "para. ", label)
 
 
-BODIES = {
-    "GA": ("General Assembly", "大会"),
-    "ECOSOC": ("Economic and Social Council", "经济及社会理事会"),
-    "SC": ("Security Council", "安全理事会"),
-    "HRC": ("Human Rights Council", "人权理事会"),
-}
-
-
 def cite(resolution: Resolution, paragraph: Paragraph, language: str) -> str:
     """Cite a paragraph the UN way: "General Assembly resolution 71/322, para. 3 (b)",
     "大会第71/322号决议第3(b)段"; a document with no resolution number by its name
     ("A/C.3/80/L.7, para. 2")."""
-    match = re.fullmatch(r"(?:A|E|S|A/HRC)/RES/(.+)", resolution.symbol or "")
+    number = resolution_number(resolution.symbol)
     body = BODIES.get(resolution.body or "")
     label = {"anchor": paragraph.anchor, "label_en": paragraph.label}
     if language == "zh":
         # In Chinese an operative paragraph is cited by its number alone: 第3(b)段.
         own = re.sub(r"^执行部分", "", paragraph.label_in("zh"))
-        if match and body:
-            return f"{body[1]}第{match.group(1)}号决议{own}"
+        if number and body:
+            return f"{body[1]}第{number}号决议{own}"
         return f"{resolution}，{own}"
-    if match and body:
-        return f"{body[0]} resolution {match.group(1)}, {un_label(label)}"
+    if number and body:
+        return f"{body[0]} resolution {number}, {un_label(label)}"
     return f"{resolution}, {un_label(label)}"
 
 

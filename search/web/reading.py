@@ -4,7 +4,6 @@ citations, and the paragraphs the search finds for the query, marked by its high
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -18,7 +17,7 @@ from search.engine.index import IndexUnavailable
 from search.engine.query import ParsedQuery
 from search.engine.searching import matching_anchors
 from search.models import Citation, Paragraph, Resolution, Text, html_lang, language_name
-from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, official_url
+from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, citation_number, official_url
 from search.web.citing import cite, documents_here, link_spans, stored_citations
 from search.web.lineage import lineage_url, partners
 from search.web.results import search_url
@@ -260,8 +259,7 @@ def cited_by(resolution: Resolution, page: str | None = None, **params) -> dict 
         )[(number - 1) * CITED_BY_PAGE : number * CITED_BY_PAGE]
     )
     spans = stored_citations(Citation.objects.filter(paragraph_id__in=[p.pk for p in shown]))
-    match = re.fullmatch(r"(?:A|E|A/HRC)/(?:RES|DEC)/(\d+/\d+)", resolution.symbol)
-    term = match.group(1) if match else resolution.symbol
+    term = citation_number(resolution.symbol) or resolution.symbol
     kept = {k: v for k, v in params.items() if v}
 
     def url(n: int) -> str:

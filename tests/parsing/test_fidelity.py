@@ -7,13 +7,13 @@ from search.parsing import (
     ParsedDocument,
     ParsedFootnote,
     ParsedParagraph,
+    symbol_from_filename,
 )
 from search.parsing.fidelity import (
     CHECKS,
     check_document,
     furniture_in,
     furniture_paragraphs,
-    symbol_from_filename,
 )
 
 
