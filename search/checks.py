@@ -24,28 +24,35 @@ from django.core.exceptions import ImproperlyConfigured
 SERVING = "serving"
 
 
-def _writable(folder: Path) -> OSError | None:
-    """Try to write a file in folder (root bypasses permission bits: only a write tells)."""
+def _cannot_write(folder: Path | None) -> str | None:
+    """Why nothing can be written in folder; None when it can. (Root bypasses permission
+    bits: only a write tells.)"""
+    if folder is None or not folder.is_dir():
+        return "not a folder"
     try:
         with tempfile.TemporaryFile(dir=folder):
             return None
     except OSError as error:
-        return error
+        return error.strerror or "not a folder"
+
+
+def _index_folders(path: Path) -> list[Path | None]:
+    """The folders the index is written in: the index folder (or, not made yet, the parent
+    that would hold it) and the generation searches read and updates write."""
+    # A folder not made yet is made by the first process that needs it: its parent decides.
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing == path and (path / "current").is_dir():
+        return [existing, (path / "current").resolve()]
+    return [existing]
 
 
 @checks.register(SERVING)
 def check_index_folder(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """The index is written by every serving process (it applies the change log)."""
     path = Path(settings.INDEX_DIR)
-    # A folder not made yet is made by the first process that needs it: its parent decides.
-    existing = next((p for p in (path, *path.parents) if p.exists()), None)
-    folders = [existing]
-    if existing == path and (path / "current").is_dir():
-        folders.append((path / "current").resolve())  # the generation searches read and updates write
-    for folder in folders:
-        error = _writable(folder) if folder is not None and folder.is_dir() else NotADirectoryError()
-        if error is not None:
-            reason = error.strerror or "not a folder"
+    for folder in _index_folders(path):
+        reason = _cannot_write(folder)
+        if reason is not None:
             return [
                 checks.Error(
                     f"The search index folder {path} cannot be written ({folder}: {reason}): "
@@ -66,34 +73,40 @@ def jieba_dictionary() -> Path | None:
     return Path(spec.submodule_search_locations[0]) / "dict.txt"
 
 
+REINSTALL = "Reinstall the pinned packages: .venv/bin/pip install -r requirements.lock."
+
+
 @checks.register(SERVING)
 def check_language_data(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Chinese is segmented with jieba's dictionary and folded to simplified by OpenCC."""
-    problems = []
+    return [error for error in (_jieba_error(), _opencc_error()) if error is not None]
+
+
+def _jieba_error() -> checks.Error | None:
     dictionary = jieba_dictionary()
-    if dictionary is None or not dictionary.is_file() or dictionary.stat().st_size == 0:
-        problems.append(
-            checks.Error(
-                f"jieba's dictionary is missing ({dictionary or 'jieba is not installed'}): "
-                "Chinese text could be neither indexed nor searched.",
-                hint="Reinstall the pinned packages: .venv/bin/pip install -r requirements.lock.",
-                id="search.E002",
-            )
-        )
+    if dictionary is not None and dictionary.is_file() and dictionary.stat().st_size > 0:
+        return None
+    return checks.Error(
+        f"jieba's dictionary is missing ({dictionary or 'jieba is not installed'}): "
+        "Chinese text could be neither indexed nor searched.",
+        hint=REINSTALL,
+        id="search.E002",
+    )
+
+
+def _opencc_error() -> checks.Error | None:
     try:
         import opencc
 
         opencc.OpenCC("t2s")
     except Exception as error:  # whatever OpenCC raises, the conversion is not there
-        problems.append(
-            checks.Error(
-                f"OpenCC's traditional-to-simplified conversion cannot be loaded ({error}): "
-                "traditional Chinese could not be searched as simplified.",
-                hint="Reinstall the pinned packages: .venv/bin/pip install -r requirements.lock.",
-                id="search.E003",
-            )
+        return checks.Error(
+            f"OpenCC's traditional-to-simplified conversion cannot be loaded ({error}): "
+            "traditional Chinese could not be searched as simplified.",
+            hint=REINSTALL,
+            id="search.E003",
         )
-    return problems
+    return None
 
 
 def _source_static_files() -> set[str]:
@@ -105,6 +118,16 @@ def _source_static_files() -> set[str]:
             prefix = getattr(storage, "prefix", None)
             names.add(f"{prefix}/{path}" if prefix else path)
     return {name.replace("\\", "/") for name in names}
+
+
+def _uncollected() -> list[str]:
+    """The static files the manifest does not name, or names but storage does not hold."""
+    hashed, _ = staticfiles_storage.load_manifest()
+    return sorted(
+        name
+        for name in _source_static_files()
+        if name not in hashed or not staticfiles_storage.exists(hashed[name])
+    )
 
 
 @checks.register(SERVING, deploy=True)
@@ -123,23 +146,21 @@ def check_collected_static(app_configs=None, **kwargs) -> list[checks.CheckMessa
                 id="search.E004",
             )
         ]
-    hashed, _ = staticfiles_storage.load_manifest()
-    missing = sorted(
-        name
-        for name in _source_static_files()
-        if name not in hashed or not staticfiles_storage.exists(hashed[name])
-    )
+    missing = _uncollected()
     if missing:
-        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
         return [
             checks.Error(
                 f"Static files are missing from those collected in {manifest.parent} "
-                f"({len(missing)} in all: {shown}): pages that name them would fail.",
+                f"({len(missing)} in all: {_first_five(missing)}): pages that name them would fail.",
                 hint=hint,
                 id="search.E005",
             )
         ]
     return []
+
+
+def _first_five(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
 
 
 def serving_problems() -> list[checks.CheckMessage]:

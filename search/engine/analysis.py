@@ -58,11 +58,15 @@ class Normalized:
         if self.starts is None:
             return (start, start) if start >= end else (start, end)
         if start >= end:
-            if start < len(self.starts):
-                return self.starts[start], self.starts[start]
-            end_of_text = self.ends[-1] if self.ends else 0
-            return end_of_text, end_of_text
+            return self._point(start)
         return self.starts[start], self.ends[end - 1]
+
+    def _point(self, at: int) -> tuple[int, int]:
+        """The empty span of the original where the normalised text's position `at` is."""
+        if at < len(self.starts):
+            return self.starts[at], self.starts[at]
+        end_of_text = self.ends[-1] if self.ends else 0
+        return end_of_text, end_of_text
 
 
 @functools.cache
@@ -96,18 +100,7 @@ def normalize(text: str) -> Normalized:
 # Indexing analyses each paragraph for two fields: the second call is free.
 @functools.lru_cache(maxsize=16)
 def _normalize(text: str) -> Normalized:
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    if len(folded) == len(text):
-        starts = None  # one character for one: the identity mapping
-    else:
-        chars: list[str] = []
-        starts, ends = [], []
-        for i, char in enumerate(text):
-            for c in unicodedata.normalize("NFKC", char).casefold():
-                chars.append(c)
-                starts.append(i)
-                ends.append(i + 1)
-        folded = "".join(chars)
+    folded, starts, ends = _fold(text)
     folded = _to_simplified(folded).translate(QUOTES)
     drops = [m.span() for m in _DROPPED_SPACE.finditer(folded)]
     if not drops and starts is None:
@@ -115,6 +108,27 @@ def _normalize(text: str) -> Normalized:
     if starts is None:
         starts = list(range(len(folded)))
         ends = list(range(1, len(folded) + 1))
+    return _without(folded, starts, ends, drops)
+
+
+def _fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """NFKC and case folding; when that changes the length, where each folded character
+    came from (its start and end in text), else None for both: the identity mapping."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if len(folded) == len(text):
+        return folded, None, None
+    chars: list[str] = []
+    starts, ends = [], []
+    for i, char in enumerate(text):
+        for c in unicodedata.normalize("NFKC", char).casefold():
+            chars.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+    return "".join(chars), starts, ends
+
+
+def _without(folded: str, starts: list[int], ends: list[int], drops: list[tuple[int, int]]) -> Normalized:
+    """The folded text without the spans dropped, each character with its span of the original."""
     keep = [True] * len(folded)
     for s, e in drops:
         for i in range(s, e):
@@ -265,21 +279,30 @@ class LiteralTokenizer(_NormalizingTokenizer):
             if not m.group("cjk"):
                 yield emit(run, pos, base, m.end())
                 pos += 1
-                continue
-            size = len(run)
-            if mode != "query":
+            elif mode == "query":
+                pos = yield from self.queried_grams(m, emit, pos, last_run=n + 1 == len(runs))
+            else:
+                # Indexed: every n-gram each character starts (inline, not a generator of its
+                # own: every index write runs this loop).
+                size = len(run)
                 for i in range(size):
                     for width in range(1, min(GRAM, size - i) + 1):
                         yield emit(run[i : i + width], pos, base + i, base + i + width)
                     pos += 1
-                continue
-            last_run = n + 1 == len(runs)
-            for i in range(size):
-                if last_run and i and i + GRAM > size:
-                    break  # the n-gram before already reaches the end of the query
-                width = min(GRAM, size - i)
-                yield emit(run[i : i + width], pos, base + i, base + i + width)
-                pos += 1
+
+    def queried_grams(self, m: re.Match, emit: _Emitter, pos: int, last_run: bool):
+        """Emit the longest n-gram at each character of a run of Chinese, as the index has
+        it there (the query's last run stops at the one that reaches its end); return the
+        position after them."""
+        base, run = m.start(), m.group()
+        size = len(run)
+        for i in range(size):
+            if last_run and i and i + GRAM > size:
+                break  # the n-gram before already reaches the end of the query
+            width = min(GRAM, size - i)
+            yield emit(run[i : i + width], pos, base + i, base + i + width)
+            pos += 1
+        return pos
 
 
 _VOWEL = re.compile("[aeiouy]")
@@ -293,26 +316,37 @@ def stem_word(word: str) -> str:
     "trafficked" meet; unlike Porter, "Organization" does not become "organ", which in
     resolutions on organ trafficking that cite the World Health Organization matters.
     """
-    w = word
-    if len(w) <= 3 or not w.isalpha():
-        return w
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    w = _without_ending(_singular(word))
+    return w[:-1] if len(w) > 4 and w.endswith("e") else w
+
+
+def _singular(w: str) -> str:
     if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith(("sses", "shes", "ches", "xes", "zes")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suffix, shortest in (("ing", 3), ("ed", 3), ("er", 5)):
-        if w.endswith(suffix):
-            stem_ = w[: -len(suffix)]
-            if len(stem_) >= shortest and _VOWEL.search(stem_):
-                if len(stem_) >= 5 and stem_[-1] == stem_[-2] and stem_[-1] not in "lsz":
-                    stem_ = stem_[:-1]  # "committed" -> "commit"
-                w = stem_
-            break
-    if len(w) > 4 and w.endswith("e"):
-        w = w[:-1]
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
     return w
+
+
+# The endings that go, each with the shortest stem (holding a vowel) it leaves.
+ENDINGS = (("ing", 3), ("ed", 3), ("er", 5))
+
+
+def _without_ending(w: str) -> str:
+    for suffix, shortest in ENDINGS:
+        if w.endswith(suffix):
+            stem = w[: -len(suffix)]
+            return _undoubled(stem) if len(stem) >= shortest and _VOWEL.search(stem) else w
+    return w
+
+
+def _undoubled(stem: str) -> str:
+    """A stem without the consonant an ending doubled: "committ" (committed) -> "commit"."""
+    return stem[:-1] if len(stem) >= 5 and stem[-1] == stem[-2] and stem[-1] not in "lsz" else stem
 
 
 class EnglishStemFilter(Filter):

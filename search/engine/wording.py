@@ -88,20 +88,25 @@ def band_keys(texts: list[tuple[str, str]]) -> list[list[int]]:
     signatures = MinHash.bulk([shingles(tokens[i]) for i in wanted], num_perm=PERMUTATIONS, seed=SEED)
     keys: list[list[int]] = [[] for _ in texts]
     for i, signature in zip(wanted, signatures, strict=True):
-        values = np.asarray(signature.hashvalues, dtype="<u8")
-        language = texts[i][1].encode()
-        keys[i] = [
-            int.from_bytes(
-                hashlib.blake2b(
-                    language + band.to_bytes(1) + values[band * ROWS : (band + 1) * ROWS].tobytes(),
-                    digest_size=8,
-                ).digest(),
-                "big",
-                signed=True,
-            )
-            for band in range(BANDS)
-        ]
+        keys[i] = _signature_bands(signature.hashvalues, texts[i][1])
     return keys
+
+
+def _signature_bands(hashvalues, language: str) -> list[int]:
+    """The keys of a signature's bands, in the language's own key space."""
+    values = np.asarray(hashvalues, dtype="<u8")
+    language_bytes = language.encode()
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                language_bytes + band.to_bytes(1) + values[band * ROWS : (band + 1) * ROWS].tobytes(),
+                digest_size=8,
+            ).digest(),
+            "big",
+            signed=True,
+        )
+        for band in range(BANDS)
+    ]
 
 
 def similarity(a: list[str], b: list[str]) -> tuple[float, float]:

@@ -109,32 +109,35 @@ def _candidates(paragraphs: list[Paragraph]) -> set[tuple[int, int]]:
     with the MAX_CANDIDATES others that share the most bands with it."""
     keys = band_keys([(p.text, p.version.language) for p in paragraphs])
     _insert_bands((p.pk, k) for p, ks in zip(paragraphs, keys, strict=True) for k in ks)
-    own: dict[int, list[int]] = defaultdict(list)
+    return {
+        (min(pid, other), max(pid, other))
+        for pid, others in _bands_shared(paragraphs, keys).items()
+        for other, _ in others.most_common(MAX_CANDIDATES)
+    }
+
+
+def _bands_shared(paragraphs: list[Paragraph], keys: list[list[int]]) -> dict[int, Counter]:
+    """Each of these paragraphs → each other paragraph sharing bands with it → how many."""
+    own: dict[int, list[int]] = defaultdict(list)  # band key → these paragraphs with it
     for p, ks in zip(paragraphs, keys, strict=True):
         for k in ks:
             own[k].append(p.pk)
-    bands_shared: dict[int, Counter] = defaultdict(Counter)  # own paragraph → other → bands
+    shared: dict[int, Counter] = defaultdict(Counter)
     for chunk in _chunks(list(own)):
         for key, other in _band_members(chunk):
             for pid in own[key]:
                 if pid != other:
-                    bands_shared[pid][other] += 1
-    return {
-        (min(pid, other), max(pid, other))
-        for pid, others in bands_shared.items()
-        for other, _ in others.most_common(MAX_CANDIDATES)
-    }
+                    shared[pid][other] += 1
+    return shared
 
 
 def _made_older(ours: set[int], found: list[SharedWording]) -> set[int]:
     """Other documents' paragraphs that these pairs may take "new wording" from: another
     document's paragraph can only lose it to an adopted resolution dated before it, so
     only those are flagged again, not every partner."""
-    partners = {
-        (a, b) if a in ours else (b, a) for pair in found for a, b in [(pair.first_id, pair.second_id)]
-    }
+    partners = {(p.first_id, p.second_id) if p.first_id in ours else (p.second_id, p.first_id) for p in found}
     dated = _dates({pid for pair in partners for pid in pair})
-    return {q for p, q in partners if q not in ours and dated[p].adopted and earlier(dated[p], dated[q])}
+    return {q for p, q in partners if q not in ours and precedes(dated[p], dated[q])}
 
 
 def _band_members(keys: list[int]) -> list[tuple[int, int]]:
@@ -186,14 +189,7 @@ def _insert_bands(rows: Iterable[tuple[int, int]]) -> None:
 
 def _compare(candidates: set[tuple[int, int]]) -> list[SharedWording]:
     """Keep the candidate pairs of different documents whose wording is the same, nearly."""
-    needed = list({pid for pair in candidates for pid in pair})
-    info: dict[int, tuple[int, str, list[str]]] = {}
-    for chunk in _chunks(needed):
-        rows = Paragraph.objects.filter(pk__in=chunk).values_list(
-            "pk", "text", "version__language", "version__resolution_id"
-        )
-        for pk, text, language, resolution in rows:
-            info[pk] = (resolution, language, words(text, language))
+    info = _compared({pid for pair in candidates for pid in pair})
     found = []
     for a, b in sorted(candidates):
         (doc_a, lang_a, words_a), (doc_b, lang_b, words_b) = info[a], info[b]
@@ -203,6 +199,18 @@ def _compare(candidates: set[tuple[int, int]]) -> list[SharedWording]:
         if alike is not None:
             found.append(SharedWording(first_id=a, second_id=b, similarity=alike))
     return found
+
+
+def _compared(ids: set[int]) -> dict[int, tuple[int, str, list[str]]]:
+    """Paragraph → what a comparison reads of it: its document, language and words."""
+    info = {}
+    for chunk in _chunks(list(ids)):
+        rows = Paragraph.objects.filter(pk__in=chunk).values_list(
+            "pk", "text", "version__language", "version__resolution_id"
+        )
+        for pk, text, language, resolution in rows:
+            info[pk] = (resolution, language, words(text, language))
+    return info
 
 
 @dataclass(frozen=True)
@@ -232,24 +240,40 @@ def earlier(first: Dated, second: Dated) -> bool:
     return first.date is not None and (second.date is None or first.date < second.date)
 
 
+def precedes(source: Dated, paragraph: Dated) -> bool:
+    """Whether wording that `source` shares is not new in `paragraph`: source is an adopted
+    resolution dated before it."""
+    return source.adopted and earlier(source, paragraph)
+
+
 def _flag_new_wording(ids: set[int]) -> set[int]:
     """Set new_wording of these paragraphs; return the versions whose flags changed."""
     ids_list = list(ids)
     partners = SharedWording.objects.partners(ids_list)
     dated = _dates(ids | {q for qs in partners.values() for q in qs})
-    stored = {}
-    for chunk in _chunks(ids_list):
-        stored.update(Paragraph.objects.filter(pk__in=chunk).values_list("pk", "new_wording"))
     now = {
-        pk: not any(dated[q].adopted and earlier(dated[q], dated[pk]) for q in partners.get(pk, ()))
+        pk: not any(precedes(dated[q], dated[pk]) for q in partners.get(pk, ()))
         for pk in ids_list
         if pk in dated
     }
-    changed = [pk for pk, flag in now.items() if stored.get(pk) != flag]
-    for flag in (True, False):
-        for chunk in _chunks([pk for pk in changed if now[pk] is flag]):
-            Paragraph.objects.filter(pk__in=chunk).update(new_wording=flag)
+    stored = _stored_flags(ids_list)
+    changed = {pk: flag for pk, flag in now.items() if stored.get(pk) != flag}
+    _save_flags(changed)
     return {dated[pk].version for pk in changed}
+
+
+def _stored_flags(ids: list[int]) -> dict[int, bool]:
+    stored = {}
+    for chunk in _chunks(ids):
+        stored.update(Paragraph.objects.filter(pk__in=chunk).values_list("pk", "new_wording"))
+    return stored
+
+
+def _save_flags(flags: dict[int, bool]) -> None:
+    """Set new_wording of paragraphs: paragraph → its flag."""
+    for flag in (True, False):
+        for chunk in _chunks([pk for pk, its in flags.items() if its is flag]):
+            Paragraph.objects.filter(pk__in=chunk).update(new_wording=flag)
 
 
 def traced_versions(resolution: Resolution) -> set[int]:

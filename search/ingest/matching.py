@@ -74,36 +74,46 @@ def resolution_session(resolution: Resolution) -> str:
 
 def match_by_content(draft: Resolution) -> Match:
     """Rank the resolutions of the draft's session by the share of its paragraphs they hold."""
-    own = {
-        pk: text
-        for pk, text, language in Paragraph.objects.filter(version__resolution=draft).values_list(
-            "pk", "text", "version__language"
-        )
-        if long_enough(words(text, language), language)
-    }
+    own = _compared_paragraphs(draft)
     if not own:
         return Match(draft, [])
-    rows = SharedWording.objects.filter(Q(first_id__in=own) | Q(second_id__in=own))
+    return Match(draft, _ranked(draft, _holders(own), len(own)))
+
+
+def _compared_paragraphs(draft: Resolution) -> set[int]:
+    """The draft's paragraphs long enough to compare."""
+    rows = Paragraph.objects.filter(version__resolution=draft).values_list("pk", "text", "version__language")
+    return {pk for pk, text, language in rows if long_enough(words(text, language), language)}
+
+
+def _holders(own: set[int]) -> dict[int, set[int]]:
+    """Resolution → the paragraphs of `own` whose wording its paragraphs share."""
     found: dict[int, set[int]] = defaultdict(set)  # other paragraph → the draft's paragraphs
-    for first, second in rows.values_list("first_id", "second_id"):
-        if first in own and second not in own:
-            found[second].add(first)
-        elif second in own and first not in own:
-            found[first].add(second)
-    held: dict[int, set[int]] = defaultdict(set)  # resolution → the draft's paragraphs it holds
-    others = Paragraph.objects.filter(pk__in=found).values_list("pk", "version__resolution_id")
-    for other, resolution in others:
+    for mine, others in SharedWording.objects.partners(own).items():
+        if mine in own:
+            for other in others - own:
+                found[other].add(mine)
+    held: dict[int, set[int]] = defaultdict(set)
+    for other, resolution in Paragraph.objects.filter(pk__in=found).values_list(
+        "pk", "version__resolution_id"
+    ):
         held[resolution] |= found[other]
+    return held
+
+
+def _ranked(draft: Resolution, held: dict[int, set[int]], compared: int) -> list[Candidate]:
+    """The resolutions of the draft's session holding at least LEAST_SHARE of its `compared`
+    paragraphs, best first."""
     session = draft_session(draft)
+    if not session:
+        return []
     resolutions = Resolution.objects.filter(pk__in=held, doc_type=RESOLUTION)
-    candidates = [
-        Candidate(r, round(len(held[r.pk]) / len(own), 3))
+    shares = [
+        Candidate(r, round(len(held[r.pk]) / compared, 3))
         for r in resolutions
-        if session and resolution_session(r) == session
+        if resolution_session(r) == session
     ]
-    candidates = [c for c in candidates if c.share >= LEAST_SHARE]
-    candidates.sort(key=lambda c: (-c.share, c.resolution.key))
-    return Match(draft, candidates)
+    return sorted((c for c in shares if c.share >= LEAST_SHARE), key=lambda c: (-c.share, c.resolution.key))
 
 
 def drafts() -> list[Resolution]:
@@ -114,17 +124,19 @@ def drafts() -> list[Resolution]:
     return [r for r in rows if r.doc_type == DRAFT_RESOLUTION or GA_DRAFT_SYMBOL.match(r.symbol or "")]
 
 
+def _revision(draft: Resolution) -> tuple[str, int] | None:
+    """A draft's base symbol and its revision (0 for none): ("A/C.3/80/L.28", 1)."""
+    match = GA_DRAFT_SYMBOL.match(draft.symbol or "")
+    return (match["base"], int(match["revision"] or 0)) if match else None
+
+
 def superseded(all_drafts: list[Resolution]) -> set[int]:
     """The drafts a later revision of the same draft replaced (L.28 when L.28/Rev.1 is here)."""
+    revisions = {d.pk: revision for d in all_drafts if (revision := _revision(d))}
     latest: dict[str, int] = {}
-    for draft in all_drafts:
-        if match := GA_DRAFT_SYMBOL.match(draft.symbol or ""):
-            latest[match["base"]] = max(latest.get(match["base"], 0), int(match["revision"] or 0))
-    return {
-        d.pk
-        for d in all_drafts
-        if (m := GA_DRAFT_SYMBOL.match(d.symbol or "")) and int(m["revision"] or 0) < latest[m["base"]]
-    }
+    for base, number in revisions.values():
+        latest[base] = max(latest.get(base, 0), number)
+    return {pk for pk, (base, number) in revisions.items() if number < latest[base]}
 
 
 @transaction.atomic
@@ -136,32 +148,58 @@ def match_drafts() -> list[tuple[Resolution, Resolution]]:
     replaced = superseded(all_drafts)
     changed = []
     for draft in all_drafts:
-        # Staff's word stands, and so does a link the documents gave (manifest, upload form).
-        automatic = draft.became_method in (BECAME_TITLE, BECAME_CONTENT) or (
-            draft.became_id is None and draft.became_method != BECAME_STAFF
-        )
-        if not automatic or draft.pk in replaced and draft.became_id is None:
+        if not _content_decides(draft, draft.pk in replaced):
             continue
         match = match_by_content(draft)
         if draft.became_method == BECAME_TITLE:
-            # The title said it; the content's confidence is shown beside it for staff.
-            agrees = match.best is not None and match.best.resolution.pk == draft.became_id
-            draft.became_confidence = match.confidence if agrees else 0.0
-            draft.save(update_fields=["became_confidence"])
-            continue
-        target = match.best.resolution if match.confident and draft.pk not in replaced else None
-        if target is None and draft.became_method != BECAME_CONTENT:
-            continue
-        before = draft.became
-        draft.became = target
-        draft.became_method = BECAME_CONTENT if target else ""
-        draft.became_confidence = match.confidence if target else None
-        draft.save(update_fields=["became", "became_method", "became_confidence"])
-        if before != target:
-            changed.append((draft, target))
-            # The draft's year is the resolution's: its paragraphs are indexed again.
-            record_changes(
-                set(draft.texts.values_list("pk", flat=True))
-                | {pk for r in (before, target) if r for pk in r.texts.values_list("pk", flat=True)}
-            )
+            _rate_title_link(draft, match)
+        elif _link_by_content(draft, match, draft.pk in replaced):
+            changed.append((draft, draft.became))
     return changed
+
+
+def _content_decides(draft: Resolution, replaced: bool) -> bool:
+    """Whether the content may set, or rate, this draft's link. Staff's word stands, and so
+    does a link the documents gave (manifest, upload form); a draft a later revision
+    replaced is left unlinked."""
+    automatic = draft.became_method in (BECAME_TITLE, BECAME_CONTENT) or (
+        draft.became_id is None and draft.became_method != BECAME_STAFF
+    )
+    return automatic and not (replaced and draft.became_id is None)
+
+
+def _rate_title_link(draft: Resolution, match: Match) -> None:
+    """The title said which resolution; the content's confidence is shown beside it for staff."""
+    agrees = match.best is not None and match.best.resolution.pk == draft.became_id
+    draft.became_confidence = match.confidence if agrees else 0.0
+    draft.save(update_fields=["became_confidence"])
+
+
+def _link_by_content(draft: Resolution, match: Match, replaced: bool) -> bool:
+    """Link the draft to the resolution a confident match names (unlink one the content
+    linked when none is confident now, or a revision replaced it); return whether the link
+    changed."""
+    target = _content_target(match, replaced)
+    if target is None and draft.became_method != BECAME_CONTENT:
+        return False
+    before = draft.became
+    draft.became = target
+    draft.became_method, draft.became_confidence = (
+        (BECAME_CONTENT, match.confidence) if target else ("", None)
+    )
+    draft.save(update_fields=["became", "became_method", "became_confidence"])
+    if before == target:
+        return False
+    # The draft's year is the resolution's: its paragraphs are indexed again.
+    _index_again(draft, before, target)
+    return True
+
+
+def _content_target(match: Match, replaced: bool) -> Resolution | None:
+    """The resolution the content names: the best, if the match is confident and no later
+    revision replaced the draft."""
+    return match.best.resolution if match.confident and not replaced else None
+
+
+def _index_again(*documents: Resolution | None) -> None:
+    record_changes({pk for doc in documents if doc for pk in doc.texts.values_list("pk", flat=True)})

@@ -42,18 +42,23 @@ def cite(resolution: Resolution, paragraph: Paragraph, language: str) -> str:
     """Cite a paragraph the UN way: "General Assembly resolution 71/322, para. 3 (b)",
     "大会第71/322号决议第3(b)段"; a document with no resolution number by its name
     ("A/C.3/80/L.7, para. 2")."""
-    number = resolution_number(resolution.symbol)
     body = BODIES.get(resolution.body or "")
-    label = {"anchor": paragraph.anchor, "label_en": paragraph.label}
+    # A resolution of a body named here is cited by its number, any other document by its symbol.
+    number = resolution_number(resolution.symbol) if body else None
     if language == "zh":
-        # In Chinese an operative paragraph is cited by its number alone: 第3(b)段.
-        own = re.sub(r"^执行部分", "", paragraph.label_in("zh"))
-        if number and body:
-            return f"{body[1]}第{number}号决议{own}"
-        return f"{resolution}，{own}"
-    if number and body:
-        return f"{body[0]} resolution {number}, {un_label(label)}"
-    return f"{resolution}, {un_label(label)}"
+        return _cite_in_chinese(resolution, paragraph, body, number)
+    return _cite_in_english(resolution, paragraph, body, number)
+
+
+def _cite_in_english(resolution: Resolution, paragraph: Paragraph, body: tuple, number: str | None) -> str:
+    own = un_label({"anchor": paragraph.anchor, "label_en": paragraph.label})
+    return f"{body[0]} resolution {number}, {own}" if number else f"{resolution}, {own}"
+
+
+def _cite_in_chinese(resolution: Resolution, paragraph: Paragraph, body: tuple, number: str | None) -> str:
+    # An operative paragraph is cited by its number alone: 第3(b)段.
+    own = re.sub(r"^执行部分", "", paragraph.label_in("zh"))
+    return f"{body[1]}第{number}号决议{own}" if number else f"{resolution}，{own}"
 
 
 TAG_OR_TEXT = re.compile(r"<[^>]+>|[^<]+")
@@ -74,17 +79,27 @@ def link_spans(html: str, spans: list[Cited], language: str, known: dict[str, st
             out.append(piece.group(0))
             continue
         text = unescape(piece.group(0))  # the escaped text is exactly escape(text)
-        end, last = at + len(text), 0
-        while span is not None and span.start < end:
-            if span.start >= at and span.end <= end:  # else a tag cuts it: left as text
-                url = escape(known.get(span.symbol) or official_url(span.symbol, language))
-                start, stop = span.start - at, span.end - at
-                out.append(escape(text[last:start]))
-                out.append(f'<a class="cited" href="{url}">{escape(text[start:stop])}</a>')
-                last = stop
+        inside = []
+        while span is not None and span.start < at + len(text):
+            inside.append(span)
             span = next(spans, None)
-        out.append(escape(text[last:]))
-        at = end
+        out.append(_linked(text, at, inside, language, known))
+        at += len(text)
+    return "".join(out)
+
+
+def _linked(text: str, at: int, spans: list[Cited], language: str, known: dict[str, str]) -> str:
+    """A piece of text (`at` its offset in the paragraph) escaped, with the citations
+    wholly inside it made links; one that runs past either end (a tag cuts it) stays text."""
+    out, last = [], 0
+    for span in spans:
+        if span.start >= at and span.end <= at + len(text):
+            url = escape(known.get(span.symbol) or official_url(span.symbol, language))
+            start, stop = span.start - at, span.end - at
+            out.append(escape(text[last:start]))
+            out.append(f'<a class="cited" href="{url}">{escape(text[start:stop])}</a>')
+            last = stop
+    out.append(escape(text[last:]))
     return "".join(out)
 
 

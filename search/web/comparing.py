@@ -185,8 +185,7 @@ def compare_paragraphs(
     first: list[tuple[str, str, str]], second: list[tuple[str, str, str]], language: str, limit: int = STEPS
 ) -> Comparison:
     """Pair two lists of (anchor, label, text) in one language, within `limit` steps."""
-    left = [_Para(i, Side(anchor, label), text, language) for i, (anchor, label, text) in enumerate(first)]
-    right = [_Para(i, Side(anchor, label), text, language) for i, (anchor, label, text) in enumerate(second)]
+    left, right = _paras(first, language), _paras(second, language)
     work = Work(limit=limit)
     index = _Index(right)
     pairs: list[tuple[str, _Para | None, _Para | None]] = []
@@ -197,6 +196,10 @@ def compare_paragraphs(
             pairs += _pair_changed(left[i1:i2], right[j1:j2], index, work)
     shown = _present(_find_moves(pairs, index, work), work)
     return Comparison(shown, summary(shown), (len(left), len(right)), work)
+
+
+def _paras(rows: list[tuple[str, str, str]], language: str) -> list[_Para]:
+    return [_Para(i, Side(anchor, label), text, language) for i, (anchor, label, text) in enumerate(rows)]
 
 
 def _blocks(left: list[_Para], right: list[_Para], work: Work) -> list[tuple]:
@@ -237,23 +240,34 @@ class _Index:
         """
         if work.spent:
             return []
+        share = self._shares(para, allowed, work)
+        best = sorted((j for j in share if share[j] >= SHARED_PAIRS), key=lambda j: (-share[j], j))
+        return [(j, share[j]) for j in sorted(best[:CANDIDATES])]
+
+    def _shares(self, para: _Para, allowed, work: Work) -> dict[int, float]:
+        """Each `allowed` paragraph sharing word pairs with `para` → the share, as far as
+        the word pairs looked up (within POSTINGS entries, charged) tell."""
+        shared, looked = self._shared_pairs(para, allowed, min(POSTINGS, work.limit - work.steps), work)
         mine = len(para.word_pairs)
+        scale = mine / looked if looked else 0.0
+        return {
+            j: min(1.0, 2 * n * scale / (mine + len(self.paragraphs[j].word_pairs)))
+            for j, n in shared.items()
+        }
+
+    def _shared_pairs(self, para: _Para, allowed, allowance: int, work: Work) -> tuple[Counter, int]:
+        """Each `allowed` paragraph → the word pairs it shares with `para`, its rarest looked
+        up first while their entries fit in `allowance`; and how many were looked up."""
         lists = sorted((self.postings.get(key, ()) for key in para.word_pairs), key=len)
         shared: Counter = Counter()
-        allowance, looked, read = min(POSTINGS, work.limit - work.steps), 0, 0
+        looked, read = 0, 0
         for postings in lists:
             if read + len(postings) > allowance:
                 break
             read, looked = read + len(postings), looked + 1
             shared.update(j for j in postings if j in allowed)
         work.steps += read
-        scale = mine / looked if looked else 0.0
-        share = {
-            j: min(1.0, 2 * n * scale / (mine + len(self.paragraphs[j].word_pairs)))
-            for j, n in shared.items()
-        }
-        best = sorted((j for j in share if share[j] >= SHARED_PAIRS), key=lambda j: (-share[j], j))
-        return [(j, share[j]) for j in sorted(best[:CANDIDATES])]
+        return shared, looked
 
 
 def _most_alike(para: _Para, allowed, index: _Index, work: Work) -> int | None:
@@ -315,24 +329,33 @@ def _pair_changed(left: list[_Para], right: list[_Para], index: _Index, work: Wo
 def _find_moves(pairs: list[tuple], index: _Index, work: Work) -> list[tuple]:
     """A deleted paragraph that the second text has, alike, among its added ones moved:
     one row where it left, one where it arrived."""
+    left, arrived = _moves(pairs, index, work)
+    return [_with_move(status, a, b, left, arrived) for status, a, b in pairs]
+
+
+def _moves(pairs: list[tuple], index: _Index, work: Work) -> tuple[dict[int, _Para], dict[int, _Para]]:
+    """Each deleted paragraph paired, in reading order, with the most alike added one not
+    yet taken: where each left one went (index in the first text → paragraph of the
+    second), and where each arrived one came from (index in the second → of the first)."""
     added = {b.index for status, _, b in pairs if status == ADDED}
-    arrived: dict[int, _Para] = {}  # index in the second text: the paragraph of the first
-    left: dict[int, _Para] = {}  # index in the first text: where it went in the second
+    left: dict[int, _Para] = {}
+    arrived: dict[int, _Para] = {}
     for status, gone, _ in pairs:
         if status == DELETED and added:
             k = _most_alike(gone, added, index, work)
             if k is not None:
                 added.discard(k)
                 arrived[k], left[gone.index] = gone, index.paragraphs[k]
-    moved = []
-    for status, a, b in pairs:
-        if status == DELETED and a.index in left:
-            moved.append((MOVED, a, None, left[a.index], None))
-        elif status == ADDED and b.index in arrived:
-            moved.append((MOVED, None, b, None, arrived[b.index]))
-        else:
-            moved.append((status, a, b, None, None))
-    return moved
+    return left, arrived
+
+
+def _with_move(status: str, a: _Para | None, b: _Para | None, left: dict, arrived: dict) -> tuple:
+    """A row as _present takes it: (status, a, b, where a went, where b came from)."""
+    if status == DELETED and a.index in left:
+        return (MOVED, a, None, left[a.index], None)
+    if status == ADDED and b.index in arrived:
+        return (MOVED, None, b, None, arrived[b.index])
+    return (status, a, b, None, None)
 
 
 def _present(rows: list[tuple], work: Work) -> list[Pair]:
@@ -348,25 +371,31 @@ def _present(rows: list[tuple], work: Work) -> list[Pair]:
             marks[a.index, b.index] = _marks(a, b, work)
         return marks[a.index, b.index]
 
-    pairs = []
-    for status, a, b, moved_to, moved_from in rows:
-        pair = Pair(status, a and a.side, b and b.side)
-        pair.left_html, pair.right_html = _escaped(a), _escaped(b)
-        if moved_to is not None:
-            pair.moved_to, found = moved_to.side, marked(a, moved_to)
-            pair.left_html = found[0] if found else pair.left_html
-        elif moved_from is not None:
-            pair.moved_from, found = moved_from.side, marked(moved_from, b)
-            pair.right_html = found[1] if found else pair.right_html
-        elif status == CHANGED:
-            found = marked(a, b)
-            pair.left_html, pair.right_html = found or (pair.left_html, pair.right_html)
-        else:
-            found = True
-        pair.marked = found is not None
-        pairs.append(pair)
+    pairs = [_shown(*row, marked) for row in rows]
     work.unmarked = sum(1 for pair in pairs if not pair.marked)
     return pairs
+
+
+def _shown(status: str, a, b, moved_to, moved_from, marked) -> Pair:
+    """One row as a Pair, its changes marked by `marked` (None: too long to mark)."""
+    pair = Pair(status, _side(a), _side(b), _escaped(a), _escaped(b), _side(moved_to), _side(moved_from))
+    if moved_to is not None:
+        found = marked(a, moved_to)
+        pair.left_html = found[0] if found else pair.left_html
+    elif moved_from is not None:
+        found = marked(moved_from, b)
+        pair.right_html = found[1] if found else pair.right_html
+    elif status == CHANGED:
+        found = marked(a, b)
+        pair.left_html, pair.right_html = found or (pair.left_html, pair.right_html)
+    else:
+        found = True
+    pair.marked = found is not None
+    return pair
+
+
+def _side(para: _Para | None) -> Side | None:
+    return para.side if para else None
 
 
 def _escaped(para: _Para | None) -> str:
@@ -394,9 +423,18 @@ def mark_changes(first: str, second: str, language: str, work: Work | None = Non
     if len(a) + len(b) > PAIR_TOKENS:
         raise OverBudget
     work.tokens += len(a) + len(b)
+    return _tagged(a, b, _Matcher(_compared_tokens(a), _compared_tokens(b), work).get_opcodes())
+
+
+def _compared_tokens(tokens: list[str]) -> list[str]:
+    """What difflib compares of tokens: printers' variants made one, any whitespace a space."""
+    return [plain(t) or " " for t in tokens]
+
+
+def _tagged(a: list[str], b: list[str], opcodes: list[tuple]) -> tuple[str, str]:
+    """Both token lists escaped, what differs in the first in <del>, in the second in <ins>."""
     left, right = [], []
-    matcher = _Matcher([plain(t) or " " for t in a], [plain(t) or " " for t in b], work)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in opcodes:
         old, new = html.escape("".join(a[i1:i2])), html.escape("".join(b[j1:j2]))
         if op == "equal":
             left.append(old)

@@ -36,21 +36,16 @@ class Command(BaseCommand):
 
     def handle(self, paths, language=None, verbose=False, as_json=False, **options):
         files = find_files(paths)
-        for name in paths:
-            if not Path(name).exists() and not glob.has_magic(name):
-                self.stderr.write(f"{name}: no such file or folder")
+        for name in missing(paths):
+            self.stderr.write(f"{name}: no such file or folder")
         if not files:
             raise CommandError(f"no .pdf, .docx, .md or .txt file was found in {', '.join(paths)}")
         started = time.perf_counter()
         results = []
         for path in files:
-            result = report_file(path, language)
-            results.append(result)
+            results.append(report_file(path, language))
             if not as_json:
-                self.stdout.write(document_line(result))
-                if verbose:
-                    for warning in result.get("warnings", []):
-                        self.stdout.write(f"  warning: {warning}")
+                self.write_document(results[-1], verbose)
         total = totals(results, time.perf_counter() - started)
         if as_json:
             self.stdout.write(
@@ -59,28 +54,42 @@ class Command(BaseCommand):
         else:
             self.stdout.write(total_line(total))
 
+    def write_document(self, result: dict, verbose: bool) -> None:
+        self.stdout.write(document_line(result))
+        if verbose:
+            for warning in result.get("warnings", []):
+                self.stdout.write(f"  warning: {warning}")
+
+
+def missing(paths: list[str]) -> list[str]:
+    """The names that are neither a file or folder nor a glob pattern."""
+    return [name for name in paths if not Path(name).exists() and not glob.has_magic(name)]
+
 
 def find_files(paths: list[str]) -> list[Path]:
     """Return the files named: each file as given, the accepted files of folders and globs."""
     found: list[Path] = []
     for name in paths:
-        path = Path(name)
-        if path.is_file():
-            found.append(path)
-            continue
-        if path.is_dir():
-            candidates = sorted(path.rglob("*"))
-        elif glob.has_magic(name):
-            candidates = sorted(Path(p) for p in glob.glob(name, recursive=True))
+        if Path(name).is_file():
+            found.append(Path(name))
         else:
-            candidates = []
-        # A folder's README describes the documents; it is not one of them.
-        found += [
-            p
-            for p in candidates
-            if p.is_file() and p.suffix.lower() in ACCEPTED and not p.stem.upper().endswith("README")
-        ]
+            found += [path for path in _listed(name) if _accepted(path)]
     return list(dict.fromkeys(found))
+
+
+def _listed(name: str) -> list[Path]:
+    """What a folder holds, or a glob pattern matches, sorted; nothing for any other name."""
+    path = Path(name)
+    if path.is_dir():
+        return sorted(path.rglob("*"))
+    if glob.has_magic(name):
+        return sorted(Path(p) for p in glob.glob(name, recursive=True))
+    return []
+
+
+def _accepted(path: Path) -> bool:
+    # A folder's README describes the documents; it is not one of them.
+    return path.is_file() and path.suffix.lower() in ACCEPTED and not path.stem.upper().endswith("README")
 
 
 def report_file(path: Path, language: str | None) -> dict:
@@ -95,31 +104,38 @@ def report_file(path: Path, language: str | None) -> dict:
     except ParseError as exc:  # a parser bug too: the child names it, and the next file goes on
         result["refused"] = str(exc)
     else:
-        checks = check_document(parsed, symbol_from_filename(path.name))
-        result.update(
-            symbol=parsed.symbol,
-            doc_type=parsed.doc_type,
-            language=parsed.language,
-            counts=counts(parsed),
-            furniture_paragraphs=furniture_paragraphs(parsed),
-            checks={check.name: check.passed for check in checks},
-            failures={check.name: check.detail for check in checks if not check.passed},
-            warnings=parsed.warnings,
-        )
+        result.update(described(parsed, path.name))
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
 
 
+def described(parsed, filename: str) -> dict:
+    """What the report says of a parsed document: its counts and the checks it passes."""
+    checks = check_document(parsed, symbol_from_filename(filename))
+    return {
+        "symbol": parsed.symbol,
+        "doc_type": parsed.doc_type,
+        "language": parsed.language,
+        "counts": counts(parsed),
+        "furniture_paragraphs": furniture_paragraphs(parsed),
+        "checks": {check.name: check.passed for check in checks},
+        "failures": {check.name: check.detail for check in checks if not check.passed},
+        "warnings": parsed.warnings,
+    }
+
+
 def counts(parsed) -> dict:
     """Count paragraphs by kind, over the document and the drafts a report contains."""
-    paragraphs = [p for doc in [parsed, *parsed.resolutions] for p in doc.paragraphs]
+    documents = [parsed, *parsed.resolutions]
+    paragraphs = [p for doc in documents for p in doc.paragraphs]
+    top = Counter(p.kind for p in paragraphs if p.level == 0)
     return {
-        "PP": sum(p.kind == PREAMBULAR and p.level == 0 for p in paragraphs),
-        "OP": sum(p.kind == OPERATIVE and p.level == 0 for p in paragraphs),
+        "PP": top[PREAMBULAR],
+        "OP": top[OPERATIVE],
         "sub": sum(p.level > 0 for p in paragraphs),
-        "annex": sum(p.kind == ANNEX and p.level == 0 for p in paragraphs),
-        "para": sum(p.kind == REPORT and p.level == 0 for p in paragraphs),
-        "footnotes": sum(len(doc.footnotes) for doc in [parsed, *parsed.resolutions]),
+        "annex": top[ANNEX],
+        "para": top[REPORT],
+        "footnotes": sum(len(doc.footnotes) for doc in documents),
         "paragraphs": len(paragraphs),
         "drafts": len(parsed.resolutions),
     }
@@ -128,21 +144,24 @@ def counts(parsed) -> dict:
 def document_line(result: dict) -> str:
     if "refused" in result:
         return f"{result['file']}: refused: {result['refused']} · {result['seconds']:.2f} s"
-    c = result["counts"]
     kind = "" if result["doc_type"] == RESOLUTION else f" ({result['doc_type'].replace('_', ' ')})"
-    line = (
-        f"{result['file']}: {result['symbol'] or '(no symbol)'}{kind} · PP {c['PP']}, OP {c['OP']}, "
-        f"sub {c['sub']}, annex {c['annex']}, footnotes {c['footnotes']}"
+    return (
+        f"{result['file']}: {result['symbol'] or '(no symbol)'}{kind} · {counts_text(result['counts'])} · "
+        f"{failures_text(result['failures'])} · {result['seconds']:.2f} s"
     )
+
+
+def counts_text(c: dict) -> str:
+    line = f"PP {c['PP']}, OP {c['OP']}, sub {c['sub']}, annex {c['annex']}, footnotes {c['footnotes']}"
     if c["para"]:
         line += f", report paragraphs {c['para']}"
     if c["drafts"]:
         line += f", drafts {c['drafts']}"
-    failures = result["failures"]
-    line += " · " + (
-        "; ".join(f"FAILED {name}: {detail}" for name, detail in failures.items()) or "all checks pass"
-    )
-    return line + f" · {result['seconds']:.2f} s"
+    return line
+
+
+def failures_text(failures: dict[str, str]) -> str:
+    return "; ".join(f"FAILED {name}: {detail}" for name, detail in failures.items()) or "all checks pass"
 
 
 def totals(results: list[dict], seconds: float) -> dict:
@@ -150,8 +169,8 @@ def totals(results: list[dict], seconds: float) -> dict:
     return {
         "documents": len(results),
         "parsed": len(parsed),
-        "refused": dict(Counter(r["refused"] for r in results if "refused" in r).most_common()),
-        "passed": {name: sum(r["checks"][name] for r in parsed) for name in CHECKS},
+        "refused": refusals(results),
+        "passed": passed(parsed),
         "paragraphs": sum(r["counts"]["paragraphs"] for r in parsed),
         "furniture_paragraphs": sum(r["furniture_paragraphs"] for r in parsed),
         "seconds": round(seconds, 2),
@@ -159,19 +178,29 @@ def totals(results: list[dict], seconds: float) -> dict:
     }
 
 
+def refusals(results: list[dict]) -> dict[str, int]:
+    """Why files were refused, and how many for each reason, the commonest first."""
+    return dict(Counter(r["refused"] for r in results if "refused" in r).most_common())
+
+
+def passed(parsed: list[dict]) -> dict[str, int]:
+    """How many of the parsed documents pass each check."""
+    return {name: sum(r["checks"][name] for r in parsed) for name in CHECKS}
+
+
 def total_line(total: dict) -> str:
     refused = sum(total["refused"].values())
     reasons = "; ".join(f"{count} {reason}" for reason, count in total["refused"].items())
-    parsed = total["parsed"]
-    checks = ", ".join(
-        f"{name} {count}/{parsed} ({100 * count / parsed:.0f} %)" if parsed else f"{name} 0/0"
-        for name, count in total["passed"].items()
-    )
+    checks = ", ".join(pass_rate(name, count, total["parsed"]) for name, count in total["passed"].items())
     documents = f"{total['documents']} document{'' if total['documents'] == 1 else 's'}"
     return (
-        f"total: {documents}, {parsed} parsed, {refused} refused"
+        f"total: {documents}, {total['parsed']} parsed, {refused} refused"
         + (f" ({reasons})" if reasons else "")
         + f" · passed: {checks}"
         + f" · {total['furniture_paragraphs']} of {total['paragraphs']} paragraphs hold page furniture"
         + f" · {total['seconds']:.1f} s, {total['seconds_per_document']:.2f} s per document"
     )
+
+
+def pass_rate(name: str, count: int, parsed: int) -> str:
+    return f"{name} {count}/{parsed} ({100 * count / parsed:.0f} %)" if parsed else f"{name} 0/0"
