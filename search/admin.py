@@ -13,13 +13,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from search.engine.index import record_changes
-from search.ingest import lineage, uploads
+from search.ingest import changes, uploads
 from search.ingest.extract import limit_text
 from search.ingest.forms import ReviewForm, UploadForm
 from search.ingest.matching import drafts, match_by_content
-from search.ingest.store import versions_of
-from search.models import BECAME_STAFF, DraftMatch, Footnote, Paragraph, Resolution, SourceFile, Text, Upload
+from search.models import DraftMatch, Footnote, Paragraph, Resolution, SourceFile, Text, Upload
 from search.parsing import RESOLUTION, ParseError
 
 # Rows come from ingest, which keeps languages, anchors and relations consistent:
@@ -81,25 +79,16 @@ class ResolutionAdmin(admin.ModelAdmin):
     raw_id_fields = ["became", "annex_adopted_as"]
     inlines = [TextInline]
 
-    # The index shows a work's symbol, date and body with every paragraph: an edit here
-    # goes into the change log like any other write, in the same transaction.
+    # Edits and deletions are the write side's (search.ingest.changes): it logs them for
+    # the index, in the same transaction, and flags again the wording they affect.
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_changes(versions_of(obj))
+        changes.correct_work(obj)
 
     def delete_model(self, request, obj):
-        versions = versions_of(obj)
-        sharing = lineage.sharing_with(versions)
-        super().delete_model(request, obj)
-        record_changes(versions)
-        lineage.reflag(sharing)  # what only this work had before them is new wording again
+        changes.delete_works(Resolution.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        versions = set().union(*(versions_of(r) for r in queryset))
-        sharing = lineage.sharing_with(versions)
-        super().delete_queryset(request, queryset)
-        record_changes(versions)
-        lineage.reflag(sharing)
+        changes.delete_works(queryset)
 
 
 class DraftMatchForm(forms.ModelForm):
@@ -174,12 +163,9 @@ class DraftMatchAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        stored = DraftMatch.objects.get(pk=obj.pk)
-        obj.became_method, obj.became_confidence = BECAME_STAFF, None
-        super().save_model(request, obj, form, change)
+        stored = changes.match_by_staff(obj)
         # Staff's word changes how the match was found too: the history names it.
         form.saved_fields = uploads.changed_fields(stored, obj, MATCH_FIELDS)
-        _reindex(obj, stored.became, obj.became)
 
     def construct_change_message(self, request, form, formsets, add=False):
         fields = [uploads.field_label(DraftMatch, name) for name in getattr(form, "saved_fields", [])]
@@ -187,55 +173,28 @@ class DraftMatchAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Confirm the selected matches"), permissions=["change"])
     def confirm(self, request, queryset):
-        selected = list(queryset.values_list("pk", flat=True))
         with transaction.atomic():
-            confirming = list(
-                DraftMatch.objects.select_for_update()
-                .filter(pk__in=selected)
-                .exclude(became_method=BECAME_STAFF)
-                .order_by("pk")
-            )
-            DraftMatch.objects.filter(pk__in=[d.pk for d in confirming]).update(became_method=BECAME_STAFF)
+            confirming = changes.confirm_matches(queryset)
             for draft in confirming:
                 self.log_change(
                     request,
                     draft,
                     [{"changed": {"fields": [uploads.field_label(DraftMatch, "became_method")]}}],
                 )
-                # Both pages say whose word the link is: their change is logged like a correction's.
-                _reindex(draft, draft.became)
         count = len(confirming)
         self.message_user(request, _("%(count)d matches confirmed.") % {"count": count}, messages.SUCCESS)
-
-
-def _reindex(draft, *resolutions):
-    """A draft's year is its resolution's: the draft and both resolutions are indexed again."""
-    versions = set(draft.texts.values_list("pk", flat=True))
-    for resolution in resolutions:
-        if resolution is not None:
-            versions |= versions_of(resolution)
-    record_changes(versions)
 
 
 @admin.register(Text)
 class TextAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_changes([obj.pk])
+        changes.correct_version(obj)
 
     def delete_model(self, request, obj):
-        pk = obj.pk
-        sharing = lineage.sharing_with([pk])
-        super().delete_model(request, obj)
-        record_changes([pk])
-        lineage.reflag(sharing)
+        changes.delete_versions(Text.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        pks = list(queryset.values_list("pk", flat=True))
-        sharing = lineage.sharing_with(pks)
-        super().delete_queryset(request, queryset)
-        record_changes(pks)
-        lineage.reflag(sharing)
+        changes.delete_versions(queryset)
 
     list_display = ["resolution", "language", "title", "updated_at"]
     list_filter = ["language"]

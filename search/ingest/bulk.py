@@ -26,10 +26,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from search.engine.index import apply_changes_soon, record_changes, writer_lock
-from search.ingest import sandbox, uploads
+from search.engine.index import apply_changes_soon, writer_lock
+from search.ingest import changes, sandbox, uploads
 from search.ingest.matching import match_drafts
-from search.ingest.store import versions_of
 from search.models import BECAME_TITLE, Resolution, SourceFile, language_name
 from search.parsing import DRAFT_RESOLUTION, GA_DRAFT_SYMBOL, GA_RESOLUTION_SYMBOL, RESOLUTION, ParsedDocument
 
@@ -88,72 +87,90 @@ def import_files(
 
 
 def _import(files, language, jobs, done) -> list[Outcome]:
-    outcomes = []
-    ahead: deque[tuple[Path, bytes, Future | Outcome]] = deque()  # in order, to publish
-    seen: dict[str, Path] = {}  # sha256 of the files met in this run
-    versions: dict[tuple[str, str], Path] = {}  # (symbol, language) of the files read in this run
-    pool = ThreadPoolExecutor(jobs, thread_name_prefix="read")  # each thread waits on a child
+    queue = _Queue(language, jobs, done)
+    try:
+        for path in files:
+            queue.add(path)
+            # Publish what is ready, keeping each worker a file or two ahead.
+            while queue.ready():
+                queue.publish_next()
+        while queue.ahead:
+            queue.publish_next()
+    finally:
+        queue.pool.shutdown(cancel_futures=True)
+    return queue.outcomes
 
-    def finish(outcome: Outcome) -> None:
-        outcomes.append(outcome)
-        if done:
-            done(outcome)
 
-    def reading() -> int:
-        return sum(isinstance(work, Future) for _, _, work in ahead)
+class _Queue:
+    """The files of an import, in order: each read (or being read) ahead, then published."""
 
-    def publish_next() -> None:
-        path, data, work = ahead.popleft()
-        if isinstance(work, Outcome):
-            finish(work)
+    def __init__(self, language: str | None, jobs: int, done: Callable[[Outcome], object] | None):
+        self.language, self.jobs, self.done = language, jobs, done
+        self.outcomes: list[Outcome] = []
+        self.ahead: deque[tuple[Path, bytes, Future | Outcome]] = deque()  # in order, to publish
+        self.seen: dict[str, Path] = {}  # sha256 of the files met in this run
+        self.versions: dict[tuple[str, str], Path] = {}  # (symbol, language) of the files read in this run
+        self.pool = ThreadPoolExecutor(jobs, thread_name_prefix="read")  # each thread waits on a child
+
+    def add(self, path: Path) -> None:
+        """Queue a file: what became of it, if it needs no reading; else its reading, started."""
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            self.ahead.append((path, b"", Outcome(path, REFUSED, f"cannot read file: {error.strerror}")))
             return
+        work = self._known(path, data) or self.pool.submit(sandbox.read, data, path.name, self.language)
+        self.ahead.append((path, data if isinstance(work, Future) else b"", work))
+
+    def _known(self, path: Path, data: bytes) -> Outcome | None:
+        """The outcome of bytes met before in this run, or stored already: they are not read again."""
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in self.seen:
+            return Outcome(path, UNCHANGED, f"the same bytes as {self.seen[digest]}")
+        self.seen[digest] = path
+        if SourceFile.objects.filter(sha256=digest, texts__isnull=False).exists():
+            return Outcome(path, UNCHANGED, "stored already")
+        return None
+
+    def ready(self) -> bool:
+        """Whether the first file is to be published now: nothing is left to read of it, or
+        the readers are far enough ahead to wait for it."""
+        reading = sum(isinstance(work, Future) for _, _, work in self.ahead)
+        return bool(self.ahead) and (isinstance(self.ahead[0][2], Outcome) or reading > 2 * self.jobs)
+
+    def publish_next(self) -> None:
+        path, data, work = self.ahead.popleft()
+        outcome = work if isinstance(work, Outcome) else self._publish_read(path, data, work)
+        self.outcomes.append(outcome)
+        if self.done:
+            self.done(outcome)
+
+    def _publish_read(self, path: Path, data: bytes, work: Future) -> Outcome:
+        """Publish a file once it is read; refuse it if reading failed or it is a second
+        version of one symbol and language in this import."""
         try:
             reading = work.result()
         except Exception as error:
-            finish(_refused(path, error))
-            return
-        parsed, detected = reading.parsed, reading.language
-        version = (parsed.symbol, language or detected)
-        if parsed.symbol and version in versions:
-            # Else the later file would replace the earlier one without a word.
-            finish(
-                Outcome(
-                    path,
-                    REFUSED,
-                    f"{versions[version]}, also in this import, is the {language_name(version[1])} "
-                    f"version of {parsed.symbol}",
-                )
-            )
-            return
-        versions[version] = path
-        outcome = publish(path, data, (parsed, detected), language)
+            return _refused(path, error)
+        refusal = self._second_version(path, reading.parsed.symbol, self.language or reading.language)
+        if refusal:
+            return refusal
+        outcome = publish(path, data, (reading.parsed, reading.language), self.language)
         outcome.reading = (reading.cpu_seconds, reading.peak_mb)
-        finish(outcome)
+        return outcome
 
-    try:
-        for path in files:
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                ahead.append((path, b"", Outcome(path, REFUSED, f"cannot read file: {error.strerror}")))
-                continue
-            digest = hashlib.sha256(data).hexdigest()
-            if digest in seen:
-                work = Outcome(path, UNCHANGED, f"the same bytes as {seen[digest]}")
-            elif SourceFile.objects.filter(sha256=digest, texts__isnull=False).exists():
-                work = Outcome(path, UNCHANGED, "stored already")
-            else:
-                work = pool.submit(sandbox.read, data, path.name, language)
-            seen.setdefault(digest, path)
-            ahead.append((path, data if isinstance(work, Future) else b"", work))
-            # Publish what is ready, keeping each worker a file or two ahead.
-            while ahead and (isinstance(ahead[0][2], Outcome) or reading() > 2 * jobs):
-                publish_next()
-        while ahead:
-            publish_next()
-    finally:
-        pool.shutdown(cancel_futures=True)
-    return outcomes
+    def _second_version(self, path: Path, symbol: str | None, language: str) -> Outcome | None:
+        """Refuse a file of a symbol and language read before in this import: else the
+        later file would replace the earlier one without a word."""
+        if symbol and (symbol, language) in self.versions:
+            return Outcome(
+                path,
+                REFUSED,
+                f"{self.versions[symbol, language]}, also in this import, is the {language_name(language)} "
+                f"version of {symbol}",
+            )
+        self.versions[symbol, language] = path
+        return None
 
 
 def publish(
@@ -208,41 +225,58 @@ def link_drafts() -> list[tuple[Resolution, Resolution]]:
     several resolutions, the documents do not say which: nothing is linked. A link
     already set is never changed.
     """
+    adopted, drafts = _by_symbol()
+    candidates = _candidates(adopted, drafts)
+    links = []
+    with transaction.atomic():
+        for resolution, matched in candidates.items():
+            draft = _latest_of_one_draft(matched)
+            if draft and changes.link_draft(draft, resolution, BECAME_TITLE):
+                links.append((draft, resolution))
+    return links
+
+
+def _by_symbol() -> tuple[dict[tuple, set[Resolution]], list[tuple[Resolution, re.Match]]]:
+    """The adopted resolutions by (session, committee, language, title), and the drafts
+    with what their symbols say."""
     rows = Resolution.objects.exclude(symbol=None).prefetch_related("texts")
     adopted: dict[tuple, set[Resolution]] = defaultdict(set)
     drafts = []
     for row in rows:
         if match := GA_RESOLUTION_SYMBOL.match(row.symbol):
-            for text in row.texts.all():
-                adopted[(match["session"], row.committee, text.language, normal_title(text.title))].add(row)
+            for key in _title_keys(row, match["session"], row.committee):
+                adopted[key].add(row)
         elif (match := GA_DRAFT_SYMBOL.match(row.symbol)) and row.doc_type in (DRAFT_RESOLUTION, RESOLUTION):
             # Not an amendment or a draft decision, which share the symbols; a draft the
             # parser took for a resolution is one by its symbol.
             drafts.append((row, match))
+    return adopted, drafts
 
+
+def _title_keys(row: Resolution, session: str, committee: str) -> list[tuple]:
+    """A work's (session, committee, language, title) in each language it has a title in."""
+    titles = ((text.language, normal_title(text.title)) for text in row.texts.all())
+    return [(session, committee, language, title) for language, title in titles if title]
+
+
+def _candidates(adopted, drafts) -> dict[Resolution, list[tuple[Resolution, re.Match]]]:
+    """The drafts whose titles match one adopted resolution's, by that resolution."""
     candidates: dict[Resolution, list[tuple[Resolution, re.Match]]] = defaultdict(list)
     for draft, match in drafts:
         committee = f"C{match['committee']}" if match["committee"] else "plenary"
         found = {
             resolution
-            for text in draft.texts.all()
-            if normal_title(text.title)
-            for resolution in adopted[(match["session"], committee, text.language, normal_title(text.title))]
+            for key in _title_keys(draft, match["session"], committee)
+            for resolution in adopted[key]
         }
         if len(found) == 1:
             candidates[found.pop()].append((draft, match))
+    return candidates
 
-    links = []
-    with transaction.atomic():
-        for resolution, matched in candidates.items():
-            if len({match["base"] for _, match in matched}) > 1:
-                continue
-            draft, _ = max(matched, key=lambda pair: int(pair[1]["revision"] or 0))
-            if Resolution.objects.filter(pk=draft.pk, became=None).update(
-                became=resolution, became_method=BECAME_TITLE
-            ):
-                draft.became = resolution
-                links.append((draft, resolution))
-                # The draft's year is now the resolution's: its paragraphs are indexed again.
-                record_changes(versions_of(resolution))
-    return links
+
+def _latest_of_one_draft(matched: list[tuple[Resolution, re.Match]]) -> Resolution | None:
+    """The latest revision, where the drafts that match are revisions of one draft."""
+    if len({match["base"] for _, match in matched}) > 1:
+        return None  # drafts of different numbers: the documents do not say which
+    draft, _ = max(matched, key=lambda pair: int(pair[1]["revision"] or 0))
+    return draft

@@ -7,24 +7,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.ingest.details import IN_MANIFEST, VERSION_FACTS
 from search.ingest.store import ingest
 from search.parsing import DOC_TYPES, LANGUAGES, decode, parse_document
 
 MANIFEST_NAME = "manifest.toml"
 REQUIRED = ("file", "language", "key")
-# Keyword arguments of search.ingest.store.ingest that a manifest entry may give.
-OPTIONAL = (
-    "symbol",
-    "doc_type",
-    "body",
-    "session",
-    "agenda_item",
-    "adopted_on",
-    "became",
-    "annex_adopted_as",
-)
-# Entries sharing a key describe one work, so these must agree between them.
-SHARED = ("symbol", "doc_type", "body", "session", "agenda_item", "adopted_on", "became", "annex_adopted_as")
+# Entries sharing a key describe one work, so what they say of the work must agree.
+SHARED = tuple(name for name in IN_MANIFEST if name not in VERSION_FACTS)
 
 
 class ManifestError(ValueError):
@@ -34,32 +24,44 @@ class ManifestError(ValueError):
 def read_manifest(corpus_dir: Path) -> list[dict]:
     """Return the manifest's entries, checked, in file order."""
     path = Path(corpus_dir) / MANIFEST_NAME
+    entries = _read_toml(path)
+    by_key: dict[str, dict] = {}
+    for number, entry in enumerate(entries, 1):
+        where = f"{path.name}, document {number}"
+        _check_entry(where, entry)
+        _check_agrees(where, entry, by_key.setdefault(entry["key"], entry))
+    return entries
+
+
+def _read_toml(path: Path) -> list[dict]:
     try:
         with path.open("rb") as f:
-            entries = tomllib.load(f).get("document", [])
+            return tomllib.load(f).get("document", [])
     except FileNotFoundError:
         raise ManifestError(f"{path}: no manifest") from None
     except tomllib.TOMLDecodeError as e:
         raise ManifestError(f"{path}: {e}") from None
 
-    by_key: dict[str, dict] = {}
-    for number, entry in enumerate(entries, 1):
-        where = f"{path.name}, document {number}"
-        missing = [name for name in REQUIRED if not entry.get(name)]
-        if missing:
-            raise ManifestError(f"{where}: missing {', '.join(missing)}")
-        unknown = set(entry) - set(REQUIRED) - set(OPTIONAL)
-        if unknown:
-            raise ManifestError(f"{where}: unknown fields {', '.join(sorted(unknown))}")
-        if entry["language"] not in LANGUAGES:
-            raise ManifestError(f"{where}: language must be one of {', '.join(LANGUAGES)}")
-        if entry.get("doc_type", DOC_TYPES[0]) not in DOC_TYPES:
-            raise ManifestError(f"{where}: doc_type must be one of {', '.join(DOC_TYPES)}")
-        first = by_key.setdefault(entry["key"], entry)
-        for name in SHARED:
-            if first.get(name) != entry.get(name):
-                raise ManifestError(f"{where}: {name} differs from {first['file']}, which has the same key")
-    return entries
+
+def _check_entry(where: str, entry: dict) -> None:
+    """Refuse an entry that lacks a required field, has one unknown, or a value out of range."""
+    missing = [name for name in REQUIRED if not entry.get(name)]
+    if missing:
+        raise ManifestError(f"{where}: missing {', '.join(missing)}")
+    unknown = set(entry) - set(REQUIRED) - set(IN_MANIFEST)
+    if unknown:
+        raise ManifestError(f"{where}: unknown fields {', '.join(sorted(unknown))}")
+    if entry["language"] not in LANGUAGES:
+        raise ManifestError(f"{where}: language must be one of {', '.join(LANGUAGES)}")
+    if entry.get("doc_type", DOC_TYPES[0]) not in DOC_TYPES:
+        raise ManifestError(f"{where}: doc_type must be one of {', '.join(DOC_TYPES)}")
+
+
+def _check_agrees(where: str, entry: dict, first: dict) -> None:
+    """Refuse an entry that says of its work other than the first entry of its key."""
+    for name in SHARED:
+        if first.get(name) != entry.get(name):
+            raise ManifestError(f"{where}: {name} differs from {first['file']}, which has the same key")
 
 
 @dataclass
@@ -90,16 +92,7 @@ def load_corpus(corpus_dir: Path) -> list[Loaded]:
 def _load(corpus_dir: Path, entry: dict) -> Loaded:
     name = entry["file"]
     try:
-        data = (corpus_dir / name).read_bytes()
-        parsed = parse_document(decode(data), entry["language"])
-        text = ingest(
-            parsed,
-            data,
-            Path(name).name,
-            key=entry["key"],
-            language=entry["language"],
-            **{field: entry[field] for field in OPTIONAL if field in entry},
-        )
+        text = _store(corpus_dir, entry)
     except OSError as e:
         return Loaded(name, error=f"cannot read file: {e.strerror or e}")
     except Exception as e:  # reported by name; the next file still loads
@@ -113,3 +106,12 @@ def _load(corpus_dir: Path, entry: dict) -> Loaded:
         footnotes=text.footnotes.count(),
         contained=text.resolution.contained.count(),
     )
+
+
+def _store(corpus_dir: Path, entry: dict):
+    """Read, parse and store the file of one entry, with what the entry says of it."""
+    data = (corpus_dir / entry["file"]).read_bytes()
+    parsed = parse_document(decode(data), entry["language"])
+    given = {name: entry[name] for name in IN_MANIFEST if name in entry}
+    name = Path(entry["file"]).name
+    return ingest(parsed, data, name, key=entry["key"], language=entry["language"], **given)

@@ -7,11 +7,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from search.ingest.details import WORK_IN_REVIEW
 from search.ingest.extract import ACCEPTED, MAX_UPLOAD_BYTES, limit_text
 from search.models import BODY_NAMES, DOC_TYPE_NAMES, LANGUAGE_CHOICES, Resolution
 from search.parsing import ANY_SYMBOL
 
-RELATIONS = ("became", "contained_in", "annex_adopted_as")
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._\-]{0,199}$")
 
 
@@ -66,11 +66,6 @@ class UploadForm(forms.Form):
         if problems:
             raise forms.ValidationError(problems)
         return files
-
-
-# The review's fields that are the work's details rather than this version's: changing
-# them on a stored work needs search.change_resolution (search.ingest.uploads.publish).
-WORK_DETAILS = ("symbol", "doc_type", "body", "session", "agenda_item", "adopted_on", *RELATIONS)
 
 
 class ResolutionChoice(forms.ModelChoiceField):
@@ -139,7 +134,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not language_mismatch:
             del self.fields["language_ok"]  # asked only where the languages differ
-        for name in WORK_DETAILS if keep_work else ():
+        for name in WORK_IN_REVIEW if keep_work else ():
             self.fields[name].disabled = True
 
     def clean_symbol(self):

@@ -3,7 +3,8 @@
 Used by corpus loading (`search.ingest.corpus`) and by publishing an upload
 (`search.ingest.uploads`). Every write compares with what is stored first, so
 loading the same bytes twice writes nothing, and a better parser run over the
-same bytes updates only what it changed.
+same bytes updates only what it changed. Other changes to stored documents (a
+correction, a deletion, a draft's link) are `search.ingest.changes`'.
 """
 
 from __future__ import annotations
@@ -18,35 +19,14 @@ from django.db.models import Q
 
 from search.engine.index import record_changes
 from search.ingest import lineage
+from search.ingest.details import GIVEN, VERSION_FACTS, WORK_FACTS
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
-from search.parsing import DRAFT_RESOLUTION, REPORT_DOC, RESOLUTION, ParsedDocument
+from search.parsing import DRAFT_RESOLUTION, REPORT_DOC, RESOLUTION, ParsedDocument, ParsedParagraph
 
 CREATED = "created"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 
-# Resolution fields that a manifest may set and the parser may fill.
-RESOLUTION_FIELDS = (
-    "symbol",
-    "doc_type",
-    "body",
-    "session",
-    "agenda_item",
-    "adopted_on",
-    "committee",
-    "committee_report",
-    "amends",
-)
-TEXT_FIELDS = (
-    "title",
-    "meeting",
-    "sponsors",
-    "distribution",
-    "issued_on",
-    "agenda_item_title",
-    "warnings",
-    "references",
-)
 PARAGRAPH_FIELDS = (
     "order",
     "anchor",
@@ -63,82 +43,57 @@ PARAGRAPH_FIELDS = (
 
 @transaction.atomic
 def ingest(
-    parsed: ParsedDocument,
-    data: bytes,
-    filename: str,
-    *,
-    key: str,
-    symbol: str | None = None,
-    language: str | None = None,
-    title: str | None = None,
-    doc_type: str | None = None,
-    body: str | None = None,
-    session: str | None = None,
-    agenda_item: str | None = None,
-    adopted_on: datetime.date | str | None = None,
-    committee: str | None = None,
-    committee_report: str | None = None,
-    became: str | None = None,
-    annex_adopted_as: str | None = None,
-    contained_in: str | None = None,
+    parsed: ParsedDocument, data: bytes, filename: str, *, key: str, language: str | None = None, **given
 ) -> Text:
     """Store one language version of a work and the drafts it contains.
 
-    Keyword values (from the manifest or the upload review) override what the
-    parser found; the parser fills what they leave out, but never overwrites a
-    value another language version already set. `became` and `annex_adopted_as`
-    are keys of other works; `contained_in` is the key of a stored report, in which
-    this draft is placed after the drafts already there. The returned Text carries
-    `ingest_status`: "created", "updated" or "unchanged".
+    `given` details (from the manifest or the upload review; `details.GIVEN` names them)
+    override what the parser found; the parser fills what they leave out, but never
+    overwrites a value another language version already set. `became` and
+    `annex_adopted_as` are keys of other works; `contained_in` is the key of a stored
+    report, in which this draft is placed after the drafts already there. The returned
+    Text carries `ingest_status`: "created", "updated" or "unchanged".
     """
+    unknown = set(given) - set(GIVEN)
+    if unknown:
+        raise TypeError(f"ingest() got details it does not know: {', '.join(sorted(unknown))}")
     language = language or parsed.language
-    digest = hashlib.sha256(data).hexdigest()
-    source, changed = SourceFile.objects.get_or_create(
-        sha256=digest,
-        defaults={"data": data, "filename": filename, "size": len(data), "language": language},
-    )
-    given = {
-        "symbol": symbol,
-        "doc_type": doc_type,
-        "body": body,
-        "session": session,
-        "agenda_item": agenda_item,
-        "adopted_on": adopted_on,
-        "committee": committee,
-        "committee_report": committee_report,
-    }
-    resolution, res_changed = _save_resolution(
-        key, parsed, given, links={"became": became, "annex_adopted_as": annex_adopted_as}
-    )
-    if contained_in:
-        res_changed = _place(resolution, contained_in) or res_changed
+    source, source_created = _save_source(data, filename, language)
+    resolution, work_changed = _save_work(key, parsed, given)
     # Drafts a re-parse no longer finds are deleted: their paragraphs leave the index too.
     versions_before = versions_of(resolution)
     # Paragraphs elsewhere that share wording with rows this may replace: flagged again.
     sharing = lineage.sharing_with(versions_before)
-    text, text_status = _save_text(resolution, language, parsed, source, title=title)
+    text, text_status = _save_text(resolution, language, parsed, source, title=given.get("title"))
     drafts_changed = _save_drafts(resolution, language, parsed, source)
-
-    if text_status == CREATED:
-        text.ingest_status = CREATED
-    elif changed or res_changed or text_status == UPDATED or drafts_changed:
-        text.ingest_status = UPDATED
-    else:
-        text.ingest_status = UNCHANGED
+    text.ingest_status = _status(text_status, source_created or work_changed or drafts_changed)
     if text.ingest_status != UNCHANGED:
-        traced = lineage.traced_versions(resolution)
-        # What its paragraphs cite, with them: a page links citations by these rows alone.
-        lineage.cite(traced)
-        # Its wording's lineage: derived like the index, so traced once the rows are
-        # committed, in a transaction of its own that keeps this one short, and before
-        # the index applies this change (registered first, run first), so the index
-        # reads the traced rows. A process killed in between leaves them untraced
-        # (new_wording None): `trace_wording --if-needed` (make run) traces them.
-        transaction.on_commit(partial(lineage.trace_committed, traced, sharing), robust=True)
-        # Logged with the rows, in this transaction: every index applies it after the
-        # commit, however the process that wrote it ends.
-        record_changes(versions_before | versions_of(resolution))
+        _derive(resolution, versions_before, sharing)
     return text
+
+
+def _status(text_status: str, others_changed: bool) -> str:
+    """The status of a stored version: created, or updated if it or anything stored with it changed."""
+    if text_status == UNCHANGED and others_changed:
+        return UPDATED
+    return text_status
+
+
+def _derive(resolution, versions_before: set[int], sharing: set[int]) -> None:
+    """Bring what is derived from a work's rows up to date with them: citations now, its
+    wording's lineage once committed, and the index's log of what changed."""
+    traced = lineage.traced_versions(resolution)
+    # What its paragraphs cite, with them: a page links citations by these rows alone.
+    lineage.cite(traced)
+    # Its wording's lineage: derived like the index, so traced once the rows are
+    # committed, in a transaction of its own that keeps this one short, and before
+    # the index applies this change (registered first, run first), so the index
+    # reads the traced rows. A process killed in between leaves them untraced
+    # (new_wording None): `trace_wording --if-needed` (make run) traces them.
+    transaction.on_commit(partial(lineage.trace_committed, traced, sharing), robust=True)
+    # Logged with the rows, in this transaction: every index applies it after the
+    # commit, however the process that wrote it ends.
+    record_changes(versions_before | versions_of(resolution))
 
 
 def versions_of(resolution):
@@ -150,47 +105,90 @@ def versions_of(resolution):
     return set(Text.objects.filter(related).values_list("pk", flat=True))
 
 
-def _save_resolution(key, parsed, given, links=None):
+def _save_source(data: bytes, filename: str, language: str) -> tuple[SourceFile, bool]:
+    """The stored file of these bytes, stored now if it was not: (file, created)."""
+    return SourceFile.objects.get_or_create(
+        sha256=hashlib.sha256(data).hexdigest(),
+        defaults={"data": data, "filename": filename, "size": len(data), "language": language},
+    )
+
+
+def _save_work(key: str, parsed: ParsedDocument, given: dict) -> tuple[Resolution, bool]:
+    """The work by key, its facts, links and place in a report saved: (work, changed)."""
+    resolution, changed = _save_resolution(key, parsed, given, links=("became", "annex_adopted_as"))
+    if given.get("contained_in"):
+        changed = _place(resolution, given["contained_in"]) or changed
+    return resolution, changed
+
+
+def _save_resolution(key, parsed, given, links=()):
     """Get or create the Resolution by key and apply field changes; return (row, changed)."""
     resolution, created = Resolution.objects.get_or_create(
         key=key, defaults={"doc_type": given.get("doc_type") or parsed.doc_type or RESOLUTION}
     )
-    updates = field_updates(resolution, parsed, given, created)
-    for field, target_key in (links or {}).items():
-        if target_key:
-            target = Resolution.objects.get_or_create(key=target_key, defaults={"doc_type": RESOLUTION})[0]
-            if getattr(resolution, f"{field}_id") != target.pk:
-                updates[field] = target
-
-    symbol = updates.get("symbol")
-    if symbol:
-        holder = Resolution.objects.filter(symbol=symbol).exclude(pk=resolution.pk).first()
-        if holder:
-            raise ValueError(f"symbol {symbol} already belongs to {holder.key}")
-    for field, value in updates.items():
-        setattr(resolution, field, value)
-    if updates:
-        resolution.save(update_fields=list(updates))
+    updates = field_updates(resolution, parsed, given, created) | _link_updates(resolution, given, links)
+    _check_symbol_free(resolution, updates.get("symbol"))
+    _update(resolution, updates)
     return resolution, created or bool(updates)
 
 
-def field_updates(resolution, parsed, given, created=False) -> dict:
-    """Return the fields of RESOLUTION_FIELDS that storing would change on this work, with
-    their new values: a given value where it differs, the parser's where the work has none
-    (every field of a work just created). Writes nothing: the review asks it too."""
+def _link_updates(resolution: Resolution, given: dict, links) -> dict:
+    """The links to other works (by key, created if not stored) that differ from the stored ones."""
     updates = {}
-    for field in RESOLUTION_FIELDS:
-        current = getattr(resolution, field)
-        value = given.get(field)
-        if value in (None, ""):
-            if current not in (None, "") and not created:
-                continue  # the parser only fills blanks
-            value = getattr(parsed, field, None)
-        if field == "adopted_on" and isinstance(value, str):
-            value = datetime.date.fromisoformat(value)
-        if value not in (None, "") and current != value:
-            updates[field] = value
+    for field in links:
+        if given.get(field):
+            target = Resolution.objects.get_or_create(key=given[field], defaults={"doc_type": RESOLUTION})[0]
+            if getattr(resolution, f"{field}_id") != target.pk:
+                updates[field] = target
     return updates
+
+
+def _check_symbol_free(resolution: Resolution, symbol: str | None) -> None:
+    holder = symbol and Resolution.objects.filter(symbol=symbol).exclude(pk=resolution.pk).first()
+    if holder:
+        raise ValueError(f"symbol {symbol} already belongs to {holder.key}")
+
+
+def _update(row, values: dict, also=()) -> list[str]:
+    """Set the fields whose values differ and save only those (and `also`); return their names."""
+    changed = [field for field, value in values.items() if getattr(row, field) != value]
+    for field in changed:
+        setattr(row, field, values[field])
+    if changed:
+        row.save(update_fields=[*changed, *also])
+    return changed
+
+
+def field_updates(resolution, parsed, given, created=False) -> dict:
+    """Return the work's facts (details.WORK_FACTS) that storing would change on this work,
+    with their new values: a given value where it differs, the parser's where the work
+    has none (every fact of a work just created). Writes nothing: the review asks it too."""
+    wanted = {field: _wanted(resolution, parsed, given, field, created) for field in WORK_FACTS}
+    return {
+        field: value
+        for field, value in wanted.items()
+        if not _blank(value) and getattr(resolution, field) != value
+    }
+
+
+def _wanted(resolution, parsed, given, field: str, created: bool):
+    """The value storing wants for a work's fact: the given one, else the parser's where
+    the work has none; None to keep the stored one."""
+    value = given.get(field)
+    if _blank(value):
+        if not created and not _blank(getattr(resolution, field)):
+            return None  # the parser only fills blanks
+        value = getattr(parsed, field, None)
+    return _date(value) if field == "adopted_on" else value
+
+
+def _blank(value) -> bool:
+    return value in (None, "")
+
+
+def _date(value):
+    """A date given or parsed as ISO text, as a date."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _place(resolution, report_key):
@@ -218,42 +216,21 @@ def _save_text(resolution, language, parsed, source, title=None):
 
 def _save_version(resolution, language, parsed, source, title) -> tuple[Text, bool, bool]:
     """The Text row, created or its fields updated: (text, created, changed)."""
-    values = {field: getattr(parsed, field) for field in TEXT_FIELDS}
-    if isinstance(values["issued_on"], str):
-        values["issued_on"] = datetime.date.fromisoformat(values["issued_on"])
+    values = {field: getattr(parsed, field) for field in VERSION_FACTS}
+    values["issued_on"] = _date(values["issued_on"])
     if title:
         values["title"] = title
     values["source"] = source
     text, created = Text.objects.get_or_create(resolution=resolution, language=language, defaults=values)
-    changed_fields = [] if created else [f for f, v in values.items() if getattr(text, f) != v]
-    for field in changed_fields:
-        setattr(text, field, values[field])
-    if changed_fields:
-        text.save(update_fields=[*changed_fields, "updated_at"])
-    return text, created, bool(changed_fields)
+    if created:
+        return text, True, False
+    return text, False, bool(_update(text, values, also=["updated_at"]))
 
 
 def _save_paragraphs(text: Text, parsed) -> bool:
     """Replace the version's paragraphs when they differ from the parse; say whether they did."""
-    paragraphs = [
-        Paragraph(
-            version=text,
-            order=order,
-            anchor=p.anchor,
-            kind=p.kind,
-            label=p.label,
-            label_zh=p.label_zh,
-            number=p.number,
-            level=p.level,
-            text=p.text,
-            heading=p.heading,
-            footnotes=list(p.footnotes),
-        )
-        for order, p in enumerate(parsed.paragraphs, 1)
-    ]
-    duplicates = sorted(a for a, n in Counter(p.anchor for p in paragraphs).items() if n > 1)
-    if duplicates:
-        raise ValueError(f"duplicate paragraph anchors: {', '.join(duplicates)}")
+    paragraphs = [_paragraph(text, order, p) for order, p in enumerate(parsed.paragraphs, 1)]
+    _check_anchors(paragraphs)
     wanted = [tuple(getattr(p, f) for f in PARAGRAPH_FIELDS) for p in paragraphs]
     if wanted == list(text.paragraphs.order_by("order").values_list(*PARAGRAPH_FIELDS)):
         return False
@@ -261,6 +238,28 @@ def _save_paragraphs(text: Text, parsed) -> bool:
     text.paragraphs.all().delete()
     Paragraph.objects.bulk_create(paragraphs)
     return True
+
+
+def _paragraph(text: Text, order: int, p: ParsedParagraph) -> Paragraph:
+    return Paragraph(
+        version=text,
+        order=order,
+        anchor=p.anchor,
+        kind=p.kind,
+        label=p.label,
+        label_zh=p.label_zh,
+        number=p.number,
+        level=p.level,
+        text=p.text,
+        heading=p.heading,
+        footnotes=list(p.footnotes),
+    )
+
+
+def _check_anchors(paragraphs: list[Paragraph]) -> None:
+    duplicates = sorted(a for a, n in Counter(p.anchor for p in paragraphs).items() if n > 1)
+    if duplicates:
+        raise ValueError(f"duplicate paragraph anchors: {', '.join(duplicates)}")
 
 
 def _save_footnotes(text: Text, parsed) -> bool:
@@ -277,38 +276,46 @@ def _save_footnotes(text: Text, parsed) -> bool:
 MAX_DRAFTS = 500
 
 
-def _save_drafts(report, language, parsed, source):
-    """Store the draft resolutions a report contains as works of their own."""
-    changed = False
+def _save_drafts(report, language, parsed, source) -> bool:
+    """Store the draft resolutions a report contains as works of their own; say whether
+    any changed."""
+    given = _draft_details(report, parsed)
+    changed = [
+        _save_draft(report, position, draft, given, language, source)
+        for position, draft in enumerate(parsed.resolutions, 1)
+    ]
+    return _drop_lost_drafts(report, language, found=len(parsed.resolutions)) or any(changed)
+
+
+def _draft_details(report, parsed) -> dict:
+    """What a report gives the drafts it contains, whatever the parser finds in them."""
     # A report's drafts belong to its body, session and agenda item, whatever a
     # phrase inside a draft may look like to the parser. A draft that a resolution
     # recommends to another organ (ECOSOC to the General Assembly) keeps its own.
     given = {"doc_type": DRAFT_RESOLUTION}
     if parsed.doc_type == REPORT_DOC:
         given |= {"body": report.body, "session": report.session, "agenda_item": report.agenda_item}
-    for position, draft in enumerate(parsed.resolutions, 1):
-        resolution, res_changed = _save_resolution(
-            f"{report.key}/draft-{position}",
-            draft,
-            given,
-        )
-        placement = {"contained_in_id": report.pk, "position": position}
-        moved = [f for f, v in placement.items() if getattr(resolution, f) != v]
-        if moved:
-            for field in moved:
-                setattr(resolution, field, placement[field])
-            resolution.save(update_fields=moved)
-        _, status = _save_text(resolution, language, draft, source)
-        changed = changed or res_changed or bool(moved) or status != UNCHANGED
+    return given
 
+
+def _save_draft(report, position, draft, given, language, source) -> bool:
+    """Store one draft of a report at its position; say whether anything of it changed."""
+    resolution, work_changed = _save_resolution(f"{report.key}/draft-{position}", draft, given)
+    moved = _update(resolution, {"contained_in_id": report.pk, "position": position})
+    _, status = _save_text(resolution, language, draft, source)
+    return work_changed or bool(moved) or status != UNCHANGED
+
+
+def _drop_lost_drafts(report, language, found: int) -> bool:
+    """Delete this language's text of the drafts after the first `found`; say whether there were any."""
     # A re-parse that finds fewer drafts drops this language's text of the rest: only
     # of drafts the parser found in it, never of one staff placed in the report.
-    found_here = [f"{report.key}/draft-{n}" for n in range(len(parsed.resolutions) + 1, MAX_DRAFTS + 1)]
+    found_here = [f"{report.key}/draft-{n}" for n in range(found + 1, MAX_DRAFTS + 1)]
     stale = Text.objects.filter(
         resolution__contained_in=report, resolution__key__in=found_here, language=language
     )
-    if stale.exists():
-        stale.delete()
-        Resolution.objects.filter(contained_in=report, key__in=found_here, texts=None).delete()
-        changed = True
-    return changed
+    if not stale.exists():
+        return False
+    stale.delete()
+    Resolution.objects.filter(contained_in=report, key__in=found_here, texts=None).delete()
+    return True

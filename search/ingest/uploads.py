@@ -25,8 +25,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from search.ingest import sandbox
-from search.ingest.forms import RELATIONS, WORK_DETAILS, ReviewForm
-from search.ingest.store import RESOLUTION_FIELDS, TEXT_FIELDS, field_updates, ingest
+from search.ingest.details import IN_REVIEW, LINKS, PARSED_IN_REVIEW, VERSION_FACTS, WORK_IN_REVIEW
+from search.ingest.forms import ReviewForm
+from search.ingest.store import field_updates, ingest
 from search.models import Paragraph, Resolution, SourceFile, Text, Upload, language_name
 from search.parsing import (
     ANNEX,
@@ -75,7 +76,7 @@ WORK_PERMISSIONS = {
 # A work's details: every field but its identity (the key, by which publishing finds it).
 WORK_FIELDS = [f for f in Resolution._meta.concrete_fields if f.name not in ("id", "key")]
 # A language version's own fields (its paragraphs are compared by anchor).
-VERSION_FIELDS = [Text._meta.get_field(name) for name in (*TEXT_FIELDS, "source")]
+VERSION_FIELDS = [Text._meta.get_field(name) for name in (*VERSION_FACTS, "source")]
 
 
 @dataclass
@@ -167,19 +168,9 @@ def review(upload: Upload, key: str | None = None) -> Review:
     """Say what publishing the staged file would do."""
     parsed = staged_document(upload)
     key = key or _existing_key(parsed) or suggested_key(parsed, upload.sha256)
-    initial = {
-        "key": key,
-        "symbol": parsed.symbol or "",
-        "title": parsed.title,
-        "doc_type": parsed.doc_type,
-        "body": parsed.body or "",
-        "session": parsed.session,
-        "agenda_item": parsed.agenda_item,
-        "adopted_on": parsed.adopted_on or "",
-    }
     result = Review(
         parsed=parsed,
-        initial=initial,
+        initial={"key": key, **{name: getattr(parsed, name) or "" for name in PARSED_IN_REVIEW}},
         warnings=list(parsed.warnings),
         language_mismatch=language_mismatch(upload),
     )
@@ -205,25 +196,33 @@ def _existing_key(parsed: ParsedDocument) -> str | None:
 def compare_languages(parsed: ParsedDocument, key: str, language: str) -> list[str]:
     """Say where this version and a stored other-language version differ in shape."""
     warnings = []
-    others = Text.objects.filter(resolution__key=key).exclude(language=language)
-    mine = Counter(p.kind for p in parsed.paragraphs if p.level == 0)
-    for other in others:
-        theirs = Counter(other.paragraphs.filter(level=0).values_list("kind", flat=True))
-        for kind, label in SHAPE_LABELS.items():
-            if mine[kind] != theirs[kind]:
-                warnings.append(
-                    f"{language_name(other.language)} version has {theirs[kind]} {label}, "
-                    f"{language_name(language)} has {mine[kind]}"
-                )
-        missing = set(other.paragraphs.values_list("anchor", flat=True)) - {
-            p.anchor for p in parsed.paragraphs
-        }
-        if missing and len(missing) <= 12:
-            warnings.append(
-                f"paragraphs of the {language_name(other.language)} version with no counterpart here: "
-                + ", ".join(sorted(missing))
-            )
+    for other in Text.objects.filter(resolution__key=key).exclude(language=language):
+        warnings += _shape_differences(parsed, language, other)
+        warnings += _missing_counterparts(parsed, other)
     return warnings
+
+
+def _shape_differences(parsed: ParsedDocument, language: str, other: Text) -> list[str]:
+    """Say of each kind of paragraph (SHAPE_LABELS) whose count differs in the other version."""
+    mine = Counter(p.kind for p in parsed.paragraphs if p.level == 0)
+    theirs = Counter(other.paragraphs.filter(level=0).values_list("kind", flat=True))
+    return [
+        f"{language_name(other.language)} version has {theirs[kind]} {label}, "
+        f"{language_name(language)} has {mine[kind]}"
+        for kind, label in SHAPE_LABELS.items()
+        if mine[kind] != theirs[kind]
+    ]
+
+
+def _missing_counterparts(parsed: ParsedDocument, other: Text) -> list[str]:
+    """Name the other version's paragraphs that have no anchor here, when they are few."""
+    missing = set(other.paragraphs.values_list("anchor", flat=True)) - {p.anchor for p in parsed.paragraphs}
+    if not missing or len(missing) > 12:
+        return []
+    return [
+        f"paragraphs of the {language_name(other.language)} version with no counterpart here: "
+        + ", ".join(sorted(missing))
+    ]
 
 
 def publish(
@@ -242,56 +241,90 @@ def publish(
     Rows are written by `ingest` alone; this records the upload and what changed.
     """
     with transaction.atomic():
-        locked = Upload.objects.select_for_update().get(pk=upload.pk)
-        if locked.status == Upload.PUBLISHED:
-            raise AlreadyPublished(locked)
-        mismatch = language_mismatch(locked)
-        if mismatch and not language_ok:
-            raise LanguageMismatch(
-                f"{mismatch} Publishing it as {language_name(locked.language)} needs a confirmation."
-            )
-        data = bytes(locked.staged)
+        locked = _locked_pending(upload, language_ok)
         parsed = staged_document(locked)
         key = target_key(values)
-        # Lock the work before looking for its version in this language: of two
-        # publishers of one key, the second waits here until the first commits, then
-        # sees its version (PostgreSQL; on SQLite, BEGIN IMMEDIATE already made it wait).
-        _, created = Resolution.objects.select_for_update().get_or_create(
-            key=key, defaults={"doc_type": values.get("doc_type") or parsed.doc_type or RESOLUTION}
-        )
-        works_before = {k: w for k, w in _works(key).items() if not (created and k == key)}
-        before = Text.objects.filter(resolution__key=key, language=locked.language).first()
-        if before and before.source and before.source.sha256 != locked.sha256 and not replace:
-            raise NeedsReplace(
-                f"a {language_name(locked.language)} version of {key} is already stored: "
-                "tick “replace” to publish this file in its place"
-            )
+        works_before = _lock_work(key, values, parsed)
+        before = _version_replaced(key, locked, replace)
         old = _paragraph_map(before)
-        try:
-            text = ingest(
-                parsed, data, locked.filename, key=key, language=locked.language, **_details(values)
-            )
-        except (IntegrityError, ValueError) as exc:
-            # e.g. a symbol that already belongs to another resolution
-            raise ParseError(f"the document could not be stored: {exc}") from exc
+        text = _store(locked, parsed, key, values)
         works = work_changes(works_before, _works(key))
         refusal = work_refusal(user, works) if user is not None else ""
         if refusal:
             raise NotPermitted(refusal)  # rolls back all the above
-        locked.status = Upload.PUBLISHED
-        locked.published_at = timezone.now()
-        locked.published_by = _person(user)
-        locked.source = text.source
-        locked.resolution = text.resolution
-        locked.staged = None
-        locked.parsed = None
-        locked.changes = {
+        changes = {
             **_changes(old, _paragraph_map(text), replaced=before is not None),
             "version": _version_change(before, text),
             "works": works,
         }
-        locked.save()
+        _mark_published(locked, text, user, changes)
         return text
+
+
+def _locked_pending(upload: Upload, language_ok: bool) -> Upload:
+    """The upload, locked, if it may be published: not yet, and in its language or confirmed."""
+    locked = Upload.objects.select_for_update().get(pk=upload.pk)
+    if locked.status == Upload.PUBLISHED:
+        raise AlreadyPublished(locked)
+    mismatch = language_mismatch(locked)
+    if mismatch and not language_ok:
+        raise LanguageMismatch(
+            f"{mismatch} Publishing it as {language_name(locked.language)} needs a confirmation."
+        )
+    return locked
+
+
+def _lock_work(key: str, values: dict, parsed: ParsedDocument) -> dict[str, Resolution]:
+    """Lock the work of this key, created if new; return it and its drafts as they were
+    stored before (none of a work created now)."""
+    # Lock the work before looking for its version in this language: of two
+    # publishers of one key, the second waits here until the first commits, then
+    # sees its version (PostgreSQL; on SQLite, BEGIN IMMEDIATE already made it wait).
+    _, created = Resolution.objects.select_for_update().get_or_create(
+        key=key, defaults={"doc_type": values.get("doc_type") or parsed.doc_type or RESOLUTION}
+    )
+    return {k: w for k, w in _works(key).items() if not (created and k == key)}
+
+
+def _version_replaced(key: str, upload: Upload, replace: bool) -> Text | None:
+    """The stored version in the upload's language, which publishing replaces: from other
+    bytes, only when that is confirmed."""
+    before = Text.objects.filter(resolution__key=key, language=upload.language).first()
+    if before and before.source and before.source.sha256 != upload.sha256 and not replace:
+        raise NeedsReplace(
+            f"a {language_name(upload.language)} version of {key} is already stored: "
+            "tick “replace” to publish this file in its place"
+        )
+    return before
+
+
+def _store(upload: Upload, parsed: ParsedDocument, key: str, values: dict) -> Text:
+    try:
+        return ingest(
+            parsed,
+            bytes(upload.staged),
+            upload.filename,
+            key=key,
+            language=upload.language,
+            **_details(values),
+        )
+    except (IntegrityError, ValueError) as exc:
+        # e.g. a symbol that already belongs to another resolution
+        raise ParseError(f"the document could not be stored: {exc}") from exc
+
+
+def _mark_published(upload: Upload, text: Text, user, changes: dict) -> None:
+    """Record on the upload who published it, when, as what, and what it changed; drop
+    the staged file and its parse, now stored."""
+    upload.status = Upload.PUBLISHED
+    upload.published_at = timezone.now()
+    upload.published_by = _person(user)
+    upload.source = text.source
+    upload.resolution = text.resolution
+    upload.staged = None
+    upload.parsed = None
+    upload.changes = changes
+    upload.save()
 
 
 def target_key(values: dict) -> str:
@@ -300,13 +333,9 @@ def target_key(values: dict) -> str:
 
 
 def _details(values: dict) -> dict:
-    """The reviewed values as `ingest` takes them: empty ones left to the parser."""
-    given = {
-        name: values.get(name) or None
-        for name in ("symbol", "title", "doc_type", "body", "session", "agenda_item", "adopted_on")
-    }
-    relations = {name: _key(values.get(name)) for name in RELATIONS}
-    return given | relations
+    """The reviewed values as `ingest` takes them: empty ones left to the parser, other
+    works by key."""
+    return {name: _key(values.get(name)) if name in LINKS else values.get(name) or None for name in IN_REVIEW}
 
 
 def _works(key: str) -> dict[str, Resolution]:
@@ -349,23 +378,26 @@ def planned_work_changes(parsed: ParsedDocument, values: dict) -> list[dict]:
     work = Resolution.objects.filter(key=key).first()
     if work is None:
         return [{"action": "added", "key": key, "pk": None, "fields": []}]
-    details = _details(values)
-    changed = set(
-        field_updates(work, parsed, {name: details[name] for name in RESOLUTION_FIELDS if name in details})
-    )
-    for name in RELATIONS:
+    changed = set(field_updates(work, parsed, _details(values))) | _link_changes(work, values)
+    fields = [f.name for f in WORK_FIELDS if f.name in changed]
+    return [{"action": "changed", "key": key, "pk": work.pk, "fields": fields}] if fields else []
+
+
+def _link_changes(work: Resolution, values: dict) -> set[str]:
+    """The fields of a stored work that the reviewed links change (a new report, its position too)."""
+    changed = set()
+    for name in LINKS:
         target = values.get(name)
         if target is not None and getattr(work, f"{name}_id") != target.pk:
             changed |= {name, "position"} if name == "contained_in" else {name}
-    fields = [f.name for f in WORK_FIELDS if f.name in changed]
-    return [{"action": "changed", "key": key, "pk": work.pk, "fields": fields}] if fields else []
+    return changed
 
 
 def kept_details(work: Resolution, initial: dict) -> dict:
     """The review's values with the stored work's details where it has them: what a person
     who may not change the work publishes with."""
     kept = dict(initial)
-    for name in WORK_DETAILS:
+    for name in WORK_IN_REVIEW:
         value = getattr(work, name)
         if value not in (None, ""):
             kept[name] = value
@@ -384,40 +416,42 @@ def work_refusal(user, changes: list[dict]) -> str:
     refused = [c for c in changes if not user.has_perm(WORK_PERMISSIONS[c["action"]])]
     if not refused:
         return ""
-    sentences = []
-    added = [c["key"] for c in refused if c["action"] == "added"]
-    if added:
-        sentences.append(
-            gettext(
-                "Publishing this file adds %(works)s, and adding a work needs the permission "
-                "to add resolutions (search.add_resolution)."
-            )
-            % {"works": _shown(added)}
-        )
-    changed = [
-        "{} ({})".format(c["key"], ", ".join(gettext(field_label(Resolution, f)) for f in c["fields"]))
-        for c in refused
-        if c["action"] == "changed"
+    sentences = [
+        REFUSAL_SENTENCES[action]([c for c in refused if c["action"] == action])
+        for action in WORK_PERMISSIONS
+        if any(c["action"] == action for c in refused)
     ]
-    if changed:
-        sentences.append(
-            gettext(
-                "Publishing this file changes %(changes)s, and changing a work's details needs the "
-                "permission to change resolutions (search.change_resolution)."
-            )
-            % {"changes": _shown(changed)}
-        )
-    removed = [c["key"] for c in refused if c["action"] == "removed"]
-    if removed:
-        sentences.append(
-            gettext(
-                "Publishing this file removes %(works)s (drafts it no longer holds), and removing "
-                "a work needs the permission to delete resolutions (search.delete_resolution)."
-            )
-            % {"works": _shown(removed)}
-        )
     sentences.append(gettext("Nothing is published: ask someone who has the permission to publish it."))
     return " ".join(sentences)
+
+
+def _refused_additions(changes: list[dict]) -> str:
+    return gettext(
+        "Publishing this file adds %(works)s, and adding a work needs the permission "
+        "to add resolutions (search.add_resolution)."
+    ) % {"works": _shown([c["key"] for c in changes])}
+
+
+def _refused_changes(changes: list[dict]) -> str:
+    named = [
+        "{} ({})".format(c["key"], ", ".join(gettext(field_label(Resolution, f)) for f in c["fields"]))
+        for c in changes
+    ]
+    return gettext(
+        "Publishing this file changes %(changes)s, and changing a work's details needs the "
+        "permission to change resolutions (search.change_resolution)."
+    ) % {"changes": _shown(named)}
+
+
+def _refused_removals(changes: list[dict]) -> str:
+    return gettext(
+        "Publishing this file removes %(works)s (drafts it no longer holds), and removing "
+        "a work needs the permission to delete resolutions (search.delete_resolution)."
+    ) % {"works": _shown([c["key"] for c in changes])}
+
+
+# What a publisher is told of the changes to works refused, by action.
+REFUSAL_SENTENCES = {"added": _refused_additions, "changed": _refused_changes, "removed": _refused_removals}
 
 
 def _shown(items: list[str], most: int = 8) -> str:
@@ -458,30 +492,35 @@ def ingest_file(
     try:
         reviewed = review(upload, key=key or symbol or None)
         relations = {"version_of": version_of, "became": became, "contained_in": contained_in}
-        form = ReviewForm(
+        values = _reviewed_values(
             {
                 **reviewed.initial,
                 "symbol": symbol or reviewed.initial["symbol"],
                 **{name: _stored(target).pk for name, target in relations.items() if target},
             }
         )
-        if not form.is_valid():
-            raise InvalidDetails(
-                " ".join(
-                    f"{name}: {message}" if name != "__all__" else message
-                    for name, messages in form.errors.items()
-                    for message in messages
-                )
-            )
-        if warn:
-            for warning in reviewed.warnings:
-                warn(warning)
-        publish(upload, form.cleaned_data, replace=replace, language_ok=language_ok)
+        for warning in reviewed.warnings if warn else ():
+            warn(warning)
+        publish(upload, values, replace=replace, language_ok=language_ok)
     except BaseException:
         cancel(upload)
         raise
     upload.refresh_from_db()
     return upload
+
+
+def _reviewed_values(data: dict) -> dict:
+    """The details as the review form cleans them; InvalidDetails says what it refused."""
+    form = ReviewForm(data)
+    if not form.is_valid():
+        raise InvalidDetails(
+            " ".join(
+                f"{name}: {message}" if name != "__all__" else message
+                for name, messages in form.errors.items()
+                for message in messages
+            )
+        )
+    return form.cleaned_data
 
 
 def _stored(key: str | None) -> Resolution | None:

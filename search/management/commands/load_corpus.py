@@ -24,16 +24,23 @@ class Command(BaseCommand):
         except ManifestError as e:
             raise CommandError(str(e)) from None
 
-        for result in results:
-            if result.error:
-                self.stderr.write(f"{result.file}: FAILED: {result.error}")
-                continue
-            self.stdout.write(
-                f"{result.file}: {result.status} {result.key} [{result.language}] "
-                f"{result.paragraphs} paragraphs, {result.footnotes} footnotes"
-                + (f", {result.contained} contained resolutions" if result.contained else "")
-            )
-
+        self._write(results)
         failed = [result.file for result in results if result.error]
         if failed:
             raise CommandError(f"{len(failed)} of {len(results)} documents failed: {', '.join(failed)}")
+
+    def _write(self, results) -> None:
+        """Say what became of each document: a failure on stderr, else a line on stdout."""
+        for result in results:
+            if result.error:
+                self.stderr.write(f"{result.file}: FAILED: {result.error}")
+            else:
+                self.stdout.write(_line(result))
+
+
+def _line(result) -> str:
+    return (
+        f"{result.file}: {result.status} {result.key} [{result.language}] "
+        f"{result.paragraphs} paragraphs, {result.footnotes} footnotes"
+        + (f", {result.contained} contained resolutions" if result.contained else "")
+    )

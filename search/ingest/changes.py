@@ -1,0 +1,105 @@
+"""Change stored documents otherwise than by publishing a file: correct, link, delete.
+
+Publishing and replacing a language version is `store.ingest` (through
+`uploads.publish` or the corpus). Each function here makes one change and its
+bookkeeping in one transaction: the language versions whose index entries show what
+changed are logged for the index (`record_changes`), and where paragraphs go, those
+of other documents that shared their wording are flagged again (`lineage.reflag`).
+The admin asks for permissions and keeps the history; it changes rows only here.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from search.engine.index import record_changes
+from search.ingest import lineage
+from search.ingest.store import versions_of
+from search.models import BECAME_STAFF, Resolution, Text
+
+
+@transaction.atomic
+def correct_work(work: Resolution) -> None:
+    """Save a work's corrected details: the index shows them with every paragraph of it."""
+    work.save()
+    record_changes(versions_of(work))
+
+
+@transaction.atomic
+def correct_version(text: Text) -> None:
+    """Save a language version's corrected details."""
+    text.save()
+    record_changes([text.pk])
+
+
+@transaction.atomic
+def delete_works(works: QuerySet[Resolution]) -> None:
+    """Delete works, with their language versions and the drafts they contain."""
+    versions = set().union(*(versions_of(work) for work in works))
+    _delete(works, versions)
+
+
+@transaction.atomic
+def delete_versions(texts: QuerySet[Text]) -> None:
+    """Delete language versions."""
+    _delete(texts, set(texts.values_list("pk", flat=True)))
+
+
+def _delete(rows: QuerySet, versions: set[int]) -> None:
+    """Delete rows that take these language versions with them; log the versions for the
+    index and flag again the paragraphs that shared wording with theirs."""
+    sharing = lineage.sharing_with(versions)
+    rows.delete()
+    record_changes(versions)
+    lineage.reflag(sharing)  # what only these versions had before them is new wording again
+
+
+@transaction.atomic
+def match_by_staff(draft: Resolution) -> Resolution:
+    """Save staff's word on the resolution a draft became (none: it became none here);
+    return the draft as it was stored before."""
+    stored = type(draft).objects.get(pk=draft.pk)
+    draft.became_method, draft.became_confidence = BECAME_STAFF, None
+    draft.save()
+    _relinked(draft, stored.became, draft.became)
+    return stored
+
+
+@transaction.atomic
+def confirm_matches(drafts: QuerySet[Resolution]) -> list[Resolution]:
+    """Make staff's the matches of these drafts that are not yet; return those drafts.
+
+    The drafts are locked first: of two confirmations at once, the second finds them
+    confirmed and confirms nothing more.
+    """
+    rows = drafts.model.objects
+    selected = list(drafts.values_list("pk", flat=True))
+    locked = rows.select_for_update().filter(pk__in=selected)
+    confirming = list(locked.exclude(became_method=BECAME_STAFF).order_by("pk"))
+    rows.filter(pk__in=[d.pk for d in confirming]).update(became_method=BECAME_STAFF)
+    for draft in confirming:
+        # Both pages say whose word the link is: their change is logged like a correction's.
+        _relinked(draft, draft.became)
+    return confirming
+
+
+def link_draft(draft: Resolution, resolution: Resolution, method: str) -> bool:
+    """Link a draft that no link points from yet to the resolution it became; return
+    whether it was linked (a link set meanwhile stays)."""
+    unlinked = Resolution.objects.filter(pk=draft.pk, became=None)
+    if not unlinked.update(became=resolution, became_method=method):
+        return False
+    draft.became = resolution
+    _relinked(draft, resolution)
+    return True
+
+
+def _relinked(draft: Resolution, *resolutions: Resolution | None) -> None:
+    """A draft's year is its resolution's: log the draft and the resolutions it was and is
+    linked to for the index."""
+    versions = set(draft.texts.values_list("pk", flat=True))
+    for resolution in resolutions:
+        if resolution is not None:
+            versions |= versions_of(resolution)
+    record_changes(versions)
