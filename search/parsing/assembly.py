@@ -132,46 +132,20 @@ class Piece:
     end_index: int = 0
 
 
-def _preamble_break(previous: str, following: str) -> bool:
-    """English: does a new preambular paragraph start with `following`?"""
-    prev = MARK_RE.sub("", previous).rstrip()
-    prev = re.sub(r"(?<=[,;])\d{1,3}$|\s+\d{1,3}$", "", prev)
-    if not prev or prev[-1] not in ",;":
-        return False
-    word = re.match(r"^([A-Z][A-Za-z\-]+)", following)
-    if not word:
-        return False
-    first = word.group(1).lower()
-    if first in NOT_OPENERS:
-        return False
-    return (
-        first in PREAMBLE_OPENERS or first in OPERATIVE_VERBS or first.endswith("ing") or first.endswith("ed")
-    )
-
-
 def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[Piece]:
     """Group lines into paragraphs."""
     pieces: list[Piece] = []
-    due = _Due()
+    due = _Due(sequential)
     for index, line in enumerate(lines):
-        text = line.text
-        start = _start(text, pieces, due, sequential)
-        new = (
-            not pieces
-            or start is not None
-            or pieces[-1].end_index == -1  # the previous line ended a paragraph
-        )
-        in_preamble = due.number is None
-        if not new and language == "en" and in_preamble and _preamble_break(pieces[-1].text, text):
-            new = True
-        if new and start:
+        start = _start(line.text, pieces, due)
+        if start:
             due.advance(start)
             number, printed, level, rest = start
             pieces.append(Piece(rest.strip(), number, printed, level, index, index))
-        elif new:
-            pieces.append(Piece(text, line_index=index, end_index=index))
+        elif _unnumbered_start(line.text, pieces, language, due):
+            pieces.append(Piece(line.text, line_index=index, end_index=index))
         else:
-            pieces[-1].text = join_lines(pieces[-1].text, text, language)
+            pieces[-1].text = join_lines(pieces[-1].text, line.text, language)
             pieces[-1].end_index = index
         if line.ends:
             pieces[-1].end_index = -1
@@ -183,11 +157,18 @@ def assemble(lines: list[Line], language: str, sequential: bool = True) -> list[
 @dataclass
 class _Due:
     """What may come next: the operative number (None in the preamble), and the last
-    sub-paragraph letter and roman numeral since the last number."""
+    sub-paragraph letter and roman numeral since the last number. In a document's head
+    (title, sponsors), not `sequential`, no number in particular is due."""
 
+    sequential: bool
     number: int | None = None
     letter: str = ""
     roman: str = ""
+
+    @property
+    def expected(self) -> int | None:
+        """The paragraph number due next, where numbers run in sequence."""
+        return self.number if self.sequential else None
 
     def advance(self, start: tuple) -> None:
         number, _printed, level, _rest = start
@@ -199,34 +180,83 @@ class _Due:
         elif level == 1:
             self.roman = number
 
+    def out_of_turn(self, number: int) -> bool:
+        """Is this paragraph number neither the one due nor a 1 that starts anew?"""
+        return self.expected is not None and number not in (self.expected, 1)
 
-def _start(text: str, pieces: list[Piece], due: _Due, sequential: bool) -> tuple | None:
+    def letter_due(self, number: str) -> bool:
+        """Does "(number)" start a sub-paragraph: the first letter or numeral, or the next one?"""
+        if number in ("a", "i", next_letter(self.letter)):
+            return True
+        roman = self.roman
+        return number in ROMANS and roman in ROMANS and ROMANS.index(number) == ROMANS.index(roman) + 1
+
+
+def _start(text: str, pieces: list[Piece], due: _Due) -> tuple | None:
     """The number that starts this line (number, printed, level, rest), when it starts a
     paragraph; None when the line has none or its number is one a wrapped line begins with."""
-    start = number_at_start(text, due=due.number if sequential else None)
     previous_ends = bool(pieces) and ends_sentence(pieces[-1].text)
-    if start is None and sequential and due.number and previous_ends:
-        # The number due with its full stop left out ("25 Condemns …"): a misprint.
-        bare = re.match(rf"{due.number}\s+(?=[A-Z]|[{CJK}])", text)
-        start = (str(due.number), str(due.number), 0, text[bare.end() :]) if bare else None
+    start = _line_number(text, due, previous_ends)
     if start is None or not pieces:
         return start
-    level = start[2]
-    if level == 1 and not _letter_due(start[0], due.letter, due.roman):
-        return None  # "(ii)" of "including (i) …; (ii) …" that a line happens to start with
-    if level == 0 and sequential and due.number is not None and int(start[0]) not in (due.number, 1):
-        # A number out of turn after an unfinished sentence: one a wrapped line starts with.
-        return start if previous_ends else None
-    if level >= 1 and not previous_ends:
-        return None
+    return start if _starts_paragraph(start, due, previous_ends) else None
+
+
+def _line_number(text: str, due: _Due, previous_ends: bool) -> tuple | None:
+    """The number the line starts with, or after a full sentence the number due with
+    its full stop left out ("25 Condemns …"): a misprint."""
+    start = number_at_start(text, due=due.expected)
+    if start is None and previous_ends:
+        return _number_without_stop(text, due.expected)
     return start
 
 
-def _letter_due(number: str, letter: str, roman: str) -> bool:
-    """Does "(number)" start a sub-paragraph: the first letter or numeral, or the next one?"""
-    if number in ("a", "i", next_letter(letter)):
+def _number_without_stop(text: str, due: int | None) -> tuple | None:
+    if not due:
+        return None
+    bare = re.match(rf"{due}\s+(?=[A-Z]|[{CJK}])", text)
+    return (str(due), str(due), 0, text[bare.end() :]) if bare else None
+
+
+def _starts_paragraph(start: tuple, due: _Due, previous_ends: bool) -> bool:
+    """Does the number a line starts with start a paragraph, after the line before?"""
+    number, _printed, level, _rest = start
+    if level == 0:
+        # A number out of turn after an unfinished sentence: one a wrapped line starts with.
+        return previous_ends or not due.out_of_turn(int(number))
+    # A letter or numeral, only after a full sentence and when it is due: not the "(ii)"
+    # of "including (i) …; (ii) …" that a line happens to start with.
+    return previous_ends and (level == 2 or due.letter_due(number))
+
+
+def _unnumbered_start(text: str, pieces: list[Piece], language: str, due: _Due) -> bool:
+    """Does a line without a number start a paragraph: the first line, one after a line
+    that ended a paragraph, or in an English preamble a new clause?"""
+    if not pieces or pieces[-1].end_index == -1:
         return True
-    return number in ROMANS and roman in ROMANS and ROMANS.index(number) == ROMANS.index(roman) + 1
+    return language == "en" and due.number is None and _preamble_break(pieces[-1].text, text)
+
+
+def _preamble_break(previous: str, following: str) -> bool:
+    """English: does a new preambular paragraph start with `following`?"""
+    if not _ends_clause(previous):
+        return False
+    word = re.match(r"^([A-Z][A-Za-z\-]+)", following)
+    return bool(word) and _opens_preamble(word.group(1).lower())
+
+
+def _ends_clause(text: str) -> bool:
+    """Does the text end with a comma or semicolon, before its footnote marks?"""
+    text = MARK_RE.sub("", text).rstrip()
+    text = re.sub(r"(?<=[,;])\d{1,3}$|\s+\d{1,3}$", "", text)
+    return text[-1:] in (",", ";")
+
+
+def _opens_preamble(word: str) -> bool:
+    """Does this word (capitalised, after a clause) open an English preambular paragraph?"""
+    if word in NOT_OPENERS:
+        return False
+    return word in PREAMBLE_OPENERS or word in OPERATIVE_VERBS or word.endswith(("ing", "ed"))
 
 
 def is_heading(piece: Piece, language: str) -> bool:
@@ -242,16 +272,9 @@ def repair_words(block: Block, language: str) -> None:
     """Undo line-end hyphenation and extractor splits, where that is certain."""
     if language != "en":
         return
-    corpus = " ".join(line.text for line in block.lines)
-    words = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", corpus)
-    counts = Counter(w.lower() for w in words)
-    pairs = Counter(
-        (a.lower(), b.lower())
-        for a, b in re.findall(r"(?<![\w\-])([A-Za-z]+) (?=([a-z]+)(?![\w\-]))", corpus)
-    )
+    counts, pairs = _count_words(" ".join(line.text for line in block.lines))
     # Line-end hyphens become soft hyphens when lines are joined, later: keep the words for them.
-    block.vocabulary = {w for w in counts if len(w) > 1} | {"a", "i"}
-    block.hyphenated = {w for w in counts if "-" in w}
+    _keep_vocabulary(block, counts)
 
     def is_word(part: str, split_pair: tuple[str, str]) -> bool:
         # A fragment that occurs only where it is split off is no word.
@@ -280,6 +303,22 @@ def repair_words(block: Block, language: str) -> None:
 
     for line in block.lines:
         line.text = repair(line.text)
+
+
+def _count_words(text: str) -> tuple[Counter, Counter]:
+    """Count each word of the text (lower-cased), and each word followed by a space and
+    a lower-case word: how often the two occur split apart."""
+    words = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text)
+    counts = Counter(w.lower() for w in words)
+    pairs = Counter(
+        (a.lower(), b.lower()) for a, b in re.findall(r"(?<![\w\-])([A-Za-z]+) (?=([a-z]+)(?![\w\-]))", text)
+    )
+    return counts, pairs
+
+
+def _keep_vocabulary(block: Block, counts: Counter) -> None:
+    block.vocabulary = {w for w in counts if len(w) > 1} | {"a", "i"}
+    block.hyphenated = {w for w in counts if "-" in w}
 
 
 def resolve_soft_hyphens(text: str, block: Block) -> str:

@@ -32,9 +32,7 @@ def name_paragraphs(
             # paragraph, and the group's heading ends.
             heading = ""
             continue
-        if (kind in (ANNEX, REPORT) and is_heading(piece, language)) or (
-            kind == PREAMBULAR and _preamble_heading(piece, language)
-        ):
+        if _heads_a_group(piece, kind, language):
             # A heading's footnote marks ("Associate members of regional commissions¹⁷")
             # go with the first paragraph under it, where the heading is shown.
             heading = marker.clean(text, held)
@@ -74,29 +72,38 @@ class _Numbering:
 
     def level_of(self, piece: Piece) -> int:
         """The piece's level (0 a number, 1 a letter, 2 a roman numeral, -1 none)."""
-        level, number = piece.level, piece.number
-        if level == 2 or (
-            level == 1 and number in ROMANS and self.letter and next_letter(self.letter) != number
-        ):
-            # (i) after (h) is a letter; after anything else it is a roman numeral.
-            self.roman = number
+        if piece.level == 2 or self._letter_reads_as_roman(piece):
+            self.roman = piece.number
             return 2
-        if level == 1:
-            self.letter, self.roman = number, ""
-        return level
+        if piece.level == 1:
+            self.letter, self.roman = piece.number, ""
+        return piece.level
+
+    def _letter_reads_as_roman(self, piece: Piece) -> bool:
+        """Is "(i)", "(v)", "(x)" … a roman numeral under a letter? After "(h)" it is the
+        next letter, and before any letter the first of a list."""
+        number, letter = piece.number, self.letter
+        return piece.level == 1 and number in ROMANS and bool(letter) and next_letter(letter) != number
 
     def parts(self, kind: str, level: int, number: str, single: bool) -> list[str]:
         """The parts of the paragraph's name: its top number, then letter and numeral."""
         if level > 0:
             return [str(self.top), self.letter] + ([self.roman] if level == 2 else [])
-        if kind == PREAMBULAR or level == 0:
-            # Preambular paragraphs are counted; an operative one is numbered.
-            self.top = self.top + 1 if kind == PREAMBULAR else int(number)
-            self.letter = self.roman = ""
-            return [str(self.top)]
+        if kind == PREAMBULAR:
+            return self._new_top(self.top + 1)  # preambular paragraphs are counted
+        if level == 0:
+            return self._new_top(int(number))  # an operative one is numbered
         if single or (kind == OPERATIVE and self.top == 0):
             self.top += 1  # the one paragraph of a text, or the first of its operative part
             return [str(self.top)]
+        return self._unnumbered_parts()
+
+    def _new_top(self, top: int) -> list[str]:
+        self.top, self.letter, self.roman = top, "", ""
+        return [str(top)]
+
+    def _unnumbered_parts(self) -> list[str]:
+        """Name a paragraph without a number u1, u2 … after the number it follows, if any."""
         self.unnumbered += 1
         return [f"{self.top}", f"u{self.unnumbered}"] if self.top else [f"u{self.unnumbered}"]
 
@@ -119,16 +126,28 @@ def _join_to_last(last: ParsedParagraph, text: str, kind: str, marker: MarkFinde
 DIVIDER = re.compile(r"\s*(?:[*＊]\s*){2,}|\s*[-–—_]{3,}\s*")
 
 
+def _heads_a_group(piece: Piece, kind: str, language: str) -> bool:
+    """Is the piece a heading over the paragraphs that follow it? Operative parts have none."""
+    rule = {ANNEX: is_heading, REPORT: is_heading, PREAMBULAR: _preamble_heading}.get(kind)
+    return rule is not None and rule(piece, language)
+
+
 def _preamble_heading(piece: Piece, language: str) -> bool:
     """A subheading among preambular paragraphs ("Countries in special situations"): a
     heading that is no clause; a preambular paragraph opens with a participle and holds
     commas, and a line broken off one ("Recalling …, entitled") is no heading."""
     if not is_heading(piece, language):
         return False
-    text = MARK_RE.sub("", piece.text).strip()
-    if language == "zh":
-        return not re.search(r"[，、；]", text) and not text.endswith(("的", "和", "及"))
-    first = text.split()[0].lower() if text.split() else ""
+    text = MARK_RE.sub("", piece.text).strip()  # not empty: it is a heading
+    return _zh_no_clause(text) if language == "zh" else _en_no_clause(text)
+
+
+def _zh_no_clause(text: str) -> bool:
+    return not re.search(r"[，、；]", text) and not text.endswith(("的", "和", "及"))
+
+
+def _en_no_clause(text: str) -> bool:
+    first = text.split()[0].lower()
     return not re.search(r"[,;]", text) and not first.endswith(("ing", "ed")) and text[:1].isupper()
 
 
@@ -145,25 +164,28 @@ def _anchor(kind: str, parts: list[str], annex_part: int = 0) -> str:
     return anchor
 
 
+# How each kind of part names a paragraph: "PP 3", "OP 3 (b)", "para. 3";
+# "序言部分第3段", "执行部分第3(b)段", "第3段". An annex's name may come before.
+EN_LABEL = {PREAMBULAR: "PP ", OPERATIVE: "OP ", ANNEX: "para. ", REPORT: "para. "}
+ZH_LABEL = {PREAMBULAR: "序言部分", OPERATIVE: "执行部分", ANNEX: "", REPORT: ""}
+
+
 def _label_en(kind: str, parts: list[str], annex_label: bool, annex_part: int = 0) -> str:
     tail = "".join(f" ({p})" for p in parts[1:])
-    if kind == PREAMBULAR:
-        return f"PP {parts[0]}{tail}"
-    if kind == OPERATIVE:
-        return f"OP {parts[0]}{tail}"
-    if kind == ANNEX:
-        annex = f"annex {ROMANS[annex_part - 1].upper()}, " if annex_part else "annex, "
-        return f"{annex if annex_label else ''}para. {parts[0]}{tail}"
-    return f"para. {parts[0]}{tail}"
+    annex = _annex_en(annex_part) if kind == ANNEX and annex_label else ""
+    return f"{annex}{EN_LABEL[kind]}{parts[0]}{tail}"
 
 
 def _label_zh(kind: str, parts: list[str], annex_label: bool, annex_part: int = 0) -> str:
     tail = "".join(f"({p})" for p in parts[1:])
-    number = f"第{parts[0]}{tail}段"
-    if kind == PREAMBULAR:
-        return "序言部分" + number
-    if kind == OPERATIVE:
-        return "执行部分" + number
-    if kind == ANNEX and annex_label:
-        return "附件" + (ZH_NUMERALS[annex_part - 1] if 0 < annex_part <= 10 else "") + number
-    return number
+    annex = _annex_zh(annex_part) if kind == ANNEX and annex_label else ""
+    return f"{annex}{ZH_LABEL[kind]}第{parts[0]}{tail}段"
+
+
+def _annex_en(annex_part: int) -> str:
+    """ "annex II, " of the second of several annexes, "annex, " of the only one."""
+    return f"annex {ROMANS[annex_part - 1].upper()}, " if annex_part else "annex, "
+
+
+def _annex_zh(annex_part: int) -> str:
+    return "附件" + (ZH_NUMERALS[annex_part - 1] if 0 < annex_part <= 10 else "")

@@ -55,6 +55,21 @@ EN_STOP = {
 }
 
 
+# Where a number may be a mark: after a Chinese character or closing punctuation,
+# before a space, the end, a character or opening punctuation.
+ZH_CANDIDATE = re.compile(
+    r"(?<=[" + CJK + r"，。；：、》”）)」’])(\d{1,3})(?=\s|$|[" + CJK + r"《“(（，。；：、])"
+)
+# " 5" after a word or punctuation, or glued to punctuation: ",5".
+EN_CANDIDATE = re.compile(r"(?:(?<=[A-Za-z0-9,.;:)”’\"]) |(?<=[,;:)”’\"]))(\d{1,3})(?=\s|$|[,;.])")
+# A Chinese number followed by one of these counts something ("5年", "第5段", "5%").
+ZH_COUNTED = re.compile(r"^[年月日号届次卷条段款章节%个名项票岁至\-/.]")
+# An English number followed by one of these is a date or a quantity ("5 June", "5 per cent").
+EN_COUNTED = re.compile(r"^(" + "|".join(EN_MONTHS) + r"|per\b|%)", re.I)
+# A word that one of these ends does not count the number after it ("the Convention, 5").
+PUNCTUATION_BEFORE_MARK = (",", ";", ":", ")", "”", "’")
+
+
 class MarkFinder:
     """Take footnote marks out of paragraph text, in document order."""
 
@@ -67,70 +82,56 @@ class MarkFinder:
         self.notes: list[str] = []  # other things a reviewer should look at
 
     def clean(self, text: str, paragraph: ParsedParagraph) -> str:
+        """Take the marks out of a paragraph's text and add their numbers to its footnotes."""
         if not self.explicit and self.notes_by_number:
             text = self._mark_numbers(text)
-        found = [int(n) for n in MARK_RE.findall(text)]
-        for number in found:
-            self.used.add(number)
+        for number in map(int, MARK_RE.findall(text)):
+            self._count(number)
             if number not in paragraph.footnotes:
                 paragraph.footnotes.append(number)
-            if self.expected is not None and number >= self.expected:
-                self.expected = number + 1
+        return re.sub(r"[ \t]+", " ", self._without_marks(text)).strip()
+
+    def _count(self, number: int) -> None:
+        """Count a mark as used: the one expected next comes after it."""
+        self.used.add(number)
+        if self.expected is not None and number >= self.expected:
+            self.expected = number + 1
+
+    def _without_marks(self, text: str) -> str:
         if self.language == "zh":
             text = MARK_RE.sub("", text)
             # Spaces the extractor left between Chinese characters and marks.
-            text = re.sub(r"(?<=[^\x00-\x7f])[ \t]+(?=[^\x00-\x7f])", "", text)
-        else:
-            text = re.sub(r"\s*\u27e6\d+\u27e7", "", text)
-        return re.sub(r"[ \t]+", " ", text).strip()
+            return re.sub(r"(?<=[^\x00-\x7f])[ \t]+(?=[^\x00-\x7f])", "", text)
+        return re.sub(r"\s*\u27e6\d+\u27e7", "", text)
 
     def _mark_numbers(self, text: str) -> str:
-        if self.language == "zh":
-            pattern = re.compile(
-                r"(?<=[" + CJK + r"，。；：、》”）)」’])(\d{1,3})(?=\s|$|[" + CJK + r"《“(（，。；：、])"
-            )
-        else:
-            # " 5" after a word or punctuation, or glued to punctuation: ",5".
-            pattern = re.compile(r"(?:(?<=[A-Za-z0-9,.;:)”’\"]) |(?<=[,;:)”’\"]))(\d{1,3})(?=\s|$|[,;.])")
+        """Write the numbers of the text that are footnote marks as marks."""
+        candidates = ZH_CANDIDATE if self.language == "zh" else EN_CANDIDATE
         out = []
         last = 0
-        for match in pattern.finditer(text):
+        for match in candidates.finditer(text):
             number = int(match.group(1))
-            if not self._is_mark(text, match, number):
-                continue
-            out.append(text[last : match.start(1)])
-            out.append(MARK.format(number))
-            last = match.end(1)
-            if self.expected is not None and number >= self.expected:
-                self.expected = number + 1
-            self.used.add(number)
+            if self._is_mark(text, match, number):
+                out += [text[last : match.start(1)], MARK.format(number)]
+                last = match.end(1)
+                self._count(number)
         out.append(text[last:])
         return "".join(out)
 
     def _is_mark(self, text: str, match: re.Match, number: int) -> bool:
-        if number not in self.notes_by_number:
-            return False
+        """Is this number a mark: a footnote's number, in order, that counts nothing?"""
+        return number in self.notes_by_number and not self._counts(text, match) and self._in_order(number)
+
+    def _in_order(self, number: int) -> bool:
+        """Is it the mark expected next, or one referred to again (the Convention, 5)?"""
+        return number == self.expected or number in self.used and number < (self.expected or 0)
+
+    def _counts(self, text: str, match: re.Match) -> bool:
+        """Is the number part of the text: a date, a quantity, a paragraph's number?"""
         after = text[match.end(1) : match.end(1) + 4].lstrip()
         if self.language == "zh":
-            if re.match(r"^[年月日号届次卷条段款章节%个名项票岁至\-/.]", after):
-                return False
-        else:
-            before_word = re.search(r"(\S+)\s?$", text[: match.start(1)])
-            word = before_word.group(1).lower() if before_word else ""
-            glued = not text[: match.start(1)].endswith(" ")
-            if glued and re.search(r"\d", word):
-                return False  # "paragraphs 1,2 and 3"
-            if word[-1:] not in (",", ";", ":", ")", "”", "’"):
-                if re.search(r"\d", word) and not re.fullmatch(r"\d{4}", word):
-                    return False
-                if word in EN_STOP or word in EN_MONTHS:
-                    return False
-            if re.match(r"^(" + "|".join(EN_MONTHS) + r"|per\b|%)", after, re.I):
-                return False
-        if number == self.expected:
-            return True
-        # A footnote referred to again keeps its number (the Convention, 5).
-        return number in self.used and number < (self.expected or 0)
+            return ZH_COUNTED.match(after) is not None
+        return _en_counts(text[: match.start(1)], after)
 
     def warnings(self) -> list[str]:
         missing = sorted(set(self.notes_by_number) - self.used)
@@ -140,3 +141,27 @@ class MarkFinder:
         return self.notes + [
             f"footnote {listed} {'is' if len(missing) == 1 else 'are'} not referenced in the text"
         ]
+
+
+def _en_counts(before: str, after: str) -> bool:
+    word = _word_before(before)
+    return _in_list_of_numbers(before, word) or _counted_by(word) or EN_COUNTED.match(after) is not None
+
+
+def _word_before(before: str) -> str:
+    word = re.search(r"(\S+)\s?$", before)
+    return word.group(1).lower() if word else ""
+
+
+def _in_list_of_numbers(before: str, word: str) -> bool:
+    """Is the number glued to a number before it: "paragraphs 1,2 and 3"?"""
+    return not before.endswith(" ") and re.search(r"\d", word) is not None
+
+
+def _counted_by(word: str) -> bool:
+    """Does the word before the number count it ("paragraph 5", "resolution 70/1 5",
+    "June 5") with no punctuation between them?"""
+    if word[-1:] in PUNCTUATION_BEFORE_MARK:
+        return False
+    after_number = re.search(r"\d", word) is not None and not re.fullmatch(r"\d{4}", word)
+    return after_number or word in EN_STOP or word in EN_MONTHS

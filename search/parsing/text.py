@@ -78,19 +78,32 @@ CLOSERS = "”’\"')）」』》】"
 
 
 def number_at_start(text: str, due: int | None = None) -> tuple[str, str, int, str] | None:
-    """Return (number, printed, level, rest) if the text starts with a number.
+    """Return (number, printed, level, rest) if the text starts with a paragraph number
+    ("12."), a sub-paragraph letter or roman numeral ("(a)", "(iv)") or a Chinese one ("㈣")."""
+    return _number_start(text, due) or _cn_roman_start(text) or _letter_start(text)
 
-    A number of LONG_NUMBER digits or more is a paragraph number only where the
-    paragraphs before it lead up to it: `due` is the next number in sequence.
-    """
+
+def _number_start(text: str, due: int | None) -> tuple[str, str, int, str] | None:
     match = NUMBER_START.match(text)
-    if match and (
-        len(match.group(1)) < LONG_NUMBER or due is not None and 0 <= int(match.group(1)) - due < LONG_SKIP
-    ):
+    if match and _may_number_a_paragraph(match.group(1), due):
         return match.group(1), match.group(0).strip(), 0, text[match.end() :]
+    return None
+
+
+def _may_number_a_paragraph(digits: str, due: int | None) -> bool:
+    """A number of LONG_NUMBER digits or more is a paragraph number only where the
+    paragraphs before it lead up to it: `due` is the next number in sequence."""
+    return len(digits) < LONG_NUMBER or due is not None and 0 <= int(digits) - due < LONG_SKIP
+
+
+def _cn_roman_start(text: str) -> tuple[str, str, int, str] | None:
     match = CN_ROMAN_START.match(text)
     if match:
         return ROMANS[CN_ROMAN.index(match.group(1))], match.group(1), 2, text[match.end() :]
+    return None
+
+
+def _letter_start(text: str) -> tuple[str, str, int, str] | None:
     match = LETTER_START.match(text)
     if match:
         return match.group(1), f"({match.group(1)})", 1, text[match.end() :]
@@ -114,20 +127,28 @@ def ends_sentence(text: str) -> bool:
 
 def join_lines(left: str, right: str, language: str) -> str:
     """Join two wrapped lines the way the typesetter broke them."""
-    if not left:
-        return right
-    if not right:
-        return left
+    if not left or not right:
+        return left or right
+    return left + _line_break_joint(left, right, language) + right
+
+
+# Chinese runs on across a line break, except between two Latin words (letters or
+# digits) and after a Latin comma or semicolon before a letter.
+SPACED_IN_CHINESE = re.compile(r"[A-Za-z0-9]{2}|[,;][A-Za-z]")
+
+
+def _line_break_joint(left: str, right: str, language: str) -> str:
+    """Return what stands where a line broke: a space, nothing, or a soft hyphen."""
     if language == "zh":
-        a, b = left[-1], right[0]
-        if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
-            return left + " " + right
-        if a in ",;" and b.isascii() and b.isalpha():
-            return left + " " + right
-        return left + right
-    if left.endswith("-") and len(left) > 1 and left[-2].isalpha() and right[0].islower():
-        return left + "\u00ad" + right  # decided once the whole text is known
-    return left + " " + right
+        return " " if SPACED_IN_CHINESE.fullmatch(left[-1] + right[0]) else ""
+    if _word_broken_at_hyphen(left, right):
+        return "\u00ad"  # kept or dropped once the whole text is known
+    return " "
+
+
+def _word_broken_at_hyphen(left: str, right: str) -> bool:
+    """Does a hyphen after a letter end the left line and a lower-case letter start the right?"""
+    return left.endswith("-") and left[-2:-1].isalpha() and right[0].islower()
 
 
 # "first" … "nineteenth": sessions are written in words, paragraphs cited in them.
@@ -152,9 +173,23 @@ EN_ORDINALS = [
     "eighteenth",
     "nineteenth",
 ]
-_EN_UNITS, _EN_TEENS = EN_ORDINALS[:9], EN_ORDINALS[9:]
 _EN_TENS = ["twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"]  # + "y" or "ieth"
+
+
+def _en_session_words() -> dict[str, int]:
+    """Map a session's number in words to the number: "first" … "nineteenth", then
+    "twentieth" or "twenty" and "twenty-first" … "ninety-ninth"."""
+    numbers = {word: n for n, word in enumerate(EN_ORDINALS, 1)}
+    for n, stem in enumerate(_EN_TENS, 2):
+        for tens in (stem + "ieth", stem + "y"):
+            numbers[tens] = 10 * n
+            numbers |= {f"{tens}-{unit}": 10 * n + u for u, unit in enumerate(EN_ORDINALS[:9], 1)}
+    return numbers
+
+
+EN_SESSIONS = _en_session_words()
 _ZH_DIGITS = "零一二三四五六七八九"
+_ZH_MULTIPLIERS = {"十": 10, "百": 100}
 
 
 def session_number(session: str) -> str:
@@ -167,18 +202,9 @@ def session_number(session: str) -> str:
         return match.group(1)
     if match := re.match(r"第([零一二三四五六七八九十百]+)届", text):
         return str(_zh_number(match.group(1)) or "")
-    words = re.match(r"([a-z]+)(?:-([a-z]+))?\s+session", text)
-    if not words:
-        return ""
-    first, second = words.groups()
-    tens = next((10 * (i + 2) for i, t in enumerate(_EN_TENS) if first in (t + "y", t + "ieth")), None)
-    if second:
-        return str(tens + _EN_UNITS.index(second) + 1) if tens and second in _EN_UNITS else ""
-    if tens:
-        return str(tens)
-    if first in _EN_UNITS:
-        return str(_EN_UNITS.index(first) + 1)
-    return str(_EN_TEENS.index(first) + 10) if first in _EN_TEENS else ""
+    if match := re.match(r"([a-z]+(?:-[a-z]+)?)\s+session", text):
+        return str(EN_SESSIONS.get(match.group(1), ""))
+    return ""
 
 
 def _zh_number(text: str) -> int | None:
@@ -187,11 +213,8 @@ def _zh_number(text: str) -> int | None:
     for ch in text:
         if ch in _ZH_DIGITS:
             current = _ZH_DIGITS.index(ch)
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
+        elif ch in _ZH_MULTIPLIERS:
+            total += (current or 1) * _ZH_MULTIPLIERS[ch]
             current = 0
         else:
             return None
