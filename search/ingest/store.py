@@ -16,6 +16,7 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from search.engine.index import record_changes
 from search.ingest import lineage
@@ -146,7 +147,9 @@ def _link_updates(resolution: Resolution, given: dict, links) -> dict:
 def _check_symbol_free(resolution: Resolution, symbol: str | None) -> None:
     holder = symbol and Resolution.objects.filter(symbol=symbol).exclude(pk=resolution.pk).first()
     if holder:
-        raise ValueError(f"symbol {symbol} already belongs to {holder.key}")
+        raise ValueError(
+            gettext("symbol %(symbol)s already belongs to %(work)s") % {"symbol": symbol, "work": holder.key}
+        )
 
 
 def _update(row, values: dict, also=()) -> list[str]:
@@ -195,7 +198,7 @@ def _place(resolution, report_key):
     """Put a draft in a report, after the drafts already there; return whether it moved."""
     report = Resolution.objects.filter(key=report_key).first()
     if report is None:
-        raise ValueError(f"no report with key {report_key}")
+        raise ValueError(gettext("no report with key %(key)s") % {"key": report_key})
     if resolution.contained_in_id == report.pk:
         return False
     resolution.contained_in = report
@@ -259,7 +262,9 @@ def _paragraph(text: Text, order: int, p: ParsedParagraph) -> Paragraph:
 def _check_anchors(paragraphs: list[Paragraph]) -> None:
     duplicates = sorted(a for a, n in Counter(p.anchor for p in paragraphs).items() if n > 1)
     if duplicates:
-        raise ValueError(f"duplicate paragraph anchors: {', '.join(duplicates)}")
+        raise ValueError(
+            gettext("duplicate paragraph anchors: %(anchors)s") % {"anchors": ", ".join(duplicates)}
+        )
 
 
 def _save_footnotes(text: Text, parsed) -> bool:

@@ -22,11 +22,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from search.ingest import sandbox
 from search.ingest.details import IN_REVIEW, LINKS, PARSED_IN_REVIEW, VERSION_FACTS, WORK_IN_REVIEW
 from search.ingest.forms import ReviewForm
+from search.ingest.review_warnings import translated_warning
 from search.ingest.store import field_updates, ingest
 from search.models import Paragraph, Resolution, SourceFile, Text, Upload, language_name
 from search.parsing import (
@@ -38,16 +39,27 @@ from search.parsing import (
     ParseError,
 )
 
-# How the review counts paragraphs ("English version has 14 OP"). The parser builds
-# its citation labels ("OP 3 (b)") in code and exports no prefixes to share.
-SHAPE_LABELS = {PREAMBULAR: "PP", OPERATIVE: "OP", ANNEX: "annex paragraphs"}
+# How the review says a kind of paragraph counts differently ("Chinese version has 13 OP,
+# English has 12"). The parser builds its citation labels ("OP 3 (b)") in code and
+# exports no prefixes to share.
+SHAPE_DIFFERENCES = {
+    PREAMBULAR: gettext_noop("%(other)s version has %(theirs)d PP, %(this)s has %(mine)d"),
+    OPERATIVE: gettext_noop("%(other)s version has %(theirs)d OP, %(this)s has %(mine)d"),
+    ANNEX: gettext_noop("%(other)s version has %(theirs)d annex paragraphs, %(this)s has %(mine)d"),
+}
+# How a publish's summary counts the paragraphs a replacement changed, by change.
+PARAGRAPH_CHANGES = {
+    "changed": gettext_noop("%(count)d changed (%(anchors)s)"),
+    "added": gettext_noop("%(count)d added (%(anchors)s)"),
+    "removed": gettext_noop("%(count)d removed (%(anchors)s)"),
+}
 
 
 class AlreadyPublished(Exception):
     """The upload was published already (a second click on Publish)."""
 
     def __init__(self, upload: Upload):
-        super().__init__(f"{upload.filename} was already published")
+        super().__init__(gettext("%(file)s was already published") % {"file": upload.filename})
         self.upload = upload
 
 
@@ -136,10 +148,10 @@ def language_mismatch(upload: Upload) -> str:
     """Say so when the text reads as another language than the one it was uploaded as."""
     if not upload.detected_language or upload.detected_language == upload.language:
         return ""
-    return (
-        f"This text reads as {language_name(upload.detected_language)} but was uploaded as "
-        f"{language_name(upload.language)}: check that the file and the language are right."
-    )
+    return gettext(
+        "This text reads as %(detected)s but was uploaded as %(stated)s: check that the file "
+        "and the language are right."
+    ) % {"detected": language_name(upload.detected_language), "stated": language_name(upload.language)}
 
 
 def pending_upload(data: bytes, language: str, user=None) -> Upload | None:
@@ -171,7 +183,7 @@ def review(upload: Upload, key: str | None = None) -> Review:
     result = Review(
         parsed=parsed,
         initial={"key": key, **{name: getattr(parsed, name) or "" for name in PARSED_IN_REVIEW}},
-        warnings=list(parsed.warnings),
+        warnings=list(map(translated_warning, parsed.warnings)),
         language_mismatch=language_mismatch(upload),
     )
     stored = SourceFile.objects.filter(sha256=upload.sha256).first()
@@ -203,13 +215,13 @@ def compare_languages(parsed: ParsedDocument, key: str, language: str) -> list[s
 
 
 def _shape_differences(parsed: ParsedDocument, language: str, other: Text) -> list[str]:
-    """Say of each kind of paragraph (SHAPE_LABELS) whose count differs in the other version."""
+    """Say of each kind of paragraph (SHAPE_DIFFERENCES) whose count differs in the other version."""
     mine = Counter(p.kind for p in parsed.paragraphs if p.level == 0)
     theirs = Counter(other.paragraphs.filter(level=0).values_list("kind", flat=True))
+    names = {"other": language_name(other.language), "this": language_name(language)}
     return [
-        f"{language_name(other.language)} version has {theirs[kind]} {label}, "
-        f"{language_name(language)} has {mine[kind]}"
-        for kind, label in SHAPE_LABELS.items()
+        gettext(difference) % {**names, "theirs": theirs[kind], "mine": mine[kind]}
+        for kind, difference in SHAPE_DIFFERENCES.items()
         if mine[kind] != theirs[kind]
     ]
 
@@ -220,8 +232,8 @@ def _missing_counterparts(parsed: ParsedDocument, other: Text) -> list[str]:
     if not missing or len(missing) > 12:
         return []
     return [
-        f"paragraphs of the {language_name(other.language)} version with no counterpart here: "
-        + ", ".join(sorted(missing))
+        gettext("paragraphs of the %(language)s version with no counterpart here: %(anchors)s")
+        % {"language": language_name(other.language), "anchors": ", ".join(sorted(missing))}
     ]
 
 
@@ -269,7 +281,8 @@ def _locked_pending(upload: Upload, language_ok: bool) -> Upload:
     mismatch = language_mismatch(locked)
     if mismatch and not language_ok:
         raise LanguageMismatch(
-            f"{mismatch} Publishing it as {language_name(locked.language)} needs a confirmation."
+            gettext("%(mismatch)s Publishing it as %(language)s needs a confirmation.")
+            % {"mismatch": mismatch, "language": language_name(locked.language)}
         )
     return locked
 
@@ -292,8 +305,11 @@ def _version_replaced(key: str, upload: Upload, replace: bool) -> Text | None:
     before = Text.objects.filter(resolution__key=key, language=upload.language).first()
     if before and before.source and before.source.sha256 != upload.sha256 and not replace:
         raise NeedsReplace(
-            f"a {language_name(upload.language)} version of {key} is already stored: "
-            "tick “replace” to publish this file in its place"
+            gettext(
+                "a %(language)s version of %(work)s is already stored: tick “replace” to publish "
+                "this file in its place"
+            )
+            % {"language": language_name(upload.language), "work": key}
         )
     return before
 
@@ -310,7 +326,7 @@ def _store(upload: Upload, parsed: ParsedDocument, key: str, values: dict) -> Te
         )
     except (IntegrityError, ValueError) as exc:
         # e.g. a symbol that already belongs to another resolution
-        raise ParseError(f"the document could not be stored: {exc}") from exc
+        raise ParseError(gettext("the document could not be stored: %(reason)s") % {"reason": exc}) from exc
 
 
 def _mark_published(upload: Upload, text: Text, user, changes: dict) -> None:
@@ -561,11 +577,11 @@ def describe_changes(changes: dict) -> str:
     if not changes:
         return ""
     if not changes.get("replaced"):
-        return f"new version, {changes.get('paragraphs', 0)} paragraphs"
-    parts = [f"{changes.get('unchanged', 0)} paragraphs unchanged"]
-    for name in ("changed", "added", "removed"):
+        return gettext("new version, %(count)d paragraphs") % {"count": changes.get("paragraphs", 0)}
+    parts = [gettext("%(count)d paragraphs unchanged") % {"count": changes.get("unchanged", 0)}]
+    for name, said in PARAGRAPH_CHANGES.items():
         anchors = changes.get(name) or []
         if anchors:
             shown = ", ".join(anchors[:8]) + (" …" if len(anchors) > 8 else "")
-            parts.append(f"{len(anchors)} {name} ({shown})")
-    return "; ".join(parts)
+            parts.append(gettext(said) % {"count": len(anchors), "anchors": shown})
+    return pgettext("between parts of a sentence", "; ").join(parts)

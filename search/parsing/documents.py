@@ -35,6 +35,38 @@ class ParseError(ValueError):
     """The document cannot be read or has no recognisable structure."""
 
 
+# What the review is told to check, as English templates filled with str.format. The
+# admin shows a warning in the reader's language by its template (the parser cannot
+# call gettext): search.ingest.review_warnings.
+NO_ENACTING_FORMULA = "no enacting formula (such as “The General Assembly,”) was found"
+INFERRED_ENDS = (
+    "this Chinese text carries no layout marks, so paragraph ends were inferred "
+    "from line lengths: check that no two paragraphs were run together"
+)
+JOINED_UNNUMBERED = "text without a number after {label} was joined to it: check it"
+FOOTNOTE_UNREFERENCED = "footnote {numbers} is not referenced in the text"
+FOOTNOTES_UNREFERENCED = "footnote {numbers} are not referenced in the text"
+NUMBERING_RESTARTS = (
+    "paragraph numbers start again under their headings ({anchors}): the repeats are "
+    "told apart by _2, _3 … in their anchors"
+)
+PARAGRAPH_MISSING = "operative paragraph {current} follows {previous}: a paragraph may be missing"
+# A warning of a draft resolution, passed on to the report or resolution that holds it.
+IN_DRAFT = "draft resolution {number}: {warning}"
+IN_RECOMMENDED_DRAFT = "the draft resolution it recommends: {warning}"
+WARNINGS = (
+    NO_ENACTING_FORMULA,
+    INFERRED_ENDS,
+    JOINED_UNNUMBERED,
+    FOOTNOTE_UNREFERENCED,
+    FOOTNOTES_UNREFERENCED,
+    NUMBERING_RESTARTS,
+    PARAGRAPH_MISSING,
+    IN_DRAFT,
+    IN_RECOMMENDED_DRAFT,
+)
+
+
 @dataclass
 class ParsedFootnote:
     number: int
@@ -75,7 +107,7 @@ class ParsedDocument:
     footnotes: list[ParsedFootnote] = field(default_factory=list)
     resolutions: list[ParsedDocument] = field(default_factory=list)
     references: list[str] = field(default_factory=list)  # symbols named
-    warnings: list[str] = field(default_factory=list)  # for review, plain words
+    warnings: list[str] = field(default_factory=list)  # for review: WARNINGS, filled
     number: str = ""  # "一" … for a draft inside a report
     amends: str = ""  # an amendment's draft: "A/C.3/80/L.2"
 

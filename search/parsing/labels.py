@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .assembly import Piece, is_heading
-from .documents import ANNEX, OPERATIVE, PREAMBULAR, REPORT, ParsedParagraph
+from .documents import ANNEX, JOINED_UNNUMBERED, OPERATIVE, PREAMBULAR, REPORT, ParsedParagraph
 from .marks import MarkFinder
 from .text import MARK_RE, ROMANS, join_lines, next_letter
 
@@ -120,7 +120,7 @@ def _join_to_last(last: ParsedParagraph, text: str, kind: str, marker: MarkFinde
     # Operative paragraphs are all numbered: text without a number continues the one
     # before (a break the layout put there).
     last.text = join_lines(last.text, marker.clean(text, last), language)
-    marker.notes.append(f"text without a number after {last.label} was joined to it: check it")
+    marker.notes.append(JOINED_UNNUMBERED.format(label=last.label))
 
 
 DIVIDER = re.compile(r"\s*(?:[*＊]\s*){2,}|\s*[-–—_]{3,}\s*")

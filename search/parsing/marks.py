@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .documents import ParsedParagraph
+from .documents import FOOTNOTE_UNREFERENCED, FOOTNOTES_UNREFERENCED, ParsedParagraph
 from .text import CJK, EN_MONTHS, MARK, MARK_RE
 
 # Words after which a number is never a footnote mark ("paragraph 5").
@@ -138,9 +138,8 @@ class MarkFinder:
         if not missing:
             return list(self.notes)
         listed = ", ".join(str(n) for n in missing)
-        return self.notes + [
-            f"footnote {listed} {'is' if len(missing) == 1 else 'are'} not referenced in the text"
-        ]
+        unreferenced = FOOTNOTE_UNREFERENCED if len(missing) == 1 else FOOTNOTES_UNREFERENCED
+        return self.notes + [unreferenced.format(numbers=listed)]
 
 
 def _en_counts(before: str, after: str) -> bool:

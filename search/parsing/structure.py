@@ -19,8 +19,14 @@ from .documents import (
     ANNEX,
     DRAFT_DECISION,
     DRAFT_RESOLUTION,
+    IN_DRAFT,
+    IN_RECOMMENDED_DRAFT,
+    INFERRED_ENDS,
+    NO_ENACTING_FORMULA,
     NOTE,
+    NUMBERING_RESTARTS,
     OPERATIVE,
+    PARAGRAPH_MISSING,
     PREAMBULAR,
     REPORT,
     REPORT_DOC,
@@ -107,10 +113,7 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
     doc = _parse_lines(block.lines, block, language)
     doc.references = _references(text, block)
     if block.inferred_ends:
-        doc.warnings.append(
-            "this Chinese text carries no layout marks, so paragraph ends were inferred "
-            "from line lengths: check that no two paragraphs were run together"
-        )
+        doc.warnings.append(INFERRED_ENDS)
     if not doc.paragraphs and not doc.resolutions:
         raise ParseError("no resolution structure was found (no enacting formula and no numbered paragraphs)")
     return doc
@@ -155,7 +158,7 @@ def _parse_report(lines: list[Line], block: Block, language: str) -> ParsedDocum
         draft = _report_draft(lines[start + 1 : end], block, start + 1, number, language)
         draft.committee = draft.committee or doc.committee
         doc.resolutions.append(draft)
-        doc.warnings += [f"draft resolution {number}: {warning}" for warning in draft.warnings]
+        doc.warnings += [IN_DRAFT.format(number=number, warning=warning) for warning in draft.warnings]
     return doc
 
 
@@ -373,7 +376,7 @@ def _read_head_and_formula(
     the formula names; return where the formula stands and the lines of the body."""
     formula_at = _first_line(lines, FORMULA.match)
     if formula_at is None:
-        doc.warnings.append("no enacting formula (such as “The General Assembly,”) was found")
+        doc.warnings.append(NO_ENACTING_FORMULA)
         # The heading still ends with the number and title ("78/225. Enhancing …").
         titled = _first_line(lines[:30], SYMBOL_NUMBER_LINE.match)
         body_start = 0 if titled is None else titled + 1
@@ -445,7 +448,7 @@ def _keep_footnotes(doc: ParsedDocument, marker: MarkFinder, own_marker: bool) -
     doc.warnings += marker.warnings()
     _check_sequence(doc)
     doc.warnings += [
-        f"the draft resolution it recommends: {w}" for draft in doc.resolutions for w in draft.warnings
+        IN_RECOMMENDED_DRAFT.format(warning=w) for draft in doc.resolutions for w in draft.warnings
     ]
 
 
@@ -987,15 +990,12 @@ def _unique_anchors(doc: ParsedDocument) -> None:
             paragraph.anchor = f"{paragraph.anchor}_{count}"
     if repeated:
         listed = ", ".join(dict.fromkeys(repeated))
-        doc.warnings.append(
-            f"paragraph numbers start again under their headings ({listed}): the repeats are "
-            "told apart by _2, _3 … in their anchors"
-        )
+        doc.warnings.append(NUMBERING_RESTARTS.format(anchors=listed))
 
 
 def _check_sequence(doc: ParsedDocument) -> None:
     doc.warnings += [
-        f"operative paragraph {current} follows {previous}: a paragraph may be missing"
+        PARAGRAPH_MISSING.format(current=current, previous=previous)
         for previous, current in pairwise(_operative_numbers(doc))
         if current != previous + 1
     ]

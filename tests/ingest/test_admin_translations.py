@@ -10,18 +10,34 @@ import polib
 import pytest
 from conftest import draft_matched, staff_with
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from search.ingest import uploads
+from search.ingest.review_warnings import translated_warning
 from search.models import Resolution, SourceFile, Text, Upload
+from search.parsing import WARNINGS
 
 BASE = Path(settings.BASE_DIR)
 PO = BASE / "search" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 EN_71_322 = (BASE / "corpus" / "en" / "A_RES_71_322.txt").read_bytes()
-# The modules whose strings the admin shows: its own, the models' names, the upload forms.
-MODULES = ["search/admin.py", "search/models.py", "search/apps.py", "search/ingest/forms.py"]
-GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
+ZH_71_322 = (BASE / "corpus" / "zh" / "000_9c40344d96047766.txt").read_bytes()
+# The modules whose strings the admin shows: its own, the models' names, the upload forms,
+# what publishing says and refuses with (the parser's review warnings: WARNINGS).
+MODULES = [
+    "search/admin.py",
+    "search/models.py",
+    "search/apps.py",
+    "search/ingest/forms.py",
+    "search/ingest/uploads.py",
+    "search/ingest/store.py",
+]
+# Our wording a page shows in the language chosen (not the models' names: "General
+# Assembly" is in the documents' own English text too).
+OWN = ["search/admin.py", "search/ingest/forms.py", "search/ingest/uploads.py", "search/ingest/store.py"]
+GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
 CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
@@ -44,7 +60,7 @@ def template_strings(path: Path) -> list[str]:
 
 
 def admin_strings() -> list[str]:
-    found = [s for name in MODULES for s in module_strings(BASE / name)]
+    found = [s for name in MODULES for s in module_strings(BASE / name)] + list(WARNINGS)
     for path in sorted((BASE / "templates" / "admin").rglob("*.html")):
         found += template_strings(path)
     return found
@@ -61,12 +77,9 @@ def translated(entry) -> bool:
 
 
 def english_strings() -> list[str]:
-    """Our admin's English wording, as a page would show it: what a Chinese page must not.
-
-    Not the models' names: "General Assembly" is in the documents' own English text too.
-    """
+    """Our admin's English wording, as a page would show it: what a Chinese page must not."""
     shown = set()
-    own = [s for name in ("search/admin.py", "search/ingest/forms.py") for s in module_strings(BASE / name)]
+    own = [s for name in OWN for s in module_strings(BASE / name)] + list(WARNINGS)
     templates = sorted((BASE / "templates" / "admin").rglob("*.html"))
     for msgid in own + [s for path in templates for s in template_strings(path)]:
         for part in re.split(r"%\(\w+\)[sd]|\{\w+\}|<[^>]+>", msgid):
@@ -93,7 +106,7 @@ def test_it_translates_every_string_of_the_admin():
     entries = catalog()
     missing = [msgid for msgid in admin_strings() if not translated(entries.get(msgid))]
     assert missing == []
-    assert len(admin_strings()) >= 150
+    assert len(admin_strings()) >= 180
 
 
 def test_every_msgid_has_its_chinese():
@@ -115,6 +128,17 @@ def test_it_reads_implicitly_joined_and_plural_strings(tmp_path):
     path.write_text('x = gettext("a " "b")\ny = ngettext("one file", "%(n)d files", n)\nz = f"no {x}"\n')
 
     assert module_strings(path) == ["a b", "one file", "%(n)d files"]
+
+
+def test_it_says_the_parser_s_warnings_in_chinese_by_their_templates():
+    with translation.override("zh-hans"):
+        in_draft = "draft resolution 一: operative paragraph 3 follows 1: a paragraph may be missing"
+        assert translated_warning(in_draft) == "决议草案 一：执行部分第 3 段接在第 1 段之后：可能缺少一段"
+        assert translated_warning("footnote 2 is not referenced in the text") == "正文未引用脚注 2"
+        assert translated_warning("a warning no template made") == "a warning no template made"
+    assert translated_warning("footnote 2, 3 are not referenced in the text") == (
+        "footnote 2, 3 are not referenced in the text"
+    )
 
 
 # The pages, in Chinese
@@ -165,6 +189,85 @@ def test_it_confirms_a_publish_in_chinese(editor, client):
     )
 
     assert_in_chinese(page_text(response), "已发布 A_RES_71_322.txt，成为 A/RES/71/322", "现在即可检索")
+
+
+def test_it_shows_a_review_s_warnings_and_a_language_mismatch_in_chinese(editor, client):
+    uploads.ingest_file(ZH_71_322, "71_322_zh.txt", "zh", key="A/RES/71/322")
+    # The Chinese text without its operative paragraph 5, uploaded as English.
+    text = ZH_71_322.decode()
+    gap = text[: text.index(" 5. ")] + text[text.index(" 6. ") :]
+    upload = uploads.stage(gap.encode(), "71_322.txt", "en", editor)
+
+    page = page_text(client.get(reverse("admin:search_upload_review", args=[upload.token]), **CHINESE))
+    staged = page_text(client.get(reverse("admin:search_upload_staged"), **CHINESE))
+
+    for shown in (page, staged):
+        assert_in_chinese(
+            shown,
+            "此文本看来是中文，但上传时指定为英文：请检查文件和语言是否正确。",
+            "执行部分第 6 段接在第 4 段之后：可能缺少一段",
+            "正文未引用脚注 1, 2,",
+            "中文本有执行部分 13 段，英文本有 12 段",
+            "中文本中在此没有对应段落的段落：op5",
+        )
+    assert "请检查" in page and "发布前需要勾选" in page
+
+
+def test_it_refuses_a_publish_in_chinese(editor, client):
+    uploads.ingest_file(EN_71_322, "A_RES_71_322.txt", "en")
+    upload = uploads.stage(ZH_71_322, "71_322.txt", "en", editor)
+    values = {"key": "A/RES/71/322", "symbol": "A/RES/71/322", "doc_type": "resolution", "body": "GA"}
+
+    url = reverse("admin:search_upload_review", args=[upload.token])
+
+    mismatch = client.post(url, {**values, "publish": "1"}, **CHINESE)
+    replacing = client.post(url, {**values, "language_ok": "on", "publish": "1"}, **CHINESE)
+
+    assert_in_chinese(
+        page_text(mismatch),
+        "此文本看来是中文，但上传时指定为英文：请检查文件和语言是否正确。以英文发布需要确认。",
+    )
+    assert_in_chinese(page_text(replacing), "A/RES/71/322 的英文版本已存储：请勾选“替换”，以此文件取而代之")
+
+
+def test_it_says_what_a_replacement_changed_in_chinese(editor, client):
+    uploads.ingest_file(EN_71_322, "A_RES_71_322.txt", "en")
+    changed = EN_71_322.replace(b"13. Invites Member States", b"13. Invites all Member States")
+    upload = uploads.stage(changed, "A_RES_71_322_v2.txt", "en", editor)
+    values = {"key": "A/RES/71/322", "symbol": "A/RES/71/322", "doc_type": "resolution", "body": "GA"}
+
+    published = client.post(
+        reverse("admin:search_upload_review", args=[upload.token]),
+        {**values, "replace": "on", "publish": "1"},
+        follow=True,
+        **CHINESE,
+    )
+    listing = page_text(client.get("/admin/search/upload/", **CHINESE))
+
+    said = "43 段未改动；1 段已修改（op13）"
+    assert_in_chinese(
+        page_text(published), "已发布 A_RES_71_322_v2.txt，成为 A/RES/71/322", said, "现在即可检索"
+    )
+    assert_in_chinese(listing, said, "新版本，44 段")
+
+
+def test_it_shows_a_publish_s_history_in_chinese(admin_client, db):
+    uploads.ingest_file(EN_71_322, "A_RES_71_322.txt", "en")
+    changed = EN_71_322.replace(b"13. Invites Member States", b"13. Invites all Member States")
+    upload = uploads.stage(changed, "A_RES_71_322_v2.txt", "en")
+    values = {"key": "A/RES/71/322", "symbol": "A/RES/71/322", "doc_type": "resolution", "body": "GA"}
+    admin_client.post(
+        reverse("admin:search_upload_review", args=[upload.token]),
+        {**values, "replace": "on", "publish": "1"},
+    )
+    version = Text.objects.get(language="en")
+
+    history = page_text(admin_client.get(f"/admin/search/text/{version.pk}/history/", **CHINESE))
+
+    assert "已修改原始文件。 修改了 段落“op13”的 文本。" in history
+    # Stored in English, as Django stores its own: the record reads the same in any language.
+    stored = LogEntry.objects.get(object_id=str(version.pk)).change_message
+    assert "Source" in stored and "paragraphs" in stored
 
 
 def test_it_refuses_in_chinese(db, client):
