@@ -60,7 +60,7 @@ SERVER_LOG ?= var/serve.log
 figures: $(VENV)/.installed
 	$(PY) -m bench.serving figures --url http://$(BIND) --probe-url http://$(PROBE_BIND) --server-log $(SERVER_LOG)
 
-# The CPU time of every document page, comparisons, lineages and the query mix, in this
+# The CPU time of every document page, comparisons, agreed language and the query mix, in this
 # process (no server needed): the 10 costliest of each kind.
 costly: $(VENV)/.installed
 	$(PY) -m bench.costly
@@ -113,7 +113,7 @@ test-sqlite: browser $(VENV)/.installed lint
 # reader and the child process that reads files, the ranking's relevance set, the
 # benchmark's tools, the exports' file formats, the server's start-up checks and limits.
 NOT_ON_POSTGRES := tests/web/test_browser.py tests/web/test_csp_browser.py \
-	tests/ingest/test_lineage_browser.py tests/parsing tests/ingest/test_pdf.py \
+	tests/ingest/test_agreed_language_browser.py tests/parsing tests/ingest/test_pdf.py \
 	tests/ingest/test_pdf_chinese.py tests/ingest/test_pdf_documents.py tests/ingest/test_extract.py \
 	tests/ingest/test_sandbox.py tests/ingest/test_parse_report.py tests/engine/test_relevance.py \
 	tests/bench tests/web/test_export_files.py tests/web/test_startup.py

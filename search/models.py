@@ -44,7 +44,7 @@ COMMITTEE_NAMES = {
     "C6": _("Sixth Committee"),
     "plenary": _("Plenary, without reference to a Main Committee"),
 }
-# A paragraph's wording, as the index files it (search.ingest.lineage): "wording:new".
+# A paragraph's wording, as the index files it (search.ingest.agreed_language): "wording:new".
 WORDING_NAMES = {"new": _("New wording"), "agreed": _("Agreed before")}
 BODY_NAMES = {
     "GA": _("General Assembly"),
@@ -109,7 +109,7 @@ def document_path(key: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _document_path(key: str, _script_prefix: str, _urlconf) -> str:
     # reverse() was a third of a 2,000-row CSV export, and a page links the same documents
-    # again and again (its citations, lineages, hits). What it returns depends on these three.
+    # again and again (its citations, agreed language, hits). What it returns depends on these three.
     return reverse("resolution", kwargs={"key": key})
 
 
@@ -326,7 +326,7 @@ class Paragraph(models.Model):
     heading = models.TextField(_("heading"), blank=True)
     footnotes = models.JSONField(_("footnotes"), default=list, blank=True)
     # No adopted resolution dated before this paragraph's document has its wording (None:
-    # not yet traced). Derived, like the two tables below: search.ingest.lineage.
+    # not yet traced). Derived, like the two tables below: search.ingest.agreed_language.
     new_wording = models.BooleanField(_("new wording"), null=True)
 
     class Meta:
@@ -393,7 +393,7 @@ class SharedWording(models.Model):
 class Citation(models.Model):
     """Where a paragraph cites a document, and its symbol ("resolution 74/175" is
     A/RES/74/175), whether or not that document is here: one row per citation, found
-    when the paragraph is stored (search.ingest.lineage.cite), so a page links what the
+    when the paragraph is stored (search.ingest.agreed_language.cite), so a page links what the
     paragraph cites by these offsets and never reads its text for them again."""
 
     paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="citations")

@@ -183,9 +183,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Where the full-text index lives. It is derived from the database and never committed.
 INDEX_DIR = Path(os.environ.get("INDEX_DIR", BASE_DIR / "var" / "index"))
 
-# Results that are pure functions of stored rows (a comparison, a lineage) are kept in the
+# Results that are pure functions of stored rows (a comparison, agreed language) are kept in the
 # "results" cache, keyed by what identifies those rows: a publish makes old entries
-# unreachable, never wrong (search.web.comparing, search.web.lineage). By default each
+# unreachable, never wrong (search.web.comparing, search.web.agreed_language). By default each
 # process keeps its own in memory (no setup; a worker computes a result once); a backend
 # shared by the workers, e.g. RESULTS_CACHE_BACKEND=django.core.cache.backends.filebased.
 # FileBasedCache with RESULTS_CACHE_LOCATION=/var/cache/un-search (one machine), or

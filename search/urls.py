@@ -12,8 +12,9 @@ urlpatterns = [
     path("r/<path:key>/export.<str:fmt>", views.export_document, name="export_document"),
     path("r/<path:key>/", views.resolution, name="resolution"),
     path("compare/", views.compare, name="compare"),
-    path("lineage/", views.lineage, name="lineage"),
-    path("api/lineage", views.api_lineage, name="api_lineage"),
+    # The addresses keep the word of their first links; the pages are about agreed language.
+    path("lineage/", views.agreed_language_page, name="agreed_language"),
+    path("api/lineage", views.api_agreed_language, name="api_agreed_language"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -37,7 +37,7 @@ def pytest_configure(config):
 WHOLE_MODULES = (
     "tests/engine/test_relevance.py",
     "tests/web/test_browser.py",
-    "tests/ingest/test_lineage.py",
+    "tests/ingest/test_agreed_language.py",
 )
 
 
@@ -196,7 +196,7 @@ def live_corpus(transactional_db, corpus_index_dir, settings):
     _restart_ids()
     with (
         mock.patch("search.ingest.store.record_changes"),
-        mock.patch("search.ingest.lineage.trace_committed"),
+        mock.patch("search.ingest.agreed_language.trace_committed"),
     ):
         _load_corpus()
     shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)

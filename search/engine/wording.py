@@ -6,7 +6,7 @@ paragraphs cannot compare every pair. Each paragraph's overlapping word pairs (i
 Chinese, character pairs) are summarised by a MinHash signature (datasketch); the
 signature is cut into bands, and two paragraphs that share a band are candidates
 (locality-sensitive hashing). Only candidates are compared word by word. Pure: no
-database here; search.ingest.lineage stores the bands and the pairs.
+database here; search.ingest.agreed_language stores the bands and the pairs.
 """
 
 from __future__ import annotations

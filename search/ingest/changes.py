@@ -4,7 +4,7 @@ Publishing and replacing a language version is `store.ingest` (through
 `uploads.publish` or the corpus). Each function here makes one change and its
 bookkeeping in one transaction: the language versions whose index entries show what
 changed are logged for the index (`record_changes`), and where paragraphs go, those
-of other documents that shared their wording are flagged again (`lineage.reflag`).
+of other documents that shared their wording are flagged again (`agreed_language.reflag`).
 The admin asks for permissions and keeps the history; it changes rows only here.
 """
 
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from search.engine.index import record_changes
-from search.ingest import lineage
+from search.ingest import agreed_language
 from search.ingest.store import versions_of
 from search.models import BECAME_STAFF, Resolution, Text
 
@@ -49,10 +49,10 @@ def delete_versions(texts: QuerySet[Text]) -> None:
 def _delete(rows: QuerySet, versions: set[int]) -> None:
     """Delete rows that take these language versions with them; log the versions for the
     index and flag again the paragraphs that shared wording with theirs."""
-    sharing = lineage.sharing_with(versions)
+    sharing = agreed_language.sharing_with(versions)
     rows.delete()
     record_changes(versions)
-    lineage.reflag(sharing)  # what only these versions had before them is new wording again
+    agreed_language.reflag(sharing)  # what only these versions had before them is new wording again
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 A resolution keeps most of its draft's paragraphs, changed by revisions and amendments;
 a resolution of the same session on another subject shares only stock phrases. So each
 draft is compared with the resolutions of its session through the paragraphs they share
-(SharedWording, search.ingest.lineage): the share of the draft's paragraphs found in a
+(SharedWording, search.ingest.agreed_language): the share of the draft's paragraphs found in a
 resolution, and the confidence is how far the best share stands above the next best.
 Staff confirm or correct a match in the admin ("Draft matches"); a match staff set, or
 one the documents gave (the manifest, the upload form), is never changed here.

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from search.engine.index import record_changes
-from search.ingest import lineage
+from search.ingest import agreed_language
 from search.ingest.details import GIVEN, VERSION_FACTS, WORK_FACTS
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
 from search.parsing import DRAFT_RESOLUTION, REPORT_DOC, RESOLUTION, ParsedDocument, ParsedParagraph
@@ -64,7 +64,7 @@ def ingest(
     # Drafts a re-parse no longer finds are deleted: their paragraphs leave the index too.
     versions_before = versions_of(resolution)
     # Paragraphs elsewhere that share wording with rows this may replace: flagged again.
-    sharing = lineage.sharing_with(versions_before)
+    sharing = agreed_language.sharing_with(versions_before)
     text, text_status = _save_text(resolution, language, parsed, source, title=given.get("title"))
     drafts_changed = _save_drafts(resolution, language, parsed, source)
     text.ingest_status = _status(text_status, source_created or work_changed or drafts_changed)
@@ -82,16 +82,16 @@ def _status(text_status: str, others_changed: bool) -> str:
 
 def _derive(resolution, versions_before: set[int], sharing: set[int]) -> None:
     """Bring what is derived from a work's rows up to date with them: citations now, its
-    wording's lineage once committed, and the index's log of what changed."""
-    traced = lineage.traced_versions(resolution)
+    agreed language once committed, and the index's log of what changed."""
+    traced = agreed_language.traced_versions(resolution)
     # What its paragraphs cite, with them: a page links citations by these rows alone.
-    lineage.cite(traced)
-    # Its wording's lineage: derived like the index, so traced once the rows are
+    agreed_language.cite(traced)
+    # Its agreed language: derived like the index, so traced once the rows are
     # committed, in a transaction of its own that keeps this one short, and before
     # the index applies this change (registered first, run first), so the index
     # reads the traced rows. A process killed in between leaves them untraced
     # (new_wording None): `trace_wording --if-needed` (make run) traces them.
-    transaction.on_commit(partial(lineage.trace_committed, traced, sharing), robust=True)
+    transaction.on_commit(partial(agreed_language.trace_committed, traced, sharing), robust=True)
     # Logged with the rows, in this transaction: every index applies it after the
     # commit, however the process that wrote it ends.
     record_changes(versions_before | versions_of(resolution))

@@ -25,7 +25,7 @@ from search.models import IndexChange, SharedWording
 
 T = TypeVar("T")
 
-# The cache of comparisons, lineages and document pages (settings.CACHES).
+# The cache of comparisons, agreed language and document pages (settings.CACHES).
 CACHE = "results"
 # Raised when what a cached page holds changes shape: earlier entries become unreachable.
 VERSION = 1

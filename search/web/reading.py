@@ -18,8 +18,8 @@ from search.engine.query import ParsedQuery
 from search.engine.searching import matching_anchors
 from search.models import Citation, Paragraph, Resolution, Text, html_lang, language_name
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, citation_number, official_url
+from search.web.agreed_language import agreed_language_url, partners
 from search.web.citing import cite, documents_here, link_spans, stored_citations
-from search.web.lineage import lineage_url, partners
 from search.web.results import search_url
 
 
@@ -439,7 +439,7 @@ def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict
         "url": base_url + url,
         "citation": cite(column.resolution, paragraph, column.language),
         "same_wording": reading.same_wording.get(paragraph.pk, 0),
-        "lineage_url": lineage_url(column.resolution.key, column.language, paragraph.anchor),
+        "agreed_language_url": agreed_language_url(column.resolution.key, column.language, paragraph.anchor),
     }
 
 

@@ -12,8 +12,7 @@ from search.engine.index import IndexUnavailable
 from search.engine.query import parse_query
 from search.engine.searching import search_paragraphs
 from search.models import Paragraph, Resolution
-from search.web import comparing, exports
-from search.web import lineage as wording
+from search.web import agreed_language, comparing, exports
 from search.web.browse import browse
 from search.web.caching import cached_part
 from search.web.forms import DEFAULTS, PER_PAGE_CHOICES, SORT_CHOICES, SearchForm
@@ -203,30 +202,34 @@ def _paragraph(request: HttpRequest) -> Paragraph | None:
 
 
 @require_GET
-def lineage(request: HttpRequest) -> HttpResponse:
+def agreed_language_page(request: HttpRequest) -> HttpResponse:
     """Where a paragraph's wording comes from, a page of uses at a time; the list alone for
     htmx (the resolution page). A page past the last shows the last."""
     paragraph = _paragraph(request)
     if paragraph is None:
-        return render(request, "search/lineage.html", {"problem": "missing"}, status=404)
-    found = wording.cached_lineage(paragraph)
-    number, _ = wording.page_number(request.GET.get("page"), found)
-    page = wording.cached_page(found, number)
-    context = {"lineage": found, "page": page, "resolution": paragraph.version.resolution}
-    return _render_page_or_part(request, "search/lineage.html", "search/_lineage.html", context)
+        return render(request, "search/agreed_language.html", {"problem": "missing"}, status=404)
+    found = agreed_language.cached_agreed_language(paragraph)
+    number, _ = agreed_language.page_number(request.GET.get("page"), found)
+    page = agreed_language.cached_page(found, number)
+    context = {"agreed_language": found, "page": page, "resolution": paragraph.version.resolution}
+    return _render_page_or_part(
+        request, "search/agreed_language.html", "search/_agreed_language.html", context
+    )
 
 
 @require_GET
-def api_lineage(request: HttpRequest) -> JsonResponse:
-    """A paragraph's lineage as JSON, a page of uses at a time: ?key=&lang=&anchor=[&page=]."""
+def api_agreed_language(request: HttpRequest) -> JsonResponse:
+    """A paragraph's agreed language as JSON, a page of uses at a time: ?key=&lang=&anchor=[&page=]."""
     paragraph = _paragraph(request)
     if paragraph is None:
         return JsonResponse({"error": "no such paragraph: give key, lang (en or zh) and anchor"}, status=404)
-    found = wording.cached_lineage(paragraph)
-    number, wrong = wording.page_number(request.GET.get("page"), found)
+    found = agreed_language.cached_agreed_language(paragraph)
+    number, wrong = agreed_language.page_number(request.GET.get("page"), found)
     if wrong:
         return JsonResponse({"error": wrong}, status=400)
-    data = wording.api_lineage(wording.cached_page(found, number), request.build_absolute_uri("/")[:-1])
+    data = agreed_language.api_data(
+        agreed_language.cached_page(found, number), request.build_absolute_uri("/")[:-1]
+    )
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 

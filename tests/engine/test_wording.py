@@ -2,7 +2,7 @@
 
 The texts are short made-up paragraphs in the UN's manner; how the rules do on real
 paragraphs labelled by reading is measured by `python -m bench.agreed` and tested in
-tests/ingest/test_lineage.py.
+tests/ingest/test_agreed_language.py.
 """
 
 from search.engine.wording import BANDS, band_keys, same_wording, words

@@ -31,7 +31,7 @@ def test_the_migration_finds_the_spans_of_the_citations_stored_before():
     # The corpus as `make run` stores it (the index and the wording are beside the point).
     with (
         mock.patch("search.ingest.store.record_changes"),
-        mock.patch("search.ingest.lineage.trace_committed"),
+        mock.patch("search.ingest.agreed_language.trace_committed"),
     ):
         call_command("load_corpus", stdout=io.StringIO(), stderr=io.StringIO())
     fresh = set(Citation.objects.values_list("paragraph_id", "start", "end", "symbol"))

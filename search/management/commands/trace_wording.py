@@ -4,7 +4,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from search.ingest import lineage, matching
+from search.ingest import agreed_language, matching
 from search.models import Citation, Paragraph, SharedWording, Text, WordingBand
 
 BATCH = 20  # language versions a transaction: a few thousand paragraphs at most
@@ -42,9 +42,9 @@ class Command(BaseCommand):
             batch = versions[start : start + BATCH]
             with transaction.atomic():
                 began = time.perf_counter()
-                totals["citations"] += lineage.cite(batch)
+                totals["citations"] += agreed_language.cite(batch)
                 citing += time.perf_counter() - began
-                totals.update(lineage.trace(batch))
+                totals.update(agreed_language.trace(batch))
         elapsed = time.perf_counter() - started
         # The shared wording is what drafts are matched to resolutions by.
         links = matching.match_drafts()

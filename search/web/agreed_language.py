@@ -1,8 +1,8 @@
 """Where a paragraph's wording comes from: the paragraphs of other documents with the same
-or nearly the same wording (search.ingest.lineage), earliest first, each with what
+or nearly the same wording (search.ingest.agreed_language), earliest first, each with what
 changed between it and the paragraph asked about, and a sentence a delegate can quote.
 
-A lineage is a function of stored rows: `cached_lineage` keeps it, keyed by what it is
+Agreed language is a function of stored rows: `cached_agreed_language` keeps it, keyed by what it is
 computed from, so any write that could change it makes the old entry unreachable. The
 uses are listed PER_PAGE at a time: a page marks the changes of its own uses only.
 """
@@ -59,7 +59,7 @@ class Use:
 
 
 @dataclass
-class Lineage:
+class AgreedLanguage:
     paragraph: Paragraph
     uses: list[Use] = field(default_factory=list)  # earliest first, the paragraph itself among them
     first: Use | None = None  # the earliest adopted resolution with the wording
@@ -103,19 +103,19 @@ VERSION = 2  # of what the cache holds: a change of it makes earlier entries unr
 
 @dataclass
 class Page:
-    """One page of a lineage's uses, with what changed in each marked."""
+    """One page of an agreed language's uses, with what changed in each marked."""
 
-    lineage: Lineage
+    agreed: AgreedLanguage
     number: int
     uses: list[Use]
 
     @property
     def total(self) -> int:
-        return len(self.lineage.uses)
+        return len(self.agreed.uses)
 
     @property
     def pages(self) -> int:
-        return pages(self.lineage)
+        return pages(self.agreed)
 
     @property
     def start(self) -> int:
@@ -133,11 +133,11 @@ class Page:
     def next(self) -> int | None:
         return self.number + 1 if self.number < self.pages else None
 
-    def url(self, number: int | None, path: str = "lineage") -> str | None:
+    def url(self, number: int | None, path: str = "agreed_language") -> str | None:
         if number is None:
             return None
-        p = self.lineage.paragraph
-        return lineage_url(p.version.resolution.key, p.version.language, p.anchor, number, path)
+        p = self.agreed.paragraph
+        return agreed_language_url(p.version.resolution.key, p.version.language, p.anchor, number, path)
 
     @property
     def previous_url(self) -> str | None:
@@ -172,7 +172,7 @@ def partners(paragraph_ids: list[int]) -> dict[int, int]:
     return {pid: len(others) for pid, others in SharedWording.objects.partners(paragraph_ids).items()}
 
 
-def lineage_of(paragraph: Paragraph) -> Lineage:
+def agreed_language_of(paragraph: Paragraph) -> AgreedLanguage:
     """The paragraph's wording through the documents that have it, earliest first, and the
     sentence's figures; what changed in each use is marked by `page_of`, a page at a time."""
     rows = SharedWording.objects.filter(Q(first=paragraph) | Q(second=paragraph))
@@ -185,27 +185,27 @@ def lineage_of(paragraph: Paragraph) -> Lineage:
     uses += [Use(p, p.version.resolution, _date(p), similar[p.pk]) for p in others]
     uses.sort(key=_order)
     language = paragraph.version.language
-    lineage = Lineage(paragraph, uses)
+    agreed = AgreedLanguage(paragraph, uses)
     adopted = [u for u in uses if u.adopted]
-    lineage.drafts = len({u.resolution.pk for u in uses if not u.adopted})
+    agreed.drafts = len({u.resolution.pk for u in uses if not u.adopted})
     if adopted:
-        lineage.first = adopted[0]
-        lineage.reused_in = len({u.resolution.pk for u in adopted[1:]} - {adopted[0].resolution.pk})
+        agreed.first = adopted[0]
+        agreed.reused_in = len({u.resolution.pk for u in adopted[1:]} - {adopted[0].resolution.pk})
         years = []
         for before, after in zip(adopted, adopted[1:], strict=False):
             if after.date and words(before.paragraph.text, language) != words(after.paragraph.text, language):
                 years.append(after.date.year)
-        lineage.changed_in = sorted(set(years))
-    return lineage
+        agreed.changed_in = sorted(set(years))
+    return agreed
 
 
-def pages(lineage: Lineage) -> int:
-    return max(1, -(-len(lineage.uses) // PER_PAGE))
+def pages(agreed: AgreedLanguage) -> int:
+    return max(1, -(-len(agreed.uses) // PER_PAGE))
 
 
-def page_number(value: str | None, lineage: Lineage) -> tuple[int, str | None]:
+def page_number(value: str | None, agreed: AgreedLanguage) -> tuple[int, str | None]:
     """The page asked for (1 when none is), else the nearest page and what is wrong, in words."""
-    last = pages(lineage)
+    last = pages(agreed)
     if value in (None, ""):
         return 1, None
     if not value.isdigit() or not 1 <= int(value) <= last:
@@ -214,16 +214,16 @@ def page_number(value: str | None, lineage: Lineage) -> tuple[int, str | None]:
     return int(value), None
 
 
-def page_of(lineage: Lineage, number: int) -> Page:
+def page_of(agreed: AgreedLanguage, number: int) -> Page:
     """The uses of one page, each with what changed between it and this paragraph marked:
     only these are compared, the others are only counted."""
-    here = next(i for i, use in enumerate(lineage.uses) if use.this)
-    this = lineage.uses[here]
+    here = next(i for i, use in enumerate(agreed.uses) if use.this)
+    this = agreed.uses[here]
     language = this.paragraph.version.language
     own_words = words(this.paragraph.text, language)
     shown = []
-    for position in range((number - 1) * PER_PAGE, min(number * PER_PAGE, len(lineage.uses))):
-        use = lineage.uses[position]
+    for position in range((number - 1) * PER_PAGE, min(number * PER_PAGE, len(agreed.uses))):
+        use = agreed.uses[position]
         changed = not use.this and words(use.paragraph.text, language) != own_words
         compare_url = ""
         if not use.this:
@@ -238,7 +238,7 @@ def page_of(lineage: Lineage, number: int) -> Page:
         html = html if html is not None else format_html("{}", use.paragraph.text)
         marks = {"changed": changed, "html": html, "marked": marked, "compare_url": compare_url}
         shown.append(dataclasses.replace(use, **marks))
-    return Page(lineage, number, shown)
+    return Page(agreed, number, shown)
 
 
 def _changes(before: str, after: str, language: str) -> str | None:
@@ -282,12 +282,12 @@ def _inline(old: str, new: str) -> str:
     return "".join(out)
 
 
-def api_lineage(page: Page, base_url: str) -> dict:
-    """A page of the lineage as the API gives it: the sentence, the figures, and the page's
+def api_data(page: Page, base_url: str) -> dict:
+    """A page of the agreed language as the API gives it: the sentence, the figures, and the page's
     uses, earliest first, with the links to the pages before and after."""
-    lineage = page.lineage
-    paragraph = lineage.paragraph
-    link = lambda number: base_url + page.url(number, "api_lineage") if number else None  # noqa: E731
+    agreed = page.agreed
+    paragraph = agreed.paragraph
+    link = lambda number: base_url + page.url(number, "api_agreed_language") if number else None  # noqa: E731
     return {
         "paragraph": {
             "document": str(paragraph.version.resolution),
@@ -296,18 +296,18 @@ def api_lineage(page: Page, base_url: str) -> dict:
             "anchor": paragraph.anchor,
             "new_wording": paragraph.new_wording,
         },
-        "summary": lineage.sentence(),
+        "summary": agreed.sentence(),
         "first_agreed": (
             {
-                "document": str(lineage.first.resolution),
-                "label": lineage.first.label,
-                "date": _iso(lineage.first.date),
+                "document": str(agreed.first.resolution),
+                "label": agreed.first.label,
+                "date": _iso(agreed.first.date),
             }
-            if lineage.first
+            if agreed.first
             else None
         ),
-        "used_again_in": lineage.reused_in,
-        "changed_in": lineage.changed_in,
+        "used_again_in": agreed.reused_in,
+        "changed_in": agreed.changed_in,
         "total": page.total,
         "page": page.number,
         "pages": page.pages,
@@ -337,7 +337,9 @@ def _iso(date: datetime.date | None) -> str | None:
     return date.isoformat() if date else None
 
 
-def lineage_url(resolution_key: str, language: str, anchor: str, page: int = 1, path: str = "lineage") -> str:
+def agreed_language_url(
+    resolution_key: str, language: str, anchor: str, page: int = 1, path: str = "agreed_language"
+) -> str:
     query = {"key": resolution_key, "lang": language, "anchor": anchor} | ({"page": page} if page > 1 else {})
     return f"{reverse(path)}?{urlencode(query)}"
 
@@ -345,14 +347,14 @@ def lineage_url(resolution_key: str, language: str, anchor: str, page: int = 1, 
 # --- the cache ----------------------------------------------------------------
 
 
-def cached_lineage(paragraph: Paragraph) -> Lineage:
-    """lineage_of(), kept in the results cache under what it is computed from."""
+def cached_agreed_language(paragraph: Paragraph) -> AgreedLanguage:
+    """agreed_language_of(), kept in the results cache under what it is computed from."""
     # The version's creation time too: a test database numbers rows from 1 again.
     created = paragraph.version.created_at.timestamp()
     key = f"lineage:{VERSION}:{paragraph.pk}:{created}:{'.'.join(map(str, revision(paragraph.pk)))}"
 
-    def build() -> Lineage:
-        built = lineage_of(paragraph)
+    def build() -> AgreedLanguage:
+        built = agreed_language_of(paragraph)
         built.key = key
         return built
 
@@ -361,16 +363,16 @@ def cached_lineage(paragraph: Paragraph) -> Lineage:
     return found
 
 
-def cached_page(lineage: Lineage, number: int) -> Page:
-    """page_of(), kept in the results cache beside its lineage: made from the same rows."""
-    if not lineage.key:
-        return page_of(lineage, number)
-    uses = remember(f"{lineage.key}:page:{PER_PAGE}:{number}", lambda: page_of(lineage, number).uses)
-    return Page(lineage, number, uses)
+def cached_page(agreed: AgreedLanguage, number: int) -> Page:
+    """page_of(), kept in the results cache beside its agreed language: made from the same rows."""
+    if not agreed.key:
+        return page_of(agreed, number)
+    uses = remember(f"{agreed.key}:page:{PER_PAGE}:{number}", lambda: page_of(agreed, number).uses)
+    return Page(agreed, number, uses)
 
 
 def revision(paragraph_id: int) -> tuple[int, ...]:
-    """What a lineage is computed from besides its paragraph's own row, read in one query.
+    """What an agreed language is computed from besides its paragraph's own row, read in one query.
 
     Its pairs of shared wording: a trace (after a publish, or `trace_wording`) deletes and
     inserts rows, never updates one, and a new row takes an id never used before, so the

@@ -20,7 +20,7 @@ from bench.agreed import detector_answers, load_pairs, score_pairs
 from search.engine.wording import plain
 from search.ingest.matching import match_by_content, match_drafts
 from search.models import BECAME_CONTENT, BECAME_STAFF, Paragraph, Resolution
-from search.web.lineage import lineage_of
+from search.web.agreed_language import agreed_language_of
 
 ODS = Path(settings.BASE_DIR) / "corpus" / "ods"
 PDFS = [
@@ -67,7 +67,7 @@ def test_it_finds_where_a_paragraph_was_first_agreed(traced):
         "Recognizes with appreciation the assistance and support of the international"
     )
 
-    lineage = lineage_of(adopted)
+    lineage = agreed_language_of(adopted)
 
     assert [(u.resolution.key, u.paragraph.anchor, str(u.date)) for u in lineage.uses] == [
         ("A/RES/78/219", "op21", "2023-12-19"),
@@ -215,7 +215,7 @@ def two_a_page(monkeypatch):
     """Pages of two uses: the lineages of these documents have three at most."""
     from django.core.cache import caches
 
-    import search.web.lineage as presenting
+    import search.web.agreed_language as presenting
 
     monkeypatch.setattr(presenting, "PER_PAGE", 2)
     caches["results"].clear()
@@ -262,7 +262,7 @@ def test_the_list_the_resolution_page_opens_pages_in_place(traced, client, two_a
 
 
 def test_a_page_marks_the_changes_of_its_own_uses_only(traced, client, two_a_page, monkeypatch):
-    import search.web.lineage as presenting
+    import search.web.agreed_language as presenting
 
     compared = []
     changes = presenting._changes

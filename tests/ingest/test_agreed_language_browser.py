@@ -30,7 +30,7 @@ def page():
 
 
 def test_the_list_under_a_paragraph_pages_in_place(live_server, live_corpus, page, monkeypatch):
-    import search.web.lineage as presenting
+    import search.web.agreed_language as presenting
 
     monkeypatch.setattr(presenting, "PER_PAGE", 1)  # the paragraph has two uses: two pages
     caches["results"].clear()
