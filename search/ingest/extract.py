@@ -87,6 +87,15 @@ def read_document(data: bytes, filename: str, language: str | None) -> tuple[Par
 def extract(data: bytes, filename: str) -> Extracted:
     """Return the text of an uploaded file, within the size and count limits."""
     suffix = PurePath(filename or "").suffix.lower()
+    _check_upload(data, suffix)
+    extracted = _text_of(data, suffix)
+    check_count("characters", len(extracted.text), MAX_CHARACTERS)
+    check_count("lines", _count_lines(extracted.text), MAX_LINES)
+    return extracted
+
+
+def _check_upload(data: bytes, suffix: str) -> None:
+    """Refuse a file too large to read, of a type not accepted, or empty."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ParseError(f"the file is {len(data) / (1024 * 1024):.1f} MB; the limit is {limit_text()}")
     if suffix not in ACCEPTED:
@@ -96,15 +105,19 @@ def extract(data: bytes, filename: str) -> Extracted:
         )
     if not data:
         raise ParseError("the file is empty")
+
+
+def _text_of(data: bytes, suffix: str) -> Extracted:
     if suffix == ".pdf":
-        extracted = pdf_text(data)
-    elif suffix == ".docx":
-        extracted = Extracted(docx_text(data), "markdown")
-    else:
-        extracted = Extracted(decode(data), None)
-    check_count("characters", len(extracted.text), MAX_CHARACTERS)
-    check_count("lines", sum(1 for line in extracted.text.splitlines() if line.strip()), MAX_LINES)
-    return extracted
+        return pdf_text(data)
+    if suffix == ".docx":
+        return Extracted(docx_text(data), "markdown")
+    return Extracted(decode(data), None)
+
+
+def _count_lines(text: str) -> int:
+    """Return how many lines of a text are not blank."""
+    return sum(1 for line in text.splitlines() if line.strip())
 
 
 # What PDF libraries raise on a damaged or hostile file besides their own errors (the
@@ -126,29 +139,12 @@ BROKEN_PDF = (
 def pdf_text(data: bytes) -> Extracted:
     """Return a PDF read by its layout (Markdown-like lines), or, when it has no layout
     to read (text laid out without typesetting), its text page by page."""
-    from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PdfReadError
 
     if not data.lstrip().startswith(b"%PDF"):
         raise ParseError("the file is not a PDF (it does not start like one)")
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            # Many PDFs are "encrypted" with an empty password only to forbid editing.
-            try:
-                opened = reader.decrypt("")
-            except Exception:  # pypdf raises several types for unsupported ciphers
-                opened = 0
-            if not opened:
-                raise ParseError("the PDF is protected by a password: upload a copy without protection")
-        check_count("pages", len(reader.pages), MAX_PDF_PAGES)
-        check_drawing(reader)
-        laid_out = _layout_text(data)
-        if laid_out is not None:
-            return Extracted(laid_out, "markdown")
-        pages = []
-        for page in reader.pages:
-            pages.append(page.extract_text() or "")
+        return _read_pdf(data)
     except ParseError:
         raise
     except LimitReachedError as exc:  # pypdf's own bounds: a stream of 75 MB, an array of 100,000
@@ -157,8 +153,40 @@ def pdf_text(data: bytes) -> Extracted:
         ) from exc
     except (PdfReadError, *BROKEN_PDF) as exc:
         raise ParseError(f"the PDF is damaged and could not be read ({type(exc).__name__})") from exc
-    # A form feed between pages tells the parser where each page ends.
-    text = "\f".join(pages)
+
+
+def _read_pdf(data: bytes) -> Extracted:
+    reader = _open_pdf(data)
+    check_count("pages", len(reader.pages), MAX_PDF_PAGES)
+    check_drawing(reader)
+    laid_out = _layout_text(data)
+    if laid_out is not None:
+        return Extracted(laid_out, "markdown")
+    return _pdf_page_text(reader)
+
+
+def _open_pdf(data: bytes):
+    """Return a pypdf reader of the PDF, refusing it if a password protects it."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and not _decrypted(reader):
+        raise ParseError("the PDF is protected by a password: upload a copy without protection")
+    return reader
+
+
+def _decrypted(reader) -> bool:
+    """Open a PDF "encrypted" with an empty password: many are, only to forbid editing."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # pypdf raises several types for unsupported ciphers
+        return False
+
+
+def _pdf_page_text(reader) -> Extracted:
+    """Return the text pypdf reads from the pages, a form feed between pages (it tells
+    the parser where each page ends)."""
+    text = "\f".join(page.extract_text() or "" for page in reader.pages)
     if not text.strip():
         raise ParseError("the PDF has no text layer (is it a scan?); upload a PDF with text or a .txt")
     return Extracted(text, None)
@@ -168,16 +196,20 @@ def check_drawing(reader) -> None:
     """Refuse a PDF whose pages run far more drawing instructions than pages of text do."""
     size, known = 0, {}
     for page in reader.pages:
-        contents = page.get("/Contents")
-        contents = contents.get_object() if contents is not None else []
-        streams = contents if isinstance(contents, list) else [contents]
-        data = b"".join(stream.get_object().get_data() for stream in streams)
-        size += _drawing_size(data, page.get("/Resources"), (), known)
+        size += _drawing_size(_page_contents(page), page.get("/Resources"), (), known)
         if size > MAX_PDF_DRAWING:
             raise ParseError(
                 f"the PDF runs more than {MAX_PDF_DRAWING // (1024 * 1024)} MB of drawing instructions, "
                 "the limit: it was refused as unsafe"
             )
+
+
+def _page_contents(page) -> bytes:
+    """Return the drawing instructions of a page, its content streams decompressed and joined."""
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else []
+    streams = contents if isinstance(contents, list) else [contents]
+    return b"".join(stream.get_object().get_data() for stream in streams)
 
 
 # "/Name Do" draws the XObject of that name; names may escape bytes as #xx.
@@ -188,29 +220,51 @@ ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 def _drawing_size(data: bytes, resources, calling: tuple, known: dict) -> int:
     """Return the bytes of `data` and of every form it draws, as often as it draws it."""
     size = len(data)
-    calls = Counter(ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), name) for name in DRAW.findall(data))
-    xobjects = resources.get_object().get("/XObject") if resources is not None else None
-    if not calls or xobjects is None:
-        return size
-    xobjects = xobjects.get_object()
-    for name, count in calls.items():
-        name = "/" + name.decode("latin-1")
-        if name not in xobjects:
-            continue
-        reference = xobjects.raw_get(name)
-        form = reference.get_object()
-        if form.get("/Subtype") != "/Form":
-            continue
-        number = getattr(reference, "idnum", id(form))
-        if number in calling:
-            raise ParseError("a drawing of the PDF draws itself: the file is damaged or built to do harm")
-        if number not in known:
-            inner = form.get("/Resources") or resources
-            known[number] = _drawing_size(form.get_data(), inner, (*calling, number), known)
-        size += count * known[number]
+    for reference, form, count in _forms_drawn(data, resources):
+        size += count * _form_size(reference, form, resources, calling, known)
         if size > MAX_PDF_DRAWING:
             break
     return size
+
+
+def _forms_drawn(data: bytes, resources):
+    """Yield each form XObject that `data` draws: its reference, the form, how often."""
+    calls = _drawn_names(data)
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if not calls or xobjects is None:
+        return
+    xobjects = xobjects.get_object()
+    for name, count in calls.items():
+        found = _form(xobjects, name)
+        if found is not None:
+            yield *found, count
+
+
+def _drawn_names(data: bytes) -> Counter:
+    """Return how often `data` draws each XObject name (escapes resolved)."""
+    return Counter(ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), name) for name in DRAW.findall(data))
+
+
+def _form(xobjects, name: bytes) -> tuple | None:
+    """Return the reference and the form XObject of that name, None for an image or a name
+    the page does not have."""
+    key = "/" + name.decode("latin-1")
+    if key not in xobjects:
+        return None
+    reference = xobjects.raw_get(key)
+    form = reference.get_object()
+    return (reference, form) if form.get("/Subtype") == "/Form" else None
+
+
+def _form_size(reference, form, resources, calling: tuple, known: dict) -> int:
+    """Return the bytes a form draws, measured once (`known`), refusing a form that draws itself."""
+    number = getattr(reference, "idnum", id(form))
+    if number in calling:
+        raise ParseError("a drawing of the PDF draws itself: the file is damaged or built to do harm")
+    if number not in known:
+        inner = form.get("/Resources") or resources
+        known[number] = _drawing_size(form.get_data(), inner, (*calling, number), known)
+    return known[number]
 
 
 def _layout_text(data: bytes) -> str | None:
@@ -232,25 +286,25 @@ def _layout_text(data: bytes) -> str | None:
 def ran_out_of_memory(error: BaseException) -> bool:
     """Tell whether an error is, or was raised while handling, a failed allocation
     (libraries catch MemoryError like any other error and raise their own)."""
+    return any(isinstance(each, MemoryError) for each in _chained(error))
+
+
+def _chained(error: BaseException):
+    """Yield the error and each error it was raised from or while handling, once each."""
     errors, seen = [error], set()
     while errors:
         error = errors.pop()
         if error is None or id(error) in seen:
             continue
-        if isinstance(error, MemoryError):
-            return True
+        yield error
         seen.add(id(error))
         errors += [error.__cause__, error.__context__]
-    return False
 
 
 def docx_text(data: bytes) -> str:
     """Return a .docx as Markdown-like lines: one line per paragraph, numbering
     rendered, footnote marks as the parser's certain marks and footnotes at the end."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise ParseError("the .docx file is damaged (it is not a valid Word file)") from exc
+    archive = _open_zip(data)
     # A member's damage shows only when it is read (a checksum, a deflate stream).
     try:
         return _docx_lines(archive, data)
@@ -272,42 +326,65 @@ def docx_text(data: bytes) -> str:
         ) from exc
 
 
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise ParseError("the .docx file is damaged (it is not a valid Word file)") from exc
+
+
 def _docx_lines(archive: zipfile.ZipFile, data: bytes) -> str:
-    infos = archive.infolist()
-    expanded = sum(info.file_size for info in infos)
-    packed = max(1, sum(info.compress_size for info in infos))
-    if len(infos) > MAX_DOCX_ENTRIES or expanded > MAX_DOCX_EXPANDED or expanded / packed > MAX_DOCX_RATIO:
-        raise ParseError(
-            "the .docx file expands to far more than a document could hold "
-            f"({expanded // (1024 * 1024)} MB from {packed // 1024} KB): it was refused as unsafe"
-        )
+    _check_docx_archive(archive)
+    document = _open_word(data)
+    lines = _docx_paragraphs(document)
+    lines += [f"{MARK.format(number)} {text}" for number, text in _footnotes(archive)]
+    if not lines:
+        raise ParseError("the .docx file has no text")
+    return "\n".join(lines)
+
+
+def _check_docx_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse an archive that expands too far, is no Word document or holds too many paragraphs."""
+    _check_expansion(archive)
     if "word/document.xml" not in archive.namelist():
         raise ParseError("the file is a zip archive but not a Word document")
     check_count("paragraphs", len(W_P.findall(archive.read("word/document.xml"))), MAX_PARAGRAPHS)
 
+
+def _check_expansion(archive: zipfile.ZipFile) -> None:
+    infos = archive.infolist()
+    expanded = sum(info.file_size for info in infos)
+    packed = max(1, sum(info.compress_size for info in infos))
+    if _expands_too_far(len(infos), expanded, packed):
+        raise ParseError(
+            "the .docx file expands to far more than a document could hold "
+            f"({expanded // (1024 * 1024)} MB from {packed // 1024} KB): it was refused as unsafe"
+        )
+
+
+def _expands_too_far(entries: int, expanded: int, packed: int) -> bool:
+    return entries > MAX_DOCX_ENTRIES or expanded > MAX_DOCX_EXPANDED or expanded / packed > MAX_DOCX_RATIO
+
+
+def _open_word(data: bytes):
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise ParseError("the .docx file is damaged and could not be read") from exc
-    except Exception as exc:  # lxml raises its own XMLSyntaxError for broken parts
+        return docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx, zipfile and lxml raise many types for a broken part
         raise ParseError("the .docx file is damaged and could not be read") from exc
 
+
+def _docx_paragraphs(document) -> list[str]:
+    """Return the paragraphs that hold text, each with the number Word renders before it."""
     lines: list[str] = []
     counters: dict[tuple[str, int], int] = {}
     for paragraph in document.paragraphs:
-        text = _runs_text(paragraph._p)
-        if not text.strip():
-            continue
-        number = _numbering(paragraph._p, counters, paragraph.style)
-        lines.append(f"{number} {text.strip()}" if number else text.strip())
-    for number, text in _footnotes(archive):
-        lines.append(f"{MARK.format(number)} {text}")
-    if not lines:
-        raise ParseError("the .docx file has no text")
-    return "\n".join(lines)
+        text = _runs_text(paragraph._p).strip()
+        if text:
+            number = _numbering(paragraph._p, counters, paragraph.style)
+            lines.append(f"{number} {text}" if number else text)
+    return lines
 
 
 def _runs_text(element) -> str:
@@ -324,43 +401,77 @@ def _runs_text(element) -> str:
 
 def _numbering(element, counters: dict[tuple[str, int], int], style=None) -> str:
     """Render Word's automatic numbering the way UN documents print it."""
-    num_pr = element.find(f"{W}pPr/{W}numPr")
-    if num_pr is None and style is not None:
-        # Numbering often comes from the paragraph style ("List Number").
-        num_pr = style.element.find(f"{W}pPr/{W}numPr")
+    num_pr = _numbering_properties(element, style)
     if num_pr is None:
         return ""
+    key, level = _list_and_level(num_pr)
+    return _number_label(_count_in_list(counters, key, level), level)
+
+
+def _numbering_properties(element, style):
+    """Return a paragraph's numbering properties, or its style's ("List Number")."""
+    num_pr = element.find(f"{W}pPr/{W}numPr")
+    if num_pr is None and style is not None:
+        num_pr = style.element.find(f"{W}pPr/{W}numPr")
+    return num_pr
+
+
+def _list_and_level(num_pr) -> tuple[str, int]:
+    """Return which list a numbered paragraph belongs to and its level in it."""
     num_id = num_pr.find(W + "numId")
     ilvl = num_pr.find(W + "ilvl")
     key = num_id.get(W + "val") if num_id is not None else "0"
     level = int(ilvl.get(W + "val")) if ilvl is not None else 0
+    return key, level
+
+
+def _count_in_list(counters: dict[tuple[str, int], int], key: str, level: int) -> int:
+    """Count a paragraph at its level of a list; the levels below start again."""
     for other, other_level in list(counters):
         if other == key and other_level > level:
             del counters[(other, other_level)]
     counters[(key, level)] = counters.get((key, level), 0) + 1
-    n = counters[(key, level)]
+    return counters[(key, level)]
+
+
+ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+
+
+def _number_label(n: int, level: int) -> str:
+    """Return the n-th number of a level as UN documents print it: "1.", "(a)", "(i)"."""
     if level == 0:
         return f"{n}."
     if level == 1:
         return f"({chr(ord('a') + n - 1)})"
-    romans = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
-    return f"({romans[(n - 1) % len(romans)]})"
+    return f"({ROMANS[(n - 1) % len(ROMANS)]})"
 
 
 def _footnotes(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    if "word/footnotes.xml" not in archive.namelist():
-        return []
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(archive.read("word/footnotes.xml"))
-    except etree.XMLSyntaxError:
+    root = _footnotes_root(archive)
+    if root is None:
         return []
     notes = []
     for note in root.iter(W + "footnote"):
-        if note.get(W + "type") in ("separator", "continuationSeparator"):
-            continue
-        text = "".join(t.text or "" for t in note.iter(W + "t")).strip()
+        text = _note_text(note)
         if text:
             notes.append((note.get(W + "id"), text))
     return notes
+
+
+def _footnotes_root(archive: zipfile.ZipFile):
+    """Return the XML of the footnotes part, None if there is none or it is broken."""
+    if "word/footnotes.xml" not in archive.namelist():
+        return None
+    from lxml import etree
+
+    try:
+        return etree.fromstring(archive.read("word/footnotes.xml"))
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _note_text(note) -> str:
+    """Return a footnote's text, "" for the separators Word keeps among the footnotes."""
+    if note.get(W + "type") in ("separator", "continuationSeparator"):
+        return ""
+    return "".join(t.text or "" for t in note.iter(W + "t")).strip()

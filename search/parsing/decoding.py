@@ -14,35 +14,57 @@ def decode(data: bytes) -> str:
     """Decode a text file in UTF-8, UTF-16 (with BOM) or GB18030/GBK."""
     if not data or not data.strip():
         raise ParseError("the file is empty")
+    _refuse_other_formats(data)
+    return _checked(_decoded(data))
+
+
+def _refuse_other_formats(data: bytes) -> None:
+    """Refuse a file that starts as a PDF or a ZIP (a Word file) does."""
     if data.startswith(b"%PDF"):
         raise ParseError("this is a PDF file, not text: extract its text first")
     if data.startswith(b"PK\x03\x04"):
         raise ParseError("this is a ZIP or Word (.docx) file, not text")
+
+
+def _decoded(data: bytes) -> str:
+    """Decode by the byte order mark, or else as UTF-8 or GB18030 (a text has no NUL bytes)."""
     if data.startswith(codecs.BOM_UTF8):
-        return _checked(data[3:].decode("utf-8", errors="strict"))
+        return data[3:].decode("utf-8", errors="strict")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return _checked(data.decode("utf-16"))
-        except UnicodeDecodeError as exc:
-            raise ParseError("the file claims to be UTF-16 but is not") from exc
+        return _utf16(data)
     if b"\x00" in data[:8192]:
         raise ParseError("this is a binary file, not text")
+    return _utf8_or_gb18030(data)
+
+
+def _utf16(data: bytes) -> str:
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise ParseError("the file claims to be UTF-16 but is not") from exc
+
+
+def _utf8_or_gb18030(data: bytes) -> str:
     for encoding in ("utf-8", "gb18030"):
         try:
-            return _checked(data.decode(encoding))
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise ParseError("the text could not be decoded as UTF-8 or GB18030/GBK")
 
 
 def _checked(text: str) -> str:
-    sample = text[:20000]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    if controls > max(3, len(sample) // 200):
+    if _has_controls(text[:20000]):
         raise ParseError("this is a binary file, not text")
     if not text.strip():
         raise ParseError("the file is empty")
     return text
+
+
+def _has_controls(sample: str) -> bool:
+    """Does a text hold more control characters than a text file would (one in 200)?"""
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls > max(3, len(sample) // 200)
 
 
 def detect_language(text: str) -> str:

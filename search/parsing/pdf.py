@@ -64,6 +64,15 @@ class Page:
     height: float = 0.0
 
 
+@dataclass(frozen=True)
+class TextBlock:
+    """Where the body text of a document stands: its left margin, its right edge, its size."""
+
+    margin: float
+    right: float
+    text_size: float
+
+
 def pdf_layout_text(data: bytes) -> str | None:
     """Return the text of a PDF as Markdown-like lines, or None if it has no layout
     to read (every line starts at one margin: text laid out without typesetting).
@@ -71,21 +80,33 @@ def pdf_layout_text(data: bytes) -> str | None:
     What reading it may cost is bounded by the process that calls this
     (`search.ingest.sandbox`), not here.
     """
-    import pdfplumber
-
-    pages: list[Page] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for index, page in enumerate(pdf.pages):
-            pages.append(_read_page(page, index))
+    pages = _read_pages(data)
     _drop_repeated_furniture(pages)
     body = [line for page in pages for line in page.body]
     if not body:
         return None
-    margins = Counter(round(line.x0) for line in body)
-    margin = margins.most_common(1)[0][0]
-    if not any(line.x0 > margin + 6 for line in body) and len({line.size for line in body}) == 1:
+    margin = _margin(body)
+    if _untypeset(body, margin):
         return None
-    return _render(pages, margin)
+    return _render(pages, _text_block(body, margin))
+
+
+def _read_pages(data: bytes) -> list[Page]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [_read_page(page, index) for index, page in enumerate(pdf.pages)]
+
+
+def _margin(body: list[Line]) -> float:
+    """Return the left margin: where most lines start."""
+    return Counter(round(line.x0) for line in body).most_common(1)[0][0]
+
+
+def _untypeset(body: list[Line], margin: float) -> bool:
+    """Does every line start at the margin in one size (text laid out without typesetting)?"""
+    indented = any(line.x0 > margin + 6 for line in body)
+    return not indented and len({line.size for line in body}) == 1
 
 
 def _tokens(text: str) -> set[str]:
@@ -100,83 +121,142 @@ def _tokens(text: str) -> set[str]:
 def _drop_repeated_furniture(pages: list[Page]) -> None:
     """Drop lines near the foot of a page that repeat what the bands of the pages hold
     (a job number or bar code set higher on page one than on the others)."""
+    seen = _furniture_tokens(pages)
+    for page in pages:
+        page.body = [line for line in page.body if not _repeats_furniture(line, page, seen)]
+
+
+def _furniture_tokens(pages: list[Page]) -> set[str]:
     seen: set[str] = set()
     for page in pages:
         for line in page.furniture:
             seen |= _tokens(line.text)
-    for page in pages:
-        page.body = [
-            line
-            for line in page.body
-            if not (line.top > page.height * FOOT_AREA and _tokens(line.text) & seen)
-        ]
+    return seen
+
+
+def _repeats_furniture(line: Line, page: Page, seen: set[str]) -> bool:
+    return bool(line.top > page.height * FOOT_AREA and _tokens(line.text) & seen)
 
 
 def _read_page(page, index: int) -> Page:
-    height = page.height
     lines = _lines(page.chars)
-    result = Page(height=height)
+    result = Page(height=page.height)
     rule = _rule_top(page, lines)
     for line in lines:
-        if line.bottom < height * TOP_BAND or line.top > height * BOTTOM_BAND:
-            if index == 0 and line.bottom < height * MASTHEAD_BAND:
-                result.masthead.append(line)
-            else:
-                result.furniture.append(line)
-            continue
-        if index == 0 and line.bottom < height * MASTHEAD_BAND:
-            result.masthead.append(line)
-        elif re.fullmatch(r"_{3,}", line.text):
-            continue
-        elif rule is not None and line.top > rule:
-            result.notes.append(line)
-        else:
-            result.body.append(line)
+        part = _part_of_page(line, result, index == 0, rule)
+        if part is not None:
+            part.append(line)
     return result
+
+
+def _part_of_page(line: Line, page: Page, first: bool, rule: float | None) -> list[Line] | None:
+    """Return the part of the page a line belongs to, None for the footnote rule itself."""
+    if first and line.bottom < page.height * MASTHEAD_BAND:
+        return page.masthead
+    if _in_bands(line, page.height):
+        return page.furniture
+    if _is_rule_text(line.text):
+        return None
+    if rule is not None and line.top > rule:
+        return page.notes
+    return page.body
+
+
+def _in_bands(line: Line, height: float) -> bool:
+    """Does a line stand in the top or bottom band, where page furniture stands?"""
+    return line.bottom < height * TOP_BAND or line.top > height * BOTTOM_BAND
+
+
+def _is_rule_text(text: str) -> bool:
+    """Is a line a rule typed as underscores?"""
+    return re.fullmatch(r"_{3,}", text) is not None
 
 
 def _rule_top(page, lines: list[Line]) -> float | None:
     """Return where the footnote rule stands: a short line in the lower part of the page."""
     for line in lines:
-        if re.fullmatch(r"_{3,}", line.text) and line.top > page.height * 0.3:
+        if _is_rule_text(line.text) and line.top > page.height * 0.3:
             return line.top
     for edge in page.lines + page.rects:
-        width = edge["x1"] - edge["x0"]
-        if (
-            edge["bottom"] - edge["top"] < 2
-            and 30 < width < page.width * 0.4
-            and edge["x0"] < page.width * 0.3  # a centred rule ends the text instead
-            and page.height * 0.3 < edge["top"] < page.height * BOTTOM_BAND
-        ):
+        if _is_footnote_rule(edge, page):
             return edge["top"]
     return None
 
 
+def _is_footnote_rule(edge: dict, page) -> bool:
+    """Is a drawn line the footnote rule: thin, short, at the left, in the lower part of the page?"""
+    width = edge["x1"] - edge["x0"]
+    return (
+        edge["bottom"] - edge["top"] < 2
+        and 30 < width < page.width * 0.4
+        and edge["x0"] < page.width * 0.3  # a centred rule ends the text instead
+        and page.height * 0.3 < edge["top"] < page.height * BOTTOM_BAND
+    )
+
+
 def _lines(chars: list[dict]) -> list[Line]:
     """Group characters into lines by their baseline; raised small ones join the line below."""
-    chars = [c for c in chars if c.get("upright", True) and c["text"] != "\n"]
+    chars = _upright(chars)
     if not chars:
         return []
-    sizes = Counter(round(c["size"], 1) for c in chars if c["text"].strip())
-    common = sizes.most_common(1)[0][0] if sizes else 10
+    rows = _marks_joined(_rows(chars), _common_size(chars))
+    lines = [_line(row) for row in rows if _inked(row)]
+    return [line for line in lines if line.text]
+
+
+def _upright(chars: list[dict]) -> list[dict]:
+    """Return the characters set upright, without the line breaks pdfminer adds."""
+    return [c for c in chars if c.get("upright", True) and c["text"] != "\n"]
+
+
+def _inked(chars: list[dict]) -> list[dict]:
+    """Return the characters that print something (not spaces)."""
+    return [c for c in chars if c["text"].strip()]
+
+
+def _size_counts(chars: list[dict]) -> Counter:
+    return Counter(round(c["size"], 1) for c in _inked(chars))
+
+
+def _common_size(chars: list[dict]) -> float:
+    sizes = _size_counts(chars)
+    return sizes.most_common(1)[0][0] if sizes else 10
+
+
+def _rows(chars: list[dict]) -> list[list[dict]]:
+    """Group characters into rows that share a baseline (within 3 points), top to bottom."""
     rows: list[list[dict]] = []
     for char in sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
         if rows and abs(rows[-1][0]["bottom"] - char["bottom"]) <= 3:
             rows[-1].append(char)
         else:
             rows.append([char])
-    # A row of raised small characters (marks) belongs to the next row whose top they reach.
+    return rows
+
+
+def _marks_joined(rows: list[list[dict]], common: float) -> list[list[dict]]:
+    """Return the rows, a row of raised small characters (marks) joined to the next row whose
+    top it reaches."""
     merged: list[list[dict]] = []
     for row in rows:
-        largest = max(c["size"] for c in row)
-        if merged and largest < common * MARK_SIZE and all(_markish(c) for c in row):
-            below = [r for r in rows if r[0]["bottom"] > row[0]["bottom"] and _top(r) < row[0]["bottom"]]
+        if merged and _is_mark_row(row, common):
+            below = _row_below(rows, row)
             if below:
-                below[0].extend(row)
+                below.extend(row)
                 continue
         merged.append(row)
-    lines = [_line(row) for row in merged if any(c["text"].strip() for c in row)]
-    return [line for line in lines if line.text]
+    return merged
+
+
+def _is_mark_row(row: list[dict], common: float) -> bool:
+    """Is a row all small digits, asterisks or spaces, smaller than the common text?"""
+    return max(c["size"] for c in row) < common * MARK_SIZE and all(_markish(c) for c in row)
+
+
+def _row_below(rows: list[list[dict]], row: list[dict]) -> list[dict] | None:
+    """Return the first row below `row` whose top reaches up to its baseline."""
+    bottom = row[0]["bottom"]
+    return next((r for r in rows if r[0]["bottom"] > bottom and _top(r) < bottom), None)
 
 
 def _top(row: list[dict]) -> float:
@@ -189,57 +269,84 @@ def _markish(char: dict) -> bool:
 
 def _line(row: list[dict]) -> Line:
     row.sort(key=lambda c: c["x0"])
-    sizes = Counter(round(c["size"], 1) for c in row if c["text"].strip())
-    size = sizes.most_common(1)[0][0]
-    baseline = Counter(round(c["bottom"]) for c in row if round(c["size"], 1) == size).most_common(1)[0][0]
-    parts: list[str] = []
-    mark = ""
-    previous = None
-    starts_mark = False
-    spaced = False
-
-    def close_mark():
-        nonlocal mark, starts_mark
-        if mark:
-            # A note marked "*" (reissued, sponsors) opens a note too, one that is left out.
-            starts_mark = starts_mark or not parts
-            if mark.strip("*"):
-                parts.append(MARK.format(int(mark.strip("*"))))
-            mark = ""
-
+    size = _size_counts(row).most_common(1)[0][0]
+    reading = _LineText(size, _baseline(row, size))
     for char in row:
-        text = char["text"]
-        if not text.strip():
-            spaced = True
-            continue
-        raised = char["size"] < size * MARK_SIZE and char["bottom"] < baseline - 0.5
-        gap = char["x0"] - previous["x1"] if previous is not None else 0
-        if raised and (text.isdigit() or text == "*"):
-            if mark and gap > char["size"] * 0.5:
-                close_mark()
-            mark += text
-            previous = char
-            continue
-        close_mark()
-        # A space the PDF wrote counts where a gap shows; kerning alone needs more.
-        wide = previous is not None and gap > min(char["size"], previous["size"]) * (0.1 if spaced else 0.2)
-        if wide and parts and not parts[-1].endswith(" "):
-            parts.append(" ")
-        parts.append(text)
-        previous = char
-        spaced = False
-    close_mark()
-    text = re.sub(r"\s+", " ", "".join(parts)).strip()
-    inked = [c for c in row if c["text"].strip()]
+        reading.read(char)
+    reading.close_mark()
+    inked = _inked(row)
     return Line(
-        text=text,
+        text=re.sub(r"\s+", " ", "".join(reading.parts)).strip(),
         x0=inked[0]["x0"],
         x1=inked[-1]["x1"],
-        top=min(c["top"] for c in row),
+        top=_top(row),
         bottom=max(c["bottom"] for c in row),
         size=size,
-        starts_mark=starts_mark,
+        starts_mark=reading.starts_mark,
     )
+
+
+def _baseline(row: list[dict], size: float) -> int:
+    """Return where most characters of the line's size stand."""
+    return Counter(round(c["bottom"]) for c in row if round(c["size"], 1) == size).most_common(1)[0][0]
+
+
+class _LineText:
+    """The text of a line as its characters are read from left to right, raised marks as
+    MARK tokens."""
+
+    def __init__(self, size: float, baseline: float):
+        self.size = size
+        self.baseline = baseline
+        self.parts: list[str] = []
+        self.mark = ""  # the digits of a mark being read
+        self.previous: dict | None = None
+        self.starts_mark = False
+        self.spaced = False  # the PDF wrote a space since the last character
+
+    def read(self, char: dict) -> None:
+        if not char["text"].strip():
+            self.spaced = True
+            return
+        gap = char["x0"] - self.previous["x1"] if self.previous is not None else 0
+        if self._is_mark(char):
+            self._add_mark(char, gap)
+        else:
+            self._add_text(char, gap)
+        self.previous = char
+
+    def _is_mark(self, char: dict) -> bool:
+        """Is a character (part of) a footnote mark: a digit or "*", smaller and raised?"""
+        raised = char["size"] < self.size * MARK_SIZE and char["bottom"] < self.baseline - 0.5
+        return raised and (char["text"].isdigit() or char["text"] == "*")
+
+    def _add_mark(self, char: dict, gap: float) -> None:
+        if self.mark and gap > char["size"] * 0.5:  # two marks side by side
+            self.close_mark()
+        self.mark += char["text"]
+
+    def _add_text(self, char: dict, gap: float) -> None:
+        self.close_mark()
+        if self._is_word_gap(char, gap) and self.parts and not self.parts[-1].endswith(" "):
+            self.parts.append(" ")
+        self.parts.append(char["text"])
+        self.spaced = False
+
+    def _is_word_gap(self, char: dict, gap: float) -> bool:
+        """A space the PDF wrote counts where a gap shows; kerning alone needs more."""
+        if self.previous is None:
+            return False
+        factor = 0.1 if self.spaced else 0.2
+        return gap > min(char["size"], self.previous["size"]) * factor
+
+    def close_mark(self) -> None:
+        if not self.mark:
+            return
+        # A note marked "*" (reissued, sponsors) opens a note too, one that is left out.
+        self.starts_mark = self.starts_mark or not self.parts
+        if self.mark.strip("*"):
+            self.parts.append(MARK.format(int(self.mark.strip("*"))))
+        self.mark = ""
 
 
 # Lines join without a space after full-width punctuation or an opening quote, and before
@@ -251,82 +358,161 @@ TIGHT_START = re.compile("^[\u3000-\u303f\uff00-\uffef\u201d\u2019]")
 def _join(left: str, right: str) -> str:
     if not left:
         return right
-    if CJK_RE.match(right[:1]) or CJK_RE.match(left[-1:]):
-        return left + right
-    if TIGHT_END.search(left) or TIGHT_START.search(right):
-        return left + right
-    if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
-        return left + right
-    return left + " " + right
+    return left + right if _joins_tight(left, right) else left + " " + right
 
 
-def _render(pages: list[Page], margin: float) -> str:
-    out: list[str] = []
-    symbol = _masthead_symbol(pages[0].masthead)
-    if symbol:
-        out.append(symbol)
-    out += _masthead_issue(pages[0].masthead)
-    right = max(line.x1 for page in pages for line in page.body)
-    text_size = Counter(line.size for page in pages for line in page.body).most_common(1)[0][0]
+def _joins_tight(left: str, right: str) -> bool:
+    """Do two wrapped lines join without a space: Chinese, full-width punctuation or quotes
+    at the seam, or a word broken at its hyphen?"""
+    return bool(
+        CJK_RE.match(right[:1])
+        or CJK_RE.match(left[-1:])
+        or TIGHT_END.search(left)
+        or TIGHT_START.search(right)
+        or _broken_word(left)
+    )
+
+
+def _broken_word(left: str) -> bool:
+    return left.endswith("-") and len(left) > 1 and left[-2].isalpha()
+
+
+def _render(pages: list[Page], block: TextBlock) -> str:
+    notes = [note for note in _notes(pages) if note.startswith(MARK[0])]
+    return "\n".join(_masthead_lines(pages[0].masthead) + _paragraphs(pages, block) + notes)
+
+
+def _text_block(body: list[Line], margin: float) -> TextBlock:
+    right = max(line.x1 for line in body)
+    text_size = Counter(line.size for line in body).most_common(1)[0][0]
+    return TextBlock(margin, right, text_size)
+
+
+def _paragraphs(pages: list[Page], block: TextBlock) -> list[str]:
     paragraphs: list[str] = []
+    for previous, line in _with_previous(pages):
+        if previous is not None and _continues(previous, line, block):
+            paragraphs[-1] = _join(paragraphs[-1], line.text)
+        else:
+            paragraphs.append(line.text)
+    return paragraphs
+
+
+# Where the line before a page's first line is taken to end: a gap between pages is not a
+# gap between lines.
+OFF_PAGE = -1e9
+
+
+def _with_previous(pages: list[Page]):
+    """Yield each body line with the line before it (None before the first), which, on the
+    page before, is taken to end at OFF_PAGE."""
     previous: Line | None = None
     for page in pages:
         for line in page.body:
-            if previous is not None and _continues(previous, line, margin, right, text_size):
-                paragraphs[-1] = _join(paragraphs[-1], line.text)
-            else:
-                paragraphs.append(line.text)
+            yield previous, line
             previous = line
-        # A gap between pages is not a gap between lines.
         if previous is not None:
-            previous = Line(previous.text, previous.x0, previous.x1, -1e9, -1e9, previous.size)
-    out += paragraphs
+            previous = Line(previous.text, previous.x0, previous.x1, OFF_PAGE, OFF_PAGE, previous.size)
+
+
+def _across_page(previous: Line) -> bool:
+    return previous.bottom == OFF_PAGE
+
+
+def _notes(pages: list[Page]) -> list[str]:
+    """Return the footnote texts of all pages, each opening with its number as a mark."""
     notes: list[str] = []
     due = 1  # the number the next footnote should have
     for page in pages:
         for line in page.notes:
-            text = line.text
-            # A footnote whose number was set on the line, not raised: "1 Resolution 66/288, annex."
-            plain = re.match(rf"({due}|\*) (?=\S)", text) if not line.starts_mark else None
-            if plain and plain.group(1) != "*":
-                text = MARK.format(due) + " " + text[plain.end() :]
+            plain = _plain_number(line, due)
+            text = _number_as_mark(line.text, plain, due)
             if line.starts_mark or plain or not notes:
                 notes.append(text)
-                numbered = MARK_RE.match(text)
-                due = int(numbered.group(1)) + 1 if numbered else due
+                due = _due_after(text, due)
             else:
                 notes[-1] = _join(notes[-1], text)
-    out += [note for note in notes if note.startswith(MARK[0])]
-    return "\n".join(out)
+    return notes
 
 
-def _continues(previous: Line, line: Line, margin: float, right: float, text_size: float) -> bool:
+def _plain_number(line: Line, due: int) -> re.Match | None:
+    """Match the number a footnote was set with on its line, not raised ("1 Resolution
+    66/288, annex."): the number due, or "*"."""
+    return None if line.starts_mark else re.match(rf"({due}|\*) (?=\S)", line.text)
+
+
+def _number_as_mark(text: str, plain: re.Match | None, due: int) -> str:
+    if plain and plain.group(1) != "*":
+        return MARK.format(due) + " " + text[plain.end() :]
+    return text
+
+
+def _due_after(text: str, due: int) -> int:
+    """Return the number the footnote after `text` should have."""
+    numbered = MARK_RE.match(text)
+    return int(numbered.group(1)) + 1 if numbered else due
+
+
+def _continues(previous: Line, line: Line, block: TextBlock) -> bool:
     """Does `line` carry on the paragraph that `previous` is the last line of?"""
-    if abs(line.size - previous.size) > 0.6:
+    if _ends_before(previous, line):
         return False
-    across_page = previous.bottom < -1e8
-    if not across_page and line.top - previous.bottom > line.size * 0.5:
-        return False
-    full = previous.x1 > right - max(60.0, (right - margin) * 0.25)
-    number = number_at_start(line.text)
-    if number and number[2] == 0 and _ends_clause(previous.text):
-        # "6. Emphasizes …" at the top of a page, set at the margin: a new paragraph (not
-        # "(c) whenever …" of a list run into a sentence).
-        return False
+    full = _is_full(previous, block)
     if full and line.x0 < previous.x0 - 3:
         # Under an indented first line: the paragraph's other lines, wherever its block
         # starts (a short document's margin is not the most common start).
         return True
-    if abs(line.x0 - margin) > 3:
-        # A block set in from the margin (items "(xiii)", "(xiv)" of a list) runs on at its
-        # own left edge; each item starts with its number.
-        wide = previous.x1 - previous.x0 > (right - margin) * 0.6  # not a short line set right
-        if abs(line.x0 - previous.x0) <= 1.5 and full and wide and number_at_start(line.text) is None:
-            return True
-        # Hanging lines of a heading (a title) sit right of its first line.
-        return line.size > text_size * 1.05 and line.x0 > previous.x0 + 3 and not across_page
+    if abs(line.x0 - block.margin) > 3:
+        return _continues_set_in(previous, line, block, full)
     # The previous line must be full: a short line ends its paragraph.
     return full
+
+
+def _ends_before(previous: Line, line: Line) -> bool:
+    """Does a paragraph end between the lines: at a change of size, a gap wider than
+    between lines, or a numbered paragraph after a clause?"""
+    return (
+        abs(line.size - previous.size) > 0.6
+        or _spaced_apart(previous, line)
+        or _numbered_after(previous, line)
+    )
+
+
+def _spaced_apart(previous: Line, line: Line) -> bool:
+    """Are the lines (on one page) farther apart than half a line?"""
+    return not _across_page(previous) and line.top - previous.bottom > line.size * 0.5
+
+
+def _numbered_after(previous: Line, line: Line) -> bool:
+    """Does a paragraph number start `line` after a line that ends a clause?
+
+    "6. Emphasizes …" at the top of a page, set at the margin: a new paragraph (not
+    "(c) whenever …" of a list run into a sentence).
+    """
+    number = number_at_start(line.text)
+    return bool(number and number[2] == 0 and _ends_clause(previous.text))
+
+
+def _is_full(previous: Line, block: TextBlock) -> bool:
+    """Does a line run (nearly) to the right edge of the text?"""
+    return previous.x1 > block.right - max(60.0, (block.right - block.margin) * 0.25)
+
+
+def _continues_set_in(previous: Line, line: Line, block: TextBlock, full: bool) -> bool:
+    """Does a line set in from the margin carry on the paragraph of `previous`?
+
+    A block set in (items "(xiii)", "(xiv)" of a list) runs on at its own left edge;
+    each item starts with its number.
+    """
+    wide = previous.x1 - previous.x0 > (block.right - block.margin) * 0.6  # not a short line set right
+    if abs(line.x0 - previous.x0) <= 1.5 and full and wide and number_at_start(line.text) is None:
+        return True
+    return _hangs_under_heading(previous, line, block)
+
+
+def _hangs_under_heading(previous: Line, line: Line, block: TextBlock) -> bool:
+    """Hanging lines of a heading (a title) sit right of its first line, in a larger size."""
+    return line.size > block.text_size * 1.05 and line.x0 > previous.x0 + 3 and not _across_page(previous)
 
 
 def _ends_clause(text: str) -> bool:
@@ -335,21 +521,34 @@ def _ends_clause(text: str) -> bool:
     return ends_sentence(text) and not re.sub(r"[\s\d]+$", "", MARK_RE.sub("", text)).endswith((",", "，"))
 
 
+def _marks_as_digits(text: str) -> str:
+    """The masthead mixes sizes: digits smaller than "United Nations" are no marks."""
+    return MARK_RE.sub(r"\1", text)
+
+
+def _masthead_lines(masthead: list[Line]) -> list[str]:
+    """Return the symbol, the distribution and the date of issue of page one's masthead."""
+    symbol = _masthead_symbol(masthead)
+    return ([symbol] if symbol else []) + _masthead_issue(masthead)
+
+
 def _masthead_issue(masthead: list[Line]) -> list[str]:
     """Return the distribution ("Distr.: General") and the date of issue under it, as lines."""
-    texts = [MARK_RE.sub(r"\1", line.text) for line in masthead]
+    texts = [_marks_as_digits(line.text) for line in masthead]
     for index, text in enumerate(texts):
         match = DISTRIBUTION.search(text)
         if match:
-            after = texts[index + 1 : index + 2]
-            return [match.group(0)] + [t.strip() for t in after if DATE.search(t)]
+            return [match.group(0)] + _dates(texts[index + 1 : index + 2])
     return []
+
+
+def _dates(texts: list[str]) -> list[str]:
+    return [text.strip() for text in texts if DATE.search(text)]
 
 
 def _masthead_symbol(masthead: list[Line]) -> str | None:
     for line in masthead:
-        # The masthead mixes sizes: digits smaller than "United Nations" are no marks.
-        text = MARK_RE.sub(r"\1", line.text).replace(" /", "/")
+        text = _marks_as_digits(line.text).replace(" /", "/")
         match = MASTHEAD_SYMBOL.search(text)
         if match:
             return match.group(0)
