@@ -4,16 +4,20 @@ import functools
 
 from django.db import models
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from search.parsing import (
     AMENDMENT,
     ANNEX,
+    BODIES,
     DOC_TYPES,
     DRAFT_DECISION,
     DRAFT_RESOLUTION,
     KINDS,
     LANGUAGES,
+    MAIN_COMMITTEES,
     NOTE,
     OPERATIVE,
     PREAMBULAR,
@@ -35,23 +39,19 @@ DOC_TYPE_NAMES = {
     NOTE: _("Note by the Secretariat"),
 }
 KIND_NAMES = {PREAMBULAR: _("Preambular"), OPERATIVE: _("Operative"), ANNEX: _("Annex"), REPORT: _("Report")}
-COMMITTEE_NAMES = {
-    "C1": _("First Committee"),
-    "C2": _("Second Committee"),
-    "C3": _("Third Committee"),
-    "C4": _("Fourth Committee"),
-    "C5": _("Fifth Committee"),
-    "C6": _("Sixth Committee"),
-    "plenary": _("Plenary, without reference to a Main Committee"),
-}
+
+
+def _un_name(english: str, chinese: str) -> str:
+    """A UN body's own name in the interface language (the parser's tables hold both)."""
+    return chinese if (get_language() or "").startswith("zh") else english
+
+
+UN_NAME = lazy(_un_name, str)
+COMMITTEE_NAMES = {code: UN_NAME(*names) for code, names in MAIN_COMMITTEES.items()}
+COMMITTEE_NAMES["plenary"] = _("Plenary, without reference to a Main Committee")
 # A paragraph's wording, as the index files it (search.ingest.agreed_language): "wording:new".
 WORDING_NAMES = {"new": _("New wording"), "agreed": _("Agreed before")}
-BODY_NAMES = {
-    "GA": _("General Assembly"),
-    "ECOSOC": _("Economic and Social Council"),
-    "SC": _("Security Council"),
-    "HRC": _("Human Rights Council"),
-}
+BODY_NAMES = {code: UN_NAME(*names) for code, names in BODIES.items()}
 BECAME_TITLE, BECAME_CONTENT, BECAME_STAFF = "title", "content", "staff"
 BECAME_METHODS = [
     (BECAME_TITLE, _("same symbol series and title")),

@@ -30,6 +30,11 @@ SERIES = {"GA": "A", "ECOSOC": "E", "SC": "S", "HRC": "A/HRC"}
 # "第三委员会"; the same number is in their symbols (A/C.3/80/L.17).
 COMMITTEE_NUMBERS = {"First": 1, "Second": 2, "Third": 3, "Fourth": 4, "Fifth": 5, "Sixth": 6}
 ZH_COMMITTEE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+# The Main Committees by the code a document's `committee` holds ("C3"), in both languages.
+MAIN_COMMITTEES = {
+    f"C{number}": (f"{ordinal} Committee", f"第{zh}委员会")
+    for (ordinal, number), zh in zip(COMMITTEE_NUMBERS.items(), ZH_COMMITTEE_NUMBERS, strict=True)
+}
 
 # The pieces of a symbol.
 RESOLUTION_SERIES = "|".join(SERIES.values())  # A|E|S|A/HRC
