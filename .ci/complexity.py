@@ -5,7 +5,7 @@ No function above LIMIT, those of the parser's page-layout rules (LAYOUT) above
 LAYOUT_LIMIT; the mean over all functions at most MEAN. The functions above their limit
 today are listed in OVER with their complexity, to be split: the check fails when one of
 them grows, when another joins them, or when one has come under its limit and is still
-listed (so that the list stays true); the same for MEAN, which only comes down.
+listed (so that the list stays true).
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 20
 LAYOUT_LIMIT = 30
 LAYOUT = {"search/parsing/layout.py", "search/parsing/pdf.py"}
-MEAN_GOAL = 4.0
-MEAN = 5.0  # today's (4.98), rounded up: the goal is MEAN_GOAL
+MEAN = 4.0
 OVER: dict[str, int] = {}  # none today: keep it so
 
 
@@ -67,7 +66,7 @@ def main() -> int:
     mean = statistics.mean(found.values())
     over = sum(1 for where in found if where in OVER)
     print(
-        f"complexity: {len(found)} functions, mean {mean:.2f} (at most {MEAN}, goal {MEAN_GOAL}), "
+        f"complexity: {len(found)} functions, mean {mean:.2f} (at most {MEAN}), "
         f"highest {max(found.values())}; {over} listed over their limit"
     )
     for line in said:
