@@ -166,15 +166,19 @@ def ranked_paragraphs(query: str | ParsedQuery, limit: int) -> list[dict]:
     return [_listed(fields) for fields in _held(stored)[:limit]]
 
 
-def _listed(stored: dict) -> dict:
+def _where(stored: dict) -> dict:
+    """Which paragraph a hit is: what every list of hits gives."""
     return {
         "symbol": stored["symbol"] or None,
         "resolution": stored["resolution"],
         "language": stored["language"],
         "anchor": stored["anchor"],
         "label": stored["label"],
-        "text": stored["text"],  # the database's: _held keeps only those
     }
+
+
+def _listed(stored: dict) -> dict:
+    return _where(stored) | {"text": stored["text"]}  # the database's: _held keeps only those
 
 
 def _held(stored: list[dict]) -> list[dict]:
@@ -241,12 +245,7 @@ def forget_answers() -> None:
 
 
 def _hit(stored: dict, parsed: ParsedQuery) -> dict:
-    return {
-        "symbol": stored["symbol"] or None,
-        "resolution": stored["resolution"],
-        "language": stored["language"],
-        "anchor": stored["anchor"],
-        "label": stored["label"],
+    return _where(stored) | {
         "kind": stored["kind"],
         "title": stored["title"],
         "date": stored["adopted_on"] or None,
