@@ -54,6 +54,7 @@ from search.parsing.documents import (
     ParseError,
 )
 from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs
+from search.parsing.labels import chinese_label
 from search.parsing.pdf import pdf_layout_text
 from search.parsing.structure import parse_document
 from search.parsing.symbols import (
@@ -104,6 +105,7 @@ __all__ = [
     "ParsedFootnote",
     "ParsedParagraph",
     "body_of_symbol",
+    "chinese_label",
     "check_document",
     "citation_number",
     "committee_of_symbol",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from search.ingest import extract, sandbox, uploads
 from search.ingest.in_language import TEMPLATES, in_active_language
 from search.models import Resolution, SourceFile, Text, Upload
-from search.parsing import REFUSALS
+from search.parsing import REFUSALS, chinese_label, parse_document
 
 BASE = Path(settings.BASE_DIR)
 PO = BASE / "search" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -119,11 +119,14 @@ def test_every_msgid_has_its_chinese():
 def test_the_chinese_keeps_every_placeholder_of_the_admin_s_strings():
     entries = catalog()
     names = re.compile(r"%\((\w+)\)|\{(\w+)\}")
-    # Chinese may leave out what it has no word for (the suffix of "74th"), never more.
+    # Chinese may leave out what it has no word for (the suffix of "74th"), never more, and
+    # names a paragraph by the Chinese of its English label (label_zh).
     optional = {("suffix", "")}
+    chinese_label = {("", "label_zh"): ("", "label")}
     for msgid in admin_strings():
         chinese = entries[msgid].msgstr or entries[msgid].msgstr_plural[0]
-        assert set(names.findall(chinese)) == set(names.findall(msgid)) - optional, msgid
+        said = {chinese_label.get(name, name) for name in names.findall(chinese)}
+        assert said == set(names.findall(msgid)) - optional, msgid
 
 
 def test_it_reads_implicitly_joined_and_plural_strings(tmp_path):
@@ -144,6 +147,24 @@ def test_it_says_the_parser_s_warnings_in_chinese_by_their_templates():
     )
 
 
+def test_it_names_a_paragraph_of_a_warning_by_its_chinese_label():
+    joined = "text without a number after OP 3 (b) was joined to it: check it"
+    with translation.override("zh-hans"):
+        assert in_active_language(joined) == "执行部分第3(b)段之后没有编号的文字已并入该段：请检查"
+        in_draft = in_active_language(f"draft resolution 二: {joined.replace('OP 3 (b)', 'OP 12')}")
+        assert in_draft == "决议草案 二：执行部分第12段之后没有编号的文字已并入该段：请检查"
+    assert in_active_language(joined) == joined
+
+
+def test_the_chinese_label_of_an_english_one_is_the_parser_s():
+    labels = {p.label: p.label_zh for p in parse_document(EN_71_322.decode(), "en").paragraphs}
+    labels.update({"annex II, para. 11 (a) (ii)": "附件二第11(a)(ii)段", "annex, para. 3": "附件第3段"})
+    labels.update({"para. 37": "第37段", "OP 5 (u1)": "执行部分第5(u1)段", "no label": "no label"})
+
+    assert {label: chinese_label(label) for label in labels} == labels
+    assert len(labels) > 40
+
+
 def test_every_refusal_has_its_chinese_with_the_same_placeholders():
     entries = catalog()
     names = re.compile(r"\{(\w+)\}")
@@ -159,7 +180,8 @@ def test_it_says_each_message_by_its_own_template():
     with translation.override("zh-hans"):
         for template in TEMPLATES:
             values = {name: f"<{name}>" for name in re.findall(r"\{(\w+)\}", template)}
-            assert in_active_language(template.format(**values)) == gettext(template).format(**values)
+            said = gettext(template).format(**values, label_zh="<label>")  # no label: as it is
+            assert in_active_language(template.format(**values)) == said
 
 
 def test_it_says_the_file_reader_s_refusals_in_chinese_by_their_templates():
