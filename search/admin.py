@@ -16,12 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from search.ingest import changes, uploads
 from search.ingest.extract import limit_text
 from search.ingest.forms import ReviewForm, UploadForm
+from search.ingest.in_language import in_active_language
 from search.ingest.matching import drafts, match_by_content
 from search.models import DraftMatch, Footnote, Paragraph, Resolution, SourceFile, Text, Upload
 from search.parsing import RESOLUTION, ParseError
 
 # Rows come from ingest, which keeps languages, anchors and relations consistent:
 # the admin shows them and edits only the metadata a person may need to correct.
+
+
+def file_refusal(filename: str, error: Exception) -> str:
+    """Say why a file was refused, in the active language."""
+    return gettext("%(file)s: %(reason)s.") % {"file": filename, "reason": in_active_language(str(error))}
 
 
 def refused(model_admin, request, message):
@@ -199,11 +205,12 @@ class TextAdmin(admin.ModelAdmin):
     list_display = ["resolution", "language", "title", "updated_at"]
     list_filter = ["language"]
     search_fields = ["title", "resolution__key", "resolution__symbol"]
+    exclude = ["warnings"]  # shown translated: review_warnings
     readonly_fields = [
         "resolution",
         "language",
         "source",
-        "warnings",
+        "review_warnings",
         "references",
         "created_at",
         "updated_at",
@@ -212,6 +219,11 @@ class TextAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=Text._meta.get_field("warnings").verbose_name)
+    def review_warnings(self, obj):
+        """The parser's warnings, stored in English, each on its line in the active language."""
+        return "\n".join(map(in_active_language, obj.warnings))
 
 
 @admin.register(SourceFile)
@@ -405,7 +417,7 @@ class UploadAdmin(admin.ModelAdmin):
                 try:
                     staged.append(self._stage(request, upload_file.read(), upload_file.name, language))
                 except ParseError as error:
-                    refused_files.append(f"{upload_file.name}: {error}.")
+                    refused_files.append(file_refusal(upload_file.name, error))
             if len(files) == 1 and staged:
                 return redirect("admin:search_upload_review", token=staged[0].token)
             if staged:
@@ -478,7 +490,7 @@ class UploadAdmin(admin.ModelAdmin):
         try:
             review = uploads.review(upload)
         except ParseError as error:
-            return {"upload": upload, "problem": str(error), "clean": False}
+            return {"upload": upload, "problem": in_active_language(str(error)), "clean": False}
         initial, _kept = self._review_values(request, review)
         reasons = [*review.warnings]
         if review.language_mismatch:
@@ -528,7 +540,7 @@ class UploadAdmin(admin.ModelAdmin):
             try:
                 self._publish_and_log(request, upload, form.cleaned_data)
             except PUBLISH_REFUSALS as error:
-                left.append(f"{upload.filename} ({error})")
+                left.append(f"{upload.filename} ({in_active_language(str(error))})")
             else:
                 published += 1
         messages.success(
@@ -575,7 +587,7 @@ class UploadAdmin(admin.ModelAdmin):
         except ParseError as error:  # staged before parses were kept, and refused now
             if not self.cancel_refusal(request, upload):
                 self._cancel(request, upload)
-            messages.error(request, f"{upload.filename}: {error}.")
+            messages.error(request, file_refusal(upload.filename, error))
             return redirect("admin:search_upload_add")
         initial, kept = self._review_values(request, review)
         form = ReviewForm(
@@ -625,7 +637,7 @@ class UploadAdmin(admin.ModelAdmin):
         except uploads.LanguageMismatch as error:
             form.add_error("language_ok", str(error))
         except (uploads.NotPermitted, ParseError) as error:
-            form.add_error(None, str(error))
+            form.add_error(None, in_active_language(str(error)))
         else:
             upload.refresh_from_db()
             messages.success(

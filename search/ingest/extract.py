@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from search.parsing import (
+    EMPTY_FILE,
     MARK,
     ParsedDocument,
     ParseError,
@@ -50,6 +51,62 @@ MAX_PDF_PAGES = 500
 # would turn into objects: this refuses them before it starts.
 MAX_PDF_DRAWING = 8 * 1024 * 1024
 
+# Why a file cannot be read, as English templates like the parser's (search.parsing.
+# REFUSALS), which the admin translates the same way (search.ingest.in_language).
+TOO_LARGE = "the file is {size} MB; the limit is {limit}"
+NOT_ACCEPTED = "files of type “{suffix}” are not accepted: upload .txt, .md, .docx or .pdf"
+NO_EXTENSION = NOT_ACCEPTED.format(suffix="without extension")
+# A count over its limit, by what is counted.
+TOO_MANY = {
+    what: f"the document has {{count}} {what}; the limit is {{limit}}"
+    for what in ("paragraphs", "characters", "lines", "pages")
+}
+NOT_A_PDF = "the file is not a PDF (it does not start like one)"
+PDF_EXPANDS = "the PDF expands to far more than a document could hold: it was refused as unsafe"
+PDF_DAMAGED = "the PDF is damaged and could not be read ({error})"
+PDF_PASSWORD = "the PDF is protected by a password: upload a copy without protection"
+PDF_NO_TEXT = "the PDF has no text layer (is it a scan?); upload a PDF with text or a .txt"
+PDF_DRAWING = "the PDF runs more than {limit} MB of drawing instructions, the limit: it was refused as unsafe"
+PDF_DRAWS_ITSELF = "a drawing of the PDF draws itself: the file is damaged or built to do harm"
+DOCX_CHECKSUM = "the .docx file is damaged (a part of it fails its checksum)"
+DOCX_INDEX = "the .docx file is damaged (its parts and their index disagree)"
+DOCX_UNCOMPRESSABLE = "the .docx file is damaged (a part of it cannot be decompressed)"
+DOCX_UNSUPPORTED = "the .docx file cannot be read ({reason})"
+DOCX_NESTED = "the .docx file is damaged (its parts are nested too deep)"
+DOCX_PASSWORD = "the .docx file is protected by a password: upload a copy without protection"
+DOCX_NOT_WORD = "the .docx file is damaged (it is not a valid Word file)"
+DOCX_NO_TEXT = "the .docx file has no text"
+ZIP_NOT_WORD = "the file is a zip archive but not a Word document"
+DOCX_EXPANDS = (
+    "the .docx file expands to far more than a document could hold "
+    "({expanded} MB from {packed} KB): it was refused as unsafe"
+)
+DOCX_DAMAGED = "the .docx file is damaged and could not be read"
+REFUSALS = (
+    TOO_LARGE,
+    NO_EXTENSION,  # before the template it is a case of: it is said otherwise
+    NOT_ACCEPTED,
+    *TOO_MANY.values(),
+    NOT_A_PDF,
+    PDF_EXPANDS,
+    PDF_DAMAGED,
+    PDF_PASSWORD,
+    PDF_NO_TEXT,
+    PDF_DRAWING,
+    PDF_DRAWS_ITSELF,
+    DOCX_CHECKSUM,
+    DOCX_INDEX,
+    DOCX_UNCOMPRESSABLE,
+    DOCX_UNSUPPORTED,
+    DOCX_NESTED,
+    DOCX_PASSWORD,
+    DOCX_NOT_WORD,
+    DOCX_NO_TEXT,
+    ZIP_NOT_WORD,
+    DOCX_EXPANDS,
+    DOCX_DAMAGED,
+)
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A Word paragraph's element, counted in the XML before python-docx builds its objects.
 W_P = re.compile(rb"<w:p[\s>/]")
@@ -68,7 +125,7 @@ def limit_text() -> str:
 def check_count(what: str, count: int, limit: int) -> None:
     """Refuse a document with more of something than the limit allows."""
     if count > limit:
-        raise ParseError(f"the document has {count:,} {what}; the limit is {limit:,}")
+        raise ParseError(TOO_MANY[what].format(count=f"{count:,}", limit=f"{limit:,}"))
 
 
 def read_document(data: bytes, filename: str, language: str | None) -> tuple[ParsedDocument, str]:
@@ -97,14 +154,11 @@ def extract(data: bytes, filename: str) -> Extracted:
 def _check_upload(data: bytes, suffix: str) -> None:
     """Refuse a file too large to read, of a type not accepted, or empty."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ParseError(f"the file is {len(data) / (1024 * 1024):.1f} MB; the limit is {limit_text()}")
+        raise ParseError(TOO_LARGE.format(size=f"{len(data) / (1024 * 1024):.1f}", limit=limit_text()))
     if suffix not in ACCEPTED:
-        raise ParseError(
-            f"files of type “{suffix or 'without extension'}” are not accepted: "
-            "upload .txt, .md, .docx or .pdf"
-        )
+        raise ParseError(NOT_ACCEPTED.format(suffix=suffix) if suffix else NO_EXTENSION)
     if not data:
-        raise ParseError("the file is empty")
+        raise ParseError(EMPTY_FILE)
 
 
 def _text_of(data: bytes, suffix: str) -> Extracted:
@@ -142,17 +196,15 @@ def pdf_text(data: bytes) -> Extracted:
     from pypdf.errors import LimitReachedError, PdfReadError
 
     if not data.lstrip().startswith(b"%PDF"):
-        raise ParseError("the file is not a PDF (it does not start like one)")
+        raise ParseError(NOT_A_PDF)
     try:
         return _read_pdf(data)
     except ParseError:
         raise
     except LimitReachedError as exc:  # pypdf's own bounds: a stream of 75 MB, an array of 100,000
-        raise ParseError(
-            "the PDF expands to far more than a document could hold: it was refused as unsafe"
-        ) from exc
+        raise ParseError(PDF_EXPANDS) from exc
     except (PdfReadError, *BROKEN_PDF) as exc:
-        raise ParseError(f"the PDF is damaged and could not be read ({type(exc).__name__})") from exc
+        raise ParseError(PDF_DAMAGED.format(error=type(exc).__name__)) from exc
 
 
 def _read_pdf(data: bytes) -> Extracted:
@@ -171,7 +223,7 @@ def _open_pdf(data: bytes):
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not _decrypted(reader):
-        raise ParseError("the PDF is protected by a password: upload a copy without protection")
+        raise ParseError(PDF_PASSWORD)
     return reader
 
 
@@ -188,7 +240,7 @@ def _pdf_page_text(reader) -> Extracted:
     the parser where each page ends)."""
     text = "\f".join(page.extract_text() or "" for page in reader.pages)
     if not text.strip():
-        raise ParseError("the PDF has no text layer (is it a scan?); upload a PDF with text or a .txt")
+        raise ParseError(PDF_NO_TEXT)
     return Extracted(text, None)
 
 
@@ -198,10 +250,7 @@ def check_drawing(reader) -> None:
     for page in reader.pages:
         size += _drawing_size(_page_contents(page), page.get("/Resources"), (), known)
         if size > MAX_PDF_DRAWING:
-            raise ParseError(
-                f"the PDF runs more than {MAX_PDF_DRAWING // (1024 * 1024)} MB of drawing instructions, "
-                "the limit: it was refused as unsafe"
-            )
+            raise ParseError(PDF_DRAWING.format(limit=MAX_PDF_DRAWING // (1024 * 1024)))
 
 
 def _page_contents(page) -> bytes:
@@ -260,7 +309,7 @@ def _form_size(reference, form, resources, calling: tuple, known: dict) -> int:
     """Return the bytes a form draws, measured once (`known`), refusing a form that draws itself."""
     number = getattr(reference, "idnum", id(form))
     if number in calling:
-        raise ParseError("a drawing of the PDF draws itself: the file is damaged or built to do harm")
+        raise ParseError(PDF_DRAWS_ITSELF)
     if number not in known:
         inner = form.get("/Resources") or resources
         known[number] = _drawing_size(form.get_data(), inner, (*calling, number), known)
@@ -310,27 +359,22 @@ def docx_text(data: bytes) -> str:
         return _docx_lines(archive, data)
     except zipfile.BadZipFile as exc:
         # zipfile's words may quote the damaged bytes: say what they mean instead.
-        damage = (
-            "a part of it fails its checksum" if "CRC" in str(exc) else "its parts and their index disagree"
-        )
-        raise ParseError(f"the .docx file is damaged ({damage})") from exc
+        raise ParseError(DOCX_CHECKSUM if "CRC" in str(exc) else DOCX_INDEX) from exc
     except (zlib.error, EOFError) as exc:
-        raise ParseError("the .docx file is damaged (a part of it cannot be decompressed)") from exc
+        raise ParseError(DOCX_UNCOMPRESSABLE) from exc
     except NotImplementedError as exc:  # zipfile: "That compression method is not supported"
-        raise ParseError(f"the .docx file cannot be read ({exc})") from exc
+        raise ParseError(DOCX_UNSUPPORTED.format(reason=exc)) from exc
     except RecursionError as exc:
-        raise ParseError("the .docx file is damaged (its parts are nested too deep)") from exc
+        raise ParseError(DOCX_NESTED) from exc
     except RuntimeError as exc:  # zipfile: "File … is encrypted, password required for extraction"
-        raise ParseError(
-            "the .docx file is protected by a password: upload a copy without protection"
-        ) from exc
+        raise ParseError(DOCX_PASSWORD) from exc
 
 
 def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise ParseError("the .docx file is damaged (it is not a valid Word file)") from exc
+        raise ParseError(DOCX_NOT_WORD) from exc
 
 
 def _docx_lines(archive: zipfile.ZipFile, data: bytes) -> str:
@@ -339,7 +383,7 @@ def _docx_lines(archive: zipfile.ZipFile, data: bytes) -> str:
     lines = _docx_paragraphs(document)
     lines += [f"{MARK.format(number)} {text}" for number, text in _footnotes(archive)]
     if not lines:
-        raise ParseError("the .docx file has no text")
+        raise ParseError(DOCX_NO_TEXT)
     return "\n".join(lines)
 
 
@@ -347,7 +391,7 @@ def _check_docx_archive(archive: zipfile.ZipFile) -> None:
     """Refuse an archive that expands too far, is no Word document or holds too many paragraphs."""
     _check_expansion(archive)
     if "word/document.xml" not in archive.namelist():
-        raise ParseError("the file is a zip archive but not a Word document")
+        raise ParseError(ZIP_NOT_WORD)
     check_count("paragraphs", len(W_P.findall(archive.read("word/document.xml"))), MAX_PARAGRAPHS)
 
 
@@ -356,10 +400,7 @@ def _check_expansion(archive: zipfile.ZipFile) -> None:
     expanded = sum(info.file_size for info in infos)
     packed = max(1, sum(info.compress_size for info in infos))
     if _expands_too_far(len(infos), expanded, packed):
-        raise ParseError(
-            "the .docx file expands to far more than a document could hold "
-            f"({expanded // (1024 * 1024)} MB from {packed // 1024} KB): it was refused as unsafe"
-        )
+        raise ParseError(DOCX_EXPANDS.format(expanded=expanded // (1024 * 1024), packed=packed // 1024))
 
 
 def _expands_too_far(entries: int, expanded: int, packed: int) -> bool:
@@ -372,7 +413,7 @@ def _open_word(data: bytes):
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx, zipfile and lxml raise many types for a broken part
-        raise ParseError("the .docx file is damaged and could not be read") from exc
+        raise ParseError(DOCX_DAMAGED) from exc
 
 
 def _docx_paragraphs(document) -> list[str]:

@@ -68,6 +68,35 @@ PRELOAD = [
     "lxml.etree",
 ]
 
+# Why a file was refused, as English templates like extract's (extract.REFUSALS), which
+# the admin translates the same way (search.ingest.in_language).
+OUT_OF_MEMORY = "reading the file needed more than {limit} MB of memory, the limit; it was refused"
+OUT_OF_TIME = "reading the file took more than {limit} s of processor time, the limit; it was refused"
+WAITED_OUT = (
+    "reading the file had not finished after {seconds} s (the server may be overloaded); "
+    "it was refused: try again later"
+)
+WROTE_A_FILE = "reading the file tried to write a file, which is not allowed; it was refused"
+CRASHED = (
+    "the program reading the file crashed ({signal}): the file is damaged or was built to do harm; "
+    "it was refused"
+)
+NO_ANSWER = "the program reading the file stopped without an answer (exit status {status}); it was refused"
+ANSWER_TOO_LONG = "the file holds far more than a document could, once read; it was refused"
+SENSELESS_ANSWER = "the program reading the file gave an answer that makes no sense; it was refused"
+READER_FAILED = "the file could not be read (the reader failed on it: {kind}); it was refused"
+REFUSALS = (
+    OUT_OF_MEMORY,
+    OUT_OF_TIME,
+    WAITED_OUT,
+    WROTE_A_FILE,
+    CRASHED,
+    NO_ANSWER,
+    ANSWER_TOO_LONG,
+    SENSELESS_ANSWER,
+    READER_FAILED,
+)
+
 logger = logging.getLogger(__name__)
 # Process.start() reads the exit status of every child that has ended, which must not
 # happen while another thread reads its own child's (bulk imports read in threads).
@@ -93,11 +122,11 @@ class Refused(ParseError):
 
 
 def memory_refusal(limit_mb: int) -> str:
-    return f"reading the file needed more than {limit_mb:,} MB of memory, the limit; it was refused"
+    return OUT_OF_MEMORY.format(limit=f"{limit_mb:,}")
 
 
 def time_refusal(limit_seconds: int) -> str:
-    return f"reading the file took more than {limit_seconds} s of processor time, the limit; it was refused"
+    return OUT_OF_TIME.format(limit=limit_seconds)
 
 
 def read(data: bytes, filename: str, language: str | None) -> Reading:
@@ -137,8 +166,7 @@ def _receive(reader) -> tuple[bytes | None, bool]:
     except EOFError:  # it died before answering
         return None, False
     except OSError:  # an answer longer than the limit
-        message = "the file holds far more than a document could, once read; it was refused"
-        return json.dumps({"refused": message}).encode(), False
+        return json.dumps({"refused": ANSWER_TOO_LONG}).encode(), False
 
 
 def _reap(child, waited_out: bool) -> int | None:
@@ -155,20 +183,14 @@ def _reap(child, waited_out: bool) -> int | None:
 def _death(exitcode: int | None, waited_out: bool, limits: tuple[int, int]) -> str:
     """Say in words why a child gave no answer."""
     if waited_out:
-        return (
-            f"reading the file had not finished after {WAIT_SECONDS} s (the server may be overloaded); "
-            "it was refused: try again later"
-        )
+        return WAITED_OUT.format(seconds=WAIT_SECONDS)
     if exitcode == -signal.SIGXCPU:
         return time_refusal(limits[1])
     if exitcode == -signal.SIGXFSZ:
-        return "reading the file tried to write a file, which is not allowed; it was refused"
+        return WROTE_A_FILE
     if exitcode is not None and exitcode < 0:
-        return (
-            f"the program reading the file crashed ({signal.Signals(-exitcode).name}): the file is "
-            "damaged or was built to do harm; it was refused"
-        )
-    return f"the program reading the file stopped without an answer (exit status {exitcode}); it was refused"
+        return CRASHED.format(signal=signal.Signals(-exitcode).name)
+    return NO_ANSWER.format(status=exitcode)
 
 
 def _reading(answer: bytes, filename: str, exitcode: int | None) -> Reading:
@@ -185,12 +207,12 @@ def _reading(answer: bytes, filename: str, exitcode: int | None) -> Reading:
                 message["peak_mb"],
             )
     except (ValueError, KeyError, TypeError, AttributeError):
-        refusal = "the program reading the file gave an answer that makes no sense; it was refused"
+        refusal = SENSELESS_ANSWER
     if failure is not None:
         # A bug of the reader that this file brought out: refused, and logged to be fixed.
         logger.warning("reading %s failed: %s", filename, failure)
         kind = str(failure).split(":")[0]
-        refusal = f"the file could not be read (the reader failed on it: {kind}); it was refused"
+        refusal = READER_FAILED.format(kind=kind)
     raise Refused(str(refusal)[:1000], exitcode)
 
 

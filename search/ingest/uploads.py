@@ -27,7 +27,7 @@ from django.utils.translation import gettext, gettext_noop, pgettext
 from search.ingest import sandbox
 from search.ingest.details import IN_REVIEW, LINKS, PARSED_IN_REVIEW, VERSION_FACTS, WORK_IN_REVIEW
 from search.ingest.forms import ReviewForm
-from search.ingest.review_warnings import translated_warning
+from search.ingest.in_language import in_active_language
 from search.ingest.store import field_updates, ingest
 from search.models import Paragraph, Resolution, SourceFile, Text, Upload, language_name
 from search.parsing import (
@@ -183,7 +183,7 @@ def review(upload: Upload, key: str | None = None) -> Review:
     result = Review(
         parsed=parsed,
         initial={"key": key, **{name: getattr(parsed, name) or "" for name in PARSED_IN_REVIEW}},
-        warnings=list(map(translated_warning, parsed.warnings)),
+        warnings=list(map(in_active_language, parsed.warnings)),
         language_mismatch=language_mismatch(upload),
     )
     stored = SourceFile.objects.filter(sha256=upload.sha256).first()

@@ -37,11 +37,13 @@ from search.parsing.documents import (
     DOC_TYPES,
     DRAFT_DECISION,
     DRAFT_RESOLUTION,
+    EMPTY_FILE,
     KINDS,
     LANGUAGES,
     NOTE,
     OPERATIVE,
     PREAMBULAR,
+    REFUSALS,
     REPORT,
     REPORT_DOC,
     RESOLUTION,
@@ -52,6 +54,7 @@ from search.parsing.documents import (
     ParseError,
 )
 from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs
+from search.parsing.labels import chinese_label
 from search.parsing.pdf import pdf_layout_text
 from search.parsing.structure import parse_document
 from search.parsing.symbols import (
@@ -85,6 +88,7 @@ __all__ = [
     "DOC_TYPES",
     "DRAFT_DECISION",
     "DRAFT_RESOLUTION",
+    "EMPTY_FILE",
     "EN_ORDINALS",
     "KINDS",
     "LANGUAGES",
@@ -94,6 +98,7 @@ __all__ = [
     "PREAMBULAR",
     "REPORT",
     "REPORT_DOC",
+    "REFUSALS",
     "RESOLUTION",
     "WARNINGS",
     "Cited",
@@ -102,6 +107,7 @@ __all__ = [
     "ParsedFootnote",
     "ParsedParagraph",
     "body_of_symbol",
+    "chinese_label",
     "check_document",
     "citation_number",
     "committee_of_symbol",

@@ -6,14 +6,22 @@ import codecs
 import re
 import unicodedata
 
-from .documents import ParseError
+from .documents import (
+    BINARY_NOT_TEXT,
+    EMPTY_FILE,
+    NOT_UTF16,
+    PDF_NOT_TEXT,
+    UNDECODABLE,
+    ZIP_NOT_TEXT,
+    ParseError,
+)
 from .text import CJK_RE
 
 
 def decode(data: bytes) -> str:
     """Decode a text file in UTF-8, UTF-16 (with BOM) or GB18030/GBK."""
     if not data or not data.strip():
-        raise ParseError("the file is empty")
+        raise ParseError(EMPTY_FILE)
     _refuse_other_formats(data)
     return _checked(_decoded(data))
 
@@ -21,9 +29,9 @@ def decode(data: bytes) -> str:
 def _refuse_other_formats(data: bytes) -> None:
     """Refuse a file that starts as a PDF or a ZIP (a Word file) does."""
     if data.startswith(b"%PDF"):
-        raise ParseError("this is a PDF file, not text: extract its text first")
+        raise ParseError(PDF_NOT_TEXT)
     if data.startswith(b"PK\x03\x04"):
-        raise ParseError("this is a ZIP or Word (.docx) file, not text")
+        raise ParseError(ZIP_NOT_TEXT)
 
 
 def _decoded(data: bytes) -> str:
@@ -33,7 +41,7 @@ def _decoded(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _utf16(data)
     if b"\x00" in data[:8192]:
-        raise ParseError("this is a binary file, not text")
+        raise ParseError(BINARY_NOT_TEXT)
     return _utf8_or_gb18030(data)
 
 
@@ -41,7 +49,7 @@ def _utf16(data: bytes) -> str:
     try:
         return data.decode("utf-16")
     except UnicodeDecodeError as exc:
-        raise ParseError("the file claims to be UTF-16 but is not") from exc
+        raise ParseError(NOT_UTF16) from exc
 
 
 def _utf8_or_gb18030(data: bytes) -> str:
@@ -50,14 +58,14 @@ def _utf8_or_gb18030(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ParseError("the text could not be decoded as UTF-8 or GB18030/GBK")
+    raise ParseError(UNDECODABLE)
 
 
 def _checked(text: str) -> str:
     if _has_controls(text[:20000]):
-        raise ParseError("this is a binary file, not text")
+        raise ParseError(BINARY_NOT_TEXT)
     if not text.strip():
-        raise ParseError("the file is empty")
+        raise ParseError(EMPTY_FILE)
     return text
 
 

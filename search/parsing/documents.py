@@ -37,7 +37,7 @@ class ParseError(ValueError):
 
 # What the review is told to check, as English templates filled with str.format. The
 # admin shows a warning in the reader's language by its template (the parser cannot
-# call gettext): search.ingest.review_warnings.
+# call gettext): search.ingest.in_language.
 NO_ENACTING_FORMULA = "no enacting formula (such as “The General Assembly,”) was found"
 INFERRED_ENDS = (
     "this Chinese text carries no layout marks, so paragraph ends were inferred "
@@ -64,6 +64,34 @@ WARNINGS = (
     PARAGRAPH_MISSING,
     IN_DRAFT,
     IN_RECOMMENDED_DRAFT,
+)
+
+# Why a file cannot be read (a ParseError's message), as English templates like WARNINGS
+# and translated the same way: the parser's here, the file reader's in search.ingest.
+EMPTY_FILE = "the file is empty"
+PDF_NOT_TEXT = "this is a PDF file, not text: extract its text first"
+ZIP_NOT_TEXT = "this is a ZIP or Word (.docx) file, not text"
+BINARY_NOT_TEXT = "this is a binary file, not text"
+NOT_UTF16 = "the file claims to be UTF-16 but is not"
+UNDECODABLE = "the text could not be decoded as UTF-8 or GB18030/GBK"
+UNKNOWN_LANGUAGE = "unknown language {language}: use zh or en"
+NO_TEXT = "no text was found in the file"
+NO_STRUCTURE = "no resolution structure was found (no enacting formula and no numbered paragraphs)"
+NO_RESOLUTION_STRUCTURE = (
+    "no resolution structure was found: no enacting formula (such as "
+    "“The General Assembly,” or “大会，”) and no numbered paragraphs"
+)
+REFUSALS = (
+    EMPTY_FILE,
+    PDF_NOT_TEXT,
+    ZIP_NOT_TEXT,
+    BINARY_NOT_TEXT,
+    NOT_UTF16,
+    UNDECODABLE,
+    UNKNOWN_LANGUAGE,
+    NO_TEXT,
+    NO_STRUCTURE,
+    NO_RESOLUTION_STRUCTURE,
 )
 
 

@@ -189,3 +189,26 @@ def _annex_en(annex_part: int) -> str:
 
 def _annex_zh(annex_part: int) -> str:
     return "附件" + (ZH_NUMERALS[annex_part - 1] if 0 < annex_part <= 10 else "")
+
+
+# An English label as _label_en makes it: "PP 5", "OP 3 (b) (ii)", "annex II, para. 11 (a)";
+# its prefix tells the kind of part, but "para. " an annex's from a report's only by the
+# annex's name before it.
+EN_PREFIX_KINDS = {"PP ": PREAMBULAR, "OP ": OPERATIVE}
+EN_LABEL_RE = re.compile(
+    r"(?P<annex>annex(?: (?P<roman>[IVX]+))?, )?"
+    r"(?P<prefix>PP |OP |para\. )(?P<number>\w+)(?P<tail>(?: \(\w+\))*)"
+)
+
+
+def chinese_label(label: str) -> str:
+    """Name in Chinese the paragraph an English label names ("OP 3 (b)": "执行部分第3(b)段"),
+    as the parser does; a text that is no label stays as it is. (A warning names a paragraph
+    by its English label.)"""
+    match = EN_LABEL_RE.fullmatch(label)
+    if match is None:
+        return label
+    kind = EN_PREFIX_KINDS.get(match["prefix"], ANNEX if match["annex"] else REPORT)
+    annex_part = ROMANS.index(match["roman"].lower()) + 1 if match["roman"] else 0
+    parts = [match["number"], *re.findall(r"\((\w+)\)", match["tail"])]
+    return _label_zh(kind, parts, bool(match["annex"]), annex_part)

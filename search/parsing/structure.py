@@ -19,10 +19,14 @@ from .documents import (
     ANNEX,
     DRAFT_DECISION,
     DRAFT_RESOLUTION,
+    EMPTY_FILE,
     IN_DRAFT,
     IN_RECOMMENDED_DRAFT,
     INFERRED_ENDS,
     NO_ENACTING_FORMULA,
+    NO_RESOLUTION_STRUCTURE,
+    NO_STRUCTURE,
+    NO_TEXT,
     NOTE,
     NUMBERING_RESTARTS,
     OPERATIVE,
@@ -30,6 +34,7 @@ from .documents import (
     PREAMBULAR,
     REPORT,
     REPORT_DOC,
+    UNKNOWN_LANGUAGE,
     ParsedDocument,
     ParsedFootnote,
     ParsedParagraph,
@@ -107,7 +112,7 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
     taken from a Word file); by default the layout is read from the text.
     """
     if not text or not text.strip():
-        raise ParseError("the file is empty")
+        raise ParseError(EMPTY_FILE)
     language = _known_language(text, language)
     block = _read_layout(text, language, layout)
     doc = _parse_lines(block.lines, block, language)
@@ -115,7 +120,7 @@ def parse_document(text: str, language: str | None = None, layout: str | None = 
     if block.inferred_ends:
         doc.warnings.append(INFERRED_ENDS)
     if not doc.paragraphs and not doc.resolutions:
-        raise ParseError("no resolution structure was found (no enacting formula and no numbered paragraphs)")
+        raise ParseError(NO_STRUCTURE)
     return doc
 
 
@@ -123,14 +128,14 @@ def _known_language(text: str, language: str | None) -> str:
     """Return the language given, or read from the text; refuse any but Chinese and English."""
     language = language or detect_language(text)
     if language not in ("zh", "en"):
-        raise ParseError(f"unknown language {language!r}: use zh or en")
+        raise ParseError(UNKNOWN_LANGUAGE.format(language=repr(language)))
     return language
 
 
 def _read_layout(text: str, language: str, layout: str | None) -> Block:
     block = split_layout(text, language, layout)
     if not block.lines:
-        raise ParseError("no text was found in the file")
+        raise ParseError(NO_TEXT)
     repair_words(block, language)
     return block
 
@@ -351,10 +356,7 @@ def _fill_resolution(
 
     pieces = assemble(main, language)
     if formula_at is None and _first_numbered(pieces) is None:
-        raise ParseError(
-            "no resolution structure was found: no enacting formula (such as "
-            "“The General Assembly,” or “大会，”) and no numbered paragraphs"
-        )
+        raise ParseError(NO_RESOLUTION_STRUCTURE)
     if own_marker:
         marker = _own_marker(doc, block, offset, offset + len(lines), language)
 

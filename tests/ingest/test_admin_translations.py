@@ -14,18 +14,21 @@ from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
-from search.ingest import uploads
-from search.ingest.review_warnings import translated_warning
+from search.ingest import extract, sandbox, uploads
+from search.ingest.in_language import TEMPLATES, in_active_language
 from search.models import Resolution, SourceFile, Text, Upload
-from search.parsing import WARNINGS
+from search.parsing import REFUSALS, chinese_label, parse_document
 
 BASE = Path(settings.BASE_DIR)
 PO = BASE / "search" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 EN_71_322 = (BASE / "corpus" / "en" / "A_RES_71_322.txt").read_bytes()
 ZH_71_322 = (BASE / "corpus" / "zh" / "000_9c40344d96047766.txt").read_bytes()
+PDF_71_322 = (BASE / "tests" / "fixtures" / "A_RES_71_322.pdf").read_bytes()
 # The modules whose strings the admin shows: its own, the models' names, the upload forms,
-# what publishing says and refuses with (the parser's review warnings: WARNINGS).
+# what publishing says and refuses with (the parser's review warnings and the refusals of
+# the parser and the file reader, English templates: TEMPLATES).
 MODULES = [
     "search/admin.py",
     "search/models.py",
@@ -60,7 +63,7 @@ def template_strings(path: Path) -> list[str]:
 
 
 def admin_strings() -> list[str]:
-    found = [s for name in MODULES for s in module_strings(BASE / name)] + list(WARNINGS)
+    found = [s for name in MODULES for s in module_strings(BASE / name)] + list(TEMPLATES)
     for path in sorted((BASE / "templates" / "admin").rglob("*.html")):
         found += template_strings(path)
     return found
@@ -79,7 +82,7 @@ def translated(entry) -> bool:
 def english_strings() -> list[str]:
     """Our admin's English wording, as a page would show it: what a Chinese page must not."""
     shown = set()
-    own = [s for name in OWN for s in module_strings(BASE / name)] + list(WARNINGS)
+    own = [s for name in OWN for s in module_strings(BASE / name)] + list(TEMPLATES)
     templates = sorted((BASE / "templates" / "admin").rglob("*.html"))
     for msgid in own + [s for path in templates for s in template_strings(path)]:
         for part in re.split(r"%\(\w+\)[sd]|\{\w+\}|<[^>]+>", msgid):
@@ -116,11 +119,14 @@ def test_every_msgid_has_its_chinese():
 def test_the_chinese_keeps_every_placeholder_of_the_admin_s_strings():
     entries = catalog()
     names = re.compile(r"%\((\w+)\)|\{(\w+)\}")
-    # Chinese may leave out what it has no word for (the suffix of "74th"), never more.
+    # Chinese may leave out what it has no word for (the suffix of "74th"), never more, and
+    # names a paragraph by the Chinese of its English label (label_zh).
     optional = {("suffix", "")}
+    chinese_label = {("", "label_zh"): ("", "label")}
     for msgid in admin_strings():
         chinese = entries[msgid].msgstr or entries[msgid].msgstr_plural[0]
-        assert set(names.findall(chinese)) == set(names.findall(msgid)) - optional, msgid
+        said = {chinese_label.get(name, name) for name in names.findall(chinese)}
+        assert said == set(names.findall(msgid)) - optional, msgid
 
 
 def test_it_reads_implicitly_joined_and_plural_strings(tmp_path):
@@ -133,12 +139,63 @@ def test_it_reads_implicitly_joined_and_plural_strings(tmp_path):
 def test_it_says_the_parser_s_warnings_in_chinese_by_their_templates():
     with translation.override("zh-hans"):
         in_draft = "draft resolution 一: operative paragraph 3 follows 1: a paragraph may be missing"
-        assert translated_warning(in_draft) == "决议草案 一：执行部分第 3 段接在第 1 段之后：可能缺少一段"
-        assert translated_warning("footnote 2 is not referenced in the text") == "正文未引用脚注 2"
-        assert translated_warning("a warning no template made") == "a warning no template made"
-    assert translated_warning("footnote 2, 3 are not referenced in the text") == (
+        assert in_active_language(in_draft) == "决议草案 一：执行部分第 3 段接在第 1 段之后：可能缺少一段"
+        assert in_active_language("footnote 2 is not referenced in the text") == "正文未引用脚注 2"
+        assert in_active_language("a warning no template made") == "a warning no template made"
+    assert in_active_language("footnote 2, 3 are not referenced in the text") == (
         "footnote 2, 3 are not referenced in the text"
     )
+
+
+def test_it_names_a_paragraph_of_a_warning_by_its_chinese_label():
+    joined = "text without a number after OP 3 (b) was joined to it: check it"
+    with translation.override("zh-hans"):
+        assert in_active_language(joined) == "执行部分第3(b)段之后没有编号的文字已并入该段：请检查"
+        in_draft = in_active_language(f"draft resolution 二: {joined.replace('OP 3 (b)', 'OP 12')}")
+        assert in_draft == "决议草案 二：执行部分第12段之后没有编号的文字已并入该段：请检查"
+    assert in_active_language(joined) == joined
+
+
+def test_the_chinese_label_of_an_english_one_is_the_parser_s():
+    labels = {p.label: p.label_zh for p in parse_document(EN_71_322.decode(), "en").paragraphs}
+    labels.update({"annex II, para. 11 (a) (ii)": "附件二第11(a)(ii)段", "annex, para. 3": "附件第3段"})
+    labels.update({"para. 37": "第37段", "OP 5 (u1)": "执行部分第5(u1)段", "no label": "no label"})
+
+    assert {label: chinese_label(label) for label in labels} == labels
+    assert len(labels) > 40
+
+
+def test_every_refusal_has_its_chinese_with_the_same_placeholders():
+    entries = catalog()
+    names = re.compile(r"\{(\w+)\}")
+    refusals = [*REFUSALS, *extract.REFUSALS, *sandbox.REFUSALS]
+    for refusal in refusals:
+        assert translated(entries.get(refusal)), refusal
+        assert set(names.findall(entries[refusal].msgstr)) == set(names.findall(refusal)), refusal
+    assert len(refusals) == 44
+
+
+def test_it_says_each_message_by_its_own_template():
+    # No template is caught by another listed before it.
+    with translation.override("zh-hans"):
+        for template in TEMPLATES:
+            values = {name: f"<{name}>" for name in re.findall(r"\{(\w+)\}", template)}
+            said = gettext(template).format(**values, label_zh="<label>")  # no label: as it is
+            assert in_active_language(template.format(**values)) == said
+
+
+def test_it_says_the_file_reader_s_refusals_in_chinese_by_their_templates():
+    with translation.override("zh-hans"):
+        assert (
+            in_active_language(sandbox.memory_refusal(1536))
+            == "读取该文件所需内存超过 1,536 MB 的上限，已被拒绝"
+        )
+        assert in_active_language("the document has 6 pages; the limit is 2") == "文件有 6 页；上限为 2 页"
+        assert in_active_language(extract.NO_EXTENSION) == (
+            "不接受没有扩展名的文件：请上传 .txt、.md、.docx 或 .pdf 文件"
+        )
+    # In English, the management commands' language, as it was said.
+    assert in_active_language("the file is empty") == "the file is empty"
 
 
 # The pages, in Chinese
@@ -276,6 +333,64 @@ def test_it_refuses_in_chinese(db, client):
     text = page_text(client.get(reverse("admin:search_upload_add"), **CHINESE))
 
     assert_in_chinese(text, "需要权限", "您不能上传文件", "未作任何更改")
+
+
+def upload_in_chinese(client, *files: tuple[str, bytes]):
+    """Upload files through the admin with Chinese active; return the page it ends on."""
+    response = client.post(
+        reverse("admin:search_upload_add"),
+        {"file": [SimpleUploadedFile(name, data) for name, data in files], "language": "en"},
+        follow=True,
+        **CHINESE,
+    )
+    return page_text(response)
+
+
+@pytest.mark.parametrize(
+    "name, data, refusal",
+    [
+        ("cut.pdf", PDF_71_322[:2000], "cut.pdf：该 PDF 已损坏，无法读取（PdfStreamError）。"),
+        ("blank.txt", b"  \n\n  ", "blank.txt：文件为空。"),
+        ("photo.txt", bytes(range(256)) * 40, "photo.txt：这是二进制文件，不是文本。"),
+        (
+            "long.txt",
+            b"The General Assembly,\n" + b"".join(b"%d. Decides;\n" % n for n in range(1, 5_002)),
+            "long.txt：文件有 5,001 段；上限为 5,000 段。",
+        ),
+    ],
+)
+def test_it_refuses_a_file_in_chinese(editor, client, name, data, refusal):
+    assert_in_chinese(upload_in_chinese(client, (name, data)), refusal)
+    assert Upload.objects.count() == 0
+
+
+def test_it_refuses_a_file_too_large_in_chinese(editor, client, monkeypatch):
+    monkeypatch.setattr("search.ingest.forms.MAX_UPLOAD_BYTES", 1000)
+
+    assert_in_chinese(
+        upload_in_chinese(client, ("big.txt", EN_71_322)), "big.txt 大小为 0.0 MB；上限为 10 MB。"
+    )
+
+
+def test_it_says_in_chinese_which_of_several_files_it_refused(editor, client):
+    text = upload_in_chinese(client, ("A_RES_71_322.txt", EN_71_322), ("cut.pdf", PDF_71_322[:2000]))
+
+    assert_in_chinese(text, "未暂存：cut.pdf：该 PDF 已损坏，无法读取（PdfStreamError）。 其他文件已暂存。")
+    assert Upload.objects.count() == 1
+
+
+def test_it_shows_a_text_s_stored_warnings_in_chinese(admin_client, db):
+    work = Resolution.objects.create(key="A/RES/71/322", symbol="A/RES/71/322", doc_type="resolution")
+    source = SourceFile.objects.create(data=b"x", filename="a.txt", sha256="0" * 64, size=1, language="en")
+    warnings = [
+        "operative paragraph 6 follows 4: a paragraph may be missing",
+        "footnote 1, 2 are not referenced in the text",
+    ]
+    version = Text.objects.create(resolution=work, language="en", source=source, warnings=warnings)
+
+    text = page_text(admin_client.get(f"/admin/search/text/{version.pk}/change/", **CHINESE))
+
+    assert_in_chinese(text, "执行部分第 6 段接在第 4 段之后：可能缺少一段<br>正文未引用脚注 1, 2")
 
 
 def test_it_shows_the_lists_and_forms_in_chinese(admin_client, db):
