@@ -48,6 +48,7 @@ from .symbols import (
     body_of_symbol,
     committee_of_symbol,
     is_symbol,
+    numbered_by_year,
     resolution_symbol,
     symbols_in,
 )
@@ -928,8 +929,7 @@ NUMBERED_BY_SESSION = {None: "GA", "GA": "GA", "HRC": "HRC"}
 def _symbol_of_number(number: str, body: str | None) -> str | None:
     """Return the symbol of resolution "78/123" of an organ (A/RES/78/123); None for an organ
     whose resolutions are numbered otherwise."""
-    # The Economic and Social Council numbers its resolutions by year: 2013/41.
-    if re.match(r"^\d{4}/", number) and body in (None, "ECOSOC"):
+    if numbered_by_year(number) and body in (None, "ECOSOC"):
         return resolution_symbol("ECOSOC", number)
     owner = NUMBERED_BY_SESSION.get(body)
     return resolution_symbol(owner, number) if owner else None
