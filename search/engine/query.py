@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from search.engine.analysis import QUOTES, analyze, is_cjk, literal_analyzer, word_analyzer
-from search.parsing import session_number, typed_symbol
+from search.parsing import MAIN_COMMITTEES, session_number, typed_symbol
 
 MAX_QUERY = 500  # characters of a query that are read; the rest is ignored
 
@@ -44,7 +44,7 @@ FIRST_YEAR, LAST_YEAR = 1946, 2100  # the General Assembly's first session; far 
 def filter_value(name: str, value: str) -> str:
     """Write a filter's value as the index holds it: body:ga → GA, committee:c3 → C3,
     session:78th → 78, type:Draft_Resolution → draft_resolution."""
-    if name == "body" or (name == "committee" and re.fullmatch(r"c[1-6]", value, re.I)):
+    if name == "body" or (name == "committee" and value.upper() in MAIN_COMMITTEES):
         return value.upper()
     if name == "session":
         return session_number(value) or value.lower()

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from search.engine.index import record_changes
 from search.ingest import agreed_language
 from search.ingest.store import versions_of
-from search.models import BECAME_STAFF, Resolution, Text
+from search.models import BECAME_CONTENT, BECAME_STAFF, Resolution, Text
 
 
 @transaction.atomic
@@ -84,6 +84,7 @@ def confirm_matches(drafts: QuerySet[Resolution]) -> list[Resolution]:
     return confirming
 
 
+@transaction.atomic
 def link_draft(draft: Resolution, resolution: Resolution, method: str) -> bool:
     """Link a draft that no link points from yet to the resolution it became; return
     whether it was linked (a link set meanwhile stays)."""
@@ -93,6 +94,27 @@ def link_draft(draft: Resolution, resolution: Resolution, method: str) -> bool:
     draft.became = resolution
     _relinked(draft, resolution)
     return True
+
+
+@transaction.atomic
+def link_by_content(draft: Resolution, target: Resolution | None, confidence: float) -> bool:
+    """Link a draft to the resolution its content names with this confidence, or take the
+    content's link away (no target); return whether the link changed."""
+    before = draft.became
+    draft.became = target
+    draft.became_method, draft.became_confidence = (BECAME_CONTENT, confidence) if target else ("", None)
+    draft.save(update_fields=["became", "became_method", "became_confidence"])
+    if before == target:
+        return False
+    _relinked(draft, before, target)
+    return True
+
+
+def rate_link(draft: Resolution, confidence: float) -> None:
+    """Keep the content's confidence in a link the title made, for staff to see (nothing
+    the index shows changes)."""
+    draft.became_confidence = confidence
+    draft.save(update_fields=["became_confidence"])
 
 
 def _relinked(draft: Resolution, *resolutions: Resolution | None) -> None:

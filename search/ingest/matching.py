@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
-from search.engine.index import record_changes
 from search.engine.wording import long_enough, words
+from search.ingest import changes
 from search.models import BECAME_CONTENT, BECAME_STAFF, BECAME_TITLE, Paragraph, Resolution, SharedWording
 from search.parsing import (
     DRAFT_RESOLUTION,
@@ -171,8 +171,7 @@ def _content_decides(draft: Resolution, replaced: bool) -> bool:
 def _rate_title_link(draft: Resolution, match: Match) -> None:
     """The title said which resolution; the content's confidence is shown beside it for staff."""
     agrees = match.best is not None and match.best.resolution.pk == draft.became_id
-    draft.became_confidence = match.confidence if agrees else 0.0
-    draft.save(update_fields=["became_confidence"])
+    changes.rate_link(draft, match.confidence if agrees else 0.0)
 
 
 def _link_by_content(draft: Resolution, match: Match, replaced: bool) -> bool:
@@ -182,24 +181,10 @@ def _link_by_content(draft: Resolution, match: Match, replaced: bool) -> bool:
     target = _content_target(match, replaced)
     if target is None and draft.became_method != BECAME_CONTENT:
         return False
-    before = draft.became
-    draft.became = target
-    draft.became_method, draft.became_confidence = (
-        (BECAME_CONTENT, match.confidence) if target else ("", None)
-    )
-    draft.save(update_fields=["became", "became_method", "became_confidence"])
-    if before == target:
-        return False
-    # The draft's year is the resolution's: its paragraphs are indexed again.
-    _index_again(draft, before, target)
-    return True
+    return changes.link_by_content(draft, target, match.confidence)
 
 
 def _content_target(match: Match, replaced: bool) -> Resolution | None:
     """The resolution the content names: the best, if the match is confident and no later
     revision replaced the draft."""
     return match.best.resolution if match.confident and not replaced else None
-
-
-def _index_again(*documents: Resolution | None) -> None:
-    record_changes({pk for doc in documents if doc for pk in doc.texts.values_list("pk", flat=True)})

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .symbols import BODIES, CITED_SYMBOL, SERIES
+from .symbols import BODIES, BODY_BY_NAME, CITED_SYMBOL, SERIES, SHORT_NAMES, numbered_by_year
 
 
 class Cited(NamedTuple):
@@ -71,12 +71,11 @@ LIST_GAP = 40
 # symbols of their own excepted), right before the number; or the body named last before
 # the number in its sentence ("……委员会关于……的2014年5月16日第23/2号决议").
 ZH_OTHER_BODY = re.compile(r"(?<!人权|社会)(?:委员会|理事会|会议)\s*+第?\s*+$")
-ZH_BODY = re.compile("|".join(BODIES[body][1] for body in NAMED) + "|经社理事会|委员会|理事会")
+ZH_BODY = re.compile("|".join([BODIES[body][1] for body in NAMED] + list(SHORT_NAMES) + ["委员会", "理事会"]))
 ZH_OTHER_BODIES = ("委员会", "理事会")  # the Councils with symbols are matched whole first
 ZH_SENTENCE_END = re.compile(r"[。；]")
 # The symbols' first part for each body's resolutions and decisions; the Assembly's "A".
-SERIES_BY_NAME = {name: SERIES[body] for body in ("HRC", "ECOSOC") for name in BODIES[body]}
-SERIES_BY_NAME["经社理事会"] = "E"  # the Economic and Social Council, shortened
+SERIES_BY_NAME = {name: SERIES[body] for name, body in BODY_BY_NAME.items() if body in ("HRC", "ECOSOC")}
 
 
 def find_citations(text: str) -> list[Cited]:
@@ -187,8 +186,7 @@ class _Numbers:
 
 def _series(body: str, number: str) -> str:
     """Return the first part of the symbols of a body's resolutions and decisions."""
-    # The Economic and Social Council numbers its resolutions by year: 2013/41.
-    return SERIES_BY_NAME.get(body) or ("E" if len(number.split("/")[0]) == 4 else "A")
+    return SERIES_BY_NAME.get(body) or (SERIES["ECOSOC"] if numbered_by_year(number) else SERIES["GA"])
 
 
 def _unbroken(named: re.Match | None, boundary: re.Match | None) -> re.Match | None:

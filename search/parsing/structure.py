@@ -47,11 +47,13 @@ from .symbols import (
     BODIES,
     BODY_BY_NAME,
     COMMITTEE_NUMBERS,
+    MAIN_COMMITTEES,
     RESOLUTION_LINE,
     ZH_COMMITTEE_NUMBERS,
     body_of_symbol,
     committee_of_symbol,
     is_symbol,
+    numbered_by_year,
     resolution_symbol,
     symbols_in,
 )
@@ -650,8 +652,10 @@ def _read_closing(doc: ParsedDocument, closing: list[Line], language: str) -> No
 
 # The organ that adopted it, before any organ the agenda item names ("Report of the
 # Economic and Social Council" is an item of the General Assembly).
-ADOPTED_BY = re.compile(r"adopted by the (General Assembly|Economic and Social Council)")
-ORGAN_NAMED = re.compile(r"(大会|经济及社会理事会|General Assembly|Economic and Social Council)")
+ADOPTING = ("GA", "ECOSOC")
+ADOPTED_BY = re.compile(rf"adopted by the ({'|'.join(BODIES[body][0] for body in ADOPTING)})")
+CHINESE_FIRST = [BODIES[body][1] for body in ADOPTING] + [BODIES[body][0] for body in ADOPTING]
+ORGAN_NAMED = re.compile(f"({'|'.join(CHINESE_FIRST)})")
 
 
 def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
@@ -927,8 +931,7 @@ NUMBERED_BY_SESSION = {None: "GA", "GA": "GA", "HRC": "HRC"}
 def _symbol_of_number(number: str, body: str | None) -> str | None:
     """Return the symbol of resolution "78/123" of an organ (A/RES/78/123); None for an organ
     whose resolutions are numbered otherwise."""
-    # The Economic and Social Council numbers its resolutions by year: 2013/41.
-    if re.match(r"^\d{4}/", number) and body in (None, "ECOSOC"):
+    if numbered_by_year(number) and body in (None, "ECOSOC"):
         return resolution_symbol("ECOSOC", number)
     owner = NUMBERED_BY_SESSION.get(body)
     return resolution_symbol(owner, number) if owner else None
@@ -970,7 +973,7 @@ def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: i
 
 def _names_a_committee(head: list[Line]) -> bool:
     joined = " ".join(line.text for line in head)
-    return "第三委员会" in joined or "Committee" in joined
+    return "Committee" in joined or any(chinese in joined for _, chinese in MAIN_COMMITTEES.values())
 
 
 def _numbered(text: str) -> bool:

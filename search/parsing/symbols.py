@@ -23,7 +23,10 @@ BODIES = {
     "SC": ("Security Council", "安全理事会"),
     "HRC": ("Human Rights Council", "人权理事会"),
 }
-BODY_BY_NAME = {name: code for code, names in BODIES.items() for name in names}
+# Names a text may give a body besides its own: the Chinese texts' short name of the
+# Economic and Social Council.
+SHORT_NAMES = {"经社理事会": "ECOSOC"}
+BODY_BY_NAME = {name: code for code, names in BODIES.items() for name in names} | SHORT_NAMES
 # The series each body's resolutions and decisions are numbered in (A/HRC/RES/32/3).
 SERIES = {"GA": "A", "ECOSOC": "E", "SC": "S", "HRC": "A/HRC"}
 # The Assembly's six Main Committees by the ordinal in their names: "Third Committee",
@@ -115,6 +118,12 @@ def symbol_from_filename(filename: str) -> str | None:
 def resolution_symbol(body: str, number: str) -> str:
     """Return the symbol of a body's resolution: ("GA", "71/322") → "A/RES/71/322"."""
     return f"{SERIES[body]}/RES/{number}"
+
+
+def numbered_by_year(number: str) -> bool:
+    """Is "2013/41" numbered by year, as the Economic and Social Council numbers its
+    resolutions (the Assembly's "78/123" by session)?"""
+    return re.match(r"\d{4}/", number) is not None
 
 
 def resolution_number(symbol: str | None) -> str | None:

@@ -390,3 +390,10 @@ def test_it_reads_a_resolution_whose_pdf_lacks_the_enacting_formula():
     assert doc.paragraphs[0].anchor == "pp1"
     assert doc.paragraphs[0].text.startswith("Reaffirming its resolution 70/1 of 25 September 2015")
     assert any("enacting formula" in warning for warning in doc.warnings)
+
+
+def test_it_takes_a_report_of_any_main_committee_for_the_assemblys():
+    report = (Path(__file__).parents[2] / "corpus/zh/003_4d9b2eecfc115974.txt").read_text(encoding="utf-8")
+    for committee, code in (("第三委员会", "C3"), ("第六委员会", "C6"), ("第一委员会", "C1")):
+        doc = parse_document(report.replace("第三委员会", committee), "zh")
+        assert (doc.doc_type, doc.body, doc.committee) == ("report", "GA", code)
