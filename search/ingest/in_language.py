@@ -28,29 +28,43 @@ TEMPLATES = (*WARNINGS, *REFUSALS, *extract.REFUSALS, *sandbox.REFUSALS)
 
 
 def _pattern(template: str) -> re.Pattern:
-    """A regex that matches what the template makes, a group for each placeholder."""
+    """A regex that matches what the template makes, a group for each placeholder.
+
+    A value runs to the first place the template's next words stand (possessive: never
+    tried again shorter or longer), so a match costs time in proportion to the message,
+    whatever it holds, not to its length to the power of the placeholders."""
     parts = re.split(r"\{(\w+)\}", template)  # literal, name, literal, name, …
-    return re.compile("".join(f"(?P<{p}>.+?)" if i % 2 else re.escape(p) for i, p in enumerate(parts)), re.S)
+    pattern = ""
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            pattern += re.escape(part)
+            continue
+        after = parts[i + 1]
+        value = f"(?:(?!{re.escape(after)}).)++" if after else ".++"
+        pattern += f"(?P<{part}>{value})"
+    return re.compile(pattern, re.S)
 
 
 PATTERNS = [(template, _pattern(template)) for template in TEMPLATES]
 
 
-def in_active_language(message: str) -> str:
+def in_active_language(message: str, depth: int = 0) -> str:
     """Say a warning or refusal of the parser or the file reader in the active language
-    (a draft's warning within a warning too)."""
+    (a draft's warning within a warning too, as deep as a report's draft goes)."""
+    if depth > 2:
+        return message
     for template, pattern in PATTERNS:
         match = pattern.fullmatch(message)
         if match:
-            return gettext(template).format(**_values(match.groupdict()))
+            return gettext(template).format(**_values(match.groupdict(), depth))
     return message
 
 
-def _values(values: dict) -> dict:
+def _values(values: dict, depth: int) -> dict:
     """The values a message was made with, and what a translated template says instead: a
     draft's warning in the active language, a paragraph's Chinese label (`label_zh`)."""
     if "warning" in values:
-        values["warning"] = in_active_language(values["warning"])
+        values["warning"] = in_active_language(values["warning"], depth + 1)
     if "label" in values:
         values["label_zh"] = chinese_label(values["label"])
     return values
