@@ -167,7 +167,7 @@ def _order(use: Use) -> tuple:
     return (use.date is None, use.date or datetime.date.max, use.adopted, use.resolution.key)
 
 
-def partners(paragraph_ids: list[int]) -> dict[int, int]:
+def partner_counts(paragraph_ids: list[int]) -> dict[int, int]:
     """How many paragraphs of other documents share each paragraph's wording."""
     return {pid: len(others) for pid, others in SharedWording.objects.partners(paragraph_ids).items()}
 
@@ -351,7 +351,7 @@ def cached_agreed_language(paragraph: Paragraph) -> AgreedLanguage:
     """agreed_language_of(), kept in the results cache under what it is computed from."""
     # The version's creation time too: a test database numbers rows from 1 again.
     created = paragraph.version.created_at.timestamp()
-    key = f"lineage:{VERSION}:{paragraph.pk}:{created}:{'.'.join(map(str, revision(paragraph.pk)))}"
+    key = f"agreed-language:{VERSION}:{paragraph.pk}:{created}:{'.'.join(map(str, revision(paragraph.pk)))}"
 
     def build() -> AgreedLanguage:
         built = agreed_language_of(paragraph)

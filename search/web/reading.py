@@ -18,7 +18,7 @@ from search.engine.query import ParsedQuery
 from search.engine.searching import matching_anchors
 from search.models import Citation, Paragraph, Resolution, Text, html_lang, language_name
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, citation_number, official_url
-from search.web.agreed_language import agreed_language_url, partners
+from search.web.agreed_language import agreed_language_url, partner_counts
 from search.web.citing import cite, documents_here, link_spans, stored_citations
 from search.web.results import search_url
 
@@ -317,7 +317,7 @@ def _citing_documents(paragraphs: list[Paragraph], citations: dict, known: dict[
 def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
     _add_citations(reading)
-    reading.same_wording = partners([p.pk for ps in per_column for p in ps])
+    reading.same_wording = partner_counts([p.pk for ps in per_column for p in ps])
     anchors, aligned = _align(per_column)
     _add_rows(reading, anchors, aligned, _found(reading), resolution, base_url)
     _link_matches(reading.rows)

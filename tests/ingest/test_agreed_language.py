@@ -239,7 +239,7 @@ def test_a_long_lineage_is_paged_and_every_page_counts_them_all(traced, client, 
     # Plain links without JavaScript: no hx-get outside the list the resolution page loads.
     next_url = "/lineage/?key=A%2FRES%2F80%2F221&amp;lang=en&amp;anchor=op30&amp;page=2"
     assert f'<a href="{next_url}" rel="next">Next page</a>' in first
-    assert "hx-get" not in first[first.index('<div class="lineage-list">') :]
+    assert "hx-get" not in first[first.index('<div class="agreed-language-list">') :]
     previous_url = "/lineage/?key=A%2FRES%2F80%2F221&amp;lang=en&amp;anchor=op30"
     assert f'<a href="{previous_url}" rel="prev">Previous page</a>' in second
     # A page past the last shows the last; a page that is no number, the first.
@@ -252,12 +252,12 @@ def test_the_list_the_resolution_page_opens_pages_in_place(traced, client, two_a
     partial = client.get("/lineage/", query, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial
     link = re.search(
-        r'<a href="([^"]+)" rel="next" hx-get="([^"]+)" hx-target="closest .lineage-list"', partial
+        r'<a href="([^"]+)" rel="next" hx-get="([^"]+)" hx-target="closest .agreed-language-list"', partial
     )
     assert link and link.group(1) == link.group(2)  # every hx-get has its href twin
     url = link.group(2).replace("&amp;", "&")
     second = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert second.startswith('<div class="lineage-list">') and listed(second) == ["A/RES/80/221"]
+    assert second.startswith('<div class="agreed-language-list">') and listed(second) == ["A/RES/80/221"]
     assert 'rel="prev" hx-get=' in second
 
 

@@ -51,5 +51,5 @@ def test_the_list_under_a_paragraph_pages_in_place(live_server, live_corpus, pag
     assert page.url == address  # in place: the resolution page stays where it was
     wording.get_by_role("link", name="Previous page").click()
     expect(wording.locator("li.use strong")).to_have_text(["A/RES/78/219"])
-    expect(page.locator(".lineage-list")).to_have_count(1)
+    expect(page.locator(".agreed-language-list")).to_have_count(1)
     assert re.search(r"#op30$", page.url)
