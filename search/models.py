@@ -41,9 +41,14 @@ DOC_TYPE_NAMES = {
 KIND_NAMES = {PREAMBULAR: _("Preambular"), OPERATIVE: _("Operative"), ANNEX: _("Annex"), REPORT: _("Report")}
 
 
+def interface_language() -> str:
+    """Return the language of the interface: "zh" or "en"."""
+    return "zh" if (get_language() or "").startswith("zh") else "en"
+
+
 def _un_name(english: str, chinese: str) -> str:
     """A UN body's own name in the interface language (the parser's tables hold both)."""
-    return chinese if (get_language() or "").startswith("zh") else english
+    return chinese if interface_language() == "zh" else english
 
 
 UN_NAME = lazy(_un_name, str)

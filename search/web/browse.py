@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from search.models import BODY_NAMES, COMMITTEE_NAMES, Resolution, Text, session_label
-from search.web.results import interface_language, search_url, session_order
+from search.models import BODY_NAMES, COMMITTEE_NAMES, Resolution, Text, interface_language, session_label
+from search.web.results import search_url, session_order
 
 # Committees in the order the General Assembly numbers them; plenary after them.
 COMMITTEE_ORDER = ["C1", "C2", "C3", "C4", "C5", "C6", "plenary", ""]

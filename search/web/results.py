@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter
@@ -24,6 +23,7 @@ from search.models import (
     Resolution,
     document_path,
     html_lang,
+    interface_language,
     language_name,
     session_label,
 )
@@ -99,11 +99,6 @@ def api_hits(request, hits: list[dict]) -> list[dict]:
         }
         for hit in hits
     ]
-
-
-def interface_language() -> str:
-    """Return the language of the interface: "zh" or "en"."""
-    return "zh" if (get_language() or "").startswith("zh") else "en"
 
 
 def present_hits(hits: list[dict], q: str) -> list[dict]:
