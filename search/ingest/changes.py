@@ -16,14 +16,37 @@ from django.db.models import QuerySet
 from search.engine.index import record_changes
 from search.ingest import agreed_language
 from search.ingest.store import versions_of
-from search.models import BECAME_CONTENT, BECAME_STAFF, Resolution, Text
+from search.models import BECAME_CONTENT, BECAME_STAFF, Paragraph, Resolution, Text
+
+# The links between works that the admin's form of a work may change.
+LINKED = ("became", "annex_adopted_as")
+# What decides whether wording a work shares was agreed before (agreed_language.precedes).
+DATING = ("adopted_on", "doc_type")
 
 
 @transaction.atomic
 def correct_work(work: Resolution) -> None:
-    """Save a work's corrected details: the index shows them with every paragraph of it."""
+    """Save a work's corrected details: the index shows them with every paragraph of it.
+
+    A resolution given to a draft by hand is staff's word, like one given on the page of
+    the drafts' matches; the works a changed link leaves and reaches are logged too (a
+    draft's year is its resolution's). A changed date or type flags again the wording its
+    paragraphs share: which was agreed first may have changed."""
+    stored = Resolution.objects.filter(pk=work.pk).first()
+    changed = [link for link in LINKED if stored and _target(stored, link) != _target(work, link)]
+    if "became" in changed:
+        work.became_method, work.became_confidence = BECAME_STAFF, None
     work.save()
-    record_changes(versions_of(work))
+    relinked = {getattr(row, link) for row in (stored, work) for link in changed} - {None}
+    record_changes(versions_of(work).union(*(versions_of(other) for other in relinked)))
+    if stored and any(getattr(stored, fact) != getattr(work, fact) for fact in DATING):
+        own = work.texts.values_list("pk", flat=True)
+        paragraphs = set(Paragraph.objects.filter(version__in=own).values_list("pk", flat=True))
+        agreed_language.reflag(paragraphs | agreed_language.sharing_with(own))
+
+
+def _target(work: Resolution, link: str) -> int | None:
+    return getattr(work, f"{link}_id")
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 changed and flags again the wording it affects, in the change's own transaction."""
 
 import dataclasses
+import datetime
 import hashlib
 
 import pytest
@@ -85,6 +86,35 @@ def test_a_corrected_work_is_logged_with_its_versions(agreed):
 
     assert Resolution.objects.get(pk=work.pk).session == "Seventieth session"
     assert logged_since(seq) == {earlier.pk}
+
+
+def test_a_corrected_date_flags_again_the_wording_its_paragraphs_share(agreed):
+    earlier, later, later_op1 = agreed
+    earlier_op1 = Paragraph.objects.get(version=earlier, anchor="op1")
+    assert earlier_op1.new_wording is True
+    work = earlier.resolution
+    work.adopted_on = datetime.date(2018, 12, 17)  # after the other: it now takes the other's wording
+
+    changes.correct_work(work)
+
+    later_op1.refresh_from_db()
+    earlier_op1.refresh_from_db()
+    assert (earlier_op1.new_wording, later_op1.new_wording) == (False, True)
+
+
+def test_a_resolution_given_to_a_draft_by_hand_is_staffs_and_both_are_logged(agreed):
+    earlier, later, _ = agreed
+    draft = store("A/C.3/70/L.1", "", "Decides to remain seized of the matter.").resolution
+    changes.link_draft(draft, earlier.resolution, "title")
+    seq = last_seq()
+
+    draft.became = later.resolution
+    changes.correct_work(draft)
+
+    stored = Resolution.objects.get(pk=draft.pk)
+    assert (stored.became, stored.became_method) == (later.resolution, "staff")
+    assert stored.became_confidence is None
+    assert logged_since(seq) == {draft.texts.get().pk, earlier.pk, later.pk}
 
 
 def test_a_draft_is_linked_once_and_logged_with_its_resolution(agreed):
