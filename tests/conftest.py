@@ -76,6 +76,18 @@ def index_dir(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in the site's default language: a request in Chinese leaves it active
+    in the thread that served it (the locale middleware activates it and never deactivates),
+    and what the write side says is in the active language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def results_cache():
     """Start every test with an empty results cache.
 
