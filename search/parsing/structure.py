@@ -1,6 +1,6 @@
 """Stage 3: document structure, and `parse_document`, which runs the stages in order.
 
-A resolution: its head (symbol, title, session, sponsors), the enacting formula,
+A resolution: its head (read by `heading`: symbol, title, session, sponsors), the enacting formula,
 preambular, operative and annex parts, and the closing date and meeting. A report:
 its own numbered paragraphs and the draft resolutions it recommends. Then the
 checks a reviewer reads (operative numbers out of sequence) and the symbols cited.
@@ -9,7 +9,7 @@ checks a reviewer reads (operative numbers out of sequence) and the symbols cite
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import pairwise
 
 from .assembly import Piece, assemble, is_heading, repair_words, resolve_soft_hyphens
@@ -40,71 +40,40 @@ from .documents import (
     ParsedParagraph,
     ParseError,
 )
+from .heading import (
+    committee_named,
+    either,
+    find_date,
+    first_line,
+    is_date_line,
+    join_title,
+    read_head,
+    split_sponsors,
+    symbol_from_head,
+    unmarked,
+)
 from .labels import name_paragraphs
-from .layout import Block, Line, is_furniture, split_layout
+from .layout import Block, Line, split_layout
 from .marks import MarkFinder
 from .symbols import (
     BODIES,
     BODY_BY_NAME,
-    COMMITTEE_NUMBERS,
     MAIN_COMMITTEES,
-    RESOLUTION_LINE,
-    ZH_COMMITTEE_NUMBERS,
     body_of_symbol,
     committee_of_symbol,
     is_symbol,
-    numbered_by_year,
-    resolution_symbol,
     symbols_in,
 )
 from .text import (
     EN_MEETING,
-    EN_MONTHS,
     FORMULA,
-    MARK_RE,
     ROMANS,
     SYMBOL_NUMBER_LINE,
     ZH_MEETING,
-    join_lines,
     number_at_start,
 )
 
-# Security Council resolutions are numbered with their year: "Resolution 2331 (2016)".
-SC_LINE = re.compile(
-    r"^\s*(?:Resolution\s+(\d{1,4})\s*\((\d{4})\)|第\s*(?=\d)(\d{1,4})\s*[(（](\d{4})[)）]\s*号决议)\s*$"
-)
 DRAFT_HEADING = re.compile(r"^\s*决议草案([一二三四五六七八九十]+)\s*$|^\s*Draft resolution ([IVXL]+)\s*$")
-ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(EN_MONTHS) + r")\s+(\d{4})\b", re.I)
-DATE_LINE = re.compile(r"\s*(?:" + ZH_DATE.pattern + "|" + EN_DATE.pattern + r")\s*", re.I)
-# The Main Committees' numbers by the ordinal in their English or Chinese names.
-COMMITTEE_ORDINALS = COMMITTEE_NUMBERS | ZH_COMMITTEE_NUMBERS
-PLENARY = "plenary"
-# The line under the adoption date says on whose report (or without one) it was adopted.
-ON_REPORT = re.compile(
-    rf"\[\s*on the report of the (?:[^\[\]]*?\()?({'|'.join(COMMITTEE_NUMBERS)}) Committee\)?"
-    r"\s*\(([^()]*)\)\s*\]"
-    rf"|\[\s*根据第([{''.join(ZH_COMMITTEE_NUMBERS)}])委员会的报告\s*[(（]([^()（）]*)[)）]\s*通过\s*\]"
-)
-WITHOUT_COMMITTEE = re.compile(r"\[\s*without reference to a Main Committee|\[\s*未经发交主要委员会")
-DISTRIBUTION = re.compile(r"Distr\.\s*[:：]\s*(General|Limited|Restricted)\b", re.I)
-# Member States whose names hold "and" / "和": the separator before the last sponsor is
-# never inside one of these.
-JOINED_NAMES = (
-    "Antigua and Barbuda",
-    "Bosnia and Herzegovina",
-    "Saint Kitts and Nevis",
-    "Saint Vincent and the Grenadines",
-    "Sao Tome and Principe",
-    "Trinidad and Tobago",
-    "United Kingdom of Great Britain and Northern Ireland",
-    "安提瓜和巴布达",
-    "波斯尼亚和黑塞哥维那",
-    "圣基茨和尼维斯",
-    "圣文森特和格林纳丁斯",
-    "圣多美和普林西比",
-    "特立尼达和多巴哥",
-)
 
 
 def parse_document(text: str, language: str | None = None, layout: str | None = None) -> ParsedDocument:
@@ -192,9 +161,9 @@ def _draft_heading(lines: list[Line], index: int) -> str | None:
     if (
         match
         and index + 2 < len(lines)
-        and _first_line(lines[index + 1 : index + 12], FORMULA.match) is not None
+        and first_line(lines[index + 1 : index + 12], FORMULA.match) is not None
     ):
-        return _either(match, 1, 2)
+        return either(match, 1, 2)
     return None
 
 
@@ -232,7 +201,7 @@ def _other_kind(lines: list[Line]) -> tuple[str, int] | None:
 
 def _working_paper_heading(lines: list[Line], index: int) -> str | None:
     """Return the type of working paper whose heading the line at `index` is."""
-    text = _unmarked(lines[index].text).strip()
+    text = unmarked(lines[index].text).strip()
     following = _next_text(lines, index)
     for doc_type, pattern in WORKING_PAPERS:
         # "…: amendment to revised draft resolution" with the symbol on the next line
@@ -251,9 +220,9 @@ def _fill_other(doc: ParsedDocument, lines: list[Line], block: Block, at: int, l
     (one unnumbered instruction and the text it inserts make one paragraph)."""
     heading, start = _working_paper_heading_text(lines, at)
     doc_type = doc.doc_type
-    _read_head(doc, lines[:at], language)
+    read_head(doc, lines[:at], language)
     doc.doc_type = doc_type  # not the draft resolution a sponsors' line would make it
-    doc.symbol = _symbol_from_head(lines[:at], doc.body)
+    doc.symbol = symbol_from_head(lines[:at], doc.body)
     _read_organ_from_symbol(doc)
     _read_sponsors_and_amended_draft(doc, heading)
     start = _read_working_paper_title(doc, lines, at, start, language)
@@ -269,7 +238,7 @@ def _fill_other(doc: ParsedDocument, lines: list[Line], block: Block, at: int, l
 def _working_paper_heading_text(lines: list[Line], at: int) -> tuple[str, int]:
     """Return a working paper's heading and where what follows it starts: an amendment's
     heading may go on with the amended draft's symbol on the next line."""
-    heading = _unmarked(lines[at].text).strip()
+    heading = unmarked(lines[at].text).strip()
     following = _next_text(lines, at)
     if following and not AMENDMENT_LINE.match(heading) and AMENDMENT_LINE.match(f"{heading} {following}"):
         return f"{heading} {following}", at + 2
@@ -292,7 +261,7 @@ def _read_working_paper_title(
     if doc.doc_type == NOTE:
         _read_note_title(doc, lines[:at])
     elif start < len(lines) and not _numbered(lines[start].text):
-        doc.title = _join_title([_unmarked(lines[start].text)], language)
+        doc.title = join_title([unmarked(lines[start].text)], language)
         return start + 1
     return start
 
@@ -300,8 +269,8 @@ def _read_working_paper_title(
 def _read_note_title(doc: ParsedDocument, head: list[Line]) -> None:
     """The title stands above "Note by the Secretariat", unless that is the committee's name."""
     if head:
-        above = _unmarked(head[-1].text).strip()
-        doc.title = doc.title if _committee_named(above) else above
+        above = unmarked(head[-1].text).strip()
+        doc.title = doc.title if committee_named(above) else above
 
 
 # The heading of a report: only the heading tells, a preambular paragraph may cite "the
@@ -312,9 +281,9 @@ REPORT_HEADING = re.compile(r"委员会的报告|报告员[:：]|Report of the .
 def _is_report(lines: list[Line], language: str) -> bool:
     first = lines[:12]
     # "78/116. Report of the Committee on …" is a resolution's number and title.
-    if _first_line(first, SYMBOL_NUMBER_LINE.match) is not None:
+    if first_line(first, SYMBOL_NUMBER_LINE.match) is not None:
         return False
-    head = first[: _first_line(first, FORMULA.match, len(first))]
+    head = first[: first_line(first, FORMULA.match, len(first))]
     return bool(REPORT_HEADING.search(" ".join(line.text for line in head)))
 
 
@@ -378,25 +347,25 @@ def _read_head_and_formula(
 ) -> tuple[int | None, list[Line]]:
     """Read the head (what stands before the enacting formula) into `doc`, with the organ
     the formula names; return where the formula stands and the lines of the body."""
-    formula_at = _first_line(lines, FORMULA.match)
+    formula_at = first_line(lines, FORMULA.match)
     if formula_at is None:
         doc.warnings.append(NO_ENACTING_FORMULA)
         # The heading still ends with the number and title ("78/225. Enhancing …").
-        titled = _first_line(lines[:30], SYMBOL_NUMBER_LINE.match)
+        titled = first_line(lines[:30], SYMBOL_NUMBER_LINE.match)
         body_start = 0 if titled is None else titled + 1
         _read_resolution_head(doc, lines[:body_start], language, None)
         return None, lines[body_start:]
-    organ = BODY_BY_NAME.get(_either(FORMULA.match(lines[formula_at].text), 1, 2))
+    organ = BODY_BY_NAME.get(either(FORMULA.match(lines[formula_at].text), 1, 2))
     _read_resolution_head(doc, lines[:formula_at], language, organ)
     return formula_at, lines[formula_at + 1 :]
 
 
 def _read_resolution_head(doc: ParsedDocument, head: list[Line], language: str, organ: str | None) -> None:
     """Read the head; the organ it names comes before the formula's, and both before the symbol's."""
-    _read_head(doc, head, language)
+    read_head(doc, head, language)
     doc.body = doc.body or organ
     if doc.symbol is None:
-        doc.symbol = _symbol_from_head(head, doc.body)
+        doc.symbol = symbol_from_head(head, doc.body)
     _read_organ_from_symbol(doc)
 
 
@@ -506,9 +475,9 @@ def _recommended_draft(lines: list[Line]) -> tuple[int, int] | None:
 def _opens_recommended_draft(lines: list[Line], index: int) -> bool:
     """Is the line at `index` the General Assembly's formula, after "… following draft resolution:"?"""
     formula = FORMULA.match(lines[index].text.strip().lstrip(QUOTE_OPEN))
-    if not formula or _either(formula, 1, 2) not in BODIES["GA"]:
+    if not formula or either(formula, 1, 2) not in BODIES["GA"]:
         return False
-    previous = _unmarked(lines[index - 1].text).rstrip()
+    previous = unmarked(lines[index - 1].text).rstrip()
     return bool(RECOMMENDS_DRAFT.search(NOTE_AFTER_COLON.sub("", previous)))
 
 
@@ -517,7 +486,7 @@ def _end_of_quotation(lines: list[Line], start: int) -> int:
     follows it), or of the lines."""
     for end in range(start + 1, len(lines) - 1):
         if (
-            CLOSES_QUOTATION.search(_unmarked(lines[end].text))
+            CLOSES_QUOTATION.search(unmarked(lines[end].text))
             and lines[end + 1].text.lstrip()[:1] not in QUOTE_OPEN
         ):
             return end + 1
@@ -550,12 +519,7 @@ def _opens_quoted_paragraph(lines: list[Line], index: int) -> bool:
 
 
 def _ends_with_colon(text: str) -> bool:
-    return _unmarked(text).rstrip().endswith((":", "："))
-
-
-def _unmarked(text: str) -> str:
-    """Return the text without its footnote marks."""
-    return MARK_RE.sub("", text)
+    return unmarked(text).rstrip().endswith((":", "："))
 
 
 ANNEX_LINE = re.compile(r"\s*(?:Annex(?:\s+([IVX]+))?|附件([一二三四五六七八九十]*))\s*")
@@ -566,7 +530,7 @@ ANNEX_NUMBERS = {numeral: number for number, numeral in enumerate(ROMANS, 1)} | 
 
 def _split_annex(body: list[Line]) -> tuple[list[Line], Line | None, list[Line]]:
     """Split the body at "Annex": (what stands before it, its heading line, the annex's lines)."""
-    annex_at = _first_line(body, ANNEX_LINE.fullmatch)
+    annex_at = first_line(body, ANNEX_LINE.fullmatch)
     if annex_at is None:
         return body, None, []
     return body[:annex_at], body[annex_at], body[annex_at + 1 :]
@@ -606,16 +570,16 @@ def _annex_number(text: str) -> int:
     match = ANNEX_LINE.fullmatch(text)
     if not match:
         return 0
-    return ANNEX_NUMBERS.get((_either(match, 1, 2) or "").lower(), 0)
+    return ANNEX_NUMBERS.get((either(match, 1, 2) or "").lower(), 0)
 
 
 def _split_closing(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     """Split off the date and meeting lines that close a resolution."""
-    meeting = _first_line(lines, _is_meeting_line)
+    meeting = first_line(lines, _is_meeting_line)
     if meeting is None:
         return lines, []
     # The date stands above the meeting, or below it ("50th (resumed) plenary meeting").
-    start = meeting - 1 if meeting and _is_date_line(lines[meeting - 1].text) else meeting
+    start = meeting - 1 if meeting and is_date_line(lines[meeting - 1].text) else meeting
     return lines[:start], lines[start:]
 
 
@@ -623,336 +587,12 @@ def _is_meeting_line(text: str) -> bool:
     return bool(ZH_MEETING.match(text) or EN_MEETING.match(text))
 
 
-def _is_date_line(text: str) -> bool:
-    return bool(DATE_LINE.fullmatch(text))
-
-
-def _iso_date(year: str, month: str | int, day: str) -> str:
-    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-
-
-def _find_date(text: str) -> str | None:
-    zh = ZH_DATE.search(text)
-    if zh:
-        return _iso_date(*zh.groups())
-    en = EN_DATE.search(text)
-    if en:
-        day, month_name, year = en.groups()
-        return _iso_date(year, EN_MONTHS.index(month_name.lower()) + 1, day)
-    return None
-
-
 def _read_closing(doc: ParsedDocument, closing: list[Line], language: str) -> None:
     for line in closing:
         if _is_meeting_line(line.text):
             doc.meeting = re.sub(r"\s+", " ", line.text.strip())
-        elif _is_date_line(line.text):
-            doc.adopted_on = _find_date(line.text)
-
-
-# The organ that adopted it, before any organ the agenda item names ("Report of the
-# Economic and Social Council" is an item of the General Assembly).
-ADOPTING = ("GA", "ECOSOC")
-ADOPTED_BY = re.compile(rf"adopted by the ({'|'.join(BODIES[body][0] for body in ADOPTING)})")
-CHINESE_FIRST = [BODIES[body][1] for body in ADOPTING] + [BODIES[body][0] for body in ADOPTING]
-ORGAN_NAMED = re.compile(f"({'|'.join(CHINESE_FIRST)})")
-
-
-def _read_head(doc: ParsedDocument, head: list[Line], language: str) -> None:
-    texts = [_unmarked(line.text) for line in head]
-    joined = "\n".join(texts)
-    _read_session_and_adoption(doc, texts, joined)
-    doc.title = _join_title(_title_lines(doc, head, texts, language), language)
-    _read_heading_facts(doc, texts, language)
-    doc.agenda_item_title = _agenda_item_title(head, language)
-    doc.body = doc.body or _organ_of_head(joined)
-
-
-def _organ_of_head(joined: str) -> str | None:
-    match = ADOPTED_BY.search(joined) or ORGAN_NAMED.search(joined)
-    return BODY_BY_NAME[match.group(1)] if match else None
-
-
-SESSION = re.compile(
-    r"^\s*(第[一二三四五六七八九十]+届会议|\d{4}\s*年实质性会议|[A-Z][a-z]+(?:-[a-z]+)? session)\s*$", re.M
-)
-# "Agenda item 14 (c)", "Agenda items 13 and 117", "议程项目13和117"
-AGENDA_ITEM_NUMBER = r"[0-9]+\s*(?:\(\s*[a-z]\s*\))?"
-AGENDA_ITEM_NUMBERS = rf"{AGENDA_ITEM_NUMBER}(?:\s*(?:,|and|和|、)\s*{AGENDA_ITEM_NUMBER})*"
-AGENDA_ITEMS = re.compile(rf"(?:议程项目|Agenda items?)\s*({AGENDA_ITEM_NUMBERS})")
-ADOPTED_ON = re.compile(r"(?:adopted by the .*? on|通过)\s*\n?\s*(\d{1,2} [A-Z][a-z]+ \d{4})", re.I)
-# A Chinese heading's line of adoption: "2017年9月11日大会通过的决议".
-ZH_ADOPTION_LINE = re.compile(r"\d+\s*日.*(?:决议|通过)\s*$")
-MEETING_IN_HEAD = re.compile(r"at its (\d+(?:st|nd|rd|th)) meeting|第\s*(\d+)\s*次(?:全体)?会议")
-
-
-def _read_session_and_adoption(doc: ParsedDocument, texts: list[str], joined: str) -> None:
-    """The session, the agenda item, the meeting and the date of adoption, from the head."""
-    session = SESSION.search(joined)
-    if session:
-        doc.session = session.group(1).strip()
-    agenda = AGENDA_ITEMS.search(joined)
-    if agenda:
-        doc.agenda_item = re.sub(r"\s+", " ", agenda.group(1)).strip()
-    doc.meeting = doc.meeting or _meeting_of_head(joined)
-    _read_adoption_date(doc, texts, joined)
-
-
-def _meeting_of_head(joined: str) -> str:
-    """Return the meeting the head names ("at its 96th meeting", "第96次全体会议"), or ""."""
-    match = MEETING_IN_HEAD.search(joined)
-    if not match:
-        return ""
-    return f"{match.group(1)} meeting" if match.group(1) else f"第 {match.group(2)} 次会议"
-
-
-def _read_adoption_date(doc: ParsedDocument, texts: list[str], joined: str) -> None:
-    adopted = ADOPTED_ON.search(joined)
-    if adopted:
-        doc.adopted_on = _find_date(adopted.group(1))
-        return
-    for text in texts:
-        if ZH_ADOPTION_LINE.search(text):
-            doc.adopted_on = _find_date(text)
-
-
-def _title_lines(doc: ParsedDocument, head: list[Line], texts: list[str], language: str) -> list[str]:
-    """The title's lines: after "71/322." or, in a draft, just before the formula (a draft
-    is marked so, with its sponsors where the head names them)."""
-    return (
-        _title_after_number(texts)
-        or _title_after_submitted_by(doc, texts)
-        or _title_before_formula(doc, head, language)
-    )
-
-
-def _title_after_number(texts: list[str]) -> list[str]:
-    """The title of a resolution: on and after its number's line ("71/322. …")."""
-    for index, text in enumerate(texts):
-        match = SYMBOL_NUMBER_LINE.match(text)
-        if match:
-            title_lines = [match.group(2)] if match.group(2) else []
-            return title_lines + [t.strip().strip("*") for t in texts[index + 1 :] if t.strip()]
-    return []
-
-
-SUBMITTED_BY = re.compile(
-    r"^(?:Revised )?draft resolution submitted by .+$|^.+提交的(?:订正)?决议草案$", re.I
-)
-
-
-def _title_after_submitted_by(doc: ParsedDocument, texts: list[str]) -> list[str]:
-    """ "Draft resolution submitted by the Chair …": a draft, whose title is what follows it."""
-    for index, text in enumerate(texts):
-        if SUBMITTED_BY.match(text.strip()):
-            doc.doc_type = DRAFT_RESOLUTION
-            return [t for t in texts[index + 1 :] if t.strip()]
-    return []
-
-
-# "Iraq:* draft resolution": the "*" is a note's (on behalf of the Group of 77)
-SPONSORS_LINE = re.compile(
-    r"^(.*?)[:：]\s*\*?\s*(?:订正)?决议草案\s*$"
-    r"|^(.*?):\s*\*?\s*(?:revised )?draft resolution\s*$",
-)
-
-
-def _title_before_formula(doc: ParsedDocument, head: list[Line], language: str) -> list[str]:
-    """The title of a draft: the head's last paragraph. A line of sponsors before it
-    makes the document a draft resolution."""
-    pieces = assemble(head, language, sequential=False)
-    candidates = [p.text for p in pieces if p.text and not is_furniture(p.text)]
-    for text in candidates:
-        _read_sponsors_line(doc, text)
-    return candidates[-1:]
-
-
-def _read_sponsors_line(doc: ParsedDocument, text: str) -> None:
-    sponsors = SPONSORS_LINE.match(text)
-    if sponsors:
-        doc.sponsors = split_sponsors(_either(sponsors, 1, 2))
-        doc.doc_type = DRAFT_RESOLUTION
-
-
-def split_sponsors(names: str) -> list[str]:
-    """Split "A, B, C and D" (or "A、B、C和D") into names; "and" inside a name stays."""
-    parts = re.split(r"、|,\s*(?:and\s+)?", _protect_joined_names(names))
-    # Only the last separator is "and" (or "和"): the one before the last sponsor.
-    parts[-1:] = re.split(r"\s+and\s+(?!.*\sand\s)|和(?=[^和]*$)", parts[-1], maxsplit=1)
-    # A name may carry the "*" of a footnote the layout left in the line.
-    names_found = [p.replace("\0", "and").replace("\1", "和").strip().strip("*").strip() for p in parts]
-    return [n for n in names_found if n]
-
-
-def _protect_joined_names(names: str) -> str:
-    """Hide the "and" of the names in JOINED_NAMES from the split (as \\0, and "和" as \\1)."""
-    for name in JOINED_NAMES:
-        names = names.replace(name, name.replace("and", "\0").replace("和", "\1"))
-    return names
-
-
-def _read_heading_facts(doc: ParsedDocument, texts: list[str], language: str) -> None:
-    """Read page one's heading: distribution and date, the agenda item's title, the committee."""
-    joined = "\n".join(texts)
-    _read_distribution(doc, joined)
-    _read_committee(doc, texts, re.sub(r"\s+", " ", joined))
-
-
-# The date of issue stands right under (or beside) "Distr.".
-ISSUE_DATE = re.compile(r"\s*(?:" + EN_DATE.pattern + "|" + ZH_DATE.pattern + ")", re.I)
-
-
-def _read_distribution(doc: ParsedDocument, joined: str) -> None:
-    distribution = DISTRIBUTION.search(joined)
-    if not distribution:
-        return
-    doc.distribution = distribution.group(1).capitalize()
-    date = ISSUE_DATE.match(joined[distribution.end() : distribution.end() + 40])
-    if date:
-        doc.issued_on = _find_date(date.group(0))
-
-
-def _read_committee(doc: ParsedDocument, texts: list[str], flat: str) -> None:
-    """Read the Main Committee on whose report it was adopted (and that report), "plenary"
-    without one, or the committee a heading line names."""
-    report = ON_REPORT.search(flat)
-    if report:
-        doc.committee = f"C{COMMITTEE_ORDINALS[_either(report, 1, 3)]}"
-        symbols = symbols_in(_either(report, 2, 4))
-        doc.committee_report = symbols[0] if symbols else ""
-    elif WITHOUT_COMMITTEE.search(flat):
-        doc.committee = PLENARY
-    doc.committee = doc.committee or _committee_of_lines(texts)
-
-
-def _committee_of_lines(texts: list[str]) -> str:
-    """Return the committee the first line that names one names, or ""."""
-    for text in texts:
-        committee = _committee_named(text.strip())
-        if committee:
-            return committee
-    return ""
-
-
-COMMITTEE_LINE = re.compile(
-    rf"(?:Report of the )?({'|'.join(COMMITTEE_NUMBERS)}) Committee"
-    rf"|第([{''.join(ZH_COMMITTEE_NUMBERS)}])委员会(?:的报告)?"
-)
-
-
-def _committee_named(text: str) -> str:
-    """Return "C3" for a heading line "Third Committee", "Report of the Third Committee", "第三委员会"."""
-    match = COMMITTEE_LINE.fullmatch(text)
-    return f"C{COMMITTEE_ORDINALS[_either(match, 1, 2)]}" if match else ""
-
-
-AGENDA_ITEM_START = re.compile(r"(?:Agenda items?|议程项目)\s*\d")
-# "Agenda item 106 Crime prevention …" when the layout ran them together.
-AGENDA_ITEM_HEADING = re.compile(rf"^(?:Agenda items?|议程项目)\s*{AGENDA_ITEM_NUMBERS}")
-ENDS_IN_DRAFT_RESOLUTION = re.compile(r"(?:draft resolution|决议草案)\s*$")
-
-
-def _agenda_item_title(head: list[Line], language: str) -> str:
-    """Return the heading after "Agenda item N", up to what the heading says next."""
-    texts = [_unmarked(line.text).strip().strip("*#").strip() for line in head]
-    at = next((i for i, t in enumerate(texts) if AGENDA_ITEM_START.match(t)), None)
-    if at is None:
-        return ""
-    first = AGENDA_ITEM_HEADING.sub("", texts[at]).strip()
-    title = [first] if first else []
-    title += _agenda_title_lines(texts, at + 1, _sponsors_lines(head, language))
-    return _join_title(title, language)
-
-
-def _sponsors_lines(head: list[Line], language: str) -> set[int]:
-    """Return the indexes of the lines of a draft's sponsors, which follow its agenda item
-    (over several lines in text from a PDF)."""
-    lines = set()
-    for piece in assemble(head, language, sequential=False):
-        if ENDS_IN_DRAFT_RESOLUTION.search(_unmarked(piece.text)):
-            lines.update(range(piece.line_index, piece.end_index + 1))
-    return lines
-
-
-def _agenda_title_lines(texts: list[str], start: int, sponsors: set[int]) -> list[str]:
-    """Return the title's lines from `start` to the sponsors or to the next part of the heading."""
-    title = []
-    for index in range(start, len(texts)):
-        if index in sponsors or _ends_agenda_title(texts[index]):
-            break
-        if texts[index]:
-            title.append(texts[index])
-    return title
-
-
-# What ends an agenda item's title: the next part of the heading.
-ENDS_AGENDA_TITLE: tuple[Callable[[str], object], ...] = (
-    re.compile(
-        r"(?:Resolution adopted by|Draft (?:resolution|decision)|Rapporteur|Note by|\[|Distr\.|Original)"
-    ).match,
-    re.compile(r"(?:[:：]\s*(?:订正)?决议草案|draft resolution|决议|的报告|报告员[:：].*)$").search,
-    re.compile(r"报告员|\d{4}\s*年").match,
-    _committee_named,
-    SYMBOL_NUMBER_LINE.match,
-    FORMULA.match,
-    _is_date_line,
-)
-
-
-def _ends_agenda_title(text: str) -> bool:
-    return any(rule(text) for rule in ENDS_AGENDA_TITLE)
-
-
-def _join_title(parts: list[str], language: str) -> str:
-    title = ""
-    for part in parts:
-        title = join_lines(title, part.strip(), language)
-    return re.sub(r"\s+", " ", title).strip() if language == "en" else title.strip()
-
-
-def _symbol_from_head(head: list[Line], body: str | None) -> str | None:
-    """Return the symbol the head gives: its number's line ("78/123.") read with the organ,
-    else the Security Council's "Resolution 2331 (2016)", a resolution's symbol, a draft's."""
-    number_line = _first_line(head, SYMBOL_NUMBER_LINE.match)
-    if number_line is not None:
-        return _symbol_of_number(SYMBOL_NUMBER_LINE.match(head[number_line].text).group(1), body)
-    for rule in (_security_council_symbol, _resolution_symbol_line, _draft_symbol_line):
-        for line in head:
-            symbol = rule(line.text)
-            if symbol:
-                return symbol
-    return None
-
-
-# Whose resolution "78/123." is, by the organ the head names (None: it names none).
-NUMBERED_BY_SESSION = {None: "GA", "GA": "GA", "HRC": "HRC"}
-
-
-def _symbol_of_number(number: str, body: str | None) -> str | None:
-    """Return the symbol of resolution "78/123" of an organ (A/RES/78/123); None for an organ
-    whose resolutions are numbered otherwise."""
-    if numbered_by_year(number) and body in (None, "ECOSOC"):
-        return resolution_symbol("ECOSOC", number)
-    owner = NUMBERED_BY_SESSION.get(body)
-    return resolution_symbol(owner, number) if owner else None
-
-
-def _security_council_symbol(text: str) -> str | None:
-    match = SC_LINE.match(text)
-    return resolution_symbol("SC", f"{_either(match, 1, 3)} ({_either(match, 2, 4)})") if match else None
-
-
-def _resolution_symbol_line(text: str) -> str | None:
-    if RESOLUTION_LINE.fullmatch(text):
-        return text.strip()
-    return None
-
-
-def _draft_symbol_line(text: str) -> str | None:
-    """A draft's own symbol on a line of its own (A/C.3/80/L.37, A/80/L.4/Rev.1)."""
-    if is_symbol(text):
-        return text.strip()
-    return None
+        elif is_date_line(line.text):
+            doc.adopted_on = find_date(line.text)
 
 
 # A report's title, and its head naming a committee: the report of a committee of the General Assembly.
@@ -960,10 +600,10 @@ REPORT_TITLE = re.compile(r"的报告$|^Report of")
 
 
 def _fill_report(doc: ParsedDocument, lines: list[Line], block: Block, offset: int, language: str) -> None:
-    first = _first_line(lines, _numbered, len(lines))
+    first = first_line(lines, _numbered, len(lines))
     head = lines[:first]
-    _read_head(doc, head, language)
-    doc.title = next((_unmarked(line.text) for line in head if REPORT_TITLE.search(line.text)), doc.title)
+    read_head(doc, head, language)
+    doc.title = next((unmarked(line.text) for line in head if REPORT_TITLE.search(line.text)), doc.title)
     doc.body = "GA" if _names_a_committee(head) else doc.body
     pieces = assemble(lines[first:], language)
     marker = _own_marker(doc, block, offset, offset + len(lines), language)
@@ -1019,14 +659,3 @@ def _references(text: str, block: Block) -> list[str]:
     """Return the symbols the document names (links first), each once, in order."""
     symbols = (symbol.rstrip(".,;") for symbol in block.references + symbols_in(text))
     return list(dict.fromkeys(symbol for symbol in symbols if "/" in symbol and "undocs.org" not in symbol))
-
-
-def _either(match: re.Match, first: int, second: int) -> str | None:
-    """Return group `first` or, where that alternative of the pattern did not match
-    (English or Chinese), group `second`."""
-    return match.group(first) or match.group(second)
-
-
-def _first_line(lines: list[Line], rule: Callable[[str], object], default: int | None = None) -> int | None:
-    """Return the index of the first line whose text `rule` holds for (`default` if none)."""
-    return next((index for index, line in enumerate(lines) if rule(line.text)), default)
