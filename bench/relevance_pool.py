@@ -11,8 +11,8 @@ every other paragraph of the pool is judged 0).
 `python -m bench.relevance_pool` prints, per query and per kind of query, for the site
 and the baseline side by side: P@10 (share of the first ten graded 1 or 2), nDCG@10
 (gain 2^grade - 1, ideal from all the query's grades), whether nothing was found, and
-the distinct wordings in the top ten (paragraphs with the same normalised text, or a
-SharedWording pair of the database, count once). P@10 and nDCG@10 are over the judged
+the distinct wordings in the top ten (a paragraph with the same normalised text as a
+higher one, or a SharedWording pair with it, is not a new wording). P@10 and nDCG@10 are over the judged
 queries only; a top-ten paragraph outside the query's pool is unjudged (counted 0, and
 said). bench.relevance has no substring oracle, so there is no literal recall here.
 Everything but `main` and the functions that query the site or the database is a plain
@@ -149,25 +149,16 @@ def ndcg_at(ranking: list[Key], grades: dict[Key, int], cut: int = CUT) -> float
 def distinct_wordings(
     ranking: list[Key], texts: dict[Key, str], shared: set[frozenset[Key]], cut: int = CUT
 ) -> int:
-    """How many wordings the first `cut` paragraphs hold: the same normalised text, or a
-    pair that shares wording, is one wording (and so, transitively, is a chain of them)."""
-    top = ranking[:cut]
-    parent = {key: key for key in top}
-
-    def root(key: Key) -> Key:
-        while parent[key] != key:
-            key = parent[key]
-        return key
-
-    by_text: dict[str, Key] = {}
-    for key in top:
-        same = by_text.setdefault(_wording(texts[key]), key)
-        parent[root(key)] = root(same)
-    for i, first in enumerate(top):
-        for second in top[i + 1 :]:
-            if frozenset((first, second)) in shared:
-                parent[root(second)] = root(first)
-    return len({root(key) for key in top})
+    """How many wordings the first `cut` paragraphs hold, read in rank order: a paragraph
+    is a new wording unless it has the same normalised text as a wording already counted,
+    or shares wording with it (a SharedWording pair), as a page showing each wording once
+    would fold it under that hit. Not transitive: a chain of near matches can drift."""
+    counted: list[Key] = []
+    for key in ranking[:cut]:
+        wording = _wording(texts[key])
+        if not any(_wording(texts[c]) == wording or frozenset((c, key)) in shared for c in counted):
+            counted.append(key)
+    return len(counted)
 
 
 def _wording(text: str) -> str:
@@ -237,12 +228,14 @@ def format_rows(rows: list[Row]) -> str:
         if not chosen:
             continue
         s = summary(chosen)
-        lines.append(
-            f"{kind:8} {s['queries']:3d} {s['judged']:6d} | "
-            f"     {s['site_p10']:.2f} {s['site_ndcg']:.2f} {s['site_empty']:5d} {s['site_distinct']:4.1f} | "
-            f"     {s['base_p10']:.2f} {s['base_ndcg']:.2f} {s['base_empty']:5d} {s['base_distinct']:4.1f}"
-        )
+        lines.append(f"{kind:8} {s['queries']:3d} {s['judged']:6d} | {_side(s, 'site')} | {_side(s, 'base')}")
     return "\n".join(lines)
+
+
+def _side(s: dict[str, float], side: str) -> str:
+    distinct = s[f"{side}_distinct"]
+    shown = "   -" if math.isnan(distinct) else f"{distinct:4.1f}"
+    return f"     {s[f'{side}_p10']:.2f} {s[f'{side}_ndcg']:.2f} {s[f'{side}_empty']:5d} {shown}"
 
 
 def _cells(row: Row, f: Figures) -> str:
