@@ -81,7 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
+    "search.apps.AxesConfig",  # django-axes, named in both languages
     "search",
 ]
 

@@ -400,7 +400,17 @@ def test_it_shows_the_lists_and_forms_in_chinese(admin_client, db):
     upload = uploads.stage(EN_71_322, "A_RES_71_322.txt", "en")
 
     pages = {
-        "/admin/": ["联合国决议检索", "决议", "上传", "原始文件", "草案匹配"],
+        "/admin/": [
+            "联合国决议检索",
+            "决议",
+            "上传",
+            "原始文件",
+            "草案匹配",
+            "登录锁定",
+            "登录尝试",
+            "访问日志",
+        ],
+        "/admin/axes/accessattempt/": ["登录尝试"],
         "/admin/search/resolution/": ["文号", "文件类型", "机构", "通过日期", "以 文件类型"],
         f"/admin/search/resolution/{work.pk}/change/": ["届会", "议程项目", "所在文件", "文本"],
         "/admin/search/text/": ["语言", "标题", "更新时间"],
