@@ -17,7 +17,7 @@ from search.engine import docsets
 from search.engine.highlight import snippet
 from search.engine.index import searching
 from search.engine.query import ParsedQuery, Unit, parse_query
-from search.engine.ranking import rank
+from search.engine.ranking import rank, rank_by_level
 from search.models import Paragraph
 
 FACETS = ("language", "body", "session", "committee", "year", "doc_type", "kind", "wording")
@@ -63,11 +63,15 @@ def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
 
 @dataclass
 class Match:
-    """The documents a query matches, in tiers ranked one after the other."""
+    """The documents a query matches; for a partial match, how much of the query each holds."""
 
-    docs: np.ndarray  # every matching document
-    tiers: list[np.ndarray]  # all of `docs`; or, for most of the words, those with the most first
-    partial: bool = False  # no paragraph has every word: these have most of them
+    docs: np.ndarray  # every matching document, sorted
+    levels: np.ndarray | None = None  # per document of a partial match: the weight of the words it holds
+
+    @property
+    def partial(self) -> bool:
+        """No paragraph has every word: these have most of them."""
+        return self.levels is not None
 
 
 def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
@@ -90,21 +94,26 @@ def find_matches(searcher, parsed: ParsedQuery) -> Match | None:
     docs = docsets.difference(docsets.intersect(wanted), unwanted)
     counted = [g for g in parsed.groups if not any(u.exact or u.symbol for u in g)]
     if len(docs) or parsed.symbol or not counted or len(parsed.groups) < 2:
-        return Match(docs, [docs])
+        return Match(docs)
     return _most_words(searcher, parsed, counted, unwanted)
 
 
 def _most_words(searcher, parsed: ParsedQuery, counted: list[list[Unit]], unwanted: np.ndarray) -> Match:
-    """The documents that hold the most of the counted groups, then those with one fewer,
-    each also holding every phrase, symbol and filter and no exclusion. At least one
-    word, unless a phrase or a symbol is there to be found."""
+    """The documents that hold all but one of the counted groups at most, or all but two,
+    each also holding every phrase, symbol and filter and no exclusion; at least one
+    word, unless a phrase or a symbol is there to be found.
+
+    Each document's level is the weight of the groups it holds, a group weighing the idf
+    of its rarest term: "child marriage" holds more of a question than "General Assembly".
+    """
     reader = searcher.reader()
     phrases = [docsets.union([unit_docs(searcher, u) for u in g]) for g in parsed.groups if g not in counted]
     required = phrases + [
         docsets.union([docsets.term_docs(reader, name, v) for v in values])
         for name, values in parsed.filters.items()
     ]
-    sets = [docsets.union([unit_docs(searcher, u) for u in g]) for g in counted[:MOST_WORDS_COUNTED]]
+    counted = counted[:MOST_WORDS_COUNTED]
+    sets = [docsets.union([unit_docs(searcher, u) for u in g]) for g in counted]
     if required:
         held = docsets.difference(docsets.intersect(required), unwanted)
         sets = [docsets.intersect([s, held]) for s in sets]
@@ -112,16 +121,26 @@ def _most_words(searcher, parsed: ParsedQuery, counted: list[list[Unit]], unwant
         held = docsets.EMPTY
         sets = [docsets.difference(s, unwanted) for s in sets]
     # A phrase's (or symbol's) documents count even with none of the other words.
-    candidates = np.concatenate([*sets, held] if phrases else sets)
-    ids, counts = np.unique(candidates, return_counts=True)
-    if phrases:
-        counts = counts - 1
-    if not len(ids) or (not phrases and counts.max() < 1):
-        return Match(docsets.EMPTY, [docsets.EMPTY])
-    best = int(counts.max())
-    floor = max(0 if phrases else 1, best - 1)
-    tiers = [ids[counts == n] for n in range(best, floor - 1, -1)]
-    return Match(ids[counts >= floor], tiers, partial=True)
+    ids, counts = np.unique(np.concatenate([*sets, held] if phrases else sets), return_counts=True)
+    counts -= 1 if phrases else 0
+    if not len(ids) or counts.max() < (0 if phrases else 1):
+        return Match(docsets.EMPTY)
+    keep = counts >= max(0 if phrases else 1, int(counts.max()) - 1)
+    ids = ids[keep]
+    levels = np.zeros(len(ids), dtype=np.float32)
+    for found, group in zip(sets, counted, strict=True):
+        levels[np.isin(ids, found, assume_unique=True)] += _weight(searcher, group)
+    return Match(ids, np.round(levels, 3))
+
+
+def _weight(searcher, group: list[Unit]) -> float:
+    """How much a group of ORed units says: the idf of the rarest term of its likeliest unit."""
+    weights = [0.0]
+    for unit in group:
+        if unit.field:
+            fieldname, terms = unit.field
+            weights.append(max(searcher.idf(fieldname, t) for t in terms))
+    return max(weights)
 
 
 def _wanted(searcher, parsed: ParsedQuery) -> list[np.ndarray] | None:
@@ -209,13 +228,10 @@ def search_paragraphs(
 
 
 def _ranked(searcher, parsed: ParsedQuery, match: Match, needed: int, sort: str = "relevance") -> list[int]:
-    """The first `needed` documents of a match, tier after tier: most words first."""
-    ordered: list[int] = []
-    for tier in match.tiers:
-        if len(ordered) >= needed:
-            break
-        ordered += rank(searcher, parsed, tier, needed - len(ordered), sort)
-    return ordered
+    """The first `needed` documents of a match; of a partial match, most of the query first."""
+    if match.levels is None:
+        return rank(searcher, parsed, match.docs, needed, sort)
+    return rank_by_level(searcher, parsed, match.docs, match.levels, needed, sort)
 
 
 def _per_document(reader, docs: np.ndarray, ranked: list[int]) -> tuple[int, list[int]]:
