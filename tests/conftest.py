@@ -36,6 +36,7 @@ def pytest_configure(config):
 # browser): under pytest-xdist each runs whole on one worker, which sets it up once.
 WHOLE_MODULES = (
     "tests/engine/test_relevance.py",
+    "tests/engine/test_questions.py",
     "tests/web/test_browser.py",
     "tests/ingest/test_agreed_language.py",
 )

@@ -17,7 +17,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from search.engine.analysis import QUOTES, analyze, is_cjk, literal_analyzer, word_analyzer
+from search.engine.analysis import (
+    CJK_RUN,
+    QUOTES,
+    analyze,
+    is_cjk,
+    jieba_words,
+    literal_analyzer,
+    normalize,
+    word_analyzer,
+)
 from search.parsing import MAIN_COMMITTEES, session_number, typed_symbol
 
 MAX_QUERY = 500  # characters of a query that are read; the rest is ignored
@@ -51,6 +60,29 @@ def filter_value(name: str, value: str) -> str:
     return value.lower()
 
 
+# Words that carry no meaning in a question, so they are never required: question
+# words, articles, auxiliaries, the commonest prepositions and conjunctions, and the
+# verbs that frame a question ("what does the Assembly say about…", "which resolutions
+# mention…"). Kept small on purpose: a word that carries meaning in a UN paragraph stays
+# required — "against", "not", "no", "all", "without", "shall", "States". Compared with
+# the word as typed (lowercased), never with its stem.
+STOP_WORDS = frozenset(
+    {
+        *("a", "an", "the", "of", "to", "in", "on", "for", "and", "with", "by", "from", "at", "about"),
+        *("how", "what", "which", "who", "whom", "when", "where", "why"),
+        *("do", "does", "did", "is", "are", "was", "were", "be", "can", "could", "should", "would"),
+        *("say", "says", "said", "mention", "mentions", "it", "its", "their", "that", "any"),
+    }
+)
+# The same in Chinese, compared with jieba's words at the ends of a run of Chinese (so
+# 目的 is never cut at 的); the question marks are cut too.
+ZH_STOP_WORDS = frozenset(
+    {
+        *("什么", "如何", "怎样", "怎么", "哪些", "哪个", "是否", "是", "为什么", "请问"),
+        *("吗", "呢", "吧", "关于", "有关", "的", "了", "和", "与", "及"),
+    }
+)
+
 TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))', re.I)
 
 WORDS = word_analyzer()
@@ -65,6 +97,8 @@ class Unit:
     words: list[str]
     literal: list[str]
     symbol: str | None = None  # "71/322" typed among other words
+    exact: bool = False  # typed in quotes (or as `name:value`): never left out of a match
+    stop: bool = False  # a word that carries no meaning in a question ("the", "how", 如何)
 
     @property
     def has_cjk(self) -> bool:
@@ -105,6 +139,7 @@ class ParsedQuery:
     typed: str = ""  # the query as given: what links that keep the query carry
     text: str = ""  # the query as read (normalised, cut to MAX_QUERY): what the spans point into
     groups: list[list[Unit]] = field(default_factory=list)  # ANDed groups of ORed units
+    ignored: list[Unit] = field(default_factory=list)  # stop words left out of `groups`
     excluded: list[Unit] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)  # index field → values as indexed
     excluded_filters: dict[str, list[str]] = field(default_factory=dict)
@@ -143,10 +178,68 @@ class ParsedQuery:
         return any((f.name, f.value.lower()) == wanted and not f.excluded for f in self.typed_filters)
 
 
-def _unit(text: str) -> Unit | None:
-    unit = Unit(text, analyze(WORDS, text), analyze(LITERAL, text))
+def _unit(text: str, exact: bool = False) -> Unit | None:
+    unit = Unit(text, analyze(WORDS, text), analyze(LITERAL, text), exact=exact)
     unit.symbol = typed_symbol(text)
+    unit.stop = not exact and bool(unit.literal) and all(t in STOP_WORDS for t in unit.literal)
     return unit if unit.words or unit.literal else None
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """Cut the Chinese stop words off the ends of a typed word: (piece, whether it is one).
+
+    如何保护人口贩运受害者？ → 如何 (stop), 保护人口贩运受害者, ？ (stop). Only at the
+    ends: inside, the run stays whole, so a query that occurs literally is still found
+    and marked as it stands (到2025年终止一切形式的使用童工 keeps its 的). jieba's
+    accurate mode says where the words are, on the normalised text (如何 in either
+    script); the pieces are cut from the typed text.
+    """
+    norm = normalize(text)
+    words = [(m.span(), True) for m in re.finditer(r"[?？]+", norm.text)]
+    for run in CJK_RUN.finditer(norm.text):
+        for word, start, end, _ in jieba_words(run.group(), search=False):
+            words.append(((run.start() + start, run.start() + end), word in ZH_STOP_WORDS))
+    words.sort()
+    first, last, start, end = 0, len(words), 0, len(norm.text)
+    while first < last and words[first][1] and not norm.text[start : words[first][0][0]].strip():
+        start = words[first][0][1]
+        first += 1
+    while last > first and words[last - 1][1] and not norm.text[words[last - 1][0][1] : end].strip():
+        end = words[last - 1][0][0]
+        last -= 1
+    if start >= end:  # nothing but stop words: the query keeps them
+        return [(text, True)]
+    cut = [norm.span(s, e) for s, e in ((0, start), (start, end), (end, len(norm.text)))]
+    pieces = [(text[cut[0][0] : cut[0][1]] if start else "", True), (text[cut[1][0] : cut[1][1]], False)]
+    pieces.append((text[cut[2][0] :] if end < len(norm.text) else "", True))
+    return [(piece, stop) for piece, stop in pieces if piece.strip()]
+
+
+def _typed_units(value: str, exact: bool) -> list[Unit]:
+    """The units of one typed word or phrase: a bare word with Chinese is cut at its stop words."""
+    if exact or not any(is_cjk(c) for c in value):
+        unit = _unit(value, exact)
+        return [unit] if unit else []
+    units = []
+    for piece, stop in _pieces(value):
+        unit = _unit(piece)
+        if unit:
+            unit.stop = unit.stop or stop
+            units.append(unit)
+    return units
+
+
+def is_stop_word(text: str) -> bool:
+    """True for a typed word that carries no meaning in a question: "the", "How?", 如何, ？."""
+    return all(unit.stop for unit in _typed_units(text, exact=False))
+
+
+def _leave_out_stop_words(parsed: ParsedQuery) -> None:
+    """Require no group made only of stop words, unless the query has nothing else."""
+    meaningful = [g for g in parsed.groups if not all(u.stop for u in g)]
+    if meaningful and len(meaningful) < len(parsed.groups):
+        parsed.ignored = [u for g in parsed.groups if all(u.stop for u in g) for u in g]
+        parsed.groups = meaningful
 
 
 def parse_query(q: str) -> ParsedQuery:
@@ -157,6 +250,7 @@ def parse_query(q: str) -> ParsedQuery:
     pending_or = False  # an OR waits for the unit it joins to the group before
     for token in TOKEN.finditer(text):
         pending_or = _read_token(parsed, token, pending_or)
+    _leave_out_stop_words(parsed)
     return parsed
 
 
@@ -170,10 +264,13 @@ def _read_token(parsed: ParsedQuery, token: re.Match, pending_or: bool) -> bool:
         value = f"{name}:{value}"  # not one of ours: "foo:bar" is searched as its words
     elif word == "OR" and not neg:
         return bool(parsed.groups)
-    unit = _unit(value)
-    if unit is None:
+    # A phrase, and a `name:value` meant as a filter, are never left out of a match.
+    units = _typed_units(value, exact=phrase is not None or name is not None)
+    if not units:
         return pending_or
-    _add_unit(parsed, unit, bool(neg), pending_or)
+    for unit in units:  # a word cut at its Chinese stop words: the first piece takes the OR
+        _add_unit(parsed, unit, bool(neg), pending_or)
+        pending_or = False
     return False
 
 

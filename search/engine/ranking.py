@@ -81,22 +81,7 @@ def bm25_top(
     reader = searcher.reader()
     if not len(docs) or not terms:
         return docsets.EMPTY, docsets.EMPTY
-    lengths = docsets.field_lengths(reader, fieldname)
-    avg = searcher.avg_field_length(fieldname) or 1.0
-    scores = np.zeros(len(docs), dtype=np.float32)
-    for term in set(terms):
-        ids, tfs = docsets.term_postings(reader, fieldname, term)
-        if not len(ids):
-            continue
-        where = np.searchsorted(docs, ids)
-        where[where == len(docs)] = 0
-        hit = docs[where] == ids
-        if not hit.any():
-            continue
-        ids, tfs, where = ids[hit], tfs[hit], where[hit]
-        idf = searcher.idf(fieldname, term)
-        norm = K1 * ((1 - B) + B * lengths[ids] / avg)
-        scores[where] += idf * (tfs * (K1 + 1)) / (tfs + norm)
+    scores = bm25_scores(searcher, fieldname, terms, docs)
     scored = np.flatnonzero(scores > 0)
     if not len(scored):
         return docsets.EMPTY, docsets.EMPTY
@@ -114,6 +99,48 @@ def bm25_top(
     adopted, year = priors(reader, docs[candidates])
     order = np.lexsort((docs[candidates], -year, ~adopted, -rounded[candidates]))
     return docs[candidates[order][:k]], docs[scored]
+
+
+def bm25_scores(searcher, fieldname: str, terms: list[str], docs: np.ndarray) -> np.ndarray:
+    """The BM25 score over `terms` of each of `docs` (sorted), as Whoosh's BM25F computes it."""
+    reader = searcher.reader()
+    lengths = docsets.field_lengths(reader, fieldname)
+    avg = searcher.avg_field_length(fieldname) or 1.0
+    scores = np.zeros(len(docs), dtype=np.float32)
+    if not len(docs):
+        return scores
+    for term in set(terms):
+        ids, tfs = docsets.term_postings(reader, fieldname, term)
+        if not len(ids):
+            continue
+        where = np.searchsorted(docs, ids)
+        where[where == len(docs)] = 0
+        hit = docs[where] == ids
+        if not hit.any():
+            continue
+        ids, tfs, where = ids[hit], tfs[hit], where[hit]
+        idf = searcher.idf(fieldname, term)
+        norm = K1 * ((1 - B) + B * lengths[ids] / avg)
+        scores[where] += idf * (tfs * (K1 + 1)) / (tfs + norm)
+    return scores
+
+
+def rank_by_level(
+    searcher, parsed: ParsedQuery, docs: np.ndarray, levels: np.ndarray, needed: int, sort: str = "relevance"
+) -> list[int]:
+    """Rank the documents of a partial match: by `levels` (how much of the query each
+    holds), then as `rank` does within a level — BM25 (or the date), adopted resolutions
+    first, newer first, document order."""
+    reader = searcher.reader()
+    adopted, year = priors(reader, docs)
+    if sort in ("newest", "oldest"):
+        when = np.where(year > 0, -year if sort == "newest" else year, np.iinfo(np.int32).max)
+        order = np.lexsort((docs, ~adopted, when, -levels))
+    else:
+        words = sorted({w for u in parsed.units for w in u.words})
+        scores = np.round(bm25_scores(searcher, "content", words, docs), 4)
+        order = np.lexsort((docs, -year, ~adopted, -scores, -levels))
+    return docs[order[:needed]].tolist()
 
 
 def priors(reader, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,6 +8,8 @@ Everything here returns data (keys, anchors, labels, escaped snippets), never UR
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from whoosh.query import Phrase
 
@@ -15,12 +17,16 @@ from search.engine import docsets
 from search.engine.highlight import snippet
 from search.engine.index import searching
 from search.engine.query import ParsedQuery, Unit, parse_query
-from search.engine.ranking import rank
+from search.engine.ranking import rank, rank_by_level
 from search.models import Paragraph
 
 FACETS = ("language", "body", "session", "committee", "year", "doc_type", "kind", "wording")
 MAX_PER_PAGE = 100
 STALE_SLACK = 10
+# When no paragraph has every word, the paragraphs holding most of them are counted over
+# at most this many word groups (the first typed): one pass over their posting lists,
+# never a search over subsets of words, so the cost is bounded whatever the query.
+MOST_WORDS_COUNTED = 12
 
 # Checking phrase positions is Python work: keep the answer for this index state
 # (paging, and htmx asking again as the user types, repeat the same phrases).
@@ -55,12 +61,86 @@ def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
     return docsets.intersect([candidates, docsets.query_docs(searcher, Phrase(fieldname, terms))])
 
 
+@dataclass
+class Match:
+    """The documents a query matches; for a partial match, how much of the query each holds."""
+
+    docs: np.ndarray  # every matching document, sorted
+    levels: np.ndarray | None = None  # per document of a partial match: the weight of the words it holds
+
+    @property
+    def partial(self) -> bool:
+        """No paragraph has every word: these have most of them."""
+        return self.levels is not None
+
+
 def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
     """Return every matching document, or None when the query asks for nothing."""
+    match = find_matches(searcher, parsed)
+    return None if match is None else match.docs
+
+
+def find_matches(searcher, parsed: ParsedQuery) -> Match | None:
+    """Match every word; when no paragraph has them all, the paragraphs with most of them.
+
+    Phrases typed in quotes, symbols, filters and exclusions always hold; a symbol typed
+    alone and a query of one word (or one group of ORed words) are never relaxed. None when
+    the query asks for nothing.
+    """
     wanted = _wanted(searcher, parsed)
     if wanted is None:
         return None
-    return docsets.difference(docsets.intersect(wanted), _unwanted(searcher, parsed))
+    unwanted = _unwanted(searcher, parsed)
+    docs = docsets.difference(docsets.intersect(wanted), unwanted)
+    counted = [g for g in parsed.groups if not any(u.exact or u.symbol for u in g)]
+    if len(docs) or parsed.symbol or not counted or len(parsed.groups) < 2:
+        return Match(docs)
+    return _most_words(searcher, parsed, counted, unwanted)
+
+
+def _most_words(searcher, parsed: ParsedQuery, counted: list[list[Unit]], unwanted: np.ndarray) -> Match:
+    """The documents that hold all but one of the counted groups at most, or all but two,
+    each also holding every phrase, symbol and filter and no exclusion; at least one
+    word, unless a phrase or a symbol is there to be found.
+
+    Each document's level is the weight of the groups it holds, a group weighing the idf
+    of its rarest term: "child marriage" holds more of a question than "General Assembly".
+    """
+    reader = searcher.reader()
+    phrases = [docsets.union([unit_docs(searcher, u) for u in g]) for g in parsed.groups if g not in counted]
+    required = phrases + [
+        docsets.union([docsets.term_docs(reader, name, v) for v in values])
+        for name, values in parsed.filters.items()
+    ]
+    counted = counted[:MOST_WORDS_COUNTED]
+    sets = [docsets.union([unit_docs(searcher, u) for u in g]) for g in counted]
+    if required:
+        held = docsets.difference(docsets.intersect(required), unwanted)
+        sets = [docsets.intersect([s, held]) for s in sets]
+    else:
+        held = docsets.EMPTY
+        sets = [docsets.difference(s, unwanted) for s in sets]
+    # A phrase's (or symbol's) documents count even with none of the other words.
+    ids, counts = np.unique(np.concatenate([*sets, held] if phrases else sets), return_counts=True)
+    counts -= 1 if phrases else 0
+    if not len(ids) or counts.max() < (0 if phrases else 1):
+        return Match(docsets.EMPTY)
+    keep = counts >= max(0 if phrases else 1, int(counts.max()) - 1)
+    ids = ids[keep]
+    levels = np.zeros(len(ids), dtype=np.float32)
+    for found, group in zip(sets, counted, strict=True):
+        levels[np.isin(ids, found, assume_unique=True)] += _weight(searcher, group)
+    return Match(ids, np.round(levels, 3))
+
+
+def _weight(searcher, group: list[Unit]) -> float:
+    """How much a group of ORed units says: the idf of the rarest term of its likeliest unit."""
+    weights = [0.0]
+    for unit in group:
+        if unit.field:
+            fieldname, terms = unit.field
+            weights.append(max(searcher.idf(fieldname, t) for t in terms))
+    return max(weights)
 
 
 def _wanted(searcher, parsed: ParsedQuery) -> list[np.ndarray] | None:
@@ -121,14 +201,16 @@ def search_paragraphs(
         "hits": [],
         "facets": {},
         "unknown_filters": parsed.unknown_filters,
+        "partial": False,
     }
     with searching() as searcher:
-        docs = matching_docs(searcher, parsed)
-        if docs is None:
+        match = find_matches(searcher, parsed)
+        if match is None:
             return answer
+        docs = match.docs
         start = (page - 1) * per_page
         # A few more than the page, for hits the database no longer holds (see _held).
-        ranked = rank(searcher, parsed, docs, start + per_page + STALE_SLACK, sort)[start:]
+        ranked = _ranked(searcher, parsed, match, start + per_page + STALE_SLACK, sort)[start:]
         stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
         reader = searcher.reader()
         facets = {name: facet_counts(reader, name, docs) for name in FACETS}
@@ -137,11 +219,19 @@ def search_paragraphs(
         fields["_in_document"] = count
     held = _held(stored)
     return answer | {
+        "partial": match.partial,
         "total": int(len(docs)) - (len(stored) - len(held)),
         "documents": documents,
         "hits": [_hit(fields, parsed) for fields in held[:per_page]],
         "facets": facets,
     }
+
+
+def _ranked(searcher, parsed: ParsedQuery, match: Match, needed: int, sort: str = "relevance") -> list[int]:
+    """The first `needed` documents of a match; of a partial match, most of the query first."""
+    if match.levels is None:
+        return rank(searcher, parsed, match.docs, needed, sort)
+    return rank_by_level(searcher, parsed, match.docs, match.levels, needed, sort)
 
 
 def _per_document(reader, docs: np.ndarray, ranked: list[int]) -> tuple[int, list[int]]:
@@ -158,10 +248,10 @@ def ranked_paragraphs(query: str | ParsedQuery, limit: int) -> list[dict]:
     """
     parsed = _parsed(query)
     with searching() as searcher:
-        docs = matching_docs(searcher, parsed)
-        if docs is None:
+        match = find_matches(searcher, parsed)
+        if match is None:
             return []
-        ranked = rank(searcher, parsed, docs, limit + STALE_SLACK)
+        ranked = _ranked(searcher, parsed, match, limit + STALE_SLACK)
         stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
     return [_listed(fields) for fields in _held(stored)[:limit]]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter
+from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter, is_stop_word
 from search.engine.searching import search_paragraphs
 from search.models import (
     BODY_NAMES,
@@ -347,14 +347,15 @@ def suggestions(query: ParsedQuery) -> list[dict]:
 
 
 def _candidates(query: ParsedQuery) -> list[tuple[str, str]]:
-    """Searches to try instead: without the filters, without the quotes, each of the first words."""
+    """Searches to try instead: without the filters, without the quotes, each of the first
+    words that carries meaning (never "the" or "how" alone)."""
     text, without_filters = query.text, query.without_filters
     candidates = []
     if without_filters and without_filters != text:
         candidates.append((_("Without the filters"), without_filters))
     if '"' in text:
         candidates.append((_("Without quotes"), text.replace('"', "")))
-    words = without_filters.replace('"', " ").split()
+    words = [w for w in without_filters.replace('"', " ").split() if not is_stop_word(w)]
     if len(words) > 1:
         candidates += [(_("Fewer words"), word) for word in words[:5]]
     return candidates

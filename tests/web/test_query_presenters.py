@@ -70,3 +70,9 @@ def test_the_suggestions_drop_the_filters_and_the_quotes(monkeypatch):
         ("Fewer words", "removal"),
         ("Fewer words", "trade"),
     ]
+
+
+def test_the_suggestions_never_offer_a_stop_word_alone(monkeypatch):
+    monkeypatch.setattr(results, "search_paragraphs", lambda q, per_page: {"total": len(q)})
+    found = suggestions(parse_query("How can the organ be removed? 如何"))
+    assert [s["q"] for s in found if s["label"] == "Fewer words"] == ["organ", "removed?"]

@@ -107,7 +107,8 @@ def test_it_explains_no_results_and_offers_what_finds_something(client, indexed_
 
     assert "0 paragraphs found" in html
     assert "No paragraph matches “xyzzy organ lang:zh”" in html
-    assert "Without the filters" not in html  # "xyzzy organ" finds nothing either
+    # Without the filter, the paragraphs with most of the words: those with "organ".
+    assert 'Without the filters: <a href="/?q=xyzzy+organ"' in html
     assert 'Fewer words: <a href="/?q=organ"' in html
     assert 'href="/?q=xyzzy"' not in html
 
@@ -274,3 +275,23 @@ def test_the_controls_show_the_defaults_when_nothing_was_asked(client, indexed_c
     assert '<option value="relevance" selected>' in html
     assert '<option value="20" selected>' in html
     assert html.count(" selected>") == 2
+
+
+def test_it_says_when_the_paragraphs_shown_have_most_of_the_words_in_both_languages(client, indexed_corpus):
+    html = html_of(client, "/?q=organ+trafficking+xyzzy")
+    zh = html_of(client, "/?q=organ+trafficking+xyzzy", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+
+    total = search_paragraphs("organ trafficking xyzzy")["total"]
+    assert "No paragraph has every word; these have most of them." in html
+    assert f"{total} paragraphs with most of the words" in html
+    assert "没有段落包含全部词语；以下段落包含其中大部分。" in zh
+    assert f"{total} 段包含大部分词语" in zh
+    assert "these have most of them" not in html_of(client, "/?q=organ+trafficking")
+
+
+def test_it_never_suggests_a_stop_word_alone(client, indexed_corpus):
+    html = html_of(client, "/?q=how+the+xyzzy+organ+lang:zh")
+
+    assert "No paragraph matches" in html
+    assert 'href="/?q=organ"' in html
+    assert 'href="/?q=the"' not in html and 'href="/?q=how"' not in html

@@ -1,0 +1,114 @@
+"""Every query gets an answer when one exists: words without meaning in a question are not
+required, and when no paragraph has every word, the paragraphs with most of them."""
+
+import re
+
+import pytest
+
+from search.engine.query import parse_query
+from search.engine.searching import search_paragraphs
+
+pytestmark = pytest.mark.django_db
+
+
+def all_hits(q):
+    hits, page = [], 1
+    while True:
+        result = search_paragraphs(q, page=page, per_page=100)
+        hits += result["hits"]
+        if page * 100 >= result["total"]:
+            return hits
+        page += 1
+
+
+def keys(hits):
+    return {(h["resolution"], h["language"], h["anchor"]) for h in hits}
+
+
+def plain(hit):
+    return re.sub(r"</?mark>", "", hit["snippet"]).lower()
+
+
+def test_it_answers_an_english_question_without_requiring_its_question_words(corpus):
+    result = search_paragraphs("How can States prevent trafficking in human organs?")
+
+    assert not result["partial"]
+    assert result["hits"] and {h["symbol"] for h in result["hits"]} == {"A/RES/71/322"}
+    assert result["total"] == len(all_hits("States prevent trafficking human organs"))
+    # "how" and "can" were not required: the answers do not say them.
+    assert not any(re.search(r"\bhow\b", plain(h)) for h in result["hits"])
+
+
+def test_it_answers_what_the_general_assembly_says_about_something(corpus):
+    result = search_paragraphs("what does the General Assembly say about the trafficking of women and girls?")
+
+    assert not result["partial"] and result["hits"]
+    assert keys(result["hits"]) <= keys(all_hits("General Assembly trafficking women girls"))
+    assert "A/RES/74/176" in {h["symbol"] for h in result["hits"]}
+
+
+def test_it_answers_a_chinese_question_without_its_question_words(corpus):
+    result = search_paragraphs("如何保护人口贩运受害者？")
+
+    assert ("E/RES/2013/41", "zh", "op2d") in keys(result["hits"])
+    assert not result["partial"]
+    assert [u.text for u in parse_query("如何保护人口贩运受害者？").units] == ["保护人口贩运受害者"]
+
+
+def test_it_finds_the_paragraphs_with_most_of_the_words_when_none_has_them_all(corpus):
+    result = search_paragraphs("organ trafficking xyzzy", per_page=100)
+
+    assert result["partial"]
+    both = keys(all_hits("organ trafficking"))
+    either = keys(all_hits("organ OR trafficking"))
+    assert result["total"] == len(either) > len(both) > 0
+    # Those with both words first, then those with one of them.
+    first = [(h["resolution"], h["language"], h["anchor"]) for h in result["hits"][: len(both)]]
+    assert set(first) == both
+
+
+def test_it_never_relaxes_a_query_whose_words_occur_together(corpus):
+    result = search_paragraphs("organ trafficking")
+
+    assert not result["partial"]
+    assert all("organ" in plain(h) and "traffick" in plain(h) for h in all_hits("organ trafficking"))
+
+
+def test_a_phrase_stays_exact_when_the_other_words_are_relaxed(corpus):
+    phrase = keys(all_hits('"organ removal"'))
+
+    result = search_paragraphs('"organ removal" xyzzy', per_page=100)
+
+    assert result["partial"] and phrase
+    assert keys(result["hits"]) == phrase
+    assert search_paragraphs('"removal organ" trafficking')["total"] == 0
+
+
+def test_filters_and_exclusions_hold_in_a_partial_match(corpus):
+    hits = all_hits("organ trafficking xyzzy lang:en -removal")
+
+    assert hits and all(h["language"] == "en" and "removal" not in plain(h) for h in hits)
+
+
+def test_a_query_of_stop_words_only_keeps_them(corpus):
+    assert [u.text for u in parse_query("of the").units] == ["of", "the"]
+    both = keys(all_hits("of")) & keys(all_hits("the"))
+    assert keys(all_hits("of the")) == both and both
+
+
+def test_a_word_that_carries_meaning_in_a_resolution_stays_required(corpus):
+    assert [u.text for u in parse_query("how against not all States").units] == [
+        "against",
+        "not",
+        "all",
+        "States",
+    ]
+    # 目的 is one word for jieba: it is not cut at 的.
+    assert [u.text for u in parse_query("目的").units] == ["目的"]
+
+
+def test_a_symbol_query_stays_as_it_is(corpus):
+    assert search_paragraphs("A/RES/71/322")["hits"][0]["symbol"] == "A/RES/71/322"
+    # Among other words a symbol is never left out, like a phrase.
+    cited = all_hits("A/RES/71/322 xyzzy")
+    assert cited and all(h["symbol"] == "A/RES/71/322" or "71/322" in h["snippet"] for h in cited)

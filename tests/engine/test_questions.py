@@ -1,0 +1,48 @@
+"""The issue's two questions, on the resolutions that answer them (two official PDFs of
+corpus/ods/ beside the manifest corpus): both find what the resolutions say."""
+
+import re
+
+import pytest
+from conftest import corpus_and_pdfs
+
+from search.engine.searching import search_paragraphs
+
+# A/RES/80/211 on internally displaced persons; A/RES/80/183 on child, early and forced marriage.
+PDFS = ["A_RES_80_211.pdf", "A_RES_80_183.pdf"]
+
+
+@pytest.fixture(scope="module")
+def questions_index(django_db_setup, django_db_blocker, tmp_path_factory):
+    with corpus_and_pdfs(django_db_blocker, tmp_path_factory.mktemp("questions-index"), PDFS) as path:
+        yield path
+
+
+@pytest.fixture
+def questions_corpus(db, questions_index, settings):
+    from search.engine.index import reset_searcher
+
+    settings.INDEX_DIR = questions_index
+    reset_searcher()
+
+
+def plain(hit):
+    return re.sub(r"</?mark>", "", hit["snippet"])
+
+
+def test_it_answers_how_states_can_protect_internally_displaced_persons(questions_corpus):
+    result = search_paragraphs("How can States protect internally displaced persons?")
+
+    assert not result["partial"] and result["total"] >= 3
+    assert all(h["symbol"] == "A/RES/80/211" for h in result["hits"])
+    assert all("internally displaced persons" in plain(h) for h in result["hits"])
+
+
+def test_it_answers_what_the_general_assembly_says_about_child_marriage(questions_corpus):
+    result = search_paragraphs("what does the General Assembly say about child marriage?")
+
+    assert result["hits"]
+    # Its paragraphs on child, early and forced marriage are among the first.
+    assert any(
+        "early and forced marriage" in plain(h) for h in result["hits"][:3] if h["symbol"] == "A/RES/80/183"
+    )
