@@ -110,13 +110,15 @@ test-sqlite: browser $(VENV)/.installed lint
 # tests (Chromium on the same pages, a third of the time; the two-server test in
 # tests/web/test_serving.py still drives Chromium on PostgreSQL), and the tests that
 # never open the database or whose subject does not depend on it: the parser, the PDF
-# reader and the child process that reads files, the ranking's relevance set, the
-# benchmark's tools, the exports' file formats, the server's start-up checks and limits.
+# reader and the child process that reads files, the ranking's relevance set and the
+# questions it answers, the benchmark's tools, the exports' file formats, the server's
+# start-up checks and limits, the admin's translations.
 NOT_ON_POSTGRES := tests/web/test_browser.py tests/web/test_csp_browser.py \
 	tests/ingest/test_agreed_language_browser.py tests/parsing tests/ingest/test_pdf.py \
 	tests/ingest/test_pdf_chinese.py tests/ingest/test_pdf_documents.py tests/ingest/test_extract.py \
 	tests/ingest/test_sandbox.py tests/ingest/test_parse_report.py tests/engine/test_relevance.py \
-	tests/bench tests/web/test_export_files.py tests/web/test_startup.py
+	tests/bench tests/web/test_export_files.py tests/web/test_startup.py \
+	tests/engine/test_questions.py tests/ingest/test_admin_translations.py
 test-postgres: browser $(VENV)/.installed
 	url=$$(.ci/postgres) && DATABASE_URL=$$url $(PYTEST) $(addprefix --ignore=,$(NOT_ON_POSTGRES))
 
