@@ -428,3 +428,17 @@ def corpus_and_pdfs(django_db_blocker, path: Path, pdfs: list[str], *, trace: bo
         call_command("rebuild_index", "--if-needed", stdout=io.StringIO())
         yield path
         transaction.set_rollback(True)
+
+
+def all_hits(q):
+    """Every hit of a query, page after page."""
+    from search.engine.searching import search_paragraphs
+
+    hits, page = [], 1
+    while True:
+        result = search_paragraphs(q, page=page, per_page=100)
+        hits += result["hits"]
+        if page * 100 >= result["total"]:
+            assert len(hits) == result["total"]
+            return hits
+        page += 1

@@ -4,21 +4,12 @@ required, and when no paragraph has every word, the paragraphs with most of them
 import re
 
 import pytest
+from conftest import all_hits
 
 from search.engine.query import parse_query
 from search.engine.searching import search_paragraphs
 
 pytestmark = pytest.mark.django_db
-
-
-def all_hits(q):
-    hits, page = [], 1
-    while True:
-        result = search_paragraphs(q, page=page, per_page=100)
-        hits += result["hits"]
-        if page * 100 >= result["total"]:
-            return hits
-        page += 1
 
 
 def keys(hits):

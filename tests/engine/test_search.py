@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from conftest import all_hits
 from django.db import connection
 
 from search.engine.analysis import CJK_RUN, normalize
@@ -30,18 +31,6 @@ def corpus_index(corpus):
         ((p.version.resolution.key, p.version.language, p.anchor), p.text, normalize(p.text).text)
         for p in Paragraph.objects.select_related("version__resolution")
     ]
-
-
-def all_hits(q):
-    """Every hit of a query, page after page."""
-    hits, page = [], 1
-    while True:
-        result = search_paragraphs(q, page=page, per_page=100)
-        hits += result["hits"]
-        if page * 100 >= result["total"]:
-            assert len(hits) == result["total"]
-            return hits
-        page += 1
 
 
 def keys(hits):
