@@ -90,7 +90,10 @@ def _words(text: str) -> list[str]:
 
 
 def _words_alone(query: ParsedQuery) -> Iterator[tuple[str, str]]:
-    """Each of the first words that carries meaning, alone (never "the" or "how")."""
+    """Each of the first words that carries meaning, alone (never "the" or "how"); not
+    the words of a name ("Human Rights Council")."""
+    if _english_names(query):
+        return
     words = [w for w in _words(query.without_filters.replace('"', " ")) if not is_stop_word(w)]
     if len(words) > 1:
         for word in words[:MAX_WORDS_ALONE]:
