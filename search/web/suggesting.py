@@ -16,7 +16,7 @@ import csv
 import functools
 import re
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -42,13 +42,13 @@ PUNCTUATION = "?？!！.,，。;；:：\"'()（）"
 
 
 def suggestions(query: ParsedQuery, found: dict) -> list[dict]:
-    """On no, few or only partial hits, the variants that find every word they ask for,
-    with their counts; none otherwise."""
+    """On no, few or only partial hits, the variants that find something, with their
+    counts; none otherwise."""
     if found["total"] >= FEW and not found["partial"]:
         return []
     shown: list[dict] = []
     tried = {query.text}
-    for label, candidate in _candidates(query):
+    for label, candidate, relaxed in _candidates(query):
         if len(tried) > MAX_TRIED:
             break
         candidate = re.sub(r"\s+", " ", candidate).strip()
@@ -56,7 +56,7 @@ def suggestions(query: ParsedQuery, found: dict) -> list[dict]:
             continue
         tried.add(candidate)
         answer = search_paragraphs(candidate, per_page=1)
-        if answer["total"] and not answer["partial"]:
+        if answer["total"] and (relaxed or not answer["partial"]):
             total = answer["total"]
             shown.append({"label": label, "q": candidate, "total": total, "url": search_url(candidate)})
     return shown
@@ -67,13 +67,20 @@ def _says_something(candidate: str) -> bool:
     return any(not is_stop_word(word) for word in candidate.replace('"', " ").split())
 
 
-def _candidates(query: ParsedQuery) -> Iterator[tuple[str, str]]:
-    """The variants to try, best first; the caller counts only the first few."""
-    yield from _without_filters_or_quotes(query)
-    yield from _in_other_language(query)
-    yield from islice(_other_word_orders(query), 2)
-    yield from islice(_phrases(query), 2)
-    yield from _words_alone(query)
+def _candidates(query: ParsedQuery) -> Iterator[tuple[str, str, bool]]:
+    """The variants to try, best first (the caller counts only the first few), and
+    whether the paragraphs with most of its words will do: they will for the query's own
+    words without its filters or quotes (the page says so), not for a variant made here."""
+    for label, candidate in _without_filters_or_quotes(query):
+        yield label, candidate, True
+    made = chain(
+        _in_other_language(query),
+        islice(_other_word_orders(query), 2),
+        islice(_phrases(query), 2),
+        _words_alone(query),
+    )
+    for label, candidate in made:
+        yield label, candidate, False
 
 
 def _without_filters_or_quotes(query: ParsedQuery) -> Iterator[tuple[str, str]]:
