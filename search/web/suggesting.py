@@ -48,18 +48,23 @@ def suggestions(query: ParsedQuery, found: dict) -> list[dict]:
     if found["total"] >= FEW and not found["partial"]:
         return []
     shown: list[dict] = []
-    tried = {query.text}
-    for label, candidate, relaxed in _candidates(query):
-        if len(tried) > MAX_TRIED:
-            break
-        candidate = re.sub(r"\s+", " ", candidate).strip()
-        if candidate in tried or not _says_something(candidate):
-            continue
-        tried.add(candidate)
+    for label, candidate, relaxed in _tried(query):
         total, partial = count_paragraphs(candidate)
         if total and (relaxed or not partial):
             shown.append({"label": label, "q": candidate, "total": total, "url": search_url(candidate)})
     return shown
+
+
+def _tried(query: ParsedQuery) -> Iterator[tuple[str, str, bool]]:
+    """The first MAX_TRIED variants, each once, none the query itself or only stop words."""
+    tried = {query.text}
+    for label, candidate, relaxed in _candidates(query):
+        candidate = re.sub(r"\s+", " ", candidate).strip()
+        if candidate not in tried and _says_something(candidate):
+            tried.add(candidate)
+            yield label, candidate, relaxed
+        if len(tried) > MAX_TRIED:
+            return
 
 
 def count_paragraphs(q: str) -> tuple[int, bool]:
@@ -107,10 +112,14 @@ def _words(text: str) -> list[str]:
 
 def _words_alone(query: ParsedQuery) -> Iterator[tuple[str, str]]:
     """Each of the first words that carries meaning, alone (never "the" or "how"); not
-    the words of a name ("Human Rights Council")."""
+    the words of a name ("Human Rights Council"). A query of one Chinese run that holds a
+    name (and so is not turned): its jieba words of two characters or more (缅甸罗兴亚人 →
+    缅甸, 罗兴亚人)."""
     if _english_names(query):
         return
     words = [w for w in _words(query.without_filters.replace('"', " ")) if not is_stop_word(w)]
+    if len(words) == 1 and CJK_RUN.fullmatch(words[0]) and _names_in_run(words[0]):
+        words = [w for w, *_ in jieba_words(words[0], search=False) if len(w) > 1 and not is_stop_word(w)]
     if len(words) > 1:
         for word in words[:MAX_WORDS_ALONE]:
             yield _("Fewer words"), word
@@ -158,14 +167,21 @@ def name_tables() -> tuple[dict[tuple[str, ...], str], dict[str, str], frozenset
 def _in_other_language(query: ParsedQuery) -> Iterator[tuple[str, str]]:
     """A query that names only States or bodies (besides words such as "the"), named in
     the other language, with its filters but the language's: 缅甸 → Myanmar."""
-    kept = " ".join(query.text[slice(*f.span)] for f in query.typed_filters if f.field and f.name != "lang")
     if any(unit.has_cjk for unit in query.units):
-        names = _chinese_names(query)
-        label, names = _("In English"), [name if " " not in name else f'"{name}"' for name in names]
+        label, names = _("In English"), [_quoted(name) for name in _chinese_names(query)]
     else:
         label, names = _("In Chinese"), _english_names(query)
     if names:
-        yield label, " ".join([*names[:MAX_NAMES], kept])
+        yield label, " ".join([*names[:MAX_NAMES], *_kept_filters(query)])
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if " " in name else name
+
+
+def _kept_filters(query: ParsedQuery) -> list[str]:
+    """The query's filters as typed, but the language's: a translation is searched in the other."""
+    return [query.text[slice(*f.span)] for f in query.typed_filters if f.field and f.name != "lang"]
 
 
 def _english_names(query: ParsedQuery) -> list[str]:
@@ -175,13 +191,19 @@ def _english_names(query: ParsedQuery) -> list[str]:
     words = [w for token in query.without_filters.split() if token[0] != "-" for w in _name_words(token)]
     found, at = [], 0
     while at < len(words):
-        size = next((n for n in range(LONGEST_NAME, 0, -1) if tuple(words[at : at + n]) in english), 0)
-        if not size and words[at] not in STOP_WORDS:
+        name = _longest_name(words, at, english)
+        if name is None and words[at] not in STOP_WORDS:
             return []
-        if size:
-            found.append(english[tuple(words[at : at + size])])
-        at += size or 1
+        if name:
+            found.append(english[name])
+        at += len(name) if name else 1
     return list(dict.fromkeys(found))
+
+
+def _longest_name(words: list[str], at: int, english: dict) -> tuple[str, ...] | None:
+    """The longest name that starts at `words[at]`, as its words; None if none does."""
+    spans = (tuple(words[at : at + size]) for size in range(LONGEST_NAME, 0, -1))
+    return next((span for span in spans if span in english), None)
 
 
 def _chinese_names(query: ParsedQuery) -> list[str]:
@@ -207,7 +229,7 @@ def _names_in_run(run: str) -> list[str]:
     for _word, start, _end, _index in words:
         if start < after_name:  # inside the name just found
             continue
-        name = next((run[start:end] for end in ends if end > start and run[start:end] in chinese), None)
+        name = next((run[start:end] for end in ends if run[start:end] in chinese), None)
         if name and (name not in bodies or start == after_name):
             found.append(name)
             after_name = start + len(name)
@@ -271,17 +293,26 @@ def _phrases(query: ParsedQuery) -> Iterator[tuple[str, str]]:
     then two, words that carry meaning of the last stretch without a question word ("How
     can States protect internally displaced persons?" → "internally displaced persons")."""
     text = query.without_filters
-    words = [w.lower() for w in _words(text)]
-    meaningful = {w for w in words if w not in STOP_WORDS}
-    question = any(w in STOP_WORDS and w not in JOINING for w in words)
-    if '"' in text or CJK_RUN.search(text) or (len(meaningful) < 4 and not question):
+    words = _words(text)
+    if '"' in text or CJK_RUN.search(text) or not _is_wordy(words):
         return
-    stretches = reversed(_stretches(_words(text)))
+    meaningful = _meaningful(words)
+    stretches = reversed(_stretches(words))
     phrases = (_last_words(stretch, size) for stretch in stretches for size in (3, 2))
     for phrase in dict.fromkeys(p for p in phrases if p):
-        # Quoting all the words of the query only finds less.
-        if {w.lower() for w in phrase.split()} & meaningful != meaningful:
+        if _meaningful(phrase.split()) != meaningful:  # all the query's words quoted find less
             yield _("As a phrase"), f'"{phrase}"'
+
+
+def _meaningful(words: list[str]) -> set[str]:
+    return {w.lower() for w in words if w.lower() not in STOP_WORDS}
+
+
+def _is_wordy(words: list[str]) -> bool:
+    """A question ("how", "does", "say about") or four words or more that carry meaning."""
+    if any(w.lower() in STOP_WORDS - JOINING for w in words):
+        return True
+    return len(_meaningful(words)) >= 4
 
 
 def _stretches(words: list[str]) -> list[list[str]]:

@@ -71,6 +71,8 @@ def test_it_offers_the_other_word_order(searched):
     assert ("Other word order", "打击人口贩运 lang:zh") in offered("打击贩运人口 lang:zh")
     assert ("Other word order", '"organ trafficking"') in offered('"trafficking in organs"')
     assert not [q for label, q in offered("大会第三委员会") if label == "Other word order"]
+    # A name is not turned, but a run holding one is cut into its words.
+    assert offered("缅甸罗兴亚人") == [("Fewer words", "缅甸"), ("Fewer words", "罗兴亚人")]
 
 
 def test_it_names_states_and_bodies_in_the_other_language(searched):
