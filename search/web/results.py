@@ -1,5 +1,5 @@
 """What the search page and the API show around `search_paragraphs`: links, labels in both
-languages, the same paragraph in the other language, facet links and what to try instead."""
+languages, the same paragraph in the other language, and facet links."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter, is_stop_word
-from search.engine.searching import search_paragraphs
+from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter
 from search.models import (
     BODY_NAMES,
     COMMITTEE_NAMES,
@@ -334,28 +333,3 @@ def _chip_value(typed: TypedFilter) -> str:
     if typed.is_year_range:
         return value.replace("..", "–")
     return VALUE_LABELS.get(value.upper() if typed.field in ("body", "committee") else value.lower()) or value
-
-
-def suggestions(query: ParsedQuery) -> list[dict]:
-    """Return searches derived from the query that do find something, with their counts."""
-    found: list[dict] = []
-    for label, candidate in _candidates(query):
-        total = search_paragraphs(candidate, per_page=1)["total"]
-        if total and candidate not in (f["q"] for f in found):
-            found.append({"label": label, "q": candidate, "total": total, "url": search_url(candidate)})
-    return found
-
-
-def _candidates(query: ParsedQuery) -> list[tuple[str, str]]:
-    """Searches to try instead: without the filters, without the quotes, each of the first
-    words that carries meaning (never "the" or "how" alone)."""
-    text, without_filters = query.text, query.without_filters
-    candidates = []
-    if without_filters and without_filters != text:
-        candidates.append((_("Without the filters"), without_filters))
-    if '"' in text:
-        candidates.append((_("Without quotes"), text.replace('"', "")))
-    words = [w for w in without_filters.replace('"', " ").split() if not is_stop_word(w)]
-    if len(words) > 1:
-        candidates += [(_("Fewer words"), word) for word in words[:5]]
-    return candidates

@@ -27,8 +27,8 @@ from search.web.results import (
     page_links,
     present_hits,
     search_url,
-    suggestions,
 )
+from search.web.suggesting import suggestions
 
 
 @require_GET
@@ -66,7 +66,7 @@ def _results(request: HttpRequest, context: dict, q: str, page: int, options: di
             "sorts": SORT_CHOICES,
             "sizes": PER_PAGE_CHOICES,
         },
-        "suggestions": [] if found["total"] else suggestions(query),
+        "suggestions": suggestions(query, found),
         "previous_url": search_url(q, page - 1, **options) if page > 1 else None,
         "next_url": search_url(q, page + 1, **options) if page < pages else None,
         "pages": pages,

@@ -1,12 +1,12 @@
 """The search page's presenters read the engine's parsed query, never the typed text again:
-the chips, "remove this filter" links, facets and suggestions say what the engine applies."""
+the chips, "remove this filter" links and facets say what the engine applies (suggestions:
+test_suggestions.py)."""
 
 import pytest
 from django.utils import translation
 
 from search.engine.query import parse_query
-from search.web import results
-from search.web.results import facet_links, filter_chips, search_url, suggestions
+from search.web.results import facet_links, filter_chips, search_url
 
 
 @pytest.fixture(autouse=True)
@@ -58,21 +58,3 @@ def test_a_facet_value_is_active_when_the_query_narrows_by_it():
     assert groups["Language"]["English"]["active"] and not groups["Language"]["Chinese"]["active"]
     assert not groups["Body"]["General Assembly"]["active"]  # excluded, not narrowed to
     assert groups["Language"]["Chinese"]["url"] == search_url("organ LANG:EN -body:ga lang:zh", per_page=50)
-
-
-def test_the_suggestions_drop_the_filters_and_the_quotes(monkeypatch):
-    monkeypatch.setattr(results, "search_paragraphs", lambda q, per_page: {"total": len(q)})
-    found = suggestions(parse_query('"organ removal" foo:bar lang:zh trade'))
-    assert [(s["label"], s["q"]) for s in found] == [
-        ("Without the filters", '"organ removal"   trade'),
-        ("Without quotes", "organ removal foo:bar lang:zh trade"),
-        ("Fewer words", "organ"),
-        ("Fewer words", "removal"),
-        ("Fewer words", "trade"),
-    ]
-
-
-def test_the_suggestions_never_offer_a_stop_word_alone(monkeypatch):
-    monkeypatch.setattr(results, "search_paragraphs", lambda q, per_page: {"total": len(q)})
-    found = suggestions(parse_query("How can the organ be removed? 如何"))
-    assert [s["q"] for s in found if s["label"] == "Fewer words"] == ["organ", "removed?"]

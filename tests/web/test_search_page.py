@@ -287,11 +287,3 @@ def test_it_says_when_the_paragraphs_shown_have_most_of_the_words_in_both_langua
     assert "没有段落包含全部词语；以下段落包含其中大部分。" in zh
     assert f"{total} 段包含大部分词语" in zh
     assert "these have most of them" not in html_of(client, "/?q=organ+trafficking")
-
-
-def test_it_never_suggests_a_stop_word_alone(client, indexed_corpus):
-    html = html_of(client, "/?q=how+the+xyzzy+organ+lang:zh")
-
-    assert "No paragraph matches" in html
-    assert 'href="/?q=organ"' in html
-    assert 'href="/?q=the"' not in html and 'href="/?q=how"' not in html
