@@ -63,6 +63,11 @@ class Figures:
     ndcg: float
     distinct: int
     unjudged: int
+    # The same, counting each wording once: a repeat of a wording ranked higher gains
+    # nothing, and the ideal is the judged wordings' (see `wording_figures`).
+    wording_precision: float = 0.0
+    wording_ndcg: float = 0.0
+    ceiling: float = 0.0  # the best wording P@10 there is: judged relevant wordings, up to ten
 
 
 def key_of(text: str) -> Key:
@@ -138,27 +143,60 @@ def precision_at(ranking: list[Key], grades: dict[Key, int], cut: int = CUT) -> 
 
 def ndcg_at(ranking: list[Key], grades: dict[Key, int], cut: int = CUT) -> float:
     """nDCG with gain 2^grade - 1; 0 when nothing is relevant."""
+    return ndcg_against(ranking, grades, grades, cut)
 
-    def dcg(gains: list[int]) -> float:
-        return sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(gains[:cut]))
 
-    ideal = dcg(sorted(grades.values(), reverse=True))
-    return dcg([grades.get(key, 0) for key in ranking]) / ideal if ideal else 0.0
+def ndcg_against(ranking: list[Key], gains: dict[Key, int], ideal: dict[Key, int], cut: int = CUT) -> float:
+    """nDCG of the ranking's gains against the best ordering of `ideal`'s."""
+
+    def dcg(values: list[int]) -> float:
+        return sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(values[:cut]))
+
+    best = dcg(sorted(ideal.values(), reverse=True))
+    return dcg([gains.get(key, 0) for key in ranking]) / best if best else 0.0
 
 
 def distinct_wordings(
     ranking: list[Key], texts: dict[Key, str], shared: set[frozenset[Key]], cut: int = CUT
 ) -> int:
-    """How many wordings the first `cut` paragraphs hold, read in rank order: a paragraph
-    is a new wording unless it has the same normalised text as a wording already counted,
-    or shares wording with it (a SharedWording pair), as a page showing each wording once
-    would fold it under that hit. Not transitive: a chain of near matches can drift."""
+    """How many wordings the first `cut` paragraphs hold (see `new_wordings`)."""
+    return sum(new_wordings(ranking[:cut], texts, shared))
+
+
+def new_wordings(ranking: list[Key], texts: dict[Key, str], shared: set[frozenset[Key]]) -> list[bool]:
+    """Read in rank order, whether each paragraph is a new wording: not the same normalised
+    text as a wording already counted, nor sharing wording with it (a SharedWording pair),
+    as a page showing each wording once would fold it under that hit. Not transitive: a
+    chain of near matches can drift."""
     counted: list[Key] = []
-    for key in ranking[:cut]:
+    flags = []
+    for key in ranking:
         wording = _wording(texts[key])
-        if not any(_wording(texts[c]) == wording or frozenset((c, key)) in shared for c in counted):
+        new = not any(_wording(texts[c]) == wording or frozenset((c, key)) in shared for c in counted)
+        if new:
             counted.append(key)
-    return len(counted)
+        flags.append(new)
+    return flags
+
+
+def wording_figures(
+    ranking: list[Key], grades: dict[Key, int], texts: dict[Key, str], shared: set[frozenset[Key]]
+) -> tuple[float, float, float]:
+    """P@10 and nDCG@10 counting each wording once, and the best such P@10 there is.
+
+    A paragraph repeating a wording ranked above it gains nothing (the reader has read
+    it); the ideal ranking is the judged paragraphs, best first, each wording once.
+    """
+    top = ranking[:CUT]
+    kept = {
+        key: grades.get(key, 0) for key, new in zip(top, new_wordings(top, texts, shared), strict=True) if new
+    }
+    gains = {key: kept.get(key, 0) for key in top}
+    judged = sorted((k for k, g in grades.items() if g > 0), key=lambda k: (-grades[k], k))
+    ideal = {k: grades[k] for k, new in zip(judged, new_wordings(judged, texts, shared), strict=True) if new}
+    precision = precision_at(top, gains)
+    ceiling = min(CUT, len(ideal)) / CUT
+    return precision, ndcg_against(top, gains, ideal), ceiling
 
 
 def _wording(text: str) -> str:
@@ -173,12 +211,16 @@ def figures(
     shared: set[frozenset[Key]],
 ) -> Figures:
     grades = judgment.grades if judgment else {}
+    once = wording_figures(ranking, grades, texts, shared)
     return Figures(
         found=bool(ranking),
         precision=precision_at(ranking, grades),
         ndcg=ndcg_at(ranking, grades),
         distinct=distinct_wordings(ranking, texts, shared),
         unjudged=sum(key not in pool for key in ranking[:CUT]) if judgment else 0,
+        wording_precision=once[0],
+        wording_ndcg=once[1],
+        ceiling=once[2],
     )
 
 
@@ -209,6 +251,11 @@ def summary(rows: list[Row]) -> dict[str, float]:
         "base_empty": sum(not r.baseline.found for r in rows),
         "site_distinct": mean(r.site.distinct for r in rows if r.site.found),
         "base_distinct": mean(r.baseline.distinct for r in rows if r.baseline.found),
+        "site_wp10": mean(r.site.wording_precision for r in judged),
+        "base_wp10": mean(r.baseline.wording_precision for r in judged),
+        "site_wndcg": mean(r.site.wording_ndcg for r in judged),
+        "base_wndcg": mean(r.baseline.wording_ndcg for r in judged),
+        "ceiling": mean(r.site.ceiling for r in judged),
     }
 
 
@@ -229,6 +276,18 @@ def format_rows(rows: list[Row]) -> str:
             continue
         s = summary(chosen)
         lines.append(f"{kind:8} {s['queries']:3d} {s['judged']:6d} | {_side(s, 'site')} | {_side(s, 'base')}")
+    lines += ["", "counting each wording once (a repeat of a wording ranked above gains nothing; the ideal"]
+    lines.append(
+        "is the judged wordings'); best: the highest such P@10 there is, ten relevant wordings or fewer"
+    )
+    head = f"{'kind':8} {'best':>4} | site P@10 nDCG | base P@10 nDCG"
+    lines += [head, "-" * len(head)]
+    for kind in (*KINDS, "all"):
+        chosen = [r for r in rows if kind in ("all", r.query.kind)]
+        if chosen:
+            s = summary(chosen)
+            site, base = (f"     {s[f'{x}_wp10']:.2f} {s[f'{x}_wndcg']:.2f}" for x in ("site", "base"))
+            lines.append(f"{kind:8} {s['ceiling']:.2f} | {site} | {base}")
     return "\n".join(lines)
 
 
@@ -302,7 +361,8 @@ def write_pools(queries: list[PoolQuery], pools: Path = POOLS) -> None:
 
 def measure(queries: list[PoolQuery], judgments: dict[str, Judgment], pools: Path = POOLS) -> list[Row]:
     ranked = rankings(queries)
-    found = paragraphs_of({key for pair in ranked.values() for ranking in pair for key in ranking})
+    judged = {key for judgment in judgments.values() for key in judgment.grades}
+    found = paragraphs_of({key for pair in ranked.values() for ranking in pair for key in ranking} | judged)
     texts = {key: text for key, (_, _, text) in found.items()}
     shared = shared_pairs(found)
     rows = []

@@ -333,6 +333,9 @@ class Paragraph(models.Model):
     # No adopted resolution dated before this paragraph's document has its wording (None:
     # not yet traced). Derived, like the two tables below: search.ingest.agreed_language.
     new_wording = models.BooleanField(_("new wording"), null=True)
+    # Paragraphs with the same wording (SharedWording pairs) share a key: a search shows
+    # them once. The lowest paragraph id of the family, None with no pair; derived too.
+    wording_key = models.PositiveIntegerField(_("wording family"), null=True, blank=True)
 
     class Meta:
         ordering = ["version", "order"]

@@ -89,6 +89,7 @@ def make_schema() -> Schema:
         anchor=ID(stored=True),
         # "new": no adopted resolution dated earlier has this wording ("wording:new").
         wording=ID(stored=True, sortable=True),
+        family=ID(sortable=True),  # paragraphs with the same wording: shown once (families)
         label=STORED,
         title=STORED,
         adopted_on=STORED,
@@ -112,7 +113,9 @@ def paragraph_document(paragraph: Paragraph) -> dict:
     resolution = text.resolution
     adopted = resolution.adopted_on
     year = resolution.year()
-    return {
+    # A paragraph of no wording family has no value there (an empty one would be a term).
+    family = {"family": str(paragraph.wording_key)} if paragraph.wording_key else {}
+    return family | {
         "id": f"{text.pk}:{paragraph.anchor}",
         "version": str(text.pk),
         "resolution": resolution.key,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.query import Phrase
 
-from search.engine import docsets
+from search.engine import docsets, families
 from search.engine.highlight import snippet
 from search.engine.index import searching
 from search.engine.query import ParsedQuery, Unit, parse_query
@@ -202,28 +202,52 @@ def search_paragraphs(
         "facets": {},
         "unknown_filters": parsed.unknown_filters,
         "partial": False,
+        "wordings": 0,
     }
     with searching() as searcher:
         match = find_matches(searcher, parsed)
         if match is None:
             return answer
         docs = match.docs
+        reader = searcher.reader()
+        shown = _one_per_wording(reader, match)
         start = (page - 1) * per_page
         # A few more than the page, for hits the database no longer holds (see _held).
-        ranked = _ranked(searcher, parsed, match, start + per_page + STALE_SLACK, sort)[start:]
+        ranked = _ranked(searcher, parsed, shown, start + per_page + STALE_SLACK, sort)[start:]
         stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
-        reader = searcher.reader()
+        same = _same_wording(searcher, docs, ranked)
         facets = {name: facet_counts(reader, name, docs) for name in FACETS}
         documents, in_document = _per_document(reader, docs, ranked)
-    for fields, count in zip(stored, in_document, strict=True):
+    for fields, count, doc in zip(stored, in_document, ranked, strict=True):
         fields["_in_document"] = count
+        fields["_same_wording"] = same.get(doc, ([], 0))
     held = _held(stored)
+    gone = len(stored) - len(held)
     return answer | {
         "partial": match.partial,
-        "total": int(len(docs)) - (len(stored) - len(held)),
+        "total": int(len(docs)) - gone,
+        "wordings": int(len(shown.docs)) - gone,
         "documents": documents,
         "hits": [_hit(fields, parsed) for fields in held[:per_page]],
         "facets": facets,
+    }
+
+
+def _one_per_wording(reader, match: Match) -> Match:
+    """The match with one paragraph of each wording family: the one a page shows."""
+    shown = families.representatives(reader, match.docs)
+    if len(shown) == len(match.docs):
+        return match
+    levels = None if match.levels is None else match.levels[np.searchsorted(match.docs, shown)]
+    return Match(shown, levels)
+
+
+def _same_wording(searcher, docs: np.ndarray, ranked: list[int]) -> dict[int, tuple[list[dict], int]]:
+    """Each ranked hit's matching paragraphs of the same wording (where each is), and how many."""
+    found = families.same_wording(searcher.reader(), docs, ranked)
+    return {
+        doc: ([_where(searcher.stored_fields(d)) for d in others], count)
+        for doc, (others, count) in found.items()
     }
 
 
@@ -341,4 +365,7 @@ def _hit(stored: dict, parsed: ParsedQuery) -> dict:
         "date": stored["adopted_on"] or None,
         "snippet": snippet(stored["text"], parsed.units),
         "in_document": stored.get("_in_document", 1),  # matches in its language version's document
+        # Matching paragraphs of other documents with the same wording, shown once: here.
+        "same_wording": stored.get("_same_wording", ([], 0))[0],
+        "same_wording_count": stored.get("_same_wording", ([], 0))[1],
     }

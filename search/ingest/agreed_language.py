@@ -99,7 +99,7 @@ def trace(
     SharedWording.objects.bulk_create(found, batch_size=5000, ignore_conflicts=True)
     touched = set(ids) | _made_older(set(ids), found)
     touched |= set(Paragraph.objects.filter(pk__in=list(set(reflagged))).values_list("pk", flat=True))
-    flipped = _flag_new_wording(touched)
+    flipped = _flag_new_wording(touched) | _set_families(ids)
     record_changes(flipped - set(logged))
     return {"paragraphs": len(ids), "pairs": len(found)}
 
@@ -260,6 +260,54 @@ def _flag_new_wording(ids: set[int]) -> set[int]:
     changed = {pk: flag for pk, flag in now.items() if stored.get(pk) != flag}
     _save_flags(changed)
     return {dated[pk].version for pk in changed}
+
+
+def _set_families(ids: list[int]) -> set[int]:
+    """Give these paragraphs, and the partners they gave a first pair, their wording family
+    (Paragraph.wording_key); return the versions whose families changed.
+
+    A paragraph joins the family of its oldest partner stored before it (the lowest key
+    among them), so an older paragraph's family never changes when a newer one comes: a
+    publish sets its own paragraphs' families, and those of older paragraphs that had
+    none (their first pair), nothing else.
+    """
+    partners = SharedWording.objects.partners(ids)
+    around = {q for qs in partners.values() for q in qs}
+    stored = _stored_keys(around | set(ids))
+    keys = family_keys(sorted(ids), partners, stored)
+    for pk in sorted(ids):  # a partner stored before with no family yet takes this one
+        for q in partners.get(pk, ()):
+            if q not in keys and stored.get(q) is None and keys.get(pk) is not None:
+                keys[q] = keys[pk]
+    changed = {pk: key for pk, key in keys.items() if stored.get(pk) != key}
+    for key in set(changed.values()):
+        for chunk in _chunks([pk for pk, its in changed.items() if its == key]):
+            Paragraph.objects.filter(pk__in=chunk).update(wording_key=key)
+    return set(_versions_of(list(changed)))
+
+
+def family_keys(ids: list[int], partners: dict[int, set[int]], stored: dict[int, int | None]) -> dict:
+    """Each paragraph of `ids` (in ascending order) → its family: the lowest family among
+    its partners before it (`stored`, or given here to one of `ids` before it), or itself
+    when it has partners but none before it; None with no partner at all."""
+    keys: dict[int, int | None] = {}
+    for pk in ids:
+        before = [q for q in partners.get(pk, ()) if q < pk]
+        known = [keys.get(q) or stored.get(q) or q for q in before]
+        keys[pk] = min([pk, *known]) if partners.get(pk) else None
+    return keys
+
+
+def _stored_keys(ids: set[int]) -> dict[int, int | None]:
+    stored = {}
+    for chunk in _chunks(list(ids)):
+        stored.update(Paragraph.objects.filter(pk__in=chunk).values_list("pk", "wording_key"))
+    return stored
+
+
+def _versions_of(ids: list[int]) -> Iterator[int]:
+    for chunk in _chunks(ids):
+        yield from Paragraph.objects.filter(pk__in=chunk).values_list("version_id", flat=True).distinct()
 
 
 def _stored_flags(ids: list[int]) -> dict[int, bool]:

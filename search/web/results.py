@@ -95,6 +95,11 @@ def api_hits(request, hits: list[dict]) -> list[dict]:
             "document": names[hit["resolution"]],
             "url": request.build_absolute_uri(paragraph_url(hit["resolution"], hit["anchor"])),
             "source_url": official_url(hit["symbol"], hit["language"]),
+            "same_wording": [
+                other
+                | {"url": request.build_absolute_uri(paragraph_url(other["resolution"], other["anchor"]))}
+                for other in hit["same_wording"]
+            ],
         }
         for hit in hits
     ]
@@ -106,7 +111,26 @@ def present_hits(hits: list[dict], q: str) -> list[dict]:
     adopted resolution of the pair when this document has only one language)."""
     documents, pairs = _documents_and_pairs({h["resolution"] for h in hits})
     by_key = _stored_paragraphs(hits, pairs)
-    return [_present(hit, q, documents.get(hit["resolution"]), pairs, by_key) for hit in hits]
+    names = document_names([other for hit in hits for other in hit.get("same_wording", [])])
+    return [
+        _present(hit, q, documents.get(hit["resolution"]), pairs, by_key) | _same_wording(hit, q, names)
+        for hit in hits
+    ]
+
+
+def _same_wording(hit: dict, q: str, names: dict[str, str]) -> dict:
+    """The matching paragraphs of other documents with this one's wording, which the search
+    shows once (here): each linked, and how many more there are."""
+    listed = hit.get("same_wording", [])
+    also = [
+        {
+            "document": names[other["resolution"]],
+            "label": other["label"],
+            "url": paragraph_url(other["resolution"], other["anchor"], lang=other["language"], q=q),
+        }
+        for other in listed
+    ]
+    return {"also_in": also, "also_more": hit.get("same_wording_count", 0) - len(listed)}
 
 
 def _documents_and_pairs(keys: set[str]) -> tuple[dict[str, Resolution], dict[str, list[str]]]:
@@ -208,13 +232,12 @@ def group_hits(presented: list[dict], q: str) -> list[dict]:
         key = hit["resolution"]
         earlier = first_with_text.setdefault(hit["text_key"], hit)
         if earlier["resolution"] != key:
-            earlier["also_in"].append({"document": hit["document"], "url": hit["page_url"]})
+            earlier["also_in"].append({"document": hit["document"], "label": "", "url": hit["page_url"]})
             continue
         if key not in groups:
             groups[key] = _document_group(hit, q)
         group = groups[key]
         hit["label"] = re.sub(r"^执行部分", "", hit["label_zh"]) if interface == "zh" else un_label(hit)
-        hit["also_in"] = []
         if len(group["hits"]) < SHOWN_PER_DOCUMENT:
             group["hits"].append(hit)
     for group in groups.values():

@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _results(request: HttpRequest, context: dict, q: str, page: int, options: dict) -> HttpResponse:
     query = parse_query(q)  # read once: the engine and every presenter take it as read
     found = search_paragraphs(query, page=page, **options)
-    pages = max(1, -(-found["total"] // found["per_page"]))
+    pages = max(1, -(-found["wordings"] // found["per_page"]))  # a wording shown once
     if page > pages:  # past the last page (an old link, a typed number): show the last
         page = pages
         found = search_paragraphs(query, page=page, **options)

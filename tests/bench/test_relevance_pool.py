@@ -16,6 +16,7 @@ from bench.relevance_pool import (
     pool_file,
     pooled,
     precision_at,
+    wording_figures,
 )
 
 
@@ -83,6 +84,19 @@ def test_figures_say_what_was_not_found_and_what_is_unjudged():
     f = figures([k("a"), k("b")], judgment, {k("a")}, texts, set())
     assert (f.found, f.precision, f.unjudged, f.distinct) == (True, 0.1, 1, 2)
     assert figures([], judgment, {k("a")}, texts, set()).found is False
+
+
+def test_counting_each_wording_once_a_repeat_gains_nothing_and_the_ideal_is_the_wordings():
+    texts = {k("a"): "one", k("a", "A/C.3/80/L.1"): "one", k("b"): "two", k("c"): "three"}
+    grades = {k("a"): 2, k("a", "A/C.3/80/L.1"): 2, k("b"): 1}
+    # The draft repeats a: it gains nothing, and the ideal holds a and b, not a twice.
+    precision, ndcg, ceiling = wording_figures([k("a"), k("a", "A/C.3/80/L.1"), k("b")], grades, texts, set())
+    assert precision == pytest.approx(0.2) and ceiling == pytest.approx(0.2)
+    assert ndcg == pytest.approx((3 + 1 / 2) / (3 + 1 / math.log2(3)))
+    # Each wording once, best first: the ideal.
+    assert wording_figures([k("a"), k("b"), k("c")], grades, texts, set())[1] == pytest.approx(1.0)
+    # Counted on paragraphs alone, the repeat would count as an answer.
+    assert precision_at([k("a"), k("a", "A/C.3/80/L.1"), k("b")], grades) == pytest.approx(0.3)
 
 
 def test_a_pool_is_the_union_in_a_fixed_order_that_hides_its_source():

@@ -290,3 +290,62 @@ def test_the_api_pages_too_and_says_what_page_is_wrong(traced, client, two_a_pag
         response = client.get("/api/lineage", query | {"page": page})
         assert response.status_code == 400
         assert response.json()["error"].startswith("page must be a whole number from 1 to 2")
+
+
+def test_paragraphs_of_the_same_wording_form_families_from_their_pairs(traced):
+    from search.models import SharedWording
+
+    keys = dict(Paragraph.objects.values_list("pk", "wording_key"))
+    pairs = list(SharedWording.objects.values_list("first_id", "second_id"))
+    assert len(pairs) > 100
+    # Every paragraph with a pair has a family, named by a paragraph stored no later.
+    assert all(keys[a] and keys[b] and keys[a] <= a and keys[b] <= b for a, b in pairs)
+    assert not any(key for pk, key in keys.items() if key and not any(pk in pair for pair in pairs))
+    # The 80th session's paragraph and the draft it was adopted from are one family.
+    draft = paragraph("A/C.3/80/L.32", "op5")
+    adopted = paragraph("A/RES/80/221", "op5")
+    assert plain(draft.text) == plain(adopted.text)
+    assert draft.wording_key == adopted.wording_key is not None
+
+
+def test_family_keys_join_the_oldest_family_before_and_never_change_an_older_one():
+    from search.ingest.agreed_language import family_keys
+
+    # 1-2 a pair; 3 pairs with 2; 5 pairs with 4 (stored with family 4) and with 3.
+    partners = {1: {2}, 2: {1, 3}, 3: {2, 5}, 5: {4, 3}, 6: set()}
+    keys = family_keys([1, 2, 3, 5, 6], partners, stored={4: 4})
+    assert keys == {1: 1, 2: 1, 3: 1, 5: 1, 6: None}
+    assert family_keys([7], {7: {2}}, stored={2: 1}) == {7: 1}
+
+
+def test_a_search_shows_each_wording_once_under_the_newest_adopted_resolution(traced, client):
+    q = "Myanmar Rohingya"
+    found = client.get("/api/search", {"q": q, "per_page": 100}).json()
+    hits = found["hits"]
+    assert found["total"] > found["wordings"] == len(hits)
+    # Nothing is lost: each paragraph found is a hit or listed under one, once.
+    listed = [(o["resolution"], o["anchor"]) for h in hits for o in h["same_wording"]]
+    shown = [(h["resolution"], h["anchor"]) for h in hits]
+    assert len(set(shown + listed)) == len(shown) + len(listed) == found["total"]
+    assert all(len(h["same_wording"]) == h["same_wording_count"] for h in hits)
+    # No two hits are one family; each hit is the newest adopted resolution of its own.
+    rows = {
+        (p.version.resolution.key, p.anchor): p
+        for p in Paragraph.objects.filter(version__language="en").select_related("version__resolution")
+    }
+    families = [rows[s].wording_key for s in shown if rows[s].wording_key]
+    assert len(families) == len(set(families)) and families
+    for hit in hits:
+        mine = rows[(hit["resolution"], hit["anchor"])]
+        others = [rows[(o["resolution"], o["anchor"])] for o in hit["same_wording"]]
+        assert all(other.wording_key == mine.wording_key for other in others)
+        adopted = [o.version.resolution for o in others if o.version.resolution.doc_type == "resolution"]
+        if adopted:
+            assert mine.version.resolution.doc_type == "resolution"
+            assert all(mine.version.resolution.year() >= a.year() for a in adopted)
+    html = client.get("/", {"q": q}).content.decode()
+    assert f"{found['total']} paragraphs found" in html and f"{found['wordings']} distinct wordings" in html
+    assert re.search(
+        r'Same wording in <a href="/r/A/C\.3/80/L\.32/\?lang=en&amp;q=[^"]+#op\d+">A/C\.3/80/L\.32 OP \d+',
+        html,
+    )

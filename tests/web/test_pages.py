@@ -137,7 +137,7 @@ def test_it_marks_the_query_in_the_page_coming_from_search(client, corpus):
     html = page(client, "/r/A/RES/71/322/?lang=zh&q=器官捐献")
 
     assert "<mark>器官捐献</mark>" in html
-    assert "paragraphs contain “器官捐献”" in html
+    assert "paragraphs match “器官捐献”" in html
     assert 'href="/?q=%E5%99%A8%E5%AE%98%E6%8D%90%E7%8C%AE"' in html
 
 
@@ -378,7 +378,7 @@ def test_it_marks_whole_words_and_counts_what_the_search_finds_in_the_page(clien
     words = [r"\btraffick(?:ing|ed|ers?)?\b", r"\bpersons?\b"]
     found = [p for p in texts if all(re.search(w, p.text, re.I) for w in words)]
     assert len(found) == 27 and len(texts) == 29
-    assert "27 paragraphs contain “trafficking in persons”." in html
+    assert "27 paragraphs match “trafficking in persons”." in html
     marks = sum(len(re.findall("|".join(words), p.text, re.I)) for p in found)
     assert html.count("<mark>") == marks
     assert not re.search(r"\w<mark>|</mark>\w", html)  # never inside "business", "including"
@@ -394,7 +394,7 @@ def test_it_marks_whole_words_and_counts_what_the_search_finds_in_the_page(clien
 def test_it_does_not_mark_organ_in_organized_crime(client, corpus):
     html = page(client, "/r/A/RES/72/1/?lang=en&q=organ")
 
-    assert "2 paragraphs contain “organ”." in html
+    assert "2 paragraphs match “organ”." in html
     assert html.count("<mark>") == 3
     assert paragraph_html(html, "annex-23") == (
         "We reaffirm that the crime of trafficking in persons for the purpose of <mark>organ</mark> removal "
@@ -412,7 +412,7 @@ def test_it_marks_a_phrase_only_where_its_words_stand_together_in_the_page(clien
     texts = Paragraph.objects.filter(version__resolution__key="A/RES/72/1", version__language="en")
     phrase = r"\btrafficking in persons\b"
     assert sum(1 for p in texts if re.search(phrase, p.text, re.I)) == 26
-    assert "26 paragraphs contain “&quot;trafficking in persons&quot;”." in html
+    assert "26 paragraphs match “&quot;trafficking in persons&quot;”." in html
     assert html.count("<mark>") == sum(len(re.findall(phrase, p.text, re.I)) for p in texts)
     assert "<mark>in</mark>" not in html
 

@@ -220,7 +220,7 @@ def test_it_groups_hits_by_document_and_names_a_repeated_paragraph_once(client, 
     # The paragraph is shown once, under one document, and the other is named beside it.
     assert html.count('<li class="hit">') == 1
     assert html.count('<li class="doc">') == 1
-    assert "Also in <a " in html
+    assert "Same wording in <a " in html
     assert {"A/RES/71/319", "A/RES/72/1"} <= set(re.findall(r"A/RES/7[12]/3?19|A/RES/72/1", html))
     assert "2 paragraphs found in 2 documents" in html
 

@@ -1,0 +1,65 @@
+"""One wording, one hit: paragraphs with the same wording are shown once.
+
+A family (the index field `family`, Paragraph.wording_key) holds paragraphs of one
+language that the site knows to share their wording (SharedWording pairs): a draft, the
+resolution it became, the previous session's resolution. A search ranks one paragraph of
+each family among those it matches: of its adopted resolutions the newest, else its
+newest document. The others are listed under it ("same wording in …"). Numpy over the
+family codes: one sort of the matching paragraphs that have a family, whatever their number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from search.engine import docsets
+from search.engine.ranking import priors
+
+LISTED = 20  # paragraphs of the same wording listed under a hit; the rest are counted
+
+
+def family_codes(reader) -> np.ndarray:
+    """The family code of every document (0: none)."""
+    return docsets.codes(reader, "family")[0]
+
+
+def representatives(reader, docs: np.ndarray) -> np.ndarray:
+    """The documents of `docs` (sorted) that stand for their wording: every one without a
+    family and, of each family, the one a reader wants first (`_best_first`); sorted."""
+    family = family_codes(reader)[docs]
+    grouped = family > 0
+    if not grouped.any():
+        return docs
+    members, codes = docs[grouped], family[grouped]
+    order = _best_first(reader, members, codes)
+    codes = codes[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = codes[1:] != codes[:-1]
+    return np.sort(np.concatenate([docs[~grouped], members[order][first]]))
+
+
+def _best_first(reader, members: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The order of `members` by family, and within one: adopted resolutions first, then
+    newest, then document order."""
+    adopted, year = priors(reader, members)
+    return np.lexsort((members, -year, ~adopted, codes))
+
+
+def same_wording(reader, docs: np.ndarray, shown: list[int]) -> dict[int, tuple[list[int], int]]:
+    """For each shown document with a family: the other documents of `docs` in it (at most
+    LISTED, adopted and newest first) and how many there are."""
+    codes = family_codes(reader)
+    wanted = {int(codes[d]): d for d in shown if codes[d]}
+    if not wanted:
+        return {}
+    family = codes[docs]
+    inside = np.isin(family, np.fromiter(wanted, dtype=family.dtype))
+    members, family = docs[inside], family[inside]
+    order = _best_first(reader, members, family)
+    members, family = members[order], family[order]
+    found: dict[int, tuple[list[int], int]] = {}
+    for code, doc in wanted.items():
+        others = members[(family == code) & (members != doc)]
+        if len(others):
+            found[doc] = ([int(d) for d in others[:LISTED]], len(others))
+    return found
