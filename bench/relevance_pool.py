@@ -224,6 +224,44 @@ def figures(
     )
 
 
+def agreement(first: dict[str, Judgment], second: dict[str, Judgment], pools: dict[str, list[Key]]) -> dict:
+    """How far two judges agree on the paragraphs of the pools both judged: the share of
+    equal grades and Cohen's kappa, on the grades 0/1/2 and on relevant or not."""
+    pairs = [
+        (first[q].grades.get(key, 0), second[q].grades.get(key, 0))
+        for q, pool in pools.items()
+        if q in first and q in second
+        for key in pool
+    ]
+    binary = [(a > 0, b > 0) for a, b in pairs]
+    return {
+        "queries": sum(q in first and q in second for q in pools),
+        "paragraphs": len(pairs),
+        "equal": _share(a == b for a, b in pairs),
+        "kappa": cohen_kappa(pairs),
+        "equal_relevant": _share(a == b for a, b in binary),
+        "kappa_relevant": cohen_kappa(binary),
+    }
+
+
+def _share(flags) -> float:
+    flags = list(flags)
+    return sum(flags) / len(flags) if flags else float("nan")
+
+
+def cohen_kappa(pairs: list[tuple]) -> float:
+    """Agreement beyond chance: (observed - expected) / (1 - expected)."""
+    if not pairs:
+        return float("nan")
+    observed = _share(a == b for a, b in pairs)
+    labels = {label for pair in pairs for label in pair}
+    n = len(pairs)
+    expected = sum(
+        (sum(a == label for a, _ in pairs) / n) * (sum(b == label for _, b in pairs) / n) for label in labels
+    )
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
 @dataclass(frozen=True)
 class Row:
     query: PoolQuery
@@ -382,12 +420,27 @@ def measure(queries: list[PoolQuery], judgments: dict[str, Judgment], pools: Pat
     return rows
 
 
+def format_agreement(first: Path, second: Path) -> str:
+    queries = load_queries()
+    pools = {q.q: load_pool(pool_path(q)) for q in queries if pool_path(q).exists()}
+    a = agreement(load_judgments(first), load_judgments(second), pools)
+    return (
+        f"{a['queries']} queries judged by both, {a['paragraphs']} pooled paragraphs: "
+        f"grades 0/1/2 equal {a['equal']:.0%} (Cohen's kappa {a['kappa']:.2f}); "
+        f"relevant or not equal {a['equal_relevant']:.0%} (kappa {a['kappa_relevant']:.2f})"
+    )
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pool", action="store_true", help="write the blind pools to bench/pools/")
     parser.add_argument("--queries", type=Path, default=QUERIES)
     parser.add_argument("--judgments", type=Path, default=JUDGMENTS)
+    parser.add_argument("--agreement", type=Path, help="a second judge's judgments: how far the two agree")
     args = parser.parse_args(argv)
+    if args.agreement:
+        print(format_agreement(args.judgments, args.agreement))
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "search.settings")
     import django
 

@@ -10,6 +10,8 @@ from bench.baseline import Baseline, query_terms, tokenize
 from bench.relevance_pool import (
     Judgment,
     PoolQuery,
+    agreement,
+    cohen_kappa,
     distinct_wordings,
     figures,
     ndcg_at,
@@ -97,6 +99,18 @@ def test_counting_each_wording_once_a_repeat_gains_nothing_and_the_ideal_is_the_
     assert wording_figures([k("a"), k("b"), k("c")], grades, texts, set())[1] == pytest.approx(1.0)
     # Counted on paragraphs alone, the repeat would count as an answer.
     assert precision_at([k("a"), k("a", "A/C.3/80/L.1"), k("b")], grades) == pytest.approx(0.3)
+
+
+def test_two_judges_agreement_is_counted_on_every_pooled_paragraph_beyond_chance():
+    pools = {"q": [k("a"), k("b"), k("c"), k("d")], "other": [k("e")]}
+    first = {"q": Judgment("", {k("a"): 2, k("b"): 1}), "other": Judgment("", {k("e"): 2})}
+    second = {"q": Judgment("", {k("a"): 2, k("c"): 1})}
+    found = agreement(first, second, pools)
+    # Only "q" was judged by both; d is 0 for both, b and c disagree.
+    assert (found["queries"], found["paragraphs"]) == (1, 4)
+    assert found["equal"] == pytest.approx(0.5) and found["equal_relevant"] == pytest.approx(0.5)
+    assert cohen_kappa([(1, 1), (0, 0)]) == pytest.approx(1.0)
+    assert cohen_kappa([(1, 0), (0, 1)]) == pytest.approx(-1.0)
 
 
 def test_a_pool_is_the_union_in_a_fixed_order_that_hides_its_source():
