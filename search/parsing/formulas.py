@@ -139,11 +139,13 @@ def _asks_for_report(words: list[str]) -> bool:
     """ "Requests the Secretary-General to submit … a report", "… and to report to the
     General Assembly at its … session": an infinitive of reporting, and the report it
     asks for in the words after it."""
-    for i in range(len(words) - 1):
-        if words[i] == "to" and words[i + 1] in REPORT_VERBS:
-            if words[i + 1] == "report" or {"report", "reports"}.intersection(words[i + 2 : i + 16]):
-                return True
-    return False
+    return any(
+        words[i] == "to" and _reports(words[i + 1], words[i + 2 : i + 16]) for i in range(len(words) - 1)
+    )
+
+
+def _reports(verb: str, after: list[str]) -> bool:
+    return verb == "report" or (verb in REPORT_VERBS and bool({"report", "reports"}.intersection(after)))
 
 
 def _takes_up_again(words: list[str], verb: str, infinitive: str) -> bool:

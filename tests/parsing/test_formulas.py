@@ -61,9 +61,9 @@ def test_it_recognises_cooperation_with_a_mandate_holder():
     # A/C.3/80/L.32 op24o, a lettered sub-paragraph: its infinitive opens it.
     assert (
         formula_of(
-            "To cooperate with the Special Envoy of the Secretary-General on Myanmar, including by facilitating "
-            "unconditional visits to Myanmar and meaningful engagement with all stakeholders, including "
-            "Rohingya Muslims and those arbitrarily detained;"
+            "To cooperate with the Special Envoy of the Secretary-General on Myanmar, including by "
+            "facilitating unconditional visits to Myanmar and meaningful engagement with all stakeholders, "
+            "including Rohingya Muslims and those arbitrarily detained;"
         )
         == COOPERATION
     )
@@ -94,7 +94,8 @@ def test_it_leaves_substantive_paragraphs_alone():
     # A/C.3/80/L.3 op28: a request to the Secretary-General, but for resources, not a report.
     assert (
         formula_of(
-            "Requests the Secretary-General to continue to provide the United Nations Office on Drugs and Crime with adequate resources"
+            "Requests the Secretary-General to continue to provide the United Nations Office on Drugs "
+            "and Crime with adequate resources"
         )
         == ""
     )
