@@ -48,6 +48,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.engine.analysis import literal_analyzer, word_analyzer
 from search.models import IndexChange, Paragraph
+from search.parsing import formula_of, lead
 
 log = logging.getLogger("search.engine")
 
@@ -97,6 +98,11 @@ def make_schema() -> Schema:
         content=TEXT(analyzer=word_analyzer(), phrase=True),
         literal=TEXT(analyzer=literal_analyzer(), phrase=True),
         text=STORED,
+        # Read by ranking: the procedural formula the paragraph is written in ("report",
+        # "agenda"…, see parsing.formulas) and what it is about (its resolution's title
+        # and its first words), computed once here.
+        formula=ID,
+        subject=TEXT(analyzer=word_analyzer(), phrase=False),
     )
 
 
@@ -137,6 +143,8 @@ def paragraph_document(paragraph: Paragraph) -> dict:
         "content": paragraph.text,
         "literal": paragraph.text,
         "text": paragraph.text,
+        "formula": formula_of(paragraph.text),
+        "subject": f"{text.title}\n{lead(paragraph.text)}",
     }
 
 

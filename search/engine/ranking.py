@@ -1,4 +1,17 @@
-"""Ranking: a symbol's own resolution first, then BM25 over whole words, then literal matches."""
+"""Ranking: a symbol's own resolution first, then BM25 over whole words, then literal matches.
+
+BM25 is weighed by what a UN paragraph is (`relevance`), each weight bounded, all
+read from fields computed when the paragraph was indexed:
+
+- a paragraph written in a procedural formula (a request for a report, the question
+  put on a later session's agenda, cooperation with a rapporteur, a report taken note
+  of: `search.parsing.formulas`) counts for less than one that says something, unless
+  the query asks for that formula;
+- a paragraph whose subject holds the query's words (its resolution's title, its own
+  first words) counts for a little more than one that only mentions them;
+- a draft or a report counts for a little less than an adopted resolution, so that a
+  draft does not outrank its resolution for a word more or less.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +19,12 @@ import numpy as np
 
 from search.engine import docsets
 from search.engine.query import ParsedQuery
+from search.parsing import FORMULAS, asks_for
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+FORMULA_WEIGHT = 0.5  # a procedural paragraph's share of its BM25 score
+SUBJECT_WEIGHT = 0.15  # at most, for a subject that holds every word of the query
+DRAFT_WEIGHT = 0.95  # a draft's or report's share: more than a length difference of a few words
 
 
 SORTS = ("relevance", "newest", "oldest")
@@ -30,8 +47,7 @@ def rank(searcher, parsed: ParsedQuery, docs: np.ndarray, needed: int, sort: str
     rest = docsets.difference(docs, own)
     if len(ordered) >= needed or not len(rest):
         return ordered[:needed]
-    words = sorted({w for u in parsed.units for w in u.words})
-    best, scored = bm25_top(searcher, "content", words, rest, needed - len(ordered))
+    best, scored = _top(reader, relevance(searcher, parsed, rest), rest, needed - len(ordered))
     ordered += best.tolist()
     if len(ordered) < needed:
         ordered += _literal_only(reader, rest, scored)[: needed - len(ordered)].tolist()
@@ -78,15 +94,16 @@ def bm25_top(
     Every matching document is scored, in C rather than Python, so a common term
     costs a few milliseconds even when it is in a third of the index.
     """
-    reader = searcher.reader()
     if not len(docs) or not terms:
         return docsets.EMPTY, docsets.EMPTY
-    scores = bm25_scores(searcher, fieldname, terms, docs)
-    scored = np.flatnonzero(scores > 0)
+    return _top(searcher.reader(), np.round(bm25_scores(searcher, fieldname, terms, docs), 4), docs, k)
+
+
+def _top(reader, rounded: np.ndarray, docs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best of `docs` by their (rounded) scores, and all those that scored."""
+    scored = np.flatnonzero(rounded > 0)
     if not len(scored):
         return docsets.EMPTY, docsets.EMPTY
-    # Equal wording scores equally (to float noise): round so that ties are ties.
-    rounded = np.round(scores, 4)
     if len(scored) > k:
         # The candidates for the k best: all above the k-th score and all equal to it.
         negative = -rounded[scored]
@@ -99,6 +116,44 @@ def bm25_top(
     adopted, year = priors(reader, docs[candidates])
     order = np.lexsort((docs[candidates], -year, ~adopted, -rounded[candidates]))
     return docs[candidates[order][:k]], docs[scored]
+
+
+def query_words(parsed: ParsedQuery) -> list[str]:
+    return sorted({w for u in parsed.units for w in u.words})
+
+
+def relevance(searcher, parsed: ParsedQuery, docs: np.ndarray) -> np.ndarray:
+    """BM25 of `docs` (sorted) on the query's words, weighed by what each paragraph is
+    (see the module's docstring) and rounded: equal wording scores equally, so ties are ties."""
+    reader = searcher.reader()
+    words = query_words(parsed)
+    scores = bm25_scores(searcher, "content", words, docs)
+    if not len(docs) or not scores.any():
+        return np.round(scores, 4)
+    scores *= _formula_weights(reader, parsed, docs)
+    meaningful = sorted({w for u in parsed.units if not u.stop for w in u.words})
+    scores *= 1 + SUBJECT_WEIGHT * _subject_share(reader, meaningful, docs)
+    scores *= np.where(priors(reader, docs)[0], 1.0, DRAFT_WEIGHT).astype(np.float32)
+    return np.round(scores, 4)
+
+
+def _formula_weights(reader, parsed: ParsedQuery, docs: np.ndarray) -> np.ndarray:
+    """FORMULA_WEIGHT for a paragraph in a procedural formula the query does not ask for, else 1."""
+    codes, names = docsets.codes(reader, "formula")
+    typed = " ".join(u.text for u in parsed.units)
+    demoted = [i + 1 for i, name in enumerate(names) if name in FORMULAS and not asks_for(name, typed)]
+    weights = np.ones(len(docs), dtype=np.float32)
+    if demoted:
+        weights[np.isin(codes[docs], demoted)] = FORMULA_WEIGHT
+    return weights
+
+
+def _subject_share(reader, words: list[str], docs: np.ndarray) -> np.ndarray:
+    """The share of the query's words that each paragraph's subject (title, first words) holds."""
+    held = np.zeros(len(docs), dtype=np.float32)
+    for word in words:
+        held[np.isin(docs, docsets.term_docs(reader, "subject", word), assume_unique=True)] += 1
+    return held / max(len(words), 1)
 
 
 def bm25_scores(searcher, fieldname: str, terms: list[str], docs: np.ndarray) -> np.ndarray:
@@ -137,9 +192,7 @@ def rank_by_level(
         when = np.where(year > 0, -year if sort == "newest" else year, np.iinfo(np.int32).max)
         order = np.lexsort((docs, ~adopted, when, -levels))
     else:
-        words = sorted({w for u in parsed.units for w in u.words})
-        scores = np.round(bm25_scores(searcher, "content", words, docs), 4)
-        order = np.lexsort((docs, -year, ~adopted, -scores, -levels))
+        order = np.lexsort((docs, -year, ~adopted, -relevance(searcher, parsed, docs), -levels))
     return docs[order[:needed]].tolist()
 
 

@@ -22,7 +22,8 @@ The rules follow how UN documents are laid out, not these files in particular:
 One module a stage: `decoding` (bytes to text, the language), `layout` (1: logical
 lines, page furniture and footnote texts), `assembly` (2: paragraphs from lines),
 `structure` (3: the document, and `parse_document`), which names paragraphs with
-`labels` and takes footnote marks out with `marks`. `text` holds what several
+`labels` and takes footnote marks out with `marks`. `formulas` tells a procedural
+paragraph (a request for a report, a later session's agenda) from a substantive one. `text` holds what several
 stages share. `pdf` reads a PDF by its layout into the lines the markdown layout
 reads (a stage 0 for typeset PDFs). `citations` finds what a paragraph's text cites
 (`find_citations`), in time linear in its length. `symbols` holds the grammar of a UN
@@ -54,6 +55,7 @@ from search.parsing.documents import (
     ParseError,
 )
 from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs
+from search.parsing.formulas import FORMULAS, asks_for, formula_of, lead
 from search.parsing.labels import chinese_label
 from search.parsing.pdf import pdf_layout_text
 from search.parsing.structure import parse_document
@@ -91,6 +93,7 @@ __all__ = [
     "DRAFT_RESOLUTION",
     "EMPTY_FILE",
     "EN_ORDINALS",
+    "FORMULAS",
     "KINDS",
     "LANGUAGES",
     "MARK",
@@ -107,6 +110,7 @@ __all__ = [
     "ParsedDocument",
     "ParsedFootnote",
     "ParsedParagraph",
+    "asks_for",
     "body_of_symbol",
     "chinese_label",
     "check_document",
@@ -115,8 +119,10 @@ __all__ = [
     "decode",
     "detect_language",
     "find_citations",
+    "formula_of",
     "furniture_paragraphs",
     "is_symbol",
+    "lead",
     "numbered_by_year",
     "official_url",
     "parse_document",
