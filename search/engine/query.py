@@ -118,6 +118,17 @@ class Unit:
             return "content", self.words
         return None
 
+    @property
+    def any_order(self) -> list[str]:
+        """The jieba words this unit also matches in any order within a sentence, or none.
+
+        Only a bare run of Chinese characters (no quotes, no `name:value`, nothing else
+        typed in it) of two words or more: `人口贩运` also finds 贩运人口 (`searching`).
+        """
+        if self.exact or len(set(self.words)) < 2 or not CJK_RUN.fullmatch(normalize(self.text).text):
+            return []
+        return self.words
+
 
 @dataclass(frozen=True)
 class TypedFilter:
