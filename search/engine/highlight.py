@@ -44,9 +44,10 @@ def _unit_matches(text: str, unit: Unit, cache: dict) -> list[tuple[int, int]]:
     if fieldname == "content":
         return _word_matches(text, terms, cache)
     if CJK_RUN.fullmatch(needle := normalize(unit.text).text):
-        return _literal_matches(text, needle, cache) or _words_matches(text, unit.any_order)
-    # Chinese mixed with other words: the literal field's own positions.
-    return _positional_matches(text, terms, cache)
+        found = _literal_matches(text, needle, cache)
+    else:  # Chinese mixed with other words: the literal field's own positions.
+        found = _positional_matches(text, terms, cache)
+    return found or _words_matches(text, unit.any_order)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -100,7 +101,7 @@ def _words_matches(text: str, words: list[str]) -> list[tuple[int, int]]:
 
 
 def any_order_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """Return where `words` (normalised) stand in `text`, in the sentences that hold each of them.
+    """Return where `words` (normalised) stand in `text`, in order, in the sentences that hold each of them.
 
     Empty when no sentence holds them all: `searching` reads it so to decide that a
     paragraph matches a Chinese query's words in any order. A word is found as a
@@ -117,7 +118,7 @@ def any_order_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
         if all(found):
             spans += [norm.span(s, s + len(word)) for word, at in zip(words, found, strict=True) for s in at]
         start = end
-    return spans
+    return sorted(spans)
 
 
 def _occurrences(text: str, word: str, start: int, end: int) -> list[int]:

@@ -122,10 +122,10 @@ class Unit:
     def any_order(self) -> list[str]:
         """The jieba words this unit also matches in any order within a sentence, or none.
 
-        Only a bare run of Chinese characters (no quotes, no `name:value`, nothing else
-        typed in it) of two words or more: `人口贩运` also finds 贩运人口 (`searching`).
+        Only a bare word (not in quotes, not a `name:value`) whose words are all Chinese,
+        two or more: `人口贩运` also finds 贩运人口 (`searching`).
         """
-        if self.exact or len(set(self.words)) < 2 or not CJK_RUN.fullmatch(normalize(self.text).text):
+        if self.exact or len(set(self.words)) < 2 or not all(is_cjk(w[0]) for w in self.words):
             return []
         return self.words
 

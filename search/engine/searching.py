@@ -221,7 +221,7 @@ def _counted(searcher, counted: list[list[Unit]]) -> list[tuple[np.ndarray, floa
             found += _run_words(searcher, group[0].any_order)
         else:
             docs = docsets.union([any_order_docs(searcher, u) for u in group])
-            found.append((docs, _weight(searcher, group)))
+            found.append((docs, _weight(searcher, group) if len(docs) else 0.0))
     return found[:MOST_WORDS_COUNTED]
 
 
@@ -232,10 +232,9 @@ def _run_words(searcher, words: list[str]) -> list[tuple[np.ndarray, float]]:
     not outweigh 人体器官, which says more of the query."""
     reader = searcher.reader()
     size = sum(len(w) for w in words)
-    return [
-        (docsets.term_docs(reader, "content", w), searcher.idf("content", w) * len(w) / size)
-        for w in dict.fromkeys(words)
-    ]
+    found = [(w, docsets.term_docs(reader, "content", w)) for w in dict.fromkeys(words)]
+    # (idf is undefined in an empty index: a word found nowhere weighs nothing)
+    return [(docs, searcher.idf("content", w) * len(w) / size if len(docs) else 0.0) for w, docs in found]
 
 
 def _weight(searcher, group: list[Unit]) -> float:
