@@ -23,19 +23,26 @@ def family_codes(reader) -> np.ndarray:
     return docsets.codes(reader, "family")[0]
 
 
-def representatives(reader, docs: np.ndarray) -> np.ndarray:
-    """The documents of `docs` (sorted) that stand for their wording: every one without a
-    family and, of each family, the one a reader wants first (`_best_first`); sorted."""
+NONE_SEEN = np.empty(0, dtype=np.int32)
+
+
+def representatives(reader, docs: np.ndarray, seen: np.ndarray = NONE_SEEN) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of `docs` (sorted) that stand for their wording, sorted: every one
+    without a family and, of each family not `seen` already (shown higher), the one a
+    reader wants first (`_best_first`). And the families seen, these added."""
     family = family_codes(reader)[docs]
     grouped = family > 0
     if not grouped.any():
-        return docs
+        return docs, seen
     members, codes = docs[grouped], family[grouped]
+    fresh = ~np.isin(codes, seen)
+    members, codes = members[fresh], codes[fresh]
     order = _best_first(reader, members, codes)
     codes = codes[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = codes[1:] != codes[:-1]
-    return np.sort(np.concatenate([docs[~grouped], members[order][first]]))
+    shown = np.sort(np.concatenate([docs[~grouped], members[order][first]]))
+    return shown, np.union1d(seen, codes[first])
 
 
 def _best_first(reader, members: np.ndarray, codes: np.ndarray) -> np.ndarray:

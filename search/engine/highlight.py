@@ -20,6 +20,11 @@ from html import escape
 from search.engine.analysis import CJK_RUN, is_cjk, latin_terms, normalize
 from search.engine.query import LITERAL, Unit
 
+# Where a sentence ends, for the words of a Chinese query matched in any order: 。 and
+# ; ! ? anywhere (the full-width ；！？ are these once normalised), and a full stop
+# followed by a space or the end of the text (so 1.5 and A.B are not cut).
+SENTENCE_END = re.compile(r"[。;!?]|\.(?=\s|$)")
+
 SNIPPET = 200  # characters shown around the matches when a paragraph is longer
 BEFORE = 40  # characters of context before the first match
 
@@ -39,9 +44,10 @@ def _unit_matches(text: str, unit: Unit, cache: dict) -> list[tuple[int, int]]:
     if fieldname == "content":
         return _word_matches(text, terms, cache)
     if CJK_RUN.fullmatch(needle := normalize(unit.text).text):
-        return _literal_matches(text, needle, cache)
-    # Chinese mixed with other words: the literal field's own positions.
-    return _positional_matches(text, terms, cache)
+        found = _literal_matches(text, needle, cache)
+    else:  # Chinese mixed with other words: the literal field's own positions.
+        found = _positional_matches(text, terms, cache)
+    return found or _words_matches(text, unit.any_order)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -81,6 +87,48 @@ def _literal_matches(text: str, needle: str, cache: dict) -> list[tuple[int, int
         norm.span(m.start(), m.start() + len(needle))
         for m in re.finditer(f"(?={re.escape(needle)})", norm.text)
     ]
+
+
+def _words_matches(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Where a run of Chinese that does not occur literally matches by its words: in the
+    sentences that hold them all, or else (the paragraph holds most of the query's words)
+    wherever each stands. Ranked after the literal matches, so marked only where there is none."""
+    spans = any_order_spans(text, words)
+    if spans or not words:
+        return spans
+    norm = normalize(text)
+    return [norm.span(s, s + len(w)) for w in words for s in _occurrences(norm.text, w, 0, len(norm.text))]
+
+
+def any_order_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Return where `words` (normalised) stand in `text`, in order, in the sentences that hold each of them.
+
+    Empty when no sentence holds them all: `searching` reads it so to decide that a
+    paragraph matches a Chinese query's words in any order. A word is found as a
+    substring of the normalised sentence (the search has checked that the paragraph
+    holds it as a jieba word).
+    """
+    if not words:
+        return []
+    norm = normalize(text)
+    spans = []
+    start = 0
+    for end in [m.end() for m in SENTENCE_END.finditer(norm.text)] + [len(norm.text)]:
+        found = [_occurrences(norm.text, word, start, end) for word in words]
+        if all(found):
+            spans += [norm.span(s, s + len(word)) for word, at in zip(words, found, strict=True) for s in at]
+        start = end
+    return sorted(spans)
+
+
+def _occurrences(text: str, word: str, start: int, end: int) -> list[int]:
+    """Where `word` begins in text[start:end], occurrences not overlapping."""
+    found = []
+    at = text.find(word, start, end)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + len(word), end)
+    return found
 
 
 def _positional_matches(text: str, terms: list[str], cache: dict) -> list[tuple[int, int]]:

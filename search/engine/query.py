@@ -118,6 +118,17 @@ class Unit:
             return "content", self.words
         return None
 
+    @property
+    def any_order(self) -> list[str]:
+        """The jieba words this unit also matches in any order within a sentence, or none.
+
+        Only a bare word (not in quotes, not a `name:value`) whose words are all Chinese,
+        two or more: `人口贩运` also finds 贩运人口 (`searching`).
+        """
+        if self.exact or len(set(self.words)) < 2 or not all(is_cjk(w[0]) for w in self.words):
+            return []
+        return self.words
+
 
 @dataclass(frozen=True)
 class TypedFilter:

@@ -1,7 +1,10 @@
 """Run a parsed query against the index: matching sets, exact totals and facets, a page of hits.
 
 A paragraph whose normalised text contains a normalised unit of the query is always
-found; whole-word matches rank first (`ranking`). The sets, totals and facets are
+found; whole-word matches rank first (`ranking`). Below those come, in tiers ranked
+one after the other (`find_matches`), the paragraphs holding a Chinese query's words in
+another order within a sentence, and then, when few paragraphs have every word, those
+with most of them. The sets, totals and facets are
 computed in numpy (`docsets`); only the page shown is loaded and highlighted.
 Everything here returns data (keys, anchors, labels, escaped snippets), never URLs.
 """
@@ -14,10 +17,10 @@ import numpy as np
 from whoosh.query import Phrase
 
 from search.engine import docsets, families
-from search.engine.highlight import snippet
+from search.engine.highlight import any_order_spans, snippet
 from search.engine.index import searching
 from search.engine.query import ParsedQuery, Unit, parse_query
-from search.engine.ranking import rank, rank_by_level
+from search.engine.ranking import bm25_scores, rank, rank_by_level
 from search.models import Paragraph
 
 FACETS = ("language", "body", "session", "committee", "year", "doc_type", "kind", "wording")
@@ -27,10 +30,53 @@ STALE_SLACK = 10
 # at most this many word groups (the first typed): one pass over their posting lists,
 # never a search over subsets of words, so the cost is bounded whatever the query.
 MOST_WORDS_COUNTED = 12
+# Fewer paragraphs than a page with every word: the paragraphs with most of them follow.
+FEW_COMPLETE = 10
+# A run of Chinese also matches its jieba words in any order within a sentence. The
+# candidates (documents holding every word) are checked in Python, reading each one's
+# text: at most this many, best BM25 first, and the answer is kept like a phrase's.
+ANY_ORDER_CHECKED = 300
 
 # Checking phrase positions is Python work: keep the answer for this index state
 # (paging, and htmx asking again as the user types, repeat the same phrases).
 _PHRASES = docsets.LRU(budget=32 * 1024 * 1024)
+
+
+def any_order_docs(searcher, unit: Unit) -> np.ndarray:
+    """Return the documents a unit matches literally or, for a run of Chinese, by its
+    words in any order within a sentence (see `Unit.any_order`)."""
+    found = unit_docs(searcher, unit)
+    if not unit.any_order:
+        return found
+    return docsets.union([found, _any_order(searcher, unit)[0]])
+
+
+def _any_order(searcher, unit: Unit) -> tuple[np.ndarray, int]:
+    """The documents that hold a unit's words in one sentence but not the unit literally,
+    and how many candidates were left unchecked (cached for this index state)."""
+    key = (docsets.state(searcher.reader()), "any order", unit.text)
+    found = _PHRASES.get(key)
+    if found is None:
+        docs, unchecked = _any_order_docs(searcher, unit.any_order, unit_docs(searcher, unit))
+        found = (docs, np.array([unchecked], dtype=np.int64))
+        _PHRASES.put(key, found)
+    return found[0], int(found[1][0])
+
+
+def _any_order_docs(searcher, words: list[str], literal: np.ndarray) -> tuple[np.ndarray, int]:
+    """Check the same-sentence condition on the candidates: the documents holding every
+    word (the words field), not the literal matches, at most ANY_ORDER_CHECKED of them,
+    best BM25 first. Return the documents found and how many candidates were not checked."""
+    reader = searcher.reader()
+    candidates = docsets.intersect([docsets.term_docs(reader, "content", w) for w in set(words)])
+    candidates = docsets.difference(candidates, literal)
+    checked = candidates
+    if len(candidates) > ANY_ORDER_CHECKED:
+        scores = np.round(bm25_scores(searcher, "content", words, candidates), 4)
+        best = np.lexsort((candidates, -scores))[:ANY_ORDER_CHECKED]
+        checked = np.sort(candidates[best])
+    held = [d for d in checked.tolist() if any_order_spans(searcher.stored_fields(d)["text"], words)]
+    return np.array(held, dtype=np.int64), len(candidates) - len(checked)
 
 
 def unit_docs(searcher, unit: Unit) -> np.ndarray:
@@ -62,16 +108,31 @@ def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
 
 
 @dataclass
-class Match:
-    """The documents a query matches; for a partial match, how much of the query each holds."""
+class Tier:
+    """Documents ranked together, below the tiers before them."""
 
-    docs: np.ndarray  # every matching document, sorted
-    levels: np.ndarray | None = None  # per document of a partial match: the weight of the words it holds
+    docs: np.ndarray  # sorted
+    levels: np.ndarray | None = None  # most of the words: the weight of the words each holds
+
+
+@dataclass
+class Match:
+    """The documents a query matches, in tiers ranked one after the other: every word
+    literally, then (Chinese) every word in another order, then most of the words."""
+
+    tiers: list[Tier]
+    complete: int = 0  # documents that hold every word (the first tiers)
+    unchecked: int = 0  # candidates for a Chinese word-order match left unchecked (the bound)
+
+    @property
+    def docs(self) -> np.ndarray:
+        """Every matching document, sorted."""
+        return docsets.union([t.docs for t in self.tiers])
 
     @property
     def partial(self) -> bool:
         """No paragraph has every word: these have most of them."""
-        return self.levels is not None
+        return not self.complete and any(len(t.docs) for t in self.tiers)
 
 
 def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
@@ -81,39 +142,56 @@ def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
 
 
 def find_matches(searcher, parsed: ParsedQuery) -> Match | None:
-    """Match every word; when no paragraph has them all, the paragraphs with most of them.
+    """Match every word; then its Chinese words in any order; then, when fewer than
+    `FEW_COMPLETE` paragraphs have every word, the paragraphs with most of them.
 
     Phrases typed in quotes, symbols, filters and exclusions always hold; a symbol typed
     alone and a query of one word (or one group of ORed words) are never relaxed. None when
     the query asks for nothing.
     """
-    wanted = _wanted(searcher, parsed)
+    wanted = _wanted(searcher, parsed, unit_docs)
     if wanted is None:
         return None
     unwanted = _unwanted(searcher, parsed)
-    docs = docsets.difference(docsets.intersect(wanted), unwanted)
+    tiers = [Tier(docsets.difference(docsets.intersect(wanted), unwanted))]
+    unchecked = 0
+    if any(u.any_order for u in parsed.units):
+        loose = docsets.difference(docsets.intersect(_wanted(searcher, parsed, any_order_docs)), unwanted)
+        tiers.append(Tier(docsets.difference(loose, tiers[0].docs)))
+        unchecked = sum(_any_order(searcher, u)[1] for u in parsed.units if u.any_order)
+    complete = docsets.union([t.docs for t in tiers])
     counted = [g for g in parsed.groups if not any(u.exact or u.symbol for u in g)]
-    if len(docs) or parsed.symbol or not counted or len(parsed.groups) < 2:
-        return Match(docs)
-    return _most_words(searcher, parsed, counted, unwanted)
+    if len(complete) < FEW_COMPLETE and _relaxed(parsed, counted):
+        tiers.append(_most_words(searcher, parsed, counted, unwanted, complete))
+    return Match([t for t in tiers if len(t.docs)], len(complete), unchecked)
 
 
-def _most_words(searcher, parsed: ParsedQuery, counted: list[list[Unit]], unwanted: np.ndarray) -> Match:
-    """The documents that hold all but one of the counted groups at most, or all but two,
+def _relaxed(parsed: ParsedQuery, counted: list[list[Unit]]) -> bool:
+    """Whether most of the query's words may do (`counted`: its groups of words, not its
+    phrases and symbols): not for a symbol typed alone, nor for one word (or one group of
+    ORed words), unless it is a run of Chinese of several words."""
+    if parsed.symbol or not counted:
+        return False
+    return len(parsed.groups) >= 2 or (len(counted[0]) == 1 and bool(counted[0][0].any_order))
+
+
+def _most_words(
+    searcher, parsed: ParsedQuery, counted: list[list[Unit]], unwanted: np.ndarray, complete: np.ndarray
+) -> Tier:
+    """The documents that hold all but one of the counted words at most, or all but two,
     each also holding every phrase, symbol and filter and no exclusion; at least one
-    word, unless a phrase or a symbol is there to be found.
+    word, unless a phrase or a symbol is there to be found. The documents of `complete`
+    (every word) are left out: they rank above.
 
-    Each document's level is the weight of the groups it holds, a group weighing the idf
-    of its rarest term: "child marriage" holds more of a question than "General Assembly".
+    Each document's level is the weight of the words it holds (`_counted`): "child
+    marriage" holds more of a question than "General Assembly".
     """
-    reader = searcher.reader()
     phrases = [docsets.union([unit_docs(searcher, u) for u in g]) for g in parsed.groups if g not in counted]
     required = phrases + [
-        docsets.union([docsets.term_docs(reader, name, v) for v in values])
+        docsets.union([docsets.term_docs(searcher.reader(), name, v) for v in values])
         for name, values in parsed.filters.items()
     ]
-    counted = counted[:MOST_WORDS_COUNTED]
-    sets = [docsets.union([unit_docs(searcher, u) for u in g]) for g in counted]
+    sets, weights = zip(*_counted(searcher, counted), strict=True)
     if required:
         held = docsets.difference(docsets.intersect(required), unwanted)
         sets = [docsets.intersect([s, held]) for s in sets]
@@ -124,13 +202,39 @@ def _most_words(searcher, parsed: ParsedQuery, counted: list[list[Unit]], unwant
     ids, counts = np.unique(np.concatenate([*sets, held] if phrases else sets), return_counts=True)
     counts -= 1 if phrases else 0
     if not len(ids) or counts.max() < (0 if phrases else 1):
-        return Match(docsets.EMPTY)
-    keep = counts >= max(0 if phrases else 1, int(counts.max()) - 1)
+        return Tier(docsets.EMPTY)
+    keep = (counts >= max(0 if phrases else 1, int(counts.max()) - 1)) & ~np.isin(ids, complete)
     ids = ids[keep]
     levels = np.zeros(len(ids), dtype=np.float32)
-    for found, group in zip(sets, counted, strict=True):
-        levels[np.isin(ids, found, assume_unique=True)] += _weight(searcher, group)
-    return Match(ids, np.round(levels, 3))
+    for found, weight in zip(sets, weights, strict=True):
+        levels[np.isin(ids, found, assume_unique=True)] += weight
+    return Tier(ids, np.round(levels, 3))
+
+
+def _counted(searcher, counted: list[list[Unit]]) -> list[tuple[np.ndarray, float]]:
+    """What "most of the words" counts, each with its documents and its weight: each group
+    of ORed units (weighing the idf of its rarest term), but each jieba word of a run of
+    Chinese typed alone (`_run_words`); at most the first MOST_WORDS_COUNTED."""
+    found = []
+    for group in counted:
+        if len(group) == 1 and group[0].any_order:
+            found += _run_words(searcher, group[0].any_order)
+        else:
+            docs = docsets.union([any_order_docs(searcher, u) for u in group])
+            found.append((docs, _weight(searcher, group) if len(docs) else 0.0))
+    return found[:MOST_WORDS_COUNTED]
+
+
+def _run_words(searcher, words: list[str]) -> list[tuple[np.ndarray, float]]:
+    """The documents and weight of each word of a run of Chinese (贩卖人体器官: 贩卖 and
+    人体器官). The run weighs about what a group does, shared by its words as they cover
+    it: each word its idf times its share of the run's characters, so the rare 贩卖 does
+    not outweigh 人体器官, which says more of the query."""
+    reader = searcher.reader()
+    size = sum(len(w) for w in words)
+    found = [(w, docsets.term_docs(reader, "content", w)) for w in dict.fromkeys(words)]
+    # (idf is undefined in an empty index: a word found nowhere weighs nothing)
+    return [(docs, searcher.idf("content", w) * len(w) / size if len(docs) else 0.0) for w, docs in found]
 
 
 def _weight(searcher, group: list[Unit]) -> float:
@@ -143,11 +247,12 @@ def _weight(searcher, group: list[Unit]) -> float:
     return max(weights)
 
 
-def _wanted(searcher, parsed: ParsedQuery) -> list[np.ndarray] | None:
-    """The sets a match is in, each of them: its words' and each filter's; None when the
-    query asks for nothing (filters alone narrow every document)."""
+def _wanted(searcher, parsed: ParsedQuery, docs_of) -> list[np.ndarray] | None:
+    """The sets a match is in, each of them: its words' (each unit's documents as
+    `docs_of` gives them) and each filter's; None when the query asks for nothing
+    (filters alone narrow every document)."""
     reader = searcher.reader()
-    groups = _word_groups(searcher, parsed)
+    groups = _word_groups(searcher, parsed, docs_of)
     if not groups:
         if not parsed.filters:
             return None
@@ -158,9 +263,9 @@ def _wanted(searcher, parsed: ParsedQuery) -> list[np.ndarray] | None:
     ]
 
 
-def _word_groups(searcher, parsed: ParsedQuery) -> list[np.ndarray]:
+def _word_groups(searcher, parsed: ParsedQuery, docs_of) -> list[np.ndarray]:
     """A set per group of ORed units; a symbol typed alone finds its own resolution too."""
-    groups = [docsets.union([unit_docs(searcher, u) for u in group]) for group in parsed.groups]
+    groups = [docsets.union([docs_of(searcher, u) for u in group]) for group in parsed.groups]
     if parsed.symbol:
         own = docsets.term_docs(searcher.reader(), "symbol_forms", parsed.symbol)
         groups = [docsets.union([own, docsets.intersect(groups)])] if groups else [own]
@@ -168,7 +273,8 @@ def _word_groups(searcher, parsed: ParsedQuery) -> list[np.ndarray]:
 
 
 def _unwanted(searcher, parsed: ParsedQuery) -> np.ndarray:
-    """The documents an exclusion rules out: `-word` or `-lang:zh`."""
+    """The documents an exclusion rules out: `-word` or `-lang:zh` (a Chinese word: where
+    it occurs literally)."""
     reader = searcher.reader()
     excluded = [unit_docs(searcher, u) for u in parsed.excluded]
     excluded += [
@@ -203,6 +309,8 @@ def search_paragraphs(
         "unknown_filters": parsed.unknown_filters,
         "partial": False,
         "wordings": 0,
+        "complete": 0,
+        "unchecked": 0,
     }
     with searching() as searcher:
         match = find_matches(searcher, parsed)
@@ -223,23 +331,31 @@ def search_paragraphs(
         fields["_same_wording"] = same.get(doc, ([], 0))
     held = _held(stored)
     gone = len(stored) - len(held)
-    return answer | {
-        "partial": match.partial,
-        "total": int(len(docs)) - gone,
-        "wordings": int(len(shown.docs)) - gone,
-        "documents": documents,
-        "hits": [_hit(fields, parsed) for fields in held[:per_page]],
-        "facets": facets,
-    }
+    total = int(len(docs)) - gone
+    return (
+        answer
+        | {
+            "partial": match.partial,
+            "complete": min(match.complete, total),  # the first hits: every word; the rest most
+            "unchecked": match.unchecked,
+            "total": total,
+            "wordings": int(len(shown.docs)) - gone,
+            "documents": documents,
+            "hits": [_hit(fields, parsed) for fields in held[:per_page]],
+            "facets": facets,
+        }
+    )
 
 
 def _one_per_wording(reader, match: Match) -> Match:
-    """The match with one paragraph of each wording family: the one a page shows."""
-    shown = families.representatives(reader, match.docs)
-    if len(shown) == len(match.docs):
-        return match
-    levels = None if match.levels is None else match.levels[np.searchsorted(match.docs, shown)]
-    return Match(shown, levels)
+    """The match with one paragraph of each wording family: the one a page shows. A
+    family shown in a tier is not shown again in the tiers below."""
+    tiers, seen = [], families.NONE_SEEN
+    for tier in match.tiers:
+        shown, seen = families.representatives(reader, tier.docs, seen)
+        levels = None if tier.levels is None else tier.levels[np.searchsorted(tier.docs, shown)]
+        tiers.append(Tier(shown, levels))
+    return Match(tiers, match.complete, match.unchecked)
 
 
 def _same_wording(searcher, docs: np.ndarray, ranked: list[int]) -> dict[int, tuple[list[dict], int]]:
@@ -252,10 +368,17 @@ def _same_wording(searcher, docs: np.ndarray, ranked: list[int]) -> dict[int, tu
 
 
 def _ranked(searcher, parsed: ParsedQuery, match: Match, needed: int, sort: str = "relevance") -> list[int]:
-    """The first `needed` documents of a match; of a partial match, most of the query first."""
-    if match.levels is None:
-        return rank(searcher, parsed, match.docs, needed, sort)
-    return rank_by_level(searcher, parsed, match.docs, match.levels, needed, sort)
+    """The first `needed` documents of a match, tier after tier, each tier in its own order
+    (whatever the sort: the words' order and most of the words always come below)."""
+    ordered: list[int] = []
+    for tier in match.tiers:
+        if len(ordered) >= needed:
+            break
+        if tier.levels is None:
+            ordered += rank(searcher, parsed, tier.docs, needed - len(ordered), sort)
+        else:
+            ordered += rank_by_level(searcher, parsed, tier.docs, tier.levels, needed - len(ordered), sort)
+    return ordered
 
 
 def _per_document(reader, docs: np.ndarray, ranked: list[int]) -> tuple[int, list[int]]:

@@ -45,7 +45,7 @@ PUNCTUATION = "?？!！.,，。;；:：\"'()（）"
 def suggestions(query: ParsedQuery, found: dict) -> list[dict]:
     """On no, few or only partial hits, the variants that find something, with their
     counts; none otherwise."""
-    if found["total"] >= FEW and not found["partial"]:
+    if found.get("complete", found["total"]) >= FEW:  # every word in a top 10 or more
         return []
     shown: list[dict] = []
     for label, candidate, relaxed in _tried(query):

@@ -123,7 +123,10 @@ def test_its_shortcuts_mark_what_the_index_positions_match_on_the_corpus(corpus)
     for q in queries:
         units = parse_query(q).units
         for text in rng.sample(texts, 60):
-            assert match_spans(text, units) == reference_spans(text, units), (q, text[:60])
+            expected = reference_spans(text, units)
+            if not expected and any(u.any_order for u in units):
+                continue  # no literal match: marked by its words in any order (test_word_order)
+            assert match_spans(text, units) == expected, (q, text[:60])
             checked += bool(match_spans(text, units))
     assert checked > 100
 

@@ -263,7 +263,7 @@ def test_it_replaces_a_version_in_the_index_when_it_is_loaded_again():
 
 
 def test_it_serves_results_as_json(corpus_index, client):
-    response = client.get("/api/search", {"q": "販運人口 lang:zh", "page": "2"})
+    response = client.get("/api/search", {"q": '"販運人口" lang:zh', "page": "2"})
     assert response.status_code == 200
     data = response.json()
     expected = {key for key, _, norm in corpus_index if key[1] == "zh" and "贩运人口" in norm}

@@ -148,7 +148,8 @@ def test_it_speaks_chinese_to_a_chinese_browser(client, indexed_corpus):
 
 
 def test_it_offers_page_numbers_and_shows_the_last_page_past_the_end(client, indexed_corpus):
-    total = paragraphs_containing("贩运人口")
+    total = search_paragraphs("贩运人口")["total"]  # and its words in the other order
+    assert total > paragraphs_containing("贩运人口")
     pages = -(-total // 20)
     assert pages >= 5
     html = html_of(client, "/?q=贩运人口&page=3")
@@ -164,8 +165,7 @@ def test_it_offers_page_numbers_and_shows_the_last_page_past_the_end(client, ind
 
 
 def test_the_api_gives_links_to_the_other_pages(client, indexed_corpus):
-    total = paragraphs_containing("贩运人口")
-    last = -(-total // 20)
+    last = -(-search_paragraphs("贩运人口")["total"] // 20)
     data = client.get("/api/search", {"q": "贩运人口", "page": "2"}).json()
     base = "http://testserver/api/search?q=%E8%B4%A9%E8%BF%90%E4%BA%BA%E5%8F%A3&page="
     assert data["links"] == {
@@ -198,7 +198,7 @@ def test_a_hit_in_a_draft_names_what_it_became_and_pairs_the_other_language(clie
     ) | Paragraph.objects.filter(
         version__language="zh", text__contains="贩运人口", version__resolution__adopted_on__year=2019
     )
-    html = html_of(client, "/?q=贩运人口+lang:zh+year:2019")
+    html = html_of(client, '/?q="贩运人口"+lang:zh+year:2019')  # in quotes: literally
     assert f"{in_2019.count()} paragraphs found" in html and in_2019.count() == 57
     assert 'Adopted as <a href="/r/A/RES/74/176/?lang=zh#' in html and "A/RES/74/176</a> (2019-12-18)" in html
     # The English paragraph comes from the adopted resolution, aligned by anchor.
@@ -287,3 +287,6 @@ def test_it_says_when_the_paragraphs_shown_have_most_of_the_words_in_both_langua
     assert "没有段落包含全部词语；以下段落包含其中大部分。" in zh
     assert f"{total} 段包含大部分词语" in zh
     assert "these have most of them" not in html_of(client, "/?q=organ+trafficking")
+    # A few have every word: they come first, and the page says so.
+    few = html_of(client, "/?q=where+are+refugees+in+Africa%3F", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert "1 段包含全部词语，排在前面；其余段落包含其中大部分。" in few
