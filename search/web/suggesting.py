@@ -45,7 +45,7 @@ PUNCTUATION = "?？!！.,，。;；:：\"'()（）"
 def suggestions(query: ParsedQuery, found: dict) -> list[dict]:
     """On no, few or only partial hits, the variants that find something, with their
     counts; none otherwise."""
-    if found.get("complete", found["total"]) >= FEW:  # every word in a top 10 or more
+    if found["complete"] >= FEW:  # a top 10 of paragraphs with every word
         return []
     shown: list[dict] = []
     for label, candidate, relaxed in _tried(query):
@@ -112,13 +112,12 @@ def _words(text: str) -> list[str]:
 
 def _words_alone(query: ParsedQuery) -> Iterator[tuple[str, str]]:
     """Each of the first words that carries meaning, alone (never "the" or "how"); not
-    the words of a name ("Human Rights Council"). A query of one Chinese run that holds a
-    name (and so is not turned): its jieba words of two characters or more (缅甸罗兴亚人 →
-    缅甸, 罗兴亚人)."""
+    the words of a name ("Human Rights Council"). A query of one Chinese run: its jieba words of two
+    characters or more (缅甸罗兴亚人 → 缅甸, 罗兴亚人; 人体器官买卖 → 人体器官, 买卖)."""
     if _english_names(query):
         return
     words = [w for w in _words(query.without_filters.replace('"', " ")) if not is_stop_word(w)]
-    if len(words) == 1 and CJK_RUN.fullmatch(words[0]) and _names_in_run(words[0]):
+    if len(words) == 1 and CJK_RUN.fullmatch(words[0]):
         words = [w for w, *_ in jieba_words(words[0], search=False) if len(w) > 1 and not is_stop_word(w)]
     if len(words) > 1:
         for word in words[:MAX_WORDS_ALONE]:

@@ -308,16 +308,22 @@ def test_it_runs_a_tiny_benchmark_in_a_work_folder_of_its_own(tmp_path):
     assert (tmp_path / "index" / "current").is_dir() and (tmp_path / "baseline-index").is_dir()
     assert format_report(json.loads((tmp_path / "result.json").read_text())) == report
 
-    # What search found is what a substring search of the generated paragraphs finds.
+    # What search found holds what a substring search of the generated paragraphs finds:
+    # exactly that for a word or a quoted phrase; a Chinese word of several words also
+    # finds its words in another order within a sentence (docs/search.md).
     def containing(*words):
         sql = "SELECT count(*) FROM search_paragraph p JOIN search_text t ON p.version_id = t.id"
         sql += " WHERE t.title != '基准上传'" + " AND instr(p.text, ?)" * len(words)
         return db.execute(sql, words).fetchone()[0]
 
-    for query, words in [
-        ("会员国", ["会员国"]),
-        ("会员国 贩运人口", ["会员国", "贩运人口"]),
-        ("医学协会", ["医学协会"]),
-    ]:
-        assert re.search(rf"^{query}\s+{containing(*words):,}\s+{NUMBER}\s+{NUMBER}$", report, re.M), query
+    def found(query):
+        return int(
+            re.search(rf"^{re.escape(query)}\s+([\d,]+)\s+{NUMBER}\s+{NUMBER}$", report, re.M)[1].replace(
+                ",", ""
+            )
+        )
+
+    assert found("会员国") == containing("会员国")
+    assert found("会员国 贩运人口") >= containing("会员国", "贩运人口")
+    assert found("医学协会") >= containing("医学协会") > 0
     db.close()
