@@ -112,8 +112,14 @@ test-sqlite: browser $(VENV)/.installed lint
 # never open the database or whose subject does not depend on it: the parser, the PDF
 # reader and the child process that reads files, the ranking's relevance set and the
 # questions it answers, the benchmark's tools, the exports' file formats, the server's
-# start-up checks and limits, the admin's translations.
-NOT_ON_POSTGRES := tests/web/test_browser.py tests/web/test_csp_browser.py \
+# start-up checks and limits, the admin's translations, the code's complexity, and the
+# engine's matching, ranking, highlighting and suggestions, which read the index alone (the web tests still
+# search on PostgreSQL, and the change log and concurrent publishing run there).
+ENGINE_ALONE := tests/engine/test_analysis.py tests/engine/test_answers.py tests/engine/test_docsets.py \
+	tests/engine/test_highlight.py tests/engine/test_substance.py \
+	tests/engine/test_whoosh_internals.py tests/engine/test_word_order.py tests/engine/test_wording.py \
+	tests/web/test_suggestions.py tests/web/test_query_presenters.py tests/test_complexity.py
+NOT_ON_POSTGRES := $(ENGINE_ALONE) tests/web/test_browser.py tests/web/test_csp_browser.py \
 	tests/ingest/test_agreed_language_browser.py tests/parsing tests/ingest/test_pdf.py \
 	tests/ingest/test_pdf_chinese.py tests/ingest/test_pdf_documents.py tests/ingest/test_extract.py \
 	tests/ingest/test_sandbox.py tests/ingest/test_parse_report.py tests/engine/test_relevance.py \
