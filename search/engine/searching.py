@@ -30,7 +30,8 @@ STALE_SLACK = 10
 # at most this many word groups (the first typed): one pass over their posting lists,
 # never a search over subsets of words, so the cost is bounded whatever the query.
 MOST_WORDS_COUNTED = 12
-# Fewer paragraphs than a page with every word: the paragraphs with most of them follow.
+# Fewer wordings than a top 10 with every word (a page shows a wording once): the
+# paragraphs with most of them follow.
 FEW_COMPLETE = 10
 # A run of Chinese also matches its jieba words in any order within a sentence. The
 # candidates (documents holding every word) are checked in Python, reading each one's
@@ -143,7 +144,8 @@ def matching_docs(searcher, parsed: ParsedQuery) -> np.ndarray | None:
 
 def find_matches(searcher, parsed: ParsedQuery) -> Match | None:
     """Match every word; then its Chinese words in any order; then, when fewer than
-    `FEW_COMPLETE` paragraphs have every word, the paragraphs with most of them.
+    `FEW_COMPLETE` wordings have every word (a page shows a wording once), the
+    paragraphs with most of them.
 
     Phrases typed in quotes, symbols, filters and exclusions always hold; a symbol typed
     alone and a query of one word (or one group of ORed words) are never relaxed. None when
@@ -161,7 +163,11 @@ def find_matches(searcher, parsed: ParsedQuery) -> Match | None:
         unchecked = sum(_any_order(searcher, u)[1] for u in parsed.units if u.any_order)
     complete = docsets.union([t.docs for t in tiers])
     counted = [g for g in parsed.groups if not any(u.exact or u.symbol for u in g)]
-    if len(complete) < FEW_COMPLETE and _relaxed(parsed, counted):
+    few = (
+        len(complete) < FEW_COMPLETE
+        or len(families.representatives(searcher.reader(), complete)[0]) < FEW_COMPLETE
+    )
+    if few and _relaxed(parsed, counted):
         tiers.append(_most_words(searcher, parsed, counted, unwanted, complete))
     return Match([t for t in tiers if len(t.docs)], len(complete), unchecked)
 
@@ -178,9 +184,9 @@ def _relaxed(parsed: ParsedQuery, counted: list[list[Unit]]) -> bool:
 def _most_words(
     searcher, parsed: ParsedQuery, counted: list[list[Unit]], unwanted: np.ndarray, complete: np.ndarray
 ) -> Tier:
-    """The documents that hold all but one of the counted words at most, or all but two,
-    each also holding every phrase, symbol and filter and no exclusion; at least one
-    word, unless a phrase or a symbol is there to be found. The documents of `complete`
+    """The documents that hold most of the counted words (`_enough`), each also holding
+    every phrase, symbol and filter and no exclusion; at least one word, unless a phrase
+    or a symbol is there to be found. The documents of `complete`
     (every word) are left out: they rank above.
 
     Each document's level is the weight of the words it holds (`_counted`): "child
@@ -203,12 +209,21 @@ def _most_words(
     counts -= 1 if phrases else 0
     if not len(ids) or counts.max() < (0 if phrases else 1):
         return Tier(docsets.EMPTY)
-    keep = (counts >= max(0 if phrases else 1, int(counts.max()) - 1)) & ~np.isin(ids, complete)
-    ids = ids[keep]
+    ids = ids[_enough(counts, len(counted), 0 if phrases else 1) & ~np.isin(ids, complete)]
     levels = np.zeros(len(ids), dtype=np.float32)
     for found, weight in zip(sets, weights, strict=True):
         levels[np.isin(ids, found, assume_unique=True)] += weight
     return Tier(ids, np.round(levels, 3))
+
+
+def _enough(counts: np.ndarray, words: int, least: int) -> np.ndarray:
+    """Which documents hold enough of the words: all but one of the most any holds; when
+    fewer than a page do, one word fewer at a time, down to half the words (and `least`)."""
+    floor = max(least, -(-words // 2))
+    at = max(least, int(counts.max()) - 1)
+    while at > floor and np.count_nonzero(counts >= at) < FEW_COMPLETE:
+        at -= 1
+    return counts >= at
 
 
 def _counted(searcher, counted: list[list[Unit]]) -> list[tuple[np.ndarray, float]]:
