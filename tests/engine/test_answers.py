@@ -4,6 +4,7 @@ follow."""
 
 import re
 
+import numpy as np
 import pytest
 from conftest import all_hits
 
@@ -119,3 +120,18 @@ def test_a_few_paragraphs_with_every_word_come_first_then_those_with_most_of_the
     # Page after page, the same order.
     pages = [search_paragraphs(result["query"], page=page, per_page=2)["hits"] for page in (1, 2, 3)]
     assert [keys([h]) for page in pages for h in page] == [keys([h]) for h in result["hits"][:6]]
+
+
+def test_most_of_the_words_reach_down_to_half_of_them_only_to_fill_a_page():
+    from search.engine.searching import FEW_COMPLETE, _enough
+
+    # Four words, some paragraphs with all four: all but one (3) fill a page; 2 never come.
+    many = np.array([4] * 3 + [3] * FEW_COMPLETE + [2] * 5 + [1] * 5)
+    assert _enough(many, 4, 1).tolist() == [True] * (3 + FEW_COMPLETE) + [False] * 10
+    # Too few with 3: those with 2 (half of four) come too, never those with 1.
+    few = np.array([4, 3, 3, 2, 2, 1, 1])
+    assert _enough(few, 4, 1).tolist() == [True] * 5 + [False] * 2
+    # None with every word: all but one of the most any holds, and so on down to half.
+    assert _enough(np.array([3, 2, 1]), 4, 1).tolist() == [True, True, False]
+    # A phrase typed among words may stand alone (least 0), but half the words still hold.
+    assert _enough(np.array([0, 0, 3]), 6, 0).tolist() == [False, False, True]
