@@ -209,21 +209,22 @@ def _most_words(
     counts -= 1 if phrases else 0
     if not len(ids) or counts.max() < (0 if phrases else 1):
         return Tier(docsets.EMPTY)
-    ids = ids[_enough(counts, len(counted), 0 if phrases else 1) & ~np.isin(ids, complete)]
+    ids = ids[_enough(counts, ~np.isin(ids, complete), len(counted), 0 if phrases else 1)]
     levels = np.zeros(len(ids), dtype=np.float32)
     for found, weight in zip(sets, weights, strict=True):
         levels[np.isin(ids, found, assume_unique=True)] += weight
     return Tier(ids, np.round(levels, 3))
 
 
-def _enough(counts: np.ndarray, words: int, least: int) -> np.ndarray:
-    """Which documents hold enough of the words: all but one of the most any holds; when
-    fewer than a page do, one word fewer at a time, down to half the words (and `least`)."""
+def _enough(counts: np.ndarray, fresh: np.ndarray, words: int, least: int) -> np.ndarray:
+    """Which `fresh` documents (not among those with every word) hold enough of the words:
+    all but one of the most any holds; when fewer than a page do, one word fewer at a
+    time, down to half the words (and `least`)."""
     floor = max(least, -(-words // 2))
     at = max(least, int(counts.max()) - 1)
-    while at > floor and np.count_nonzero(counts >= at) < FEW_COMPLETE:
+    while at > floor and np.count_nonzero((counts >= at) & fresh) < FEW_COMPLETE:
         at -= 1
-    return counts >= at
+    return (counts >= at) & fresh
 
 
 def _counted(searcher, counted: list[list[Unit]]) -> list[tuple[np.ndarray, float]]:

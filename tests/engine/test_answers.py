@@ -125,13 +125,20 @@ def test_a_few_paragraphs_with_every_word_come_first_then_those_with_most_of_the
 def test_most_of_the_words_reach_down_to_half_of_them_only_to_fill_a_page():
     from search.engine.searching import FEW_COMPLETE, _enough
 
+    def enough(counts, words, least=1):
+        counts = np.array(counts)
+        return _enough(counts, counts < words, words, least).tolist()  # every word: ranked above
+
     # Four words, some paragraphs with all four: all but one (3) fill a page; 2 never come.
-    many = np.array([4] * 3 + [3] * FEW_COMPLETE + [2] * 5 + [1] * 5)
-    assert _enough(many, 4, 1).tolist() == [True] * (3 + FEW_COMPLETE) + [False] * 10
-    # Too few with 3: those with 2 (half of four) come too, never those with 1.
-    few = np.array([4, 3, 3, 2, 2, 1, 1])
-    assert _enough(few, 4, 1).tolist() == [True] * 5 + [False] * 2
+    assert enough([4] * 3 + [3] * FEW_COMPLETE + [2] * 5 + [1] * 5, 4) == (
+        [False] * 3 + [True] * FEW_COMPLETE + [False] * 10
+    )
+    # Too few with 3 (those with all four do not count): 2 (half of four) comes too, never 1.
+    assert (
+        enough([4] * FEW_COMPLETE + [3, 3, 2, 2, 2, 1, 1], 4)
+        == [False] * FEW_COMPLETE + [True] * 5 + [False] * 2
+    )
     # None with every word: all but one of the most any holds, and so on down to half.
-    assert _enough(np.array([3, 2, 1]), 4, 1).tolist() == [True, True, False]
+    assert enough([3, 2, 1], 4) == [True, True, False]
     # A phrase typed among words may stand alone (least 0), but half the words still hold.
-    assert _enough(np.array([0, 0, 3]), 6, 0).tolist() == [False, False, True]
+    assert enough([0, 0, 3], 6, least=0) == [False, False, True]
