@@ -64,7 +64,7 @@ def page_links(q: str, page: int, pages: int, **options) -> list[dict | None]:
 
 def api_links(request, q: str, found: dict, **options) -> dict:
     """Absolute links to the first, previous, next and last pages of an API answer (None if none)."""
-    page, pages = found["page"], max(1, -(-found["total"] // found["per_page"]))
+    page, pages = found["page"], max(1, -(-found["wordings"] // found["per_page"]))  # a wording a hit
 
     def link(number: int) -> str:
         params = {"q": q, "page": number} | options

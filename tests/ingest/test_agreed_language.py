@@ -343,6 +343,9 @@ def test_a_search_shows_each_wording_once_under_the_newest_adopted_resolution(tr
         if adopted:
             assert mine.version.resolution.doc_type == "resolution"
             assert all(mine.version.resolution.year() >= a.year() for a in adopted)
+    # Pages are cut by wordings, in the API as on the page.
+    paged = client.get("/api/search", {"q": q, "per_page": 10}).json()
+    assert paged["links"]["last"].endswith(f"page={-(-found['wordings'] // 10)}&per_page=10")
     html = client.get("/", {"q": q}).content.decode()
     assert f"{found['total']} paragraphs found" in html and f"{found['wordings']} distinct wordings" in html
     assert re.search(
