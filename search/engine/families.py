@@ -26,6 +26,16 @@ def family_codes(reader) -> np.ndarray:
 NONE_SEEN = np.empty(0, dtype=np.int32)
 
 
+def wordings_below(reader, docs: np.ndarray, few: int) -> bool:
+    """Whether `docs` hold fewer than `few` wordings: linear, and no sort when the
+    paragraphs without a family are enough."""
+    if len(docs) < few:
+        return True
+    family = family_codes(reader)[docs]
+    alone = int(np.count_nonzero(family == 0))
+    return alone < few and alone + len(np.unique(family[family > 0])) < few
+
+
 def representatives(reader, docs: np.ndarray, seen: np.ndarray = NONE_SEEN) -> tuple[np.ndarray, np.ndarray]:
     """The documents of `docs` (sorted) that stand for their wording, sorted: every one
     without a family and, of each family not `seen` already (shown higher), the one a

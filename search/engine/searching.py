@@ -163,11 +163,7 @@ def find_matches(searcher, parsed: ParsedQuery) -> Match | None:
         unchecked = sum(_any_order(searcher, u)[1] for u in parsed.units if u.any_order)
     complete = docsets.union([t.docs for t in tiers])
     counted = [g for g in parsed.groups if not any(u.exact or u.symbol for u in g)]
-    few = (
-        len(complete) < FEW_COMPLETE
-        or len(families.representatives(searcher.reader(), complete)[0]) < FEW_COMPLETE
-    )
-    if few and _relaxed(parsed, counted):
+    if families.wordings_below(searcher.reader(), complete, FEW_COMPLETE) and _relaxed(parsed, counted):
         tiers.append(_most_words(searcher, parsed, counted, unwanted, complete))
     return Match([t for t in tiers if len(t.docs)], len(complete), unchecked)
 

@@ -273,11 +273,13 @@ def _set_families(ids: list[int]) -> set[int]:
     """
     partners = SharedWording.objects.partners(ids)
     around = {q for qs in partners.values() for q in qs}
-    stored = _stored_keys(around | set(ids))
+    stored, traced = _stored_keys(around | set(ids))
     keys = family_keys(sorted(ids), partners, stored)
-    for pk in sorted(ids):  # a partner stored before with no family yet takes this one
+    # A traced partner with no family yet (its first pair) takes this one. One never
+    # traced takes its family when it is traced: this one's, as it is stored before.
+    for pk in sorted(ids):
         for q in partners.get(pk, ()):
-            if q not in keys and stored.get(q) is None and keys.get(pk) is not None:
+            if q not in keys and q in traced and stored.get(q) is None and keys.get(pk) is not None:
                 keys[q] = keys[pk]
     changed = {pk: key for pk, key in keys.items() if stored.get(pk) != key}
     for key in set(changed.values()):
@@ -298,11 +300,16 @@ def family_keys(ids: list[int], partners: dict[int, set[int]], stored: dict[int,
     return keys
 
 
-def _stored_keys(ids: set[int]) -> dict[int, int | None]:
-    stored = {}
+def _stored_keys(ids: set[int]) -> tuple[dict[int, int | None], set[int]]:
+    """These paragraphs' families, and which of them were traced."""
+    stored, traced = {}, set()
     for chunk in _chunks(list(ids)):
-        stored.update(Paragraph.objects.filter(pk__in=chunk).values_list("pk", "wording_key"))
-    return stored
+        rows = Paragraph.objects.filter(pk__in=chunk).values_list("pk", "wording_key", "new_wording")
+        for pk, key, flag in rows:
+            stored[pk] = key
+            if flag is not None:
+                traced.add(pk)
+    return stored, traced
 
 
 def _versions_of(ids: list[int]) -> Iterator[int]:
