@@ -333,8 +333,8 @@ class Paragraph(models.Model):
     # No adopted resolution dated before this paragraph's document has its wording (None:
     # not yet traced). Derived, like the two tables below: search.ingest.agreed_language.
     new_wording = models.BooleanField(_("new wording"), null=True)
-    # Paragraphs with the same wording (SharedWording pairs) share a key: a search shows
-    # them once. The lowest paragraph id of the family, None with no pair; derived too.
+    # Paragraphs with the same wording (SharedWording pairs) share a family: a search shows
+    # them once. The id of the family's first paragraph; None: its own (`family`). Derived.
     wording_key = models.PositiveIntegerField(_("wording family"), null=True, blank=True)
 
     class Meta:
@@ -345,6 +345,11 @@ class Paragraph(models.Model):
 
     def __str__(self):
         return f"{self.version} {self.anchor}"
+
+    @property
+    def family(self) -> int:
+        """The wording family this paragraph is shown once with (search.engine.families)."""
+        return self.wording_key or self.pk
 
     def label_in(self, language: str) -> str:
         """Return the citation label in a language: "OP 3 (b)" or "执行部分第3(b)段"."""

@@ -90,7 +90,10 @@ def make_schema() -> Schema:
         anchor=ID(stored=True),
         # "new": no adopted resolution dated earlier has this wording ("wording:new").
         wording=ID(stored=True, sortable=True),
-        family=ID(sortable=True),  # paragraphs with the same wording: shown once (families)
+        # Paragraphs with the same wording are shown once (engine.families): the paragraph's
+        # family (Paragraph.family) and its own id, numbers read as columns.
+        family=NUMERIC(sortable=True, bits=64),
+        pid=NUMERIC(sortable=True, bits=64),
         label=STORED,
         title=STORED,
         adopted_on=STORED,
@@ -119,9 +122,7 @@ def paragraph_document(paragraph: Paragraph) -> dict:
     resolution = text.resolution
     adopted = resolution.adopted_on
     year = resolution.year()
-    # A paragraph of no wording family has no value there (an empty one would be a term).
-    family = {"family": str(paragraph.wording_key)} if paragraph.wording_key else {}
-    return family | {
+    return {
         "id": f"{text.pk}:{paragraph.anchor}",
         "version": str(text.pk),
         "resolution": resolution.key,
@@ -136,6 +137,8 @@ def paragraph_document(paragraph: Paragraph) -> dict:
         "committee": resolution.committee,
         "anchor": paragraph.anchor,
         "wording": "new" if paragraph.new_wording else ("agreed" if paragraph.new_wording is False else ""),
+        "family": paragraph.family,
+        "pid": paragraph.pk,
         "label": paragraph.label_in(text.language),
         "title": text.title,
         "adopted_on": adopted.isoformat() if adopted else "",

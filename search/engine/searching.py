@@ -363,8 +363,8 @@ def _one_per_wording(reader, match: Match) -> Match:
     """The match with one paragraph of each wording family: the one a page shows. A
     family shown in a tier is not shown again in the tiers below."""
     tiers, seen = [], families.NONE_SEEN
-    for tier in match.tiers:
-        shown, seen = families.representatives(reader, tier.docs, seen)
+    for number, tier in enumerate(match.tiers, 1):
+        shown, seen = families.representatives(reader, tier.docs, seen, more=number < len(match.tiers))
         levels = None if tier.levels is None else tier.levels[np.searchsorted(tier.docs, shown)]
         tiers.append(Tier(shown, levels))
     return Match(tiers, match.complete, match.unchecked)

@@ -263,24 +263,16 @@ def _flag_new_wording(ids: set[int]) -> set[int]:
 
 
 def _set_families(ids: list[int]) -> set[int]:
-    """Give these paragraphs, and the partners they gave a first pair, their wording family
-    (Paragraph.wording_key); return the versions whose families changed.
+    """Give these paragraphs their wording family (Paragraph.wording_key); return the
+    versions whose families changed.
 
-    A paragraph joins the family of its oldest partner stored before it (the lowest key
-    among them), so an older paragraph's family never changes when a newer one comes: a
-    publish sets its own paragraphs' families, and those of older paragraphs that had
-    none (their first pair), nothing else.
+    A paragraph joins the family of its oldest partner stored before it (the lowest
+    family among them; a paragraph with no family set is its own, `Paragraph.family`), so
+    no other paragraph's family changes: a publish re-indexes its own versions only.
     """
     partners = SharedWording.objects.partners(ids)
-    around = {q for qs in partners.values() for q in qs}
-    stored, traced = _stored_keys(around | set(ids))
+    stored = _stored_keys({q for qs in partners.values() for q in qs} | set(ids))
     keys = family_keys(sorted(ids), partners, stored)
-    # A traced partner with no family yet (its first pair) takes this one. One never
-    # traced takes its family when it is traced: this one's, as it is stored before.
-    for pk in sorted(ids):
-        for q in partners.get(pk, ()):
-            if q not in keys and q in traced and stored.get(q) is None and keys.get(pk) is not None:
-                keys[q] = keys[pk]
     changed = {pk: key for pk, key in keys.items() if stored.get(pk) != key}
     for key in set(changed.values()):
         for chunk in _chunks([pk for pk, its in changed.items() if its == key]):
@@ -290,31 +282,27 @@ def _set_families(ids: list[int]) -> set[int]:
 
 def family_keys(ids: list[int], partners: dict[int, set[int]], stored: dict[int, int | None]) -> dict:
     """Each paragraph of `ids` (in ascending order) → its family: the lowest family among
-    its partners before it (`stored`, or given here to one of `ids` before it), or itself
-    when it has partners but none before it; None with no partner at all."""
+    its partners before it (`stored`, or given here to one of `ids` before it; a
+    paragraph with none is its own), or None (its own) when it has none before it."""
     keys: dict[int, int | None] = {}
     for pk in ids:
-        before = [q for q in partners.get(pk, ()) if q < pk]
-        known = [keys.get(q) or stored.get(q) or q for q in before]
-        keys[pk] = min([pk, *known]) if partners.get(pk) else None
+        before = [keys.get(q) or stored.get(q) or q for q in partners.get(pk, ()) if q < pk]
+        keys[pk] = min(before) if before else None
     return keys
 
 
-def _stored_keys(ids: set[int]) -> tuple[dict[int, int | None], set[int]]:
-    """These paragraphs' families, and which of them were traced."""
-    stored, traced = {}, set()
+def _stored_keys(ids: set[int]) -> dict[int, int | None]:
+    stored = {}
     for chunk in _chunks(list(ids)):
-        rows = Paragraph.objects.filter(pk__in=chunk).values_list("pk", "wording_key", "new_wording")
-        for pk, key, flag in rows:
-            stored[pk] = key
-            if flag is not None:
-                traced.add(pk)
-    return stored, traced
+        stored.update(Paragraph.objects.filter(pk__in=chunk).values_list("pk", "wording_key"))
+    return stored
 
 
 def _versions_of(ids: list[int]) -> Iterator[int]:
     for chunk in _chunks(ids):
-        yield from Paragraph.objects.filter(pk__in=chunk).values_list("version_id", flat=True).distinct()
+        yield from (
+            Paragraph.objects.filter(pk__in=chunk).order_by().values_list("version_id", flat=True).distinct()
+        )
 
 
 def _stored_flags(ids: list[int]) -> dict[int, bool]:
