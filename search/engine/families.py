@@ -17,7 +17,7 @@ import numpy as np
 from search.engine import docsets
 from search.engine.ranking import priors
 
-LISTED = 20  # paragraphs of the same wording listed under a hit; the rest are counted
+LISTED = 5  # paragraphs of the same wording listed under a hit; the rest are counted
 NONE_SEEN = np.empty(0, dtype=np.int64)
 
 

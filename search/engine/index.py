@@ -43,8 +43,9 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from whoosh import columns
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.engine.analysis import literal_analyzer, word_analyzer
 from search.models import IndexChange, Paragraph
@@ -92,8 +93,8 @@ def make_schema() -> Schema:
         wording=ID(stored=True, sortable=True),
         # Paragraphs with the same wording are shown once (engine.families): the paragraph's
         # family (Paragraph.family) and its own id, numbers read as columns.
-        family=NUMERIC(sortable=True, bits=64),
-        pid=NUMERIC(sortable=True, bits=64),
+        family=COLUMN(columns.NumericColumn("q")),  # columns only: nothing searches them
+        pid=COLUMN(columns.NumericColumn("q")),
         label=STORED,
         title=STORED,
         adopted_on=STORED,
