@@ -229,9 +229,12 @@ def _per_segment(reader, tag: str, build) -> np.ndarray:
             cached = _segment_cache.get(key)
         if cached is None:
             cached = (build(leaf), [])
+            cached[0].flags.writeable = False
             with _cache_lock:
                 _segment_cache[key] = cached
         parts.append(cached[0])
+    if len(parts) == 1:  # one segment: its own array, read-only, no copy per call
+        return parts[0]
     return np.concatenate(parts) if parts else EMPTY
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from search.engine.analysis import CJK_RUN, is_cjk, latin_terms, normalize
+from search.engine.analysis import CJK_RUN, Normalized, is_cjk, latin_terms, normalize
 from search.engine.query import LITERAL, Unit
 
 # Where a sentence ends, for the words of a Chinese query matched in any order: 。 and
@@ -47,7 +47,7 @@ def _unit_matches(text: str, unit: Unit, cache: dict) -> list[tuple[int, int]]:
         found = _literal_matches(text, needle, cache)
     else:  # Chinese mixed with other words: the literal field's own positions.
         found = _positional_matches(text, terms, cache)
-    return found or _words_matches(text, unit.any_order)
+    return found or _words_matches(text, unit.any_order, cache)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -80,23 +80,28 @@ def _literal_matches(text: str, needle: str, cache: dict) -> list[tuple[int, int
     For a unit of Chinese characters only this is what a phrase of its n-grams in the
     literal field matches: the characters in that order within a run of Chinese.
     """
-    if "norm" not in cache:
-        cache["norm"] = normalize(text)
-    norm = cache["norm"]
+    norm = _normalized(text, cache)
     return [
         norm.span(m.start(), m.start() + len(needle))
         for m in re.finditer(f"(?={re.escape(needle)})", norm.text)
     ]
 
 
-def _words_matches(text: str, words: list[str]) -> list[tuple[int, int]]:
+def _normalized(text: str, cache: dict) -> Normalized:
+    """The text normalised, once for all the units marked in it."""
+    if "norm" not in cache:
+        cache["norm"] = normalize(text)
+    return cache["norm"]
+
+
+def _words_matches(text: str, words: list[str], cache: dict) -> list[tuple[int, int]]:
     """Where a run of Chinese that does not occur literally matches by its words: in the
     sentences that hold them all, or else (the paragraph holds most of the query's words)
     wherever each stands. Ranked after the literal matches, so marked only where there is none."""
-    spans = any_order_spans(text, words)
+    norm = _normalized(text, cache)
+    spans = _sentence_spans(norm, words)
     if spans or not words:
         return spans
-    norm = normalize(text)
     return [norm.span(s, s + len(w)) for w in words for s in _occurrences(norm.text, w, 0, len(norm.text))]
 
 
@@ -108,9 +113,10 @@ def any_order_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
     substring of the normalised sentence (the search has checked that the paragraph
     holds it as a jieba word).
     """
-    if not words:
-        return []
-    norm = normalize(text)
+    return _sentence_spans(normalize(text), words) if words else []
+
+
+def _sentence_spans(norm: Normalized, words: list[str]) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for end in [m.end() for m in SENTENCE_END.finditer(norm.text)] + [len(norm.text)]:
