@@ -133,12 +133,17 @@ def corpus(db, corpus_index_dir, settings):
     Its rows are rolled back after the test; the index is shared by every test that
     uses this fixture: a test that indexes anything uses `loaded_corpus` instead.
     """
-    from search.engine.index import reset_searcher
-
     # The ids the index was built with (PostgreSQL does not roll sequences back).
     _restart_ids()
     _load_corpus()
-    settings.INDEX_DIR = corpus_index_dir
+    read_index(settings, corpus_index_dir)
+
+
+def read_index(settings, path):
+    """Search the index at `path` (a module's or the session's, which no test writes to)."""
+    from search.engine.index import reset_searcher
+
+    settings.INDEX_DIR = path
     reset_searcher()
 
 

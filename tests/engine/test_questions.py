@@ -4,7 +4,7 @@ corpus/ods/ beside the manifest corpus): both find what the resolutions say."""
 import re
 
 import pytest
-from conftest import corpus_and_pdfs
+from conftest import corpus_and_pdfs, read_index
 
 from search.engine.searching import search_paragraphs
 
@@ -20,10 +20,7 @@ def questions_index(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def questions_corpus(db, questions_index, settings):
-    from search.engine.index import reset_searcher
-
-    settings.INDEX_DIR = questions_index
-    reset_searcher()
+    read_index(settings, questions_index)
 
 
 def plain(hit):

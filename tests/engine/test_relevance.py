@@ -8,7 +8,7 @@ over all 228 PDFs: the README gives those.
 from pathlib import Path
 
 import pytest
-from conftest import corpus_and_pdfs
+from conftest import corpus_and_pdfs, read_index
 from django.conf import settings
 
 from bench.relevance import load_set, top_five
@@ -71,10 +71,7 @@ def relevance_index(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def relevance_corpus(db, relevance_index, settings):
     """The module's corpus and index, for a test that only reads."""
-    from search.engine.index import reset_searcher
-
-    settings.INDEX_DIR = relevance_index
-    reset_searcher()
+    read_index(settings, relevance_index)
 
 
 @pytest.mark.parametrize("query", [_case(q) for q in QUERIES])

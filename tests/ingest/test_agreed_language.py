@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import corpus_and_pdfs
+from conftest import corpus_and_pdfs, read_index
 from django.conf import settings
 
 from bench.agreed import detector_answers, load_pairs, score_pairs
@@ -45,10 +45,7 @@ def traced_index(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def traced(db, traced_index, settings):
-    from search.engine.index import reset_searcher
-
-    settings.INDEX_DIR = traced_index
-    reset_searcher()
+    read_index(settings, traced_index)
 
 
 def paragraph(key, anchor, language="en"):
