@@ -35,6 +35,7 @@ QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '
 _CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{_CJK}]+")
 TEXT_RUN = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<word>[^\\W_{_CJK}]+)")
+WORD_CHAR = re.compile(f"[^\\W_{_CJK}]")  # a character of a word that is not Chinese
 
 
 def is_cjk(char: str) -> bool:
@@ -357,25 +358,6 @@ class EnglishStemFilter(Filter):
             if not is_cjk(t.text[0]) and not t.text.isdigit():
                 t.text = stem_word(t.text)
             yield t
-
-
-def latin_terms(text: str) -> tuple[Normalized, list[tuple[str, int, int] | None]]:
-    """Return the words field's terms of the words of `text` that are not Chinese.
-
-    Each term comes with its span in the normalised text; each run of Chinese stands
-    as one None. Two terms are adjacent in this list exactly when a phrase of the
-    index can match them side by side, which is all the highlighter needs to know,
-    at a fraction of the cost of segmenting the Chinese with jieba.
-    """
-    norm = normalize(text)
-    terms: list[tuple[str, int, int] | None] = []
-    for m in TEXT_RUN.finditer(norm.text):
-        if m.group("cjk"):
-            terms.append(None)
-        else:
-            word = m.group()
-            terms.append((word if word.isdigit() else stem_word(word), m.start(), m.end()))
-    return norm, terms
 
 
 def word_analyzer():

@@ -15,9 +15,10 @@ whole paragraph differ only in the window.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html import escape
 
-from search.engine.analysis import CJK_RUN, Normalized, is_cjk, latin_terms, normalize
+from search.engine.analysis import CJK_RUN, TEXT_RUN, WORD_CHAR, Normalized, is_cjk, normalize, stem_word
 from search.engine.query import LITERAL, Unit
 
 # Where a sentence ends, for the words of a Chinese query matched in any order: 。 and
@@ -62,16 +63,40 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _word_matches(text: str, terms: list[str], cache: dict) -> list[tuple[int, int]]:
-    """Where the unit's stemmed words stand side by side, as a phrase of the words field."""
-    if "words" not in cache:
-        cache["words"] = latin_terms(text)
-    norm, tokens = cache["words"]
-    n = len(terms)
+    """Where the unit's stemmed words stand side by side, as a phrase of the words field.
+
+    Only the words that may stem to the first term are read, and the words after them:
+    the cost follows the matches, not the length of the paragraph.
+    """
+    norm = _normalized(text, cache)
     found = []
-    for i in range(len(tokens) - n + 1):
-        if all(tokens[i + k] is not None and tokens[i + k][0] == terms[k] for k in range(n)):
-            found.append(norm.span(tokens[i][1], tokens[i + n - 1][2]))
+    for start, end in _words_stemming_to(norm.text, terms[0]):
+        for term in terms[1:]:
+            # The next word of the words field: a run of Chinese between breaks the phrase.
+            following = TEXT_RUN.search(norm.text, end)
+            if following is None or following.lastgroup == "cjk" or stem_word(following.group()) != term:
+                break
+            end = following.end()
+        else:
+            found.append(norm.span(start, end))
     return found
+
+
+def _words_stemming_to(text: str, term: str):
+    """The spans of the words of normalised `text` whose term in the words field is `term`.
+
+    A stem is the word with an ending taken off, its last letter sometimes changed
+    ("countries", "country"): every word of the term begins with the term less its last
+    character, so only where that occurs is a word read and stemmed.
+    """
+    prefix = term[: max(1, len(term) - 1)]
+    at = text.find(prefix)
+    while at >= 0:
+        if at == 0 or not WORD_CHAR.match(text, at - 1):  # a word begins here
+            word = TEXT_RUN.match(text, at)
+            if word.lastgroup == "word" and stem_word(word.group()) == term:
+                yield word.span()
+        at = text.find(prefix, at + 1)
 
 
 def _literal_matches(text: str, needle: str, cache: dict) -> list[tuple[int, int]]:
@@ -242,14 +267,22 @@ def snippet(text: str, units: list[Unit]) -> str:
 
 
 def _best_window(text: str, spans: list[tuple[int, int]], window: int) -> int:
-    """Return where the window showing the most different matched words begins."""
-    best, best_start = -1, 0
+    """Return where the window showing the most different matched words begins.
+
+    The window slides from match to match: each match enters once and leaves once.
+    """
+    words = [normalize(text[s:e]).text for s, e in spans]
+    shown: Counter[str] = Counter()
+    best, best_start, end = -1, 0, 0
     for i, (s, _) in enumerate(spans):
-        seen = set()
-        for s2, e2 in spans[i:]:
-            if e2 > s + window - BEFORE:
-                break
-            seen.add(normalize(text[s2:e2]).text)
-        if len(seen) > best:
-            best, best_start = len(seen), s
+        end = max(end, i)
+        while end < len(spans) and spans[end][1] <= s + window - BEFORE:
+            shown[words[end]] += 1
+            end += 1
+        if len(shown) > best:
+            best, best_start = len(shown), s
+        if end > i:  # the match at i leaves the window
+            shown[words[i]] -= 1
+            if not shown[words[i]]:
+                del shown[words[i]]
     return best_start

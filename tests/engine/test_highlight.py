@@ -15,6 +15,21 @@ def test_it_marks_whole_english_words_with_their_inflections():
     )
 
 
+def test_it_marks_a_word_whose_stem_is_not_its_beginning():
+    # "countries" stems to "country": the word does not begin with its whole stem.
+    assert marked("Countries and a country", "country") == "<mark>Countries</mark> and a <mark>country</mark>"
+    assert marked("least developed countries", '"developed countries"') == (
+        "least <mark>developed countries</mark>"
+    )
+
+
+def test_a_phrase_of_words_is_broken_by_chinese_between_them():
+    assert marked("human 人权 rights; human rights", '"human rights"') == (
+        "human 人权 rights; <mark>human rights</mark>"
+    )
+    assert marked("1human rights", '"human rights"') == "1human rights"
+
+
 def test_it_never_marks_part_of_a_word():
     text = "business, including sustainable investment in persons"
     assert marked(text, "in") == "business, including sustainable investment <mark>in</mark> persons"
@@ -144,6 +159,14 @@ def test_a_snippet_breaks_between_words_never_inside_one():
     assert shown.split()[0] in words and shown.split()[-1].rstrip(",.") in words
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>Coordination</mark> <mark>Group</mark>" in html
+
+
+def test_a_snippet_shows_the_window_with_the_most_different_words():
+    # The first matches repeat one word; the window further on holds both words.
+    text = "organ " * 40 + "filler " * 40 + "organ removal " + "filler " * 40
+    html = snippet(text, parse_query("organ removal").units)
+    assert "<mark>organ</mark> <mark>removal</mark>" in html
+    assert html.startswith("…") and html.endswith("…")
 
 
 def test_a_chinese_snippet_may_break_between_any_two_characters():
