@@ -34,12 +34,14 @@ small: templates); the measured CPU times are those of the table.
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import io
 import json
 import os
 import pstats
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -270,7 +272,9 @@ def setup() -> None:
         from django.core.management import call_command
         from django.test.utils import override_settings
 
-        override_settings(STATIC_ROOT=tempfile.mkdtemp(prefix="costly-static-")).enable()
+        aside = tempfile.mkdtemp(prefix="costly-static-")
+        atexit.register(shutil.rmtree, aside, ignore_errors=True)  # each run left its copy in /tmp
+        override_settings(STATIC_ROOT=aside).enable()
         call_command("collectstatic", "--noinput", verbosity=0)
 
 
