@@ -64,12 +64,19 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _word_matches(text: str, terms: list[str], cache: dict) -> list[tuple[int, int]]:
     """Where the unit's stemmed words stand side by side, as a phrase of the words field."""
     if "words" not in cache:
-        cache["words"] = latin_terms(text)
-    norm, tokens = cache["words"]
+        norm, tokens = latin_terms(text)
+        where: dict[str, list[int]] = {}  # each term's positions: a unit is tried only there
+        for i, token in enumerate(tokens):
+            if token is not None:
+                where.setdefault(token[0], []).append(i)
+        cache["words"] = norm, tokens, where
+    norm, tokens, where = cache["words"]
     n = len(terms)
     found = []
-    for i in range(len(tokens) - n + 1):
-        if all(tokens[i + k] is not None and tokens[i + k][0] == terms[k] for k in range(n)):
+    for i in where.get(terms[0], ()):
+        if i + n <= len(tokens) and all(
+            tokens[i + k] is not None and tokens[i + k][0] == terms[k] for k in range(1, n)
+        ):
             found.append(norm.span(tokens[i][1], tokens[i + n - 1][2]))
     return found
 
