@@ -74,6 +74,11 @@ STOP_WORDS = frozenset(
         *("say", "says", "said", "mention", "mentions", "it", "its", "their", "that", "any"),
     }
 )
+# A reported question names its speaker before the verb that frames it ("what does the
+# General Assembly say about…", "which resolutions mention…"): the resolutions are the
+# speaker of every answer, so the words before such a verb are not required either
+# (when words follow it). Typed lowercased, as STOP_WORDS.
+REPORTING_VERBS = frozenset({"say", "says", "said", "mention", "mentions", "mentioned"})
 # The same in Chinese, compared with jieba's words at the ends of a run of Chinese (so
 # 目的 is never cut at 的); the question marks are cut too.
 ZH_STOP_WORDS = frozenset(
@@ -245,6 +250,17 @@ def is_stop_word(text: str) -> bool:
     return all(unit.stop for unit in _typed_units(text, exact=False))
 
 
+def _leave_out_speaker(parsed: ParsedQuery) -> None:
+    """Mark as stop words the speaker of a reported question: the words before its first
+    reporting verb ("say", "mention"), when meaningful words follow that verb."""
+    for at, group in enumerate(parsed.groups):
+        if len(group) == 1 and not group[0].exact and group[0].text.lower() in REPORTING_VERBS:
+            if any(not u.stop for g in parsed.groups[at + 1 :] for u in g):
+                for unit in (u for g in parsed.groups[:at] for u in g if not u.exact and not u.symbol):
+                    unit.stop = True
+            return
+
+
 def _leave_out_stop_words(parsed: ParsedQuery) -> None:
     """Require no group made only of stop words, unless the query has nothing else."""
     meaningful = [g for g in parsed.groups if not all(u.stop for u in g)]
@@ -261,6 +277,7 @@ def parse_query(q: str) -> ParsedQuery:
     pending_or = False  # an OR waits for the unit it joins to the group before
     for token in TOKEN.finditer(text):
         pending_or = _read_token(parsed, token, pending_or)
+    _leave_out_speaker(parsed)
     _leave_out_stop_words(parsed)
     return parsed
 

@@ -183,17 +183,39 @@ def bm25_scores(searcher, fieldname: str, terms: list[str], docs: np.ndarray) ->
 def rank_by_level(
     searcher, parsed: ParsedQuery, docs: np.ndarray, levels: np.ndarray, needed: int, sort: str = "relevance"
 ) -> list[int]:
-    """Rank the documents of a partial match: by `levels` (how much of the query each
-    holds), then as `rank` does within a level — BM25 (or the date), adopted resolutions
-    first, newer first, document order."""
+    """Rank the documents of a partial match: by relevance times the share of the query's
+    weight each holds (`levels`), then as `rank` breaks ties — adopted resolutions first,
+    newer first, document order. Newest and oldest sort by `levels`, then by date.
+
+    BM25 already sums the idf of the words a paragraph holds; scaling it by the share
+    held (Lucene's coordination factor, weighed by idf) keeps a paragraph that lacks a
+    rare word below one that lacks a common one, without letting a slightly larger share
+    of common words ("assist … Central Africa") outrank a far better match of the rest
+    ("refugees in Africa"), as ordering by the share alone did. A run of Chinese counted
+    by its words (贩卖人体器官) still ranks by the share first: its words weigh by the
+    characters they cover there, which BM25 does not know (the rare 贩卖 would outweigh
+    人体器官).
+    """
     reader = searcher.reader()
     adopted, year = priors(reader, docs)
     if sort in ("newest", "oldest"):
         when = np.where(year > 0, -year if sort == "newest" else year, np.iinfo(np.int32).max)
         order = np.lexsort((docs, ~adopted, when, -levels))
     else:
-        order = np.lexsort((docs, -year, ~adopted, -relevance(searcher, parsed, docs), -levels))
+        scores = relevance(searcher, parsed, docs)
+        if any(u.any_order for u in parsed.units):
+            order = np.lexsort((docs, -year, ~adopted, -scores, -levels))
+        else:
+            order = np.lexsort((docs, -year, ~adopted, -coordinated(scores, levels)))
     return docs[order[:needed]].tolist()
+
+
+def coordinated(scores: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Scores scaled by each document's share of the highest level, rounded as scores are."""
+    top = float(levels.max()) if len(levels) else 0.0
+    if top <= 0:
+        return scores
+    return np.round(scores * (levels / top), 4)
 
 
 def priors(reader, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,8 +8,10 @@ from conftest import corpus_and_pdfs, read_index
 
 from search.engine.searching import search_paragraphs
 
-# A/RES/80/211 on internally displaced persons; A/RES/80/183 on child, early and forced marriage.
-PDFS = ["A_RES_80_211.pdf", "A_RES_80_183.pdf"]
+# A/RES/80/211 on internally displaced persons; A/RES/80/183 on child, early and forced
+# marriage; A/RES/80/188 on assistance to refugees in Africa; A/RES/80/212 on the
+# Centre for Human Rights and Democracy in Central Africa.
+PDFS = ["A_RES_80_211.pdf", "A_RES_80_183.pdf", "A_RES_80_188.pdf", "A_RES_80_212.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +47,15 @@ def test_it_answers_what_the_general_assembly_says_about_child_marriage(question
     assert any(
         "early and forced marriage" in plain(h) for h in result["hits"][:3] if h["symbol"] == "A/RES/80/183"
     )
+
+
+def test_most_of_the_words_rank_by_how_well_they_match_not_by_the_rarest_words_alone(questions_corpus):
+    result = search_paragraphs("how are refugees in Africa assisted?")
+
+    # Few paragraphs have refugees, Africa and assist: those with two of them follow,
+    # ranked by BM25 scaled by the share of the query they hold. Ordering them by that
+    # share alone put "assist all countries in Central Africa" (A/RES/80/212: Africa and
+    # assist, a little rarer) above the resolution on refugees in Africa.
+    assert result["complete"] < 5
+    first = [h["symbol"] for h in result["hits"][:5]]
+    assert first.count("A/RES/80/188") >= 4 and first.count("A/RES/80/212") <= 1
