@@ -127,16 +127,120 @@ def corpus_index_dir(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
-def corpus(db, corpus_index_dir, settings):
+def corpus(shared_rows_kept, db, corpus_index_dir, settings, django_db_blocker):
     """The real corpus in the database and in the search index, for tests that read.
 
     Its rows are rolled back after the test; the index is shared by every test that
     uses this fixture: a test that indexes anything uses `loaded_corpus` instead.
     """
-    # The ids the index was built with (PostgreSQL does not roll sequences back).
-    _restart_ids()
-    _load_corpus()
+    _corpus_rows(django_db_blocker)
     read_index(settings, corpus_index_dir)
+
+
+def _corpus_rows(django_db_blocker):
+    """The corpus's rows, with the ids the shared index was built with: those `shared_rows`
+    holds for a run of tests, or loaded in the test's own transaction."""
+    if shared_rows.atomic is None:
+        # The ids the index was built with (PostgreSQL does not roll sequences back).
+        _restart_ids()
+        _load_corpus()
+    else:
+        # New rows numbered after the corpus's, as after a load of the test's own.
+        _reset_sequences_to_rows()
+    # The session's database and index exist: later tests can share rows.
+    shared_rows.blocker = django_db_blocker
+
+
+class SharedRows:
+    """The corpus's rows loaded once for consecutive tests of a process that take `corpus`
+    or `indexed_corpus_copy` in a rolled-back transaction (the tests' own run inside it,
+    each in a savepoint), as the module fixtures of `corpus_and_pdfs` hold theirs.
+
+    Loading the rows (0.2 s on SQLite, 0.5 s on PostgreSQL) was most of such a test's
+    time. Opened before such a test is set up, rolled back after its teardown unless the
+    next test is one too: any other test (an empty database, a live server, committed
+    writes) never sees them.
+    """
+
+    def __init__(self):
+        self.blocker = None  # pytest-django's, once a test has built the session's index
+        self.atomic = None
+
+    def open(self):
+        if self.atomic is not None or self.blocker is None:
+            return
+        with self.blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                _restart_ids()
+                _load_corpus()
+            except BaseException:
+                atomic.__exit__(*sys.exc_info())
+                raise
+            self.atomic = atomic
+
+    def close(self):
+        if self.atomic is None:
+            return
+        atomic, self.atomic = self.atomic, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+shared_rows = SharedRows()
+
+
+@pytest.fixture(scope="session")
+def shared_rows_kept(django_db_setup):
+    """`shared_rows`, rolled back before the session's test databases are destroyed."""
+    yield shared_rows
+    shared_rows.close()
+
+
+def _reads_shared_rows(item) -> bool:
+    """Whether the test takes the corpus's rows in a transaction of its own that it rolls back."""
+    from pytest_django.fixtures import validate_django_db
+
+    names = getattr(item, "fixturenames", ())
+    if not {"corpus", "indexed_corpus_copy"} & set(names):
+        return False
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(names):
+        return False
+    marker = item.get_closest_marker("django_db")
+    transactional, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    return not (transactional or reset_sequences)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    # Before the test's fixtures: its own transaction is a savepoint in the shared one.
+    if _reads_shared_rows(item):
+        shared_rows.open()
+    else:
+        shared_rows.close()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or not _reads_shared_rows(nextitem):
+            shared_rows.close()
+
+
+def _reset_sequences_to_rows():
+    """Number new rows after those there are (PostgreSQL; SQLite's numbering rolls back)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
 
 
 def read_index(settings, path):
@@ -148,7 +252,7 @@ def read_index(settings, path):
 
 
 @pytest.fixture
-def indexed_corpus_copy(db, corpus_index_dir, settings):
+def indexed_corpus_copy(shared_rows_kept, db, corpus_index_dir, settings, django_db_blocker):
     """The corpus rows and a copy of its index of the test's own, which the test may change.
 
     Rows get the ids they had when the shared index was built, so the index's
@@ -156,8 +260,7 @@ def indexed_corpus_copy(db, corpus_index_dir, settings):
     """
     from search.engine.index import reset_searcher
 
-    _restart_ids()
-    _load_corpus()
+    _corpus_rows(django_db_blocker)
     shutil.copytree(corpus_index_dir, settings.INDEX_DIR, symlinks=True, dirs_exist_ok=True)
     reset_searcher()
 
@@ -419,6 +522,10 @@ def corpus_and_pdfs(django_db_blocker, path: Path, pdfs: list[str], *, trace: bo
 
     Nothing commits in it, so what a publish traces once committed is not: with `trace`,
     `trace_wording --if-needed` does it, as `make run` does for untraced rows.
+
+    The import does not index what it stored: everything is indexed once, at the end, as
+    `make run` goes on (`rebuild_index --if-needed`). Indexing at the import and again
+    for the versions a trace changed cost twice as much, for the same index.
     """
     with (
         django_db_blocker.unblock(),
@@ -426,11 +533,13 @@ def corpus_and_pdfs(django_db_blocker, path: Path, pdfs: list[str], *, trace: bo
         transaction.atomic(),
     ):
         call_command("load_corpus", stdout=io.StringIO(), stderr=io.StringIO())
-        import_ods(*pdfs, jobs=2)
+        with mock.patch("search.ingest.bulk.apply_changes_soon"):
+            import_ods(*pdfs, jobs=2)
         if trace:
             call_command("trace_wording", "--if-needed", stdout=io.StringIO())
-        # As `make run` goes on: the index the import built is kept when it matches the rows.
-        call_command("rebuild_index", "--if-needed", stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("rebuild_index", "--if-needed", stdout=out)
+        assert "rebuilt" in out.getvalue(), out.getvalue()
         yield path
         transaction.set_rollback(True)
 

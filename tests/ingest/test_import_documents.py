@@ -2,10 +2,7 @@
 
 import hashlib
 import io
-import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 from conftest import CORPUS, stored_snapshot
@@ -13,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from search.engine.searching import search_paragraphs
-from search.ingest import bulk, extract, sandbox
+from search.ingest import bulk, sandbox
 from search.models import Resolution, Text, Upload
 
 ZH_71_322 = CORPUS / "zh/000_9c40344d96047766.txt"
@@ -190,54 +187,6 @@ def test_a_link_already_set_is_kept(db, tmp_path):
 
     assert "drafts linked to the resolution they became: 0" in out
     assert Resolution.objects.get(symbol="A/C.3/80/L.28/Rev.1").became == other
-
-
-def test_each_file_is_read_by_a_child_process_under_the_limits(db, monkeypatch):
-    # Reading is broken in this process: only the children can read the files.
-    def broken(*args):
-        raise AssertionError("read in the main process")
-
-    monkeypatch.setattr(extract, "read_document", broken)
-    files = [CORPUS / "en/A_RES_72_1.txt", CORPUS / "ods/A_C.3_80_L.7.pdf", ZH_71_322]
-
-    out, error = run(*files, "--jobs", "2")
-
-    assert error is None, out
-    assert "imported: 3 (3 created, 0 updated)" in out
-    cost = re.search(
-        r"^peak memory: \d+ MB this process; reading a file: at most ([\d.]+) s of processor time and "
-        r"([\d,]+) MB of address space \(the limits: 30 s, 1,536 MB\)$",
-        out,
-        re.M,
-    )
-    assert cost and float(cost.group(1)) > 0 and int(cost.group(2).replace(",", "")) > 0  # children told
-    # Published in the order given, whichever worker finished first.
-    assert [line.split(":")[0] for line in out.splitlines()[:3]] == list(map(str, files))
-    assert set(Text.objects.values_list("resolution__symbol", "language")) == {
-        ("A/RES/72/1", "en"),
-        ("A/C.3/80/L.7", "en"),
-        ("A/RES/71/322", "zh"),
-    }
-
-
-def test_a_busy_machine_turns_no_genuine_document_away(db):
-    # Four processes that take all the processor they get, beside the import: reading
-    # takes longer by the clock, not more processor time, which is what is limited.
-    # Two official PDFs of the usual size (about 1 s of processor time each), read at once.
-    files = [CORPUS / "ods/A_C.3_80_L.2.pdf", CORPUS / "ods/A_RES_80_192.pdf"]
-    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(4)]
-    try:
-        out, error = run(*files, "--jobs", "2")
-        busy = [burner.poll() is None for burner in burners]
-    finally:
-        for burner in burners:
-            burner.kill()
-            burner.wait()
-
-    assert busy == [True] * 4
-    assert error is None, out
-    assert "imported: 2 (2 created, 0 updated)" in out
-    assert "refused: 0\n" in out
 
 
 @pytest.mark.parametrize(

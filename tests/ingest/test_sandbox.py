@@ -2,19 +2,23 @@
 refused in words naming the limit or the damage, and costs only that process."""
 
 import html
+import io
 import multiprocessing
 import os
 import random
 import re
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import stored_snapshot
+from conftest import CORPUS, stored_snapshot
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from bench.files import (
     bad_crc_docx,
@@ -28,13 +32,14 @@ from bench.files import (
     zip_bomb_docx,
 )
 from search.ingest import extract, sandbox, uploads
-from search.models import Upload
+from search.models import Text, Upload
 
 ROOT = Path(__file__).resolve().parents[2]
 ODS = ROOT / "corpus" / "ods"
 EN_71_322 = (ROOT / "corpus/en/A_RES_71_322.txt").read_bytes()
 HEAVIEST = ODS / "A_RES_80_229.pdf"  # the most processor time of corpus/ods: about 5 s
 DOCX = docx_of(EN_71_322.decode())
+ZH_71_322 = CORPUS / "zh/000_9c40344d96047766.txt"
 
 UNSAFE_PDF = "the PDF expands to far more than a document could hold: it was refused as unsafe"
 DRAWING = "the PDF runs more than 8 MB of drawing instructions, the limit: it was refused as unsafe"
@@ -201,6 +206,62 @@ def test_hostile_uploads_are_refused_on_the_form_and_store_nothing(db, client):
         assert re.fullmatch(f"{re.escape(name)}: {message}\\.", html.unescape(line))
     assert stored_snapshot() == before
     assert Upload.objects.filter(status=Upload.PENDING).count() == 0
+
+
+# `manage.py import_documents` reads each file in a child process too: under the same
+# limits, whatever else the machine is doing (tests/ingest/test_import_documents.py for
+# what it stores).
+def import_documents(*args):
+    """Run the command; return its output."""
+    out = io.StringIO()
+    call_command("import_documents", *map(str, args), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_each_file_is_read_by_a_child_process_under_the_limits(db, monkeypatch):
+    # Reading is broken in this process: only the children can read the files.
+    def broken(*args):
+        raise AssertionError("read in the main process")
+
+    monkeypatch.setattr(extract, "read_document", broken)
+    files = [CORPUS / "en/A_RES_72_1.txt", CORPUS / "ods/A_C.3_80_L.7.pdf", ZH_71_322]
+
+    out = import_documents(*files, "--jobs", "2")
+
+    assert "imported: 3 (3 created, 0 updated)" in out
+    cost = re.search(
+        r"^peak memory: \d+ MB this process; reading a file: at most ([\d.]+) s of processor time and "
+        r"([\d,]+) MB of address space \(the limits: 30 s, 1,536 MB\)$",
+        out,
+        re.M,
+    )
+    assert cost and float(cost.group(1)) > 0 and int(cost.group(2).replace(",", "")) > 0  # children told
+    # Published in the order given, whichever worker finished first.
+    assert [line.split(":")[0] for line in out.splitlines()[:3]] == list(map(str, files))
+    assert set(Text.objects.values_list("resolution__symbol", "language")) == {
+        ("A/RES/72/1", "en"),
+        ("A/C.3/80/L.7", "en"),
+        ("A/RES/71/322", "zh"),
+    }
+
+
+def test_a_busy_machine_turns_no_genuine_document_away(db):
+    # Four processes that take all the processor they get, beside the import: reading
+    # takes longer by the clock, not more processor time, which is what is limited.
+    # Two official PDFs of the usual size (about 1 s of processor time each), read at once.
+    files = [CORPUS / "ods/A_C.3_80_L.2.pdf", CORPUS / "ods/A_RES_80_192.pdf"]
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(4)]
+    try:
+        out = import_documents(*files, "--jobs", "2")
+        busy = [burner.poll() is None for burner in burners]
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+
+    assert busy == [True] * 4
+    assert "imported: 2 (2 created, 0 updated)" in out
+    assert "refused: 0\n" in out
 
 
 def _refusal(data: bytes, name: str) -> sandbox.Refused:

@@ -3,7 +3,6 @@
 Chromium missing is a failure, never a skip: `.ci/run` installs it.
 """
 
-import io
 import os
 import re
 import urllib.request
@@ -12,7 +11,6 @@ from urllib.parse import quote
 
 import pytest
 from conftest import import_ods, paragraphs_containing
-from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from search.engine.searching import search_paragraphs
@@ -374,7 +372,6 @@ def test_the_results_page_reads_in_both_interface_languages_and_on_a_phone(
 
 
 def test_a_cited_resolution_opens_from_the_paragraph_that_cites_it_and_lists_its_citers(site, page):
-    call_command("trace_wording", stdout=io.StringIO())  # what each publish does once committed
     page.goto(f"{site}/r/A/RES/74/176/?lang=en")
     page.get_by_role("link", name="71/322", exact=True).first.click()
     expect(page).to_have_url(f"{site}/r/A/RES/71/322/")

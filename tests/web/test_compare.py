@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import files_read_once
+from conftest import files_read_once, import_ods
 from django.core.management import call_command
 
 from search.ingest.extract import extract
@@ -130,8 +130,7 @@ def counts_of(html):
 @pytest.fixture
 def unrelated(db):
     """A/RES/80/229 (a Second Committee resolution) and A/RES/78/128: unrelated resolutions."""
-    files = [str(ODS / f"{name}.pdf") for name in ("A_RES_80_229", "A_RES_78_128")]
-    call_command("import_documents", *files, "--jobs", "1", stdout=io.StringIO())
+    import_ods("A_RES_80_229.pdf", "A_RES_78_128.pdf")
 
 
 def test_two_unrelated_resolutions_compare_and_say_they_share_little(client, unrelated):
