@@ -122,21 +122,43 @@ def query_docs(searcher, query) -> np.ndarray:
 
 
 def union(arrays) -> np.ndarray:
+    """The sorted documents of any of these sorted arrays.
+
+    Sorting sorted runs is quick, where `np.unique` hashes them first (30 times as long
+    on two arrays of a few tens of thousands)."""
     arrays = [a for a in arrays if len(a)]
     if not arrays:
         return EMPTY
     if len(arrays) == 1:
         return arrays[0]
-    return np.unique(np.concatenate(arrays))
+    return distinct(np.concatenate(arrays))
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: `np.unique` by a sort (numpy 2's `np.unique` hashes
+    first, several times as long on values as spread as paragraph ids)."""
+    ordered = np.sort(values, kind="stable")  # sorted runs (a union's arrays) are merged, not sorted again
+    if not len(ordered):
+        return ordered
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
 
 
 def intersect(arrays) -> np.ndarray:
+    """The sorted documents of all these sorted arrays: the smallest looked up in each
+    other by binary search (n log m, where `np.intersect1d` sorts both together)."""
     arrays = sorted(arrays, key=len)
     result = arrays[0]
     for other in arrays[1:]:
         if not len(result):
             break
-        result = np.intersect1d(result, other, assume_unique=True)
+        if not len(other):
+            return EMPTY
+        at = np.searchsorted(other, result)
+        at[at == len(other)] = 0  # past the end: compared with the first, which is smaller
+        result = result[other[at] == result]
     return result
 
 

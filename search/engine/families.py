@@ -28,7 +28,7 @@ def _families(reader, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     joined = family != docsets.numbers(reader, "pid")[docs]
     if not joined.any():
         return family, joined
-    return family, joined | np.isin(family, np.unique(family[joined]))
+    return family, joined | np.isin(family, docsets.distinct(family[joined]))
 
 
 def wordings_below(reader, docs: np.ndarray, few: int) -> bool:
@@ -36,7 +36,7 @@ def wordings_below(reader, docs: np.ndarray, few: int) -> bool:
     if len(docs) < few:
         return True
     family = docsets.numbers(reader, "family")
-    return len(np.unique(family[docs[:1000]])) < few and len(np.unique(family[docs])) < few
+    return len(docsets.distinct(family[docs[:1000]])) < few and len(docsets.distinct(family[docs])) < few
 
 
 def representatives(

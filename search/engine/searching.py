@@ -334,7 +334,7 @@ def search_paragraphs(
         start = (page - 1) * per_page
         # A few more than the page, for hits the database no longer holds (see _held).
         ranked = _ranked(searcher, parsed, shown, start + per_page + STALE_SLACK, sort)[start:]
-        stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
+        stored = _stored(searcher, ranked)
         same = _same_wording(searcher, docs, ranked)
         facets = {name: facet_counts(reader, name, docs) for name in FACETS}
         documents, in_document = _per_document(reader, docs, ranked)
@@ -411,7 +411,7 @@ def ranked_paragraphs(query: str | ParsedQuery, limit: int) -> list[dict]:
         if match is None:
             return []
         ranked = _ranked(searcher, parsed, match, limit + STALE_SLACK)
-        stored = [dict(searcher.stored_fields(int(d))) for d in ranked]
+        stored = _stored(searcher, ranked)
     return [_listed(fields) for fields in _held(stored)[:limit]]
 
 
@@ -430,28 +430,24 @@ def _listed(stored: dict) -> dict:
     return _where(stored) | {"text": stored["text"]}  # the database's: _held keeps only those
 
 
+def _stored(searcher, ranked: list[int]) -> list[dict]:
+    """The stored fields of each ranked document, with its paragraph's id (`_pid`)."""
+    pids = docsets.numbers(searcher.reader(), "pid")
+    return [dict(searcher.stored_fields(d)) | {"_pid": int(pids[d])} for d in ranked]
+
+
 def _held(stored: list[dict]) -> list[dict]:
     """Keep the hits whose paragraph the database holds as indexed.
 
     Between a commit and its indexing (about a second) the index still has the old
-    paragraphs of a changed version: they are never shown.
+    paragraphs of a changed version: they are never shown. Looked up by primary key.
     """
-    keys = {}
-    for fields in stored:
-        version, _, anchor = fields["id"].partition(":")
-        keys[(int(version), anchor)] = fields
-    current = _stored_texts(keys)
-    return [fields for key, fields in keys.items() if current.get(key) == fields["text"]]
-
-
-def _stored_texts(keys) -> dict[tuple[int, str], str]:
-    """The database's text of each paragraph named by (version id, anchor)."""
-    rows = (
-        Paragraph.objects.filter(version_id__in={v for v, _ in keys}, anchor__in={a for _, a in keys})
+    current = dict(
+        Paragraph.objects.filter(pk__in={fields["_pid"] for fields in stored})
         .order_by()  # looked up by key: the model's ordering would only sort them
-        .values_list("version_id", "anchor", "text")
+        .values_list("pk", "text")
     )
-    return {(v, a): text for v, a, text in rows}
+    return [fields for fields in stored if current.get(fields["_pid"]) == fields["text"]]
 
 
 def matching_anchors(parsed: ParsedQuery, versions: list[tuple[str, str]]) -> list[set[str]]:

@@ -116,6 +116,12 @@ def test_search_never_shows_a_paragraph_the_database_no_longer_holds(indexed_cor
     paragraph.text = "Replaced text."
     paragraph.save()
     assert ("A/RES/71/322", "op3") not in found("Urges Member States lang:en")
+    # Gone from the database, still in the index.
+    shown = found("Member States lang:en")
+    Paragraph.objects.filter(
+        version__resolution__key=shown[0][0], version__language="en", anchor=shown[0][1]
+    ).delete()
+    assert shown[0] not in found("Member States lang:en")
 
 
 def test_two_nodes_each_follow_the_same_log_into_their_own_index(settings, tmp_path):

@@ -134,3 +134,19 @@ def test_what_is_kept_per_segment_and_per_reader_state_follows_a_rebuild(changed
     shown, stored = stored_languages(searcher)
     assert shown == stored
     assert not old & {segment for key in docsets._merged for segment, _ in key[0]}
+
+
+def test_union_and_intersection_of_sorted_sets_are_the_sets_of_python():
+    import random
+
+    from search.engine.docsets import EMPTY, intersect, union
+
+    rng = random.Random(4)
+    for _ in range(300):
+        sets = [set(rng.sample(range(200), rng.randint(0, 60))) for _ in range(rng.randint(1, 4))]
+        arrays = [np.array(sorted(s), dtype=np.int64) for s in sets]
+        assert union(arrays).tolist() == sorted(set().union(*sets))
+        assert intersect(arrays).tolist() == sorted(set.intersection(*sets))
+    assert union([]) is EMPTY and union([EMPTY, EMPTY]) is EMPTY
+    assert intersect([np.array([1, 5, 9]), EMPTY]).tolist() == []
+    assert intersect([np.array([9]), np.array([1, 5])]).tolist() == []  # past the other's end
