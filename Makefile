@@ -33,6 +33,9 @@ prepare: $(VENV)/.installed
 	-$(PY) manage.py load_corpus
 	# The official PDFs, on every core; files already stored are not read again.
 	-$(PY) manage.py import_documents corpus/ods
+	# The session's proceedings (stages, votes, sponsors), linked to the documents just
+	# loaded; a file whose rows are stored already is not written again.
+	$(PY) manage.py import_proceedings corpus/proceedings
 	# Shared wording and citations of paragraphs a publish did not get to trace (quick
 	# when there are none): each publish traces its own.
 	$(PY) manage.py trace_wording --if-needed

@@ -46,7 +46,10 @@ class Report:
 def import_proceedings(paths: list[Path]) -> Report:
     """Import files of proposals (or folders of them) in one transaction."""
     report = Report()
-    read = [(path.name, parse_file(path, report)) for path in proceedings_files(paths)]
+    # Named by their folder too: each session's folder has a c3-proposals.json.
+    read = [
+        (f"{path.parent.name}/{path.name}", parse_file(path, report)) for path in proceedings_files(paths)
+    ]
     read = [(name, proposals) for name, proposals in read if proposals is not None]
     kept = reconcile(read, report)
     with transaction.atomic():
@@ -61,7 +64,7 @@ def proceedings_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(path.glob("*.json"))
+            files += sorted(path.rglob("*.json"))
         elif path.is_file():
             files.append(path)
         else:

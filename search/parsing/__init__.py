@@ -59,14 +59,19 @@ from search.parsing.formulas import FORMULAS, asks_for, formula_of, lead
 from search.parsing.labels import chinese_label
 from search.parsing.pdf import pdf_layout_text
 from search.parsing.proceedings import (
+    ADOPTED,
+    NOT_ADOPTED,
     PLENARY,
     RECORDED,
+    REVISION,
+    SUBMISSION,
     WITHOUT_VOTE,
     ParsedProposal,
     ParsedStage,
     ProceedingsError,
     parse_proceedings,
 )
+from search.parsing.proceedings import COMMITTEE as COMMITTEE_STAGE
 from search.parsing.structure import parse_document
 from search.parsing.symbols import (
     ANY_SYMBOL,
@@ -90,6 +95,11 @@ from search.parsing.symbols import (
 from search.parsing.text import EN_ORDINALS, MARK, session_number
 
 __all__ = [
+    "ADOPTED",
+    "COMMITTEE_STAGE",
+    "NOT_ADOPTED",
+    "REVISION",
+    "SUBMISSION",
     "PLENARY",
     "RECORDED",
     "WITHOUT_VOTE",
