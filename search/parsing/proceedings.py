@@ -122,7 +122,7 @@ def parse_proceedings(data: bytes, name: str) -> tuple[list[ParsedProposal], lis
         raise ProceedingsError(f"{name}: not UTF-8 text (byte {error.start})") from None
     if (depth := nesting_depth(text)) > MAX_DEPTH:
         raise ProceedingsError(
-            f"{name}: nested {depth} levels deep, more than the {MAX_DEPTH} proceedings have"
+            f"{name}: nested {depth:,} levels deep, more than the {MAX_DEPTH} proceedings have"
         )
     try:
         records = json.loads(text)

@@ -9,8 +9,8 @@ wording inserts SharedWording rows with ids never used before, and an import of
 proceedings that changes a file replaces its Stage rows. So the state is the
 log's last number and time, how many of its last LATE_CHANGES numbers are visible (on
 PostgreSQL a change may become visible after a later one), and the last SharedWording
-id, the last Stage id and how many there are: one query. Any write makes every page built before it unreachable; pages are built
-again as they are asked for.
+id, the last Stage id and how many there are: one query. Any write makes every page
+built before it unreachable; pages are built again as they are asked for.
 """
 
 from __future__ import annotations
