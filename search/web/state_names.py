@@ -18,6 +18,8 @@ GROUPS = {
     "NON-ALIGNED MOVEMENT (NAM)": ("Non-Aligned Movement", "不结盟运动"),
     "GROUP OF AFRICAN STATES": ("Group of African States", "非洲国家组"),
     "GROUP OF ARAB STATES": ("Group of Arab States", "阿拉伯国家组"),
+    "NORDIC COUNTRIES": ("Nordic countries", "北欧国家"),
+    "ORGANIZATION OF ISLAMIC COOPERATION (OIC)": ("Organization of Islamic Cooperation", "伊斯兰合作组织"),
 }
 ON_BEHALF = re.compile(r"^(?P<state>.+?)\s*\(on behalf of (?P<group>.+)\)$", re.I)
 
