@@ -15,6 +15,7 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from search.engine.state_names import sponsor_name
 from search.models import COMMITTEE_NAMES, Proposal, Resolution, Stage, interface_language
 from search.parsing import (
     ADOPTED,
@@ -28,7 +29,6 @@ from search.parsing import (
     official_url,
 )
 from search.parsing import COMMITTEE_STAGE as COMMITTEE
-from search.web.state_names import sponsor_name
 
 MONTHS = [
     "January",

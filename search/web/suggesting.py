@@ -24,9 +24,9 @@ from search.engine.analysis import CJK_RUN, jieba_words
 from search.engine.index import searching
 from search.engine.query import STOP_WORDS, ParsedQuery, is_stop_word, parse_query
 from search.engine.searching import find_matches
+from search.engine.state_names import STATE_NAMES
 from search.parsing import BODIES, MAIN_COMMITTEES
 from search.web.results import search_url
-from search.web.state_names import STATE_NAMES
 
 FEW = 10  # fewer paragraphs than a top 10 holds: the page also offers what to try
 MAX_TRIED = 6  # variants counted per page, each with one search

@@ -64,3 +64,16 @@ def sponsor_name(published: str, language: str) -> str:
     group = GROUPS.get(match["group"].upper())
     group_name = group[language == "zh"] if group else match["group"]
     return f"{state}（代表{group_name}）" if language == "zh" else f"{state} (on behalf of the {group_name})"
+
+
+def sponsor_terms(published: str) -> list[str]:
+    """What a main sponsor is filed under in the index, lower-cased: its State's names in
+    English and Chinese (and as published, and without what parentheses add), and the
+    group it speaks for in both."""
+    match = ON_BEHALF.match(published)
+    state = match["state"] if match else published
+    names = [state, state_name(state, "en"), state_name(state, "zh")]
+    group = GROUPS.get(match["group"].upper()) if match else None
+    names += list(group) if group else ([match["group"]] if match else [])
+    names += [name.split(" (")[0] for name in names]  # "Bolivia" for "Bolivia (Plurinational State of)"
+    return list(dict.fromkeys(name.strip().lower() for name in names if name.strip()))
