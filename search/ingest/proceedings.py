@@ -19,7 +19,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from search.models import ProceedingsFile, Proposal, Resolution, SeparateVote, Stage
+from search.engine.index import record_changes
+from search.models import ProceedingsFile, Proposal, Resolution, SeparateVote, Stage, Text
 from search.parsing import ParsedProposal, ParsedStage, ProceedingsError, parse_proceedings
 
 MAX_FILES = 100
@@ -237,7 +238,9 @@ def store_file(name: str, rows: list[dict], report: Report) -> None:
     if stored is not None and stored.digest == digest:
         report.files_unchanged.append(name)
         return
+    linked = set()  # the documents whose proceedings change: the index files them anew
     if stored is not None:
+        linked |= set(Stage.objects.filter(proposal__source=stored).values_list("document_id", flat=True))
         stored.proposals.all().delete()
         stored.digest = digest
         stored.save()
@@ -245,15 +248,18 @@ def store_file(name: str, rows: list[dict], report: Report) -> None:
         stored = ProceedingsFile.objects.create(name=name, digest=digest)
     for position, row in enumerate(rows, 1):
         _create_proposal(stored, position, row)
+    linked |= {stage["document_id"] for row in rows for stage in row["stages"]}
+    record_changes(Text.objects.filter(resolution_id__in=linked - {None}).values_list("pk", flat=True))
     report.files_written.append(name)
 
 
 def _create_proposal(source: ProceedingsFile, position: int, row: dict) -> None:
-    stages = row.pop("stages")
-    proposal = Proposal.objects.create(source=source, position=position, **row)
-    for order, stage in enumerate(stages, 1):
-        separate = stage.pop("separate_votes")
-        created = Stage.objects.create(proposal=proposal, order=order, **stage)
+    fields = {key: value for key, value in row.items() if key != "stages"}
+    proposal = Proposal.objects.create(source=source, position=position, **fields)
+    for order, stage in enumerate(row["stages"], 1):
+        separate = stage["separate_votes"]
+        fields = {key: value for key, value in stage.items() if key != "separate_votes"}
+        created = Stage.objects.create(proposal=proposal, order=order, **fields)
         SeparateVote.objects.bulk_create(
             SeparateVote(stage=created, order=n, **vote) for n, vote in enumerate(separate, 1)
         )
