@@ -526,3 +526,100 @@ class IndexChange(models.Model):
 
     def __str__(self):
         return f"change {self.seq}: version {self.version}"
+
+
+class ProceedingsFile(models.Model):
+    """A file of proceedings imported (`import_proceedings`), with a digest of the rows it
+    gave: a file imported again with the same rows changes nothing."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    digest = models.CharField(_("digest"), max_length=64)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proceedings file")
+        verbose_name_plural = _("proceedings files")
+
+    def __str__(self):
+        return self.name
+
+
+class Proposal(models.Model):
+    """A proposal of a session as its proceedings record it: a draft's life from its
+    sponsorship to its adoption or rejection."""
+
+    source = models.ForeignKey(ProceedingsFile, on_delete=models.CASCADE, related_name="proposals")
+    position = models.PositiveIntegerField(_("position"))
+    body = models.CharField(_("body"), max_length=100)  # "Third Committee", as published
+    committee = models.CharField(_("committee"), max_length=20, blank=True)  # "C3"
+    session = models.CharField(_("session"), max_length=50, blank=True)
+    agenda_item = models.CharField(_("agenda item"), max_length=50, blank=True)
+    title = models.TextField(_("title"), blank=True)
+    draft = models.CharField(_("draft"), max_length=100, blank=True)  # "A/C.3/80/L.2"
+    # Main sponsors as published ("IRAQ (on behalf of Group of 77 and China)"), in order.
+    sponsors = models.JSONField(_("main sponsors"), default=list)
+
+    class Meta:
+        ordering = ["source", "position"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+
+    def __str__(self):
+        return self.draft or self.title[:80]
+
+
+VOTINGS = [("recorded", _("recorded vote")), ("none", _("without a vote"))]
+
+
+class Stage(models.Model):
+    """One step of a proposal: its submission, a revision, its adoption by a committee or
+    by the Assembly, with its date, meeting and vote. Counts are stored only when the
+    record is consistent (`problem` says what was left out and why)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)  # "Adoption by Main Committee"
+    kind = models.CharField(_("kind"), max_length=20)  # search.parsing.proceedings.STAGE_KINDS
+    date = models.DateField(_("date"), null=True, blank=True)
+    body = models.CharField(_("body"), max_length=100, blank=True)
+    meeting = models.PositiveIntegerField(_("meeting"), null=True, blank=True)
+    published_as = models.CharField(_("published as"), max_length=200, blank=True)
+    symbol = models.CharField(_("symbol"), max_length=100, blank=True, db_index=True)
+    draft_number = models.PositiveIntegerField(_("draft number"), null=True, blank=True)
+    part = models.CharField(_("part"), max_length=5, blank=True)
+    # The document here the symbol names (a report's draft when it is here, else the report).
+    document = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="stages"
+    )
+    voting = models.CharField(_("voting"), max_length=10, blank=True, choices=VOTINGS)
+    yes = models.PositiveIntegerField(_("in favour"), null=True, blank=True)
+    no = models.PositiveIntegerField(_("against"), null=True, blank=True)
+    abstain = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+
+    class Meta:
+        ordering = ["proposal", "order"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def __str__(self):
+        return f"{self.proposal}: {self.name}"
+
+
+class SeparateVote(models.Model):
+    """A vote on part of a proposal's text at one stage: the paragraphs it concerned
+    (their anchors on the document's page) and its counts and outcome."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="separate_votes")
+    order = models.PositiveIntegerField(_("order"))
+    anchors = models.JSONField(_("anchors"), default=list)  # ["op4"]; empty when the record does not say
+    yes = models.PositiveIntegerField(_("in favour"), null=True, blank=True)
+    no = models.PositiveIntegerField(_("against"), null=True, blank=True)
+    abstain = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["stage", "order"]
+        verbose_name = _("separate vote")
+        verbose_name_plural = _("separate votes")

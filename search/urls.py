@@ -15,6 +15,7 @@ urlpatterns = [
     # The addresses keep the word of their first links; the pages are about agreed language.
     path("lineage/", views.agreed_language_page, name="agreed_language"),
     path("api/lineage", views.api_agreed_language, name="api_agreed_language"),
+    path("api/proceedings", views.api_proceedings, name="api_proceedings"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

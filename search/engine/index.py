@@ -35,6 +35,7 @@ import struct
 import threading
 import time
 import zlib
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,8 +49,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.engine.analysis import literal_analyzer, word_analyzer
-from search.models import IndexChange, Paragraph
-from search.parsing import formula_of, lead
+from search.engine.state_names import sponsor_terms
+from search.models import IndexChange, Paragraph, Stage, Text
+from search.parsing import PLENARY, formula_of, lead
 
 log = logging.getLogger("search.engine")
 
@@ -91,6 +93,12 @@ def make_schema() -> Schema:
         anchor=ID(stored=True),
         # "new": no adopted resolution dated earlier has this wording ("wording:new").
         wording=ID(stored=True, sortable=True),
+        # From the proceedings (search.ingest.proceedings): how the resolution was adopted
+        # ("recorded", "none"), whether this paragraph was put to a separate vote ("yes"),
+        # its main sponsors' names in both languages, lower-cased ("japan,日本").
+        vote=ID(stored=True, sortable=True),
+        contested=ID(stored=True, sortable=True),
+        sponsor=KEYWORD(lowercase=True, commas=True),
         # Paragraphs with the same wording are shown once (engine.families): the paragraph's
         # family (Paragraph.family) and its own id, numbers read as columns.
         family=COLUMN(columns.NumericColumn("q")),  # columns only: nothing searches them
@@ -118,9 +126,44 @@ def symbol_forms(symbol: str | None) -> list[str]:
     return ["/".join(parts[i:]) for i in range(len(parts) - 1)]
 
 
-def paragraph_document(paragraph: Paragraph) -> dict:
+@dataclass(frozen=True)
+class Proceedings:
+    """What the index files of a document's proceedings."""
+
+    vote: str = ""
+    contested: frozenset[str] = frozenset()  # anchors of paragraphs put to a separate vote
+    sponsors: tuple[str, ...] = ()
+
+
+NO_PROCEEDINGS = Proceedings()
+
+
+def proceedings_facts(resolution_ids=None) -> dict[int, Proceedings]:
+    """The proceedings of documents (all when None), read in three queries: the vote of the
+    plenary stage that adopted it, the anchors its separate votes concerned, the main
+    sponsors of the proposals it belongs to."""
+    stages = (
+        Stage.objects.exclude(document=None).select_related("proposal").prefetch_related("separate_votes")
+    )
+    if resolution_ids is not None:
+        stages = stages.filter(document_id__in=resolution_ids)
+    found: dict[int, dict] = {}
+    for stage in stages:
+        facts = found.setdefault(stage.document_id, {"vote": "", "contested": set(), "sponsors": {}})
+        if stage.kind == PLENARY and stage.voting:
+            facts["vote"] = stage.voting
+        facts["contested"].update(a for v in stage.separate_votes.all() for a in v.anchors)
+        for name in stage.proposal.sponsors:
+            facts["sponsors"].update(dict.fromkeys(sponsor_terms(name)))
+    return {
+        pk: Proceedings(f["vote"], frozenset(f["contested"]), tuple(f["sponsors"])) for pk, f in found.items()
+    }
+
+
+def paragraph_document(paragraph: Paragraph, proceedings: dict[int, Proceedings] | None = None) -> dict:
     text = paragraph.version
     resolution = text.resolution
+    facts = (proceedings or {}).get(resolution.pk, NO_PROCEEDINGS)
     adopted = resolution.adopted_on
     year = resolution.year()
     return {
@@ -138,6 +181,9 @@ def paragraph_document(paragraph: Paragraph) -> dict:
         "committee": resolution.committee,
         "anchor": paragraph.anchor,
         "wording": "new" if paragraph.new_wording else ("agreed" if paragraph.new_wording is False else ""),
+        "vote": facts.vote,
+        "contested": "yes" if paragraph.anchor in facts.contested else "",
+        "sponsor": ",".join(facts.sponsors),
         "family": paragraph.family,
         "pid": paragraph.pk,
         "label": paragraph.label_in(text.language),
@@ -369,8 +415,9 @@ def _rebuild_locked(root: Path) -> int:
         # Analysis (jieba, n-grams) is most of the work: spread it over the cores.
         # The segments each process writes are kept as they are (no final merge).
         with ix.writer(**WRITER_OPTIONS, **_parallel()) as writer:
+            proceedings = proceedings_facts()
             for paragraph in _paragraphs():
-                writer.add_document(**paragraph_document(paragraph))
+                writer.add_document(**paragraph_document(paragraph, proceedings))
                 count += 1
         ix.close()
         _write_state(generation, state)
@@ -412,8 +459,10 @@ def _reindex(generation: Path, version_ids) -> None:
     with ix.writer(**WRITER_OPTIONS) as writer:
         for pk in ids:
             writer.delete_by_term("version", str(pk))
+        resolutions = Text.objects.filter(pk__in=ids).values_list("resolution_id", flat=True)
+        proceedings = proceedings_facts(list(resolutions))
         for paragraph in _paragraphs(ids):
-            writer.add_document(**paragraph_document(paragraph))
+            writer.add_document(**paragraph_document(paragraph, proceedings))
     ix.close()
 
 

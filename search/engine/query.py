@@ -41,6 +41,10 @@ FILTERS = {
     "committee": "committee",
     "type": "doc_type",
     "wording": "wording",  # wording:new, wording:agreed
+    # From the proceedings: vote:recorded, vote:none; contested:yes; sponsor:Japan, sponsor:日本
+    "vote": "vote",
+    "contested": "contested",
+    "sponsor": "sponsor",
 }
 FILTER_NAMES = {field: name for name, field in FILTERS.items()}  # "language" → "lang"
 

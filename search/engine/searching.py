@@ -23,7 +23,18 @@ from search.engine.query import ParsedQuery, Unit, parse_query
 from search.engine.ranking import bm25_scores, rank, rank_by_level
 from search.models import Paragraph
 
-FACETS = ("language", "body", "session", "committee", "year", "doc_type", "kind", "wording")
+FACETS = (
+    "language",
+    "body",
+    "session",
+    "committee",
+    "year",
+    "doc_type",
+    "kind",
+    "wording",
+    "vote",
+    "contested",
+)
 MAX_PER_PAGE = 100
 STALE_SLACK = 10
 # When no paragraph has every word, the paragraphs holding most of them are counted over

@@ -58,6 +58,20 @@ from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs
 from search.parsing.formulas import FORMULAS, asks_for, formula_of, lead
 from search.parsing.labels import chinese_label
 from search.parsing.pdf import pdf_layout_text
+from search.parsing.proceedings import (
+    ADOPTED,
+    NOT_ADOPTED,
+    PLENARY,
+    RECORDED,
+    REVISION,
+    SUBMISSION,
+    WITHOUT_VOTE,
+    ParsedProposal,
+    ParsedStage,
+    ProceedingsError,
+    parse_proceedings,
+)
+from search.parsing.proceedings import COMMITTEE as COMMITTEE_STAGE
 from search.parsing.structure import parse_document
 from search.parsing.symbols import (
     ANY_SYMBOL,
@@ -71,6 +85,7 @@ from search.parsing.symbols import (
     is_symbol,
     numbered_by_year,
     official_url,
+    published_symbol,
     resolution_number,
     resolution_symbol,
     symbol_from_filename,
@@ -80,6 +95,19 @@ from search.parsing.symbols import (
 from search.parsing.text import EN_ORDINALS, MARK, session_number
 
 __all__ = [
+    "ADOPTED",
+    "COMMITTEE_STAGE",
+    "NOT_ADOPTED",
+    "REVISION",
+    "SUBMISSION",
+    "PLENARY",
+    "RECORDED",
+    "WITHOUT_VOTE",
+    "ParsedProposal",
+    "ParsedStage",
+    "ProceedingsError",
+    "parse_proceedings",
+    "published_symbol",
     "AMENDMENT",
     "ANNEX",
     "ANY_SYMBOL",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import PurePath
 
 # The bodies whose resolutions are stored, by the code the store keeps for them: their
@@ -160,3 +161,42 @@ def official_url(symbol: str | None, language: str) -> str | None:
     if not symbol:
         return None
     return f"https://undocs.org/{'ch' if language == 'zh' else 'en'}/{symbol}"
+
+
+# A symbol as the proceedings publish it (e-deleGATE): "A/C.3/80/L.2", " a/c.3/80/l.2 ",
+# "A./C.3/80/L.2", "A/80/545 DR 18" (a committee report and its draft resolution's
+# number; "DD" a draft decision), "80/192" or "80/191 A" (the Assembly's resolution or
+# decision, a part of it). The Assembly numbers its decisions from 401 in each session.
+PUBLISHED_REPORT_DRAFT = re.compile(
+    r"^(?P<report>A/\d+/\d+(?:/Add\.\d+)?)\s*(?P<kind>DR|DD)\s*(?P<number>\d+)?$"
+)
+PUBLISHED_ADOPTED = re.compile(r"^(?P<session>\d+)/(?P<number>\d+)(?:\s+(?P<part>[A-Z]))?$")
+PUBLISHED_DOCUMENT = re.compile(rf"^A/(?:{COMMITTEE}/)?\d+/L\.\d+{SUFFIXES}$")
+FIRST_DECISION = 401
+
+
+@dataclass(frozen=True)
+class PublishedSymbol:
+    """What a symbol of the proceedings names: a document's symbol, and for a committee
+    report the number of its draft ("DR 18") or for a resolution the part ("A")."""
+
+    symbol: str
+    draft_number: int | None = None
+    draft_kind: str = ""  # "DR" a draft resolution of the report, "DD" a draft decision
+    part: str = ""
+
+
+def published_symbol(raw: str) -> PublishedSymbol | None:
+    """Read a symbol as the proceedings spell it; None when it is none ("_", a title)."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", raw)).strip().upper()
+    text = re.sub(r"^A\./", "A/", text).replace("/REV.", "/Rev.").replace("/ADD.", "/Add.")
+    text = text.replace("/CORR.", "/Corr.")
+    if match := PUBLISHED_ADOPTED.match(text):
+        series = "DEC" if int(match["number"]) >= FIRST_DECISION else "RES"
+        return PublishedSymbol(f"A/{series}/{match['session']}/{match['number']}", part=match["part"] or "")
+    if match := PUBLISHED_REPORT_DRAFT.match(text):
+        number = int(match["number"]) if match["number"] else None
+        return PublishedSymbol(match["report"], number, match["kind"])
+    if PUBLISHED_DOCUMENT.match(text):
+        return PublishedSymbol(text)
+    return None

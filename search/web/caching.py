@@ -5,11 +5,12 @@ documents related to it, the partners of its paragraphs' wording and what cites 
 is built once for each state of the data, not once a view. The key holds what every
 writer changes: each publish, replace, delete, staff edit and draft-match correction
 writes the change log (IndexChange) in its own transaction, and a trace of shared
-wording inserts SharedWording rows with ids never used before. So the state is the
+wording inserts SharedWording rows with ids never used before, and an import of
+proceedings that changes a file replaces its Stage rows. So the state is the
 log's last number and time, how many of its last LATE_CHANGES numbers are visible (on
 PostgreSQL a change may become visible after a later one), and the last SharedWording
-id: one query. Any write makes every page built before it unreachable; pages are built
-again as they are asked for.
+id, the last Stage id and how many there are: one query. Any write makes every page
+built before it unreachable; pages are built again as they are asked for.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TypeVar
 from django.core.cache import caches
 from django.db import connection
 
-from search.models import IndexChange, SharedWording
+from search.models import IndexChange, SharedWording, Stage
 
 T = TypeVar("T")
 
@@ -51,14 +52,17 @@ def data_state() -> str:
     quote = connection.ops.quote_name
     log, created = quote(IndexChange._meta.db_table), quote(IndexChange._meta.get_field("created_at").column)
     pairs, pair_id = quote(SharedWording._meta.db_table), quote(SharedWording._meta.pk.column)
+    # An import of proceedings that changes a file replaces its stages with new rows.
+    stages, stage_id = quote(Stage._meta.db_table), quote(Stage._meta.pk.column)
     sql = (
-        f"SELECT {log_state_sql()}, (SELECT MAX({created}) FROM {log}), (SELECT MAX({pair_id}) FROM {pairs})"
+        f"SELECT {log_state_sql()}, (SELECT MAX({created}) FROM {log}), (SELECT MAX({pair_id}) FROM {pairs}),"
+        f" (SELECT MAX({stage_id}) FROM {stages}), (SELECT COUNT(*) FROM {stages})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [LATE_CHANGES])
-        last, visible, created_at, pair = cursor.fetchone()
+        last, visible, created_at, pair, stage, stage_count = cursor.fetchone()
         # In the order the key has always had: the log's last number and time, the count.
-        return ".".join(str(value or 0) for value in (last, created_at, visible, pair))
+        return ".".join(str(value or 0) for value in (last, created_at, visible, pair, stage, stage_count))
 
 
 def remember(key: str, build: Callable[[], T], keep: Callable[[T], bool] = lambda found: True) -> T:

@@ -20,6 +20,7 @@ from search.models import Citation, Paragraph, Resolution, Text, html_lang, lang
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, citation_number, official_url
 from search.web.agreed_language import agreed_language_url, partner_counts
 from search.web.citing import cite, documents_here, link_spans, stored_citations
+from search.web.proceedings import proceedings_of
 from search.web.results import search_url
 
 
@@ -51,6 +52,7 @@ class Row:
     headings: list[dict] = field(default_factory=list)  # per column, only where one changes
     annex_starts: bool = False
     matched: bool = False  # the search finds the query here (in a column shown)
+    separate_votes: list[str] = field(default_factory=list)  # votes on this paragraph alone
     previous_match: str = ""  # anchors of the matched rows before and after this one
     next_match: str = ""
 
@@ -76,6 +78,7 @@ class Reading:
     cited_by: dict | None = None  # how many paragraphs of other documents cite this one
     same_wording: dict[int, int] = field(default_factory=dict)  # paragraph id → uses elsewhere
     comparable: set[str] = field(default_factory=set)  # keys of related works "What changed" can show
+    proceedings: dict | None = None  # how it was adopted, its sponsors, its stages (web.proceedings)
 
     @property
     def missing_name(self) -> str:
@@ -132,6 +135,9 @@ def build_reading(
     reading.symbol = resolution.symbol
     reading.pair_label = _pair_label(columns)
     _fill_rows(reading, resolution, base_url)
+    reading.proceedings = proceedings_of(resolution)
+    for row in reading.rows if reading.proceedings else []:
+        row.separate_votes = reading.proceedings["separate_votes"].get(row.anchor, [])
     reading.cited_by = cited_by(resolution, cited_page, lang=lang, view=view, q=q)
     reading.comparable = comparable(resolution)
     reading.official = _official(resolution, texts)

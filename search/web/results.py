@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter
 from search.models import (
@@ -284,10 +285,27 @@ def _facet_names() -> dict:
         "doc_type": _("Document type"),
         "kind": _("Paragraph kind"),
         "wording": _("Wording"),
+        "vote": _("Adopted"),
+        "contested": _("Separate vote"),
+        "sponsor": _("Main sponsor"),
     }
 
 
-VALUE_LABELS = LANGUAGE_NAMES | DOC_TYPE_NAMES | KIND_NAMES | BODY_NAMES | COMMITTEE_NAMES | WORDING_NAMES
+# The proceedings' facets (engine.index): how a resolution was adopted, a paragraph put to a vote.
+PROCEEDINGS_NAMES = {
+    "recorded": gettext_lazy("by a recorded vote"),
+    "none": gettext_lazy("without a vote"),
+    "yes": gettext_lazy("put to a separate vote"),
+}
+VALUE_LABELS = (
+    LANGUAGE_NAMES
+    | DOC_TYPE_NAMES
+    | KIND_NAMES
+    | BODY_NAMES
+    | COMMITTEE_NAMES
+    | WORDING_NAMES
+    | PROCEEDINGS_NAMES
+)
 
 
 def session_order(session: str) -> tuple:
@@ -322,6 +340,8 @@ def _ordered(name: str, counts: dict) -> list[tuple]:
         return sorted(items, key=lambda item: session_order(str(item[0])))
     if name == "wording":
         return sorted((item for item in items if item[0]), key=lambda item: item[0] != "new")
+    if name in ("vote", "contested"):  # documents the proceedings do not name: unnamed
+        return sorted((item for item in items if item[0]), key=lambda item: -item[1])
     return items
 
 

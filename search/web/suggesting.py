@@ -17,7 +17,6 @@ import functools
 import re
 from collections.abc import Iterator
 from itertools import chain, islice
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from search.engine.analysis import CJK_RUN, jieba_words
 from search.engine.index import searching
 from search.engine.query import STOP_WORDS, ParsedQuery, is_stop_word, parse_query
 from search.engine.searching import find_matches
+from search.engine.state_names import STATE_NAMES
 from search.parsing import BODIES, MAIN_COMMITTEES
 from search.web.results import search_url
 
@@ -34,8 +34,6 @@ MAX_NAMES = 3  # names of States and bodies translated per query
 MAX_WORDS_ALONE = 5
 LONGEST_NAME = 8  # words of the longest English name ("United Kingdom of Great Britain …")
 
-# UN names of States, English and Chinese (UNTERM, via datasets/country-codes): docs/search.md.
-STATE_NAMES = Path(__file__).with_name("state_names.csv")
 # Words that join the words of a noun phrase ("use of the death penalty"); the other
 # stop words ("how", "does", "say", "about") end one.
 JOINING = frozenset({"of", "to", "in", "on", "for", "and", "with", "by", "from", "at", "the", "a", "an"})

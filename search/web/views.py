@@ -12,7 +12,7 @@ from search.engine.index import IndexUnavailable
 from search.engine.query import parse_query
 from search.engine.searching import search_paragraphs
 from search.models import Paragraph, Resolution
-from search.web import agreed_language, comparing, exports
+from search.web import agreed_language, comparing, exports, proceedings
 from search.web.browse import browse
 from search.web.caching import cached_part
 from search.web.forms import DEFAULTS, PER_PAGE_CHOICES, SORT_CHOICES, SearchForm
@@ -230,6 +230,22 @@ def api_agreed_language(request: HttpRequest) -> JsonResponse:
     data = agreed_language.api_data(
         agreed_language.cached_page(found, number), request.build_absolute_uri("/")[:-1]
     )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def api_proceedings(request: HttpRequest) -> JsonResponse:
+    """A document's proceedings as JSON (?key=): how it was adopted, its main sponsors, its
+    stages with their votes, and the separate votes by paragraph anchor; null when none."""
+    resolution = Resolution.objects.filter(key=request.GET.get("key", "")).first()
+    if resolution is None:
+        return JsonResponse({"error": "no such document: give key, e.g. A/RES/80/192"}, status=404)
+    data = {
+        "key": resolution.key,
+        "symbol": resolution.symbol,
+        "url": request.build_absolute_uri(resolution.get_absolute_url()),
+        "proceedings": proceedings.api_data(proceedings.proceedings_of(resolution)),
+    }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 

@@ -225,7 +225,9 @@ def test_an_index_of_an_older_schema_is_rebuilt_whole_when_changes_are_applied(m
     document = index.paragraph_document
     monkeypatch.setattr(index, "make_schema", lambda: older)
     monkeypatch.setattr(
-        index, "paragraph_document", lambda p: {k: v for k, v in document(p).items() if k in older}
+        index,
+        "paragraph_document",
+        lambda p, *facts: {k: v for k, v in document(p, *facts).items() if k in older},
     )
     rebuild_index()
     monkeypatch.setattr(index, "make_schema", current)

@@ -273,7 +273,18 @@ def test_it_serves_results_as_json(corpus_index, client):
     assert (hit["resolution"], hit["language"], hit["anchor"]) in expected
     assert hit["url"] == f"http://testserver/r/{hit['resolution']}/#{hit['anchor']}"
     assert hit["source_url"] == (f"https://undocs.org/ch/{hit['symbol']}" if hit["symbol"] else None)
-    facets = {"language", "body", "session", "committee", "year", "doc_type", "kind", "wording"}
+    facets = {
+        "language",
+        "body",
+        "session",
+        "committee",
+        "year",
+        "doc_type",
+        "kind",
+        "wording",
+        "vote",
+        "contested",
+    }
     assert set(data["facets"]) == facets
     assert data["facets"]["language"] == {"zh": len(expected)}
 
