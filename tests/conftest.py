@@ -39,6 +39,8 @@ WHOLE_MODULES = (
     "tests/engine/test_questions.py",
     "tests/web/test_browser.py",
     "tests/ingest/test_agreed_language.py",
+    "tests/web/test_proceedings_page.py",
+    "tests/engine/test_proceedings_filters.py",
 )
 
 

@@ -7,9 +7,11 @@ import io
 import re
 
 import pytest
-from conftest import import_ods
+from conftest import import_ods, read_index
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from search.engine.searching import search_paragraphs
 from search.models import Paragraph
@@ -21,11 +23,28 @@ def index():
     call_command("rebuild_index", "--if-needed", stdout=io.StringIO())
 
 
+@pytest.fixture(scope="module")
+def indexed_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The documents, the proceedings and an index of them, made once for the module:
+    the rows in a transaction rolled back at its end (each test runs in a savepoint
+    inside it; conftest's WHOLE_MODULES sends the module to one worker), the index in a
+    folder of the module's own."""
+    path = tmp_path_factory.mktemp("proceedings-index")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(INDEX_DIR=path, INDEX_FOLLOW=False),
+        transaction.atomic(),
+    ):
+        import_ods("A_RES_80_192.pdf", "A_RES_80_191.pdf", "A_RES_80_196.pdf")
+        call_command("import_proceedings", PROCEEDINGS, stdout=io.StringIO())
+        index()
+        yield path
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def indexed(db):
-    import_ods("A_RES_80_192.pdf", "A_RES_80_191.pdf", "A_RES_80_196.pdf")
-    call_command("import_proceedings", PROCEEDINGS, stdout=io.StringIO())
-    index()
+def indexed(indexed_rows, db, settings):
+    read_index(settings, indexed_rows)
 
 
 def found(q) -> set[tuple[str, str]]:
@@ -75,12 +94,3 @@ def test_the_api_filters_the_same(client, indexed):
     assert data["total"] == 1 and data["hits"][0]["anchor"] == "op4"
     assert data["facets"]["contested"] == {"yes": 1}
     assert "q=sponsor%3A" in client.get("/api/search", {"q": "sponsor:Bolivia"}).json()["links"]["first"]
-
-
-def test_an_import_after_indexing_reaches_the_index(db):
-    import_ods("A_RES_80_192.pdf")
-    index()
-    assert search_paragraphs("contested:yes")["total"] == 0
-    call_command("import_proceedings", PROCEEDINGS, stdout=io.StringIO())
-    index()  # applies what the import logged, as a serving process does within a second
-    assert found("contested:yes") == {("A/RES/80/192", "op4")}

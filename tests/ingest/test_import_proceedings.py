@@ -11,6 +11,7 @@ from conftest import import_ods
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from search.engine.searching import search_paragraphs
 from search.models import ProceedingsFile, Proposal, SeparateVote, Stage
 
 PROCEEDINGS = Path(settings.BASE_DIR) / "corpus" / "proceedings"
@@ -181,3 +182,40 @@ def _verbose(path) -> str:
     out = io.StringIO()
     call_command("import_proceedings", str(path), verbosity=2, stdout=out)
     return out.getvalue()
+
+
+def test_an_import_after_indexing_reaches_the_index(db):
+    import_ods("A_RES_80_192.pdf")
+    call_command("rebuild_index", "--if-needed", stdout=io.StringIO())
+    assert search_paragraphs("contested:yes")["total"] == 0
+    run(PROCEEDINGS)
+    # Applies what the import logged, as a serving process does within a second.
+    call_command("rebuild_index", "--if-needed", stdout=io.StringIO())
+    hits = search_paragraphs("contested:yes")["hits"]
+    assert [(h["resolution"], h["anchor"]) for h in hits] == [("A/RES/80/192", "op4")]
+
+
+def test_a_contested_vote_is_shown_nowhere_and_data_is_escaped(client, db, tmp_path):
+    import_ods("A_RES_80_192.pdf")
+    record = {
+        "body": "Third Committee",
+        "title": "T",
+        "main_sponsors": "<script>alert(1)</script>",
+        "stages": [
+            {
+                "StageName": "Adoption",
+                "StageD": "2025-12-15T10:00:00Z",
+                "DocSymbol": "80/192",
+                "Voting": "Yes",
+            },
+            {"StageName": "<b>Hearing</b>", "StageD": "2025-12-16T10:00:00Z", "DocSymbol": "80/192"},
+        ],
+    }
+    (tmp_path / "p.json").write_text(json.dumps([record]), encoding="utf-8")
+    run(tmp_path)
+    assert Stage.objects.filter(symbol="A/RES/80/192", voting="").count() == 2  # counts missing: no vote
+    html = client.get("/r/A/RES/80/192/").content.decode()
+    html = html.split('id="proceedings"')[1].split("</section>")[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "&lt;b&gt;Hearing&lt;/b&gt;" in html
+    assert "recorded vote" not in html and "Adopted on" not in html
