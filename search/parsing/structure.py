@@ -53,7 +53,7 @@ from .heading import (
     unmarked,
 )
 from .labels import name_paragraphs
-from .layout import Block, Line, split_layout
+from .layout import SPONSORS_END, Block, Line, split_layout
 from .marks import MarkFinder
 from .symbols import (
     BODIES,
@@ -284,6 +284,10 @@ def _is_report(lines: list[Line], language: str) -> bool:
     if first_line(first, SYMBOL_NUMBER_LINE.match) is not None:
         return False
     head = first[: first_line(first, FORMULA.match, len(first))]
+    # A line of sponsors ("Bulgaria, …: draft resolution") heads a draft, whatever its
+    # agenda item is called ("Report of the Committee on Relations with the Host Country").
+    if any(SPONSORS_END.search(line.text) for line in head):
+        return False
     return bool(REPORT_HEADING.search(" ".join(line.text for line in head)))
 
 

@@ -30,6 +30,44 @@ def test_it_ends_the_sponsors_line_before_the_title():
     assert doc.sponsors[:2] == ["Albania", "Andorra"]
 
 
+def test_it_takes_a_draft_on_a_committee_report_as_a_draft():
+    # As A/C.6/80/L.13 is laid out: the agenda item and the title name a committee's
+    # report, the line of sponsors makes it a draft (it was read as a report: no symbol,
+    # its paragraphs the report's own).
+    text = """A/C.6/80/L.13
+Distr.: Limited
+14 November 2025
+Eightieth session
+Sixth Committee
+Agenda item 160
+Report of the Committee on Relations with the Host Country
+Bulgaria, Canada, Costa Rica, Côte d’Ivoire and Cyprus: draft resolution
+Report of the Committee on Relations with the Host Country
+The General Assembly,
+Having considered the report of the Committee on Relations with the Host Country,
+1. Endorses the recommendations and conclusions of the Committee;
+2. Requests the Secretary-General to remain actively engaged;
+"""
+    doc = parse_document(text, "en", "markdown")
+    assert (doc.doc_type, doc.symbol) == ("draft_resolution", "A/C.6/80/L.13")
+    assert [p.anchor for p in doc.paragraphs] == ["pp1", "op1", "op2"]
+    assert doc.sponsors[-1] == "Cyprus"
+    chinese = """A/C.6/80/L.13
+第八十届会议
+第六委员会
+议程项目160
+东道国关系委员会的报告
+保加利亚、加拿大、哥斯达黎加、科特迪瓦和塞浦路斯：决议草案
+东道国关系委员会的报告
+大会，
+审议了东道国关系委员会的报告，
+1. 核可委员会的建议和结论；
+"""
+    doc = parse_document(chinese, "zh", "markdown")
+    assert (doc.doc_type, doc.symbol) == ("draft_resolution", "A/C.6/80/L.13")
+    assert [p.anchor for p in doc.paragraphs] == ["pp1", "op1"]
+
+
 def test_it_takes_a_resolution_on_a_committee_report_as_a_resolution():
     text = """Seventy-eighth session
 Agenda item 161
