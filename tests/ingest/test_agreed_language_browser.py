@@ -8,25 +8,21 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import import_ods
+from conftest import chromium, import_ods
 from django.core.cache import caches
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the fixtures' ORM work is synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
 ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
 
 
 @pytest.fixture
 def page():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         yield context.new_page()
-        browser.close()
 
 
 def test_the_list_under_a_paragraph_pages_in_place(live_server, live_corpus, page, monkeypatch):

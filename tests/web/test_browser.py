@@ -10,8 +10,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import import_ods, paragraphs_containing
-from playwright.sync_api import expect, sync_playwright
+from conftest import chromium, import_ods, paragraphs_containing
+from playwright.sync_api import expect
 
 from search.engine.searching import search_paragraphs
 
@@ -19,27 +19,14 @@ from search.engine.searching import search_paragraphs
 # fixtures (loading the corpus, flushing the database) is still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
 ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 MARKED = "rgb(255, 246, 214)"  # --target in site.css
 
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

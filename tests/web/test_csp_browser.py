@@ -7,30 +7,27 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import chromium
 from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
 
-CHROMIUM = "/usr/bin/chromium"
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # What Chromium says when a policy refuses something, or cannot read one.
 REFUSALS = re.compile(r"Content Security Policy|Permissions[- ]Policy|Refused to", re.I)
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+def browser():
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
-def watched(chromium):
+def watched(browser):
     """A page, and the list of what the policies refused on it (and on the pages after it)."""
-    context = chromium.new_context(permissions=["clipboard-read", "clipboard-write"], locale="en-GB")
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], locale="en-GB")
     refused = []
     context.expose_function("reportViolation", lambda violation: refused.append(violation))
     context.add_init_script(

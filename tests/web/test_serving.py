@@ -15,10 +15,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from conftest import chromium
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
 
 
@@ -110,9 +110,7 @@ def test_a_publish_through_one_server_is_found_through_the_other(two_nodes, tmp_
     password = make_password("a-long-password", hasher="pbkdf2_sha256")
     User.objects.create(username="editor", password=password, is_staff=True, is_superuser=True)
 
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+    with chromium() as browser:
         page = browser.new_page()
         page.goto(f"{first}/admin/search/upload/add/")
         page.get_by_label("Username").fill("editor")
@@ -124,7 +122,6 @@ def test_a_publish_through_one_server_is_found_through_the_other(two_nodes, tmp_
         page.get_by_role("button", name="Publish").click()
         expect(page.locator(".messagelist")).to_contain_text("Published quokka.txt as A/RES/80/999 (en)")
         published = time.monotonic()
-        browser.close()
 
     # The first server applied its own change; the second applies the log within seconds.
     assert json.loads(get(f"{first}/api/search?q=quokka")[1])["total"] == 2
