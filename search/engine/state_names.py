@@ -30,15 +30,22 @@ def _key(name: str) -> str:
 
 
 @functools.cache
+def state_rows() -> tuple[dict[str, str], ...]:
+    """The rows of `state_names.csv`, read once per process (the proceedings' names here,
+    the suggestions' other-language names in search.web.suggesting)."""
+    with STATE_NAMES.open(encoding="utf-8", newline="") as rows:
+        return tuple(csv.DictReader(rows))
+
+
+@functools.cache
 def _names() -> dict[str, tuple[str, str]]:
     """A State's names as keys (short, formal, official, each in capitals) → its UNTERM
-    short names in English and Chinese. Read once per process."""
+    short names in English and Chinese."""
     names: dict[str, tuple[str, str]] = {}
-    with STATE_NAMES.open(encoding="utf-8", newline="") as rows:
-        for row in csv.DictReader(rows):
-            shown = (_shown(row["UNTERM English Short"]), row["UNTERM Chinese Short"].strip(" *"))
-            for form in ("UNTERM English Short", "UNTERM English Formal", "official_name_en"):
-                names.setdefault(_key(re.sub(r"^the ", "", row[form])), shown)
+    for row in state_rows():
+        shown = (_shown(row["UNTERM English Short"]), row["UNTERM Chinese Short"].strip(" *"))
+        for form in ("UNTERM English Short", "UNTERM English Formal", "official_name_en"):
+            names.setdefault(_key(re.sub(r"^the ", "", row[form])), shown)
     return names
 
 

@@ -12,7 +12,6 @@ that carries no meaning ("the", "how", 如何) is never offered alone.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from search.engine.analysis import CJK_RUN, jieba_words
 from search.engine.index import searching
 from search.engine.query import STOP_WORDS, ParsedQuery, is_stop_word, parse_query
 from search.engine.searching import find_matches
-from search.engine.state_names import STATE_NAMES
+from search.engine.state_names import state_rows
 from search.parsing import BODIES, MAIN_COMMITTEES
 from search.web.results import search_url
 
@@ -149,12 +148,11 @@ def name_tables() -> tuple[dict[tuple[str, ...], str], dict[str, str], frozenset
     and the Chinese names of bodies. Read once per process."""
     english: dict[tuple[str, ...], str] = {}
     chinese: dict[str, str] = {}
-    with STATE_NAMES.open(encoding="utf-8", newline="") as rows:
-        for row in csv.DictReader(rows):
-            for form in _english_forms(row):
-                english.setdefault(_name_words(form), row["official_name_cn"])
-            for form in _chinese_forms(row):
-                chinese.setdefault(form, row["official_name_en"])
+    for row in state_rows():
+        for form in _english_forms(row):
+            english.setdefault(_name_words(form), row["official_name_cn"])
+        for form in _chinese_forms(row):
+            chinese.setdefault(form, row["official_name_en"])
     bodies = {**BODIES, **MAIN_COMMITTEES}.values()
     english |= {_name_words(name_en): name_zh for name_en, name_zh in bodies}
     chinese |= {name_zh: name_en for name_en, name_zh in bodies}
