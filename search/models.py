@@ -57,11 +57,12 @@ COMMITTEE_NAMES["plenary"] = _("Plenary, without reference to a Main Committee")
 # A paragraph's wording, as the index files it (search.ingest.agreed_language): "wording:new".
 WORDING_NAMES = {"new": _("New wording"), "agreed": _("Agreed before")}
 BODY_NAMES = {code: UN_NAME(*names) for code, names in BODIES.items()}
-BECAME_TITLE, BECAME_CONTENT, BECAME_STAFF = "title", "content", "staff"
+BECAME_TITLE, BECAME_CONTENT, BECAME_STAFF, BECAME_RECORD = "title", "content", "staff", "record"
 BECAME_METHODS = [
     (BECAME_TITLE, _("same symbol series and title")),
     (BECAME_CONTENT, _("matched by content")),
     (BECAME_STAFF, _("confirmed by staff")),
+    (BECAME_RECORD, _("the session's proceedings")),
 ]
 LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
 
@@ -244,6 +245,8 @@ class Resolution(models.Model):
         confidence = {"confidence": f"{self.became_confidence:.2f}"} if self.became_confidence else {}
         if self.became_method == BECAME_STAFF:
             return str(_("confirmed by staff"))
+        if self.became_method == BECAME_RECORD:
+            return str(_("as the session's proceedings record it"))
         if self.became_method == BECAME_CONTENT:
             return str(
                 _("matched by content, confidence %(confidence)s; not yet confirmed by staff") % confidence

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from search.engine.index import record_changes
 from search.ingest import agreed_language
 from search.ingest.store import versions_of
-from search.models import BECAME_CONTENT, BECAME_STAFF, Paragraph, Resolution, Text
+from search.models import BECAME_CONTENT, BECAME_RECORD, BECAME_STAFF, Paragraph, Resolution, Text
 
 # The links between works that the admin's form of a work may change.
 LINKED = ("became", "annex_adopted_as")
@@ -116,6 +116,22 @@ def link_draft(draft: Resolution, resolution: Resolution, method: str) -> bool:
         return False
     draft.became = resolution
     _relinked(draft, resolution)
+    return True
+
+
+@transaction.atomic
+def link_by_record(draft: Resolution, resolution_id: int) -> bool:
+    """Link a draft to the resolution the proceedings record it became, unless staff
+    decided otherwise; return whether the link changed."""
+    if draft.became_method == BECAME_STAFF or (
+        draft.became_id == resolution_id and draft.became_method == BECAME_RECORD
+    ):
+        return False
+    before = draft.became
+    draft.became_id = resolution_id
+    draft.became_method, draft.became_confidence = BECAME_RECORD, None
+    draft.save(update_fields=["became", "became_method", "became_confidence"])
+    _relinked(draft, before, draft.became)
     return True
 
 

@@ -1,4 +1,9 @@
-"""Which resolution a draft became, by its content, where the documents do not say it.
+"""Which resolution a draft became: as the session's proceedings record it, else by its
+content, where the documents do not say it.
+
+The proceedings name each proposal's draft, its revisions and the resolution the Assembly
+adopted; the last of its drafts held here (the latest revision) is the one adopted. Only
+staff's word stands above the record.
 
 A resolution keeps most of its draft's paragraphs, changed by revisions and amendments;
 a resolution of the same session on another subject shares only stock phrases. So each
@@ -19,12 +24,24 @@ from django.db.models import Q
 
 from search.engine.wording import long_enough, words
 from search.ingest import changes
-from search.models import BECAME_CONTENT, BECAME_STAFF, BECAME_TITLE, Paragraph, Resolution, SharedWording
+from search.models import (
+    BECAME_CONTENT,
+    BECAME_RECORD,
+    BECAME_STAFF,
+    BECAME_TITLE,
+    Paragraph,
+    Resolution,
+    SharedWording,
+    Stage,
+)
 from search.parsing import (
     DRAFT_RESOLUTION,
     GA_DRAFT_SYMBOL,
     GA_RESOLUTION_SYMBOL,
+    PLENARY,
     RESOLUTION,
+    REVISION,
+    SUBMISSION,
     session_number,
 )
 
@@ -139,15 +156,57 @@ def superseded(all_drafts: list[Resolution]) -> set[int]:
     return {pk for pk, (base, number) in revisions.items() if number < latest[base]}
 
 
+@dataclass(frozen=True)
+class Record:
+    """What the proceedings say of the drafts held here."""
+
+    became: dict[int, int]  # the last draft of a proposal adopted as a resolution here → it
+    replaced: set[int]  # the proposal's earlier drafts: a revision, or a facilitator's text, replaced them
+
+
+def recorded_links() -> Record:
+    """Draft → the resolution it became, as the proceedings record them: for each proposal
+    adopted in plenary as a resolution held here, the last of its drafts held here (its
+    latest revision, else the draft submitted); its earlier drafts were replaced. A draft
+    the record gives two resolutions is left out: neither is a fact."""
+    stages = (
+        Stage.objects.filter(kind__in=(SUBMISSION, REVISION, PLENARY), document__isnull=False)
+        .order_by("proposal_id", "order")
+        .values_list("proposal_id", "kind", "document_id", "document__doc_type", "document__symbol")
+    )
+    drafts_of: dict[int, list[int]] = defaultdict(list)
+    adopted: dict[int, int] = {}
+    for proposal, kind, document, doc_type, symbol in stages:
+        if kind == PLENARY and doc_type == RESOLUTION and not GA_DRAFT_SYMBOL.match(symbol or ""):
+            adopted[proposal] = document
+        elif kind != PLENARY and GA_DRAFT_SYMBOL.match(symbol or ""):
+            drafts_of[proposal].append(document)  # stages come in order: the last is adopted
+    found: dict[int, set[int]] = defaultdict(set)
+    replaced: set[int] = set()
+    for proposal, resolution in adopted.items():
+        if drafts_of[proposal]:
+            *earlier, last = drafts_of[proposal]
+            found[last].add(resolution)
+            replaced.update(earlier)
+    became = {draft: resolutions.pop() for draft, resolutions in found.items() if len(resolutions) == 1}
+    return Record(became, replaced - set(became))
+
+
 @transaction.atomic
 def match_drafts() -> list[tuple[Resolution, Resolution]]:
-    """Link the drafts that nothing links yet to the resolution their content shows, when the
-    match is confident; refresh the confidence of links found by title or content. Return
-    the links made or changed."""
+    """Link each draft to the resolution the proceedings record it became; link the others
+    that nothing links yet to the resolution their content shows, when the match is
+    confident; refresh the confidence of links found by title or content. Return the links
+    made or changed."""
     all_drafts = drafts()
-    replaced = superseded(all_drafts)
+    record = recorded_links()
+    replaced = superseded(all_drafts) | record.replaced
     changed = []
     for draft in all_drafts:
+        if draft.pk in record.became:
+            if changes.link_by_record(draft, record.became[draft.pk]):
+                changed.append((draft, draft.became))
+            continue
         if not _content_decides(draft, draft.pk in replaced):
             continue
         match = match_by_content(draft)
@@ -161,8 +220,8 @@ def match_drafts() -> list[tuple[Resolution, Resolution]]:
 def _content_decides(draft: Resolution, replaced: bool) -> bool:
     """Whether the content may set, or rate, this draft's link. Staff's word stands, and so
     does a link the documents gave (manifest, upload form); a draft a later revision
-    replaced is left unlinked."""
-    automatic = draft.became_method in (BECAME_TITLE, BECAME_CONTENT) or (
+    replaced is left unlinked. A link the record no longer gives is the content's to judge."""
+    automatic = draft.became_method in (BECAME_TITLE, BECAME_CONTENT, BECAME_RECORD) or (
         draft.became_id is None and draft.became_method != BECAME_STAFF
     )
     return automatic and not (replaced and draft.became_id is None)
@@ -179,7 +238,7 @@ def _link_by_content(draft: Resolution, match: Match, replaced: bool) -> bool:
     linked when none is confident now, or a revision replaced it); return whether the link
     changed."""
     target = _content_target(match, replaced)
-    if target is None and draft.became_method != BECAME_CONTENT:
+    if target is None and draft.became_method not in (BECAME_CONTENT, BECAME_RECORD):
         return False
     return changes.link_by_content(draft, target, match.confidence)
 
