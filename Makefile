@@ -33,6 +33,9 @@ prepare: $(VENV)/.installed
 	-$(PY) manage.py load_corpus
 	# The official PDFs, on every core; files already stored are not read again.
 	-$(PY) manage.py import_documents corpus/ods
+	# What each stored amendment does (its operations), read again where the stored ones
+	# differ (a database filled before they were read): quick when none do.
+	$(PY) manage.py read_amendments
 	# The session's proceedings (stages, votes, sponsors), linked to the documents just
 	# loaded; a file whose rows are stored already is not written again.
 	$(PY) manage.py import_proceedings corpus/proceedings
