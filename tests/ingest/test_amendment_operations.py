@@ -3,11 +3,19 @@ they change, and filled in for amendments stored before (`manage.py read_amendme
 which `make run` runs). Expectations read from the PDFs in corpus/ods."""
 
 import io
+import re
 
 from conftest import import_ods
 from django.core.management import call_command
 
 from search.models import AmendmentOperation, Resolution, Text
+
+L58 = (
+    "and recalling the relevant provisions of the Rome Statute of the International Criminal Court*"
+    " that define the deportation or forcible transfer of population as a crime against humanity"
+    " and the unlawful deportation, transfer or ordering of the displacement of the civilian"
+    " population as war crimes,"
+)
 
 
 def operations(symbol):
@@ -91,3 +99,27 @@ def test_read_amendments_drops_the_operations_of_what_is_no_amendment_any_more(d
     assert "versions written: 1" in read_amendments()
     assert AmendmentOperation.objects.count() == 0
     assert Text.objects.filter(resolution__symbol="A/C.3/80/L.58").exists()  # nothing else goes
+
+
+def page(client, url) -> str:
+    return client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def notes_beside(html: str, anchor: str) -> list[str]:
+    row = html.split(f'id="{anchor}"')[1].split('<div class="row')[0]
+    found = re.findall(r'<p class="amendment-note">(.*?)</p>', row, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", note)).strip() for note in found]
+
+
+def test_a_draft_stored_after_its_amendment_shows_it_and_is_linked_from_it(client, db):
+    import_ods("A_C.3_80_L.58.pdf")
+    before = page(client, "/r/A/C.3/80/L.58/")
+    assert "The draft it amends, A/C.3/80/L.50, is not loaded here" in before
+    assert 'href="/r/A/C.3/80/L.50/' not in before
+
+    import_ods("A_C.3_80_L.50.pdf")
+
+    assert '<a href="/r/A/C.3/80/L.50/?lang=en#pp28">PP 28</a>' in page(client, "/r/A/C.3/80/L.58/")
+    assert notes_beside(page(client, "/r/A/C.3/80/L.50/"), "pp28") == [
+        f"Amendment A/C.3/80/L.58 (Russian Federation): in PP 28, delete “{L58}” — outcome not recorded"
+    ]
