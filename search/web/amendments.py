@@ -44,6 +44,7 @@ from search.parsing import (
     PREAMBULAR,
     RECORDED,
     REPLACE,
+    RESOLUTION,
     START,
     TITLE,
     TOO_LONG,
@@ -92,7 +93,7 @@ class Amendments:
 def proposed_to(draft: Resolution, anchors: Iterable[str], language: str) -> Amendments | None:
     """The amendments proposed to a draft, with notes beside the paragraphs of `anchors`
     (those the page shows) that they target; None when there are none."""
-    if not draft.symbol:
+    if not draft.symbol or draft.doc_type == RESOLUTION:  # an adopted resolution is amended no more
         return None
     proposed = _proposed(_operations_on(draft), language)
     if not proposed:
@@ -190,6 +191,8 @@ def outcome_text(voting: str, yes, no, abstain, outcome: str) -> str:
     """ "adopted 68–51–29", "rejected 17–87–45", "adopted without a vote", "outcome not recorded"."""
     counts = {"yes": yes, "no": no, "abstain": abstain}
     counted = voting == RECORDED and None not in counts.values()
+    if counted and contradicts(outcome, yes, no):
+        return _("outcome not shown: its record contradicts itself")
     if outcome == ADOPTED:
         if counted:
             return _("adopted %(yes)s–%(no)s–%(abstain)s") % counts
@@ -201,6 +204,14 @@ def outcome_text(voting: str, yes, no, abstain, outcome: str) -> str:
     if counted:
         return _("voted %(yes)s–%(no)s–%(abstain)s, outcome not recorded") % counts
     return _("outcome not recorded")
+
+
+def contradicts(outcome: str, yes: int, no: int) -> bool:
+    """Whether counts and outcome cannot both be true: the Assembly adopts by a majority of
+    those voting, or two thirds for an important question, so an adoption needs more in
+    favour than against, and a rejection fewer than twice as many (A/80/L.40 is recorded
+    adopted 74–74; A/80/L.38 rejected 113–51)."""
+    return (outcome == ADOPTED and yes <= no) or (outcome == NOT_ADOPTED and yes >= 2 * no)
 
 
 def _listed(amendment: Proposed, link: Callable[[str], str]) -> dict:
