@@ -542,7 +542,7 @@ def _rules(kind: str, scope: str, body: str, *patterns: str, position: str = "")
     return [Rule(kind, re.compile(p), scope, position, body) for p in patterns]
 
 
-INSERTING, ADDING = r"(?:insert|add)", r"(?:insert|add)"
+INSERTING = r"(?:insert|add)"  # either word, for words and for new paragraphs
 EN_RULES = [
     *_rules(DELETE, PARAGRAPHS, "old", r"delete (?P<t>T)(?: (?P<old>Q))?"),
     *_rules(DELETE, WORDS, "", r"in (?P<t>T) delete (?P<old>Q)", r"delete (?P<old>Q) (?:in |from )?(?P<t>T)"),
@@ -592,9 +592,9 @@ EN_RULES = [
         ADD,
         "",
         "paragraphs",
-        rf"(?P<where>after|before) (?P<t>T) {ADDING} (?P<n>N)(?: (?P<text>Q))?",
-        rf"{ADDING} (?P<n>N) (?P<where>after|before) (?P<t>T)(?: (?P<text>Q))?",
-        rf"{ADDING} (?P<n>N)(?: (?P<text>Q))?",
+        rf"(?P<where>after|before) (?P<t>T) {INSERTING} (?P<n>N)(?: (?P<text>Q))?",
+        rf"{INSERTING} (?P<n>N) (?P<where>after|before) (?P<t>T)(?: (?P<text>Q))?",
+        rf"{INSERTING} (?P<n>N)(?: (?P<text>Q))?",
     ),
 ]
 ZH_INSERTING = r"(?:插入|添加|增加|加入|增列|增添|加上|新增)"
