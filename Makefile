@@ -33,6 +33,9 @@ prepare: $(VENV)/.installed
 	-$(PY) manage.py load_corpus
 	# The official PDFs, on every core; files already stored are not read again.
 	-$(PY) manage.py import_documents corpus/ods
+	# What each stored amendment does (its operations), read again where the stored ones
+	# differ (a database filled before they were read): quick when none do.
+	$(PY) manage.py read_amendments
 	# The session's proceedings (stages, votes, sponsors), linked to the documents just
 	# loaded; a file whose rows are stored already is not written again.
 	$(PY) manage.py import_proceedings corpus/proceedings
@@ -122,7 +125,7 @@ ENGINE_ALONE := tests/engine/test_analysis.py tests/engine/test_answers.py tests
 	tests/engine/test_highlight.py tests/engine/test_substance.py \
 	tests/engine/test_whoosh_internals.py tests/engine/test_word_order.py tests/engine/test_wording.py \
 	tests/web/test_suggestions.py tests/web/test_query_presenters.py tests/test_complexity.py
-NOT_ON_POSTGRES := $(ENGINE_ALONE) tests/web/test_browser.py tests/web/test_csp_browser.py tests/web/test_proceedings_browser.py \
+NOT_ON_POSTGRES := $(ENGINE_ALONE) tests/web/test_browser.py tests/web/test_csp_browser.py tests/web/test_proceedings_browser.py tests/web/test_amendments_browser.py \
 	tests/ingest/test_agreed_language_browser.py tests/parsing tests/ingest/test_pdf.py \
 	tests/ingest/test_pdf_chinese.py tests/ingest/test_pdf_documents.py tests/ingest/test_extract.py \
 	tests/ingest/test_sandbox.py tests/ingest/test_parse_report.py tests/engine/test_relevance.py \

@@ -9,21 +9,28 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from search.parsing import (
+    ADD,
     AMENDMENT,
     ANNEX,
     BODIES,
+    DELETE,
     DOC_TYPES,
     DRAFT_DECISION,
     DRAFT_RESOLUTION,
+    INSERT,
     KINDS,
     LANGUAGES,
     MAIN_COMMITTEES,
     NOTE,
     OPERATIVE,
     PREAMBULAR,
+    REPLACE,
     REPORT,
     REPORT_DOC,
     RESOLUTION,
+    UNREAD,
+    Operation,
+    Target,
     official_url,
     session_number,
 )
@@ -439,6 +446,75 @@ class Footnote(models.Model):
 
     def __str__(self):
         return f"{self.version} note {self.number}"
+
+
+OPERATION_NAMES = [
+    (DELETE, _("delete")),
+    (INSERT, _("insert")),
+    (REPLACE, _("replace")),
+    (ADD, _("add")),
+    (UNREAD, _("not read")),
+]
+
+
+class AmendmentOperation(models.Model):
+    """One thing an amendment does to the draft it amends, read from one language version
+    of it when that is stored (search.parsing.read_amendment). A row a thing, not a field
+    of the version: a draft's page fetches, in one query, the operations of every
+    amendment proposed to it, and finds the paragraphs they target by their anchors when
+    it is shown, so the draft may be stored before the amendment or after it."""
+
+    version = models.ForeignKey(
+        Text, on_delete=models.CASCADE, related_name="operations", verbose_name=_("version")
+    )
+    order = models.PositiveIntegerField(_("order"))
+    paragraph = models.PositiveIntegerField(_("amendment paragraph"))  # 1 for para1
+    kind = models.CharField(_("operation kind"), max_length=10, choices=OPERATION_NAMES)
+    # The draft's paragraphs it targets, by anchor ("pp38", "op5b"), or "pp*" / "op*" (all of
+    # a part), "title", "*" (the whole text): search.parsing.Target.key. An ADD's paragraph
+    # is the one the new paragraphs go beside.
+    targets = models.JSONField(_("targets"), default=list)
+    scope = models.CharField(_("scope"), max_length=12, blank=True)  # paragraphs, words
+    position = models.CharField(_("position"), max_length=10, blank=True)  # after, before, end, start
+    placed_by = models.TextField(_("placed by"), blank=True)  # after “…”
+    old = models.TextField(_("old words"), blank=True)
+    new = models.TextField(_("new words"), blank=True)
+    paragraphs = models.JSONField(_("new paragraphs"), default=list, blank=True)
+    new_part = models.CharField(_("new part"), max_length=20, blank=True)
+    sentence = models.TextField(_("sentence"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)  # why it is not read
+
+    class Meta:
+        ordering = ["version", "order"]
+        verbose_name = _("amendment operation")
+        verbose_name_plural = _("amendment operations")
+        constraints = [models.UniqueConstraint(fields=["version", "order"], name="unique_operation_order")]
+
+    def __str__(self):
+        return f"{self.version} {self.kind} {' '.join(self.targets)}"
+
+    def parsed(self) -> Operation:
+        """The operation as the parser reads it (search.parsing.Operation)."""
+        targets = [target for key in self.targets if (target := Target.from_key(key))]
+        fields = {name: getattr(self, name) for name in OPERATION_FIELDS if name != "targets"}
+        return Operation(targets=targets, **fields)
+
+
+# What a stored operation keeps of the parser's, in the parser's names.
+OPERATION_FIELDS = (
+    "paragraph",
+    "kind",
+    "targets",
+    "scope",
+    "position",
+    "placed_by",
+    "old",
+    "new",
+    "paragraphs",
+    "new_part",
+    "sentence",
+    "reason",
+)
 
 
 class Upload(models.Model):

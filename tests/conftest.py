@@ -40,6 +40,7 @@ WHOLE_MODULES = (
     "tests/web/test_browser.py",
     "tests/ingest/test_agreed_language.py",
     "tests/web/test_proceedings_page.py",
+    "tests/web/test_amendments_page.py",
     "tests/engine/test_proceedings_filters.py",
 )
 

@@ -20,9 +20,17 @@ from django.utils.translation import gettext
 
 from search.engine.index import record_changes
 from search.ingest import agreed_language
+from search.ingest.amendments import save_operations
 from search.ingest.details import GIVEN, VERSION_FACTS, WORK_FACTS
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
-from search.parsing import DRAFT_RESOLUTION, REPORT_DOC, RESOLUTION, ParsedDocument, ParsedParagraph
+from search.parsing import (
+    AMENDMENT,
+    DRAFT_RESOLUTION,
+    REPORT_DOC,
+    RESOLUTION,
+    ParsedDocument,
+    ParsedParagraph,
+)
 
 CREATED = "created"
 UPDATED = "updated"
@@ -212,6 +220,9 @@ def _save_text(resolution, language, parsed, source, title=None):
     text, created, changed = _save_version(resolution, language, parsed, source, title)
     changed = _save_paragraphs(text, parsed) | changed
     changed = _save_footnotes(text, parsed) | changed
+    # What an amendment does, read from its paragraphs: a draft's page shows it beside its own.
+    amendment = [p.text for p in parsed.paragraphs] if resolution.doc_type == AMENDMENT else None
+    changed = save_operations(text, amendment, created) | changed
     if created:
         return text, CREATED
     return text, UPDATED if changed else UNCHANGED

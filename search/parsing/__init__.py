@@ -26,10 +26,39 @@ lines, page furniture and footnote texts), `assembly` (2: paragraphs from lines)
 paragraph (a request for a report, a later session's agenda) from a substantive one. `text` holds what several
 stages share. `pdf` reads a PDF by its layout into the lines the markdown layout
 reads (a stage 0 for typeset PDFs). `citations` finds what a paragraph's text cites
-(`find_citations`), in time linear in its length. `symbols` holds the grammar of a UN
+(`find_citations`), in time linear in its length. `amendments` reads what an amendment
+does to the draft it amends (`read_amendment`: delete, insert, replace, add, each with its
+paragraphs), in time linear in its length. `symbols` holds the grammar of a UN
 document symbol and the bodies' names, which every layer reads from here.
 """
 
+from search.parsing.amendments import (
+    ADD,
+    AFTER,
+    BEFORE,
+    BEYOND_LIMIT,
+    DELETE,
+    END,
+    INSERT,
+    LEFT_OVER,
+    NO_TEXT,
+    OPERATION_KINDS,
+    PARAGRAPHS,
+    REASONS,
+    REPLACE,
+    START,
+    TITLE,
+    TOO_LONG,
+    TOO_MANY,
+    UNCLOSED_QUOTE,
+    UNKNOWN_FORM,
+    UNREAD,
+    WHOLE,
+    WORDS,
+    Operation,
+    Target,
+    read_amendment,
+)
 from search.parsing.citations import Cited, find_citations
 from search.parsing.decoding import decode, detect_language
 from search.parsing.documents import (
@@ -95,6 +124,31 @@ from search.parsing.symbols import (
 from search.parsing.text import EN_ORDINALS, MARK, session_number
 
 __all__ = [
+    "ADD",
+    "AFTER",
+    "BEFORE",
+    "BEYOND_LIMIT",
+    "DELETE",
+    "END",
+    "INSERT",
+    "LEFT_OVER",
+    "NO_TEXT",
+    "OPERATION_KINDS",
+    "PARAGRAPHS",
+    "REASONS",
+    "REPLACE",
+    "START",
+    "TITLE",
+    "TOO_LONG",
+    "TOO_MANY",
+    "UNCLOSED_QUOTE",
+    "UNKNOWN_FORM",
+    "UNREAD",
+    "WHOLE",
+    "WORDS",
+    "Operation",
+    "Target",
+    "read_amendment",
     "ADOPTED",
     "COMMITTEE_STAGE",
     "NOT_ADOPTED",

@@ -154,6 +154,12 @@ def _en_no_clause(text: str) -> bool:
 ZH_NUMERALS = "一二三四五六七八九十"
 
 
+def paragraph_names(kind: str, parts: list[str]) -> tuple[str, str, str]:
+    """The anchor and the English and Chinese labels of the paragraph of a resolution's
+    part that `parts` number ("5", "b", "ii": OP 5 (b) (ii)), as the parser names it."""
+    return _anchor(kind, parts), _label_en(kind, parts, True), _label_zh(kind, parts, True)
+
+
 def _anchor(kind: str, parts: list[str], annex_part: int = 0) -> str:
     # Annexes I, II, III each number their paragraphs from 1: "annex2-3" is para. 3 of annex II.
     annex = f"annex{annex_part}-" if annex_part else "annex-"

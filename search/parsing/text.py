@@ -201,13 +201,13 @@ def session_number(session: str) -> str:
     if match := re.match(r"(\d{4})(?:\b|\s*年)", text):  # "2013 substantive", "2013 年实质性会议"
         return match.group(1)
     if match := re.match(r"第([零一二三四五六七八九十百]+)届", text):
-        return str(_zh_number(match.group(1)) or "")
+        return str(zh_number(match.group(1)) or "")
     if match := re.match(r"([a-z]+(?:-[a-z]+)?)\s+session", text):
         return str(EN_SESSIONS.get(match.group(1), ""))
     return ""
 
 
-def _zh_number(text: str) -> int | None:
+def zh_number(text: str) -> int | None:
     """Read a Chinese numeral up to 999: 七十八 → 78, 十五 → 15, 一百零三 → 103."""
     total, current = 0, 0
     for ch in text:

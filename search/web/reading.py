@@ -16,9 +16,10 @@ from search.engine.highlight import highlight
 from search.engine.index import IndexUnavailable
 from search.engine.query import ParsedQuery
 from search.engine.searching import matching_anchors
-from search.models import Citation, Paragraph, Resolution, Text, html_lang, language_name
+from search.models import Citation, Paragraph, Resolution, Text, html_lang, interface_language, language_name
 from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, citation_number, official_url
 from search.web.agreed_language import agreed_language_url, partner_counts
+from search.web.amendments import Amendments, of_amendment, proposed_to
 from search.web.citing import cite, documents_here, link_spans, stored_citations
 from search.web.proceedings import proceedings_of
 from search.web.results import search_url
@@ -53,6 +54,7 @@ class Row:
     annex_starts: bool = False
     matched: bool = False  # the search finds the query here (in a column shown)
     separate_votes: list[str] = field(default_factory=list)  # votes on this paragraph alone
+    amendments: list[str] = field(default_factory=list)  # what amendments proposed do to it
     previous_match: str = ""  # anchors of the matched rows before and after this one
     next_match: str = ""
 
@@ -79,6 +81,8 @@ class Reading:
     same_wording: dict[int, int] = field(default_factory=dict)  # paragraph id → uses elsewhere
     comparable: set[str] = field(default_factory=set)  # keys of related works "What changed" can show
     proceedings: dict | None = None  # how it was adopted, its sponsors, its stages (web.proceedings)
+    amendments: Amendments | None = None  # the amendments proposed to it (web.amendments)
+    amendment: Amendments | None = None  # what it does, when it is an amendment
 
     @property
     def missing_name(self) -> str:
@@ -138,11 +142,22 @@ def build_reading(
     reading.proceedings = proceedings_of(resolution)
     for row in reading.rows if reading.proceedings else []:
         row.separate_votes = reading.proceedings["separate_votes"].get(row.anchor, [])
+    _add_amendments(reading, resolution, columns[0].language if columns else interface_language())
     reading.cited_by = cited_by(resolution, cited_page, lang=lang, view=view, q=q)
     reading.comparable = comparable(resolution)
     reading.official = _official(resolution, texts)
     reading.views = _views(q, texts, "both" if side_by_side else (columns[0].language if columns else ""))
     return reading
+
+
+def _add_amendments(reading: Reading, resolution: Resolution, language: str) -> None:
+    """The amendments proposed to it beside the paragraphs they target; an amendment's own
+    operations beside the paragraphs they are read from."""
+    reading.amendments = proposed_to(resolution, [row.anchor for row in reading.rows], language)
+    reading.amendment = of_amendment(resolution, language)
+    for found in (reading.amendments, reading.amendment):
+        for row in reading.rows if found else []:
+            row.amendments += found.beside.get(row.anchor, [])
 
 
 def _columns(resolution, texts, lang, side_by_side, interface) -> tuple[list[Column], str, Text | None]:

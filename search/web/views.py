@@ -12,7 +12,7 @@ from search.engine.index import IndexUnavailable
 from search.engine.query import parse_query
 from search.engine.searching import search_paragraphs
 from search.models import Paragraph, Resolution
-from search.web import agreed_language, comparing, exports, proceedings
+from search.web import agreed_language, amendments, comparing, exports, proceedings
 from search.web.browse import browse
 from search.web.caching import cached_part
 from search.web.forms import DEFAULTS, PER_PAGE_CHOICES, SORT_CHOICES, SearchForm
@@ -265,4 +265,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     language = asked if asked in shared else shared[0]
     comparison = comparing.cached_compare(texts[0][language], texts[1][language])
     context |= {"language": language, "comparison": comparison, "pairs": comparison.pairs}
+    # Beside each pair, what the amendments proposed to the first (a draft) did there.
+    notes = amendments.beside_comparison(first, texts[1][language], language, comparison.pairs)
+    context["rows"] = list(zip(comparison.pairs, notes, strict=True))
     return render(request, "search/compare.html", context | {"counts": comparison.counts})

@@ -1,0 +1,437 @@
+"""What amendments do, shown where a reader needs it: beside the paragraphs of the draft
+they amend, on the amendment's own page (its operations, linked to the draft's
+paragraphs), and on the comparison of the draft with the resolution it became ("inserted
+by amendment A/C.3/80/L.56, adopted 63–41–52").
+
+Each note names the amendment (linked), who proposed it, what it does (in the interface
+language, the words it quotes in the amendment's own) and what became of it as the
+proceedings record it, or "outcome not recorded". The draft's paragraphs are found by
+the anchors the operations were stored with, when the page is shown: a draft stored after
+its amendments shows them all the same. A page costs two queries here, however many
+amendments: their operations, and their stages in the proceedings.
+
+Everything shown is escaped here; the only markup is this module's own links and spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from search.engine.state_names import state_name
+from search.engine.wording import same_wording, words
+from search.models import AmendmentOperation, Paragraph, Resolution, Stage, html_lang, interface_language
+from search.parsing import (
+    ADD,
+    ADOPTED,
+    AFTER,
+    AMENDMENT,
+    BEFORE,
+    BEYOND_LIMIT,
+    DELETE,
+    END,
+    INSERT,
+    LEFT_OVER,
+    NO_TEXT,
+    NOT_ADOPTED,
+    OPERATIVE,
+    PARAGRAPHS,
+    PREAMBULAR,
+    RECORDED,
+    REPLACE,
+    RESOLUTION,
+    START,
+    TITLE,
+    TOO_LONG,
+    TOO_MANY,
+    UNCLOSED_QUOTE,
+    UNKNOWN_FORM,
+    WHOLE,
+    WITHOUT_VOTE,
+    Operation,
+    Target,
+)
+from search.web.comparing import ADDED as ADDED_HERE
+
+SPONSORS_SHOWN = 3  # a note names this many sponsors, then how many more
+
+
+@dataclass
+class Proposed:
+    """One amendment, in the language version read, with what it does."""
+
+    resolution: Resolution
+    language: str
+    sponsors: list[str]
+    operations: list[Operation]
+    outcome: str = ""
+
+    @property
+    def url(self) -> str:
+        return self.resolution.get_absolute_url()
+
+    @property
+    def lang(self) -> str:
+        return html_lang(self.language)
+
+
+@dataclass
+class Amendments:
+    """The amendments a page shows: each with its operations described, and the notes
+    beside the paragraphs they target."""
+
+    amendments: list[dict] = field(default_factory=list)  # symbol, url, sponsors, outcome, operations
+    beside: dict[str, list[SafeString]] = field(default_factory=dict)  # anchor → notes
+    draft: Resolution | None = None  # on an amendment's page: the draft it amends, if here
+
+
+def proposed_to(draft: Resolution, anchors: Iterable[str], language: str) -> Amendments | None:
+    """The amendments proposed to a draft, with notes beside the paragraphs of `anchors`
+    (those the page shows) that they target; None when there are none."""
+    if not draft.symbol or draft.doc_type == RESOLUTION:  # an adopted resolution is amended no more
+        return None
+    proposed = _proposed(_operations_on(draft), language)
+    if not proposed:
+        return None
+    shown = set(anchors)
+    found = Amendments()
+    for amendment in proposed:
+        found.amendments.append(_listed(amendment, lambda key: f"#{key}" if key in shown else ""))
+        for operation in amendment.operations:
+            note = beside_note(amendment, operation, lambda key: f"#{key}" if key in shown else "")
+            for key in {key for key in operation.keys if key in shown}:
+                found.beside.setdefault(key, []).append(note)
+    return found
+
+
+def _operations_on(draft: Resolution):
+    """The operations of the amendments proposed to a draft: by its symbol, whenever stored."""
+    return AmendmentOperation.objects.filter(
+        version__resolution__amends=draft.symbol, version__resolution__doc_type=AMENDMENT
+    )
+
+
+def of_amendment(amendment: Resolution, language: str) -> Amendments | None:
+    """An amendment's own operations, linked to the paragraphs of the draft it amends
+    when that draft is here; None for a document that is no amendment or has none."""
+    if amendment.doc_type != AMENDMENT:
+        return None
+    proposed = _proposed(AmendmentOperation.objects.filter(version__resolution=amendment), language)
+    if not proposed:
+        return None
+    draft = amendment.amended()
+    anchors = _anchors(draft)
+    url = draft.get_absolute_url() if draft else ""
+
+    def link(key: str) -> str:
+        return f"{url}?lang={language}#{key}" if key in anchors else ""
+
+    found = Amendments([_listed(proposed[0], link)], draft=draft)
+    for operation, described in zip(proposed[0].operations, found.amendments[0]["operations"], strict=True):
+        found.beside.setdefault(f"para{operation.paragraph}", []).append(described)
+    return found
+
+
+def _anchors(draft: Resolution | None) -> set[str]:
+    if draft is None:
+        return set()
+    return set(
+        Paragraph.objects.filter(version__resolution=draft).values_list("anchor", flat=True).distinct()
+    )
+
+
+def _proposed(rows, language: str) -> list[Proposed]:
+    """The amendments these operations belong to, each in `language` where that version
+    is here (else the other), with their outcomes: one query each."""
+    by_version: dict[int, list[AmendmentOperation]] = {}
+    for row in rows.select_related("version__resolution").order_by("version__resolution__key", "order"):
+        by_version.setdefault(row.version_id, []).append(row)
+    chosen: dict[int, list[AmendmentOperation]] = {}
+    for operations in by_version.values():
+        version = operations[0].version
+        mine = chosen.get(version.resolution_id)
+        if mine is None or (version.language == language and mine[0].version.language != language):
+            chosen[version.resolution_id] = operations
+    proposed = [_one(operations) for operations in chosen.values()]
+    outcomes = outcomes_of(p.resolution.symbol for p in proposed if p.resolution.symbol)
+    for amendment in proposed:
+        amendment.outcome = outcomes.get(amendment.resolution.symbol or "", _("outcome not recorded"))
+    return proposed
+
+
+def _one(operations: list[AmendmentOperation]) -> Proposed:
+    version = operations[0].version
+    return Proposed(
+        version.resolution, version.language, list(version.sponsors), [o.parsed() for o in operations]
+    )
+
+
+def outcomes_of(symbols: Iterable[str]) -> dict[str, str]:
+    """What became of each amendment, as its stages in the proceedings record it: adopted
+    or rejected with the vote, or "outcome not recorded" (also where records disagree)."""
+    votes: dict[str, set[tuple]] = {}
+    rows = Stage.objects.filter(symbol__in=list(symbols)).values_list(
+        "symbol", "voting", "yes", "no", "abstain", "outcome"
+    )
+    for symbol, *vote in rows:
+        if vote[0] or vote[-1]:  # a stage that records a vote or an outcome
+            votes.setdefault(symbol, set()).add(tuple(vote))
+    return {
+        symbol: outcome_text(*next(iter(found))) if len(found) == 1 else _("outcome not recorded")
+        for symbol, found in votes.items()
+    }
+
+
+def outcome_text(voting: str, yes, no, abstain, outcome: str) -> str:
+    """ "adopted 68–51–29", "rejected 17–87–45", "adopted without a vote", "outcome not recorded"."""
+    counts = {"yes": yes, "no": no, "abstain": abstain}
+    counted = voting == RECORDED and None not in counts.values()
+    if counted and contradicts(outcome, yes, no):
+        return _("outcome not shown: its record contradicts itself")
+    if outcome == ADOPTED:
+        if counted:
+            return _("adopted %(yes)s–%(no)s–%(abstain)s") % counts
+        return _("adopted without a vote") if voting == WITHOUT_VOTE else _("adopted")
+    if outcome == NOT_ADOPTED:
+        return _("rejected %(yes)s–%(no)s–%(abstain)s") % counts if counted else _("rejected")
+    if outcome == "WITHDRAWN":
+        return _("withdrawn")
+    if counted:
+        return _("voted %(yes)s–%(no)s–%(abstain)s, outcome not recorded") % counts
+    return _("outcome not recorded")
+
+
+def contradicts(outcome: str, yes: int, no: int) -> bool:
+    """Whether counts and outcome cannot both be true: the Assembly adopts by a majority of
+    those voting, or two thirds for an important question, so an adoption needs more in
+    favour than against, and a rejection fewer than twice as many (A/80/L.40 is recorded
+    adopted 74–74; A/80/L.38 rejected 113–51)."""
+    return (outcome == ADOPTED and yes <= no) or (outcome == NOT_ADOPTED and yes >= 2 * no)
+
+
+def _listed(amendment: Proposed, link: Callable[[str], str]) -> dict:
+    values = {
+        "amendment": _amendment_link(amendment, _("Amendment %(symbol)s")),
+        "sponsors": escape(sponsors_text(amendment.sponsors)),
+        "outcome": escape(amendment.outcome),
+    }
+    heading = (
+        _("%(amendment)s (%(sponsors)s) — %(outcome)s")
+        if amendment.sponsors
+        else _("%(amendment)s — %(outcome)s")
+    )
+    return {
+        "symbol": amendment.resolution.symbol or str(amendment.resolution),
+        "url": amendment.url,
+        "heading": _html(heading, values),
+        "outcome": amendment.outcome,
+        "operations": [describe(op, amendment.lang, link) for op in amendment.operations],
+    }
+
+
+def beside_note(amendment: Proposed, operation: Operation, link: Callable[[str], str]) -> SafeString:
+    """ "Amendment A/C.3/80/L.57 (United States of America): in OP 64, after “…” insert “…”
+    — adopted 68–51–29", the amendment linked."""
+    values = {
+        "amendment": _amendment_link(amendment, _("Amendment %(symbol)s")),
+        "sponsors": escape(sponsors_text(amendment.sponsors)),
+        "change": describe(operation, amendment.lang, link),
+        "outcome": escape(amendment.outcome),
+    }
+    if not amendment.sponsors:
+        return _html(_("%(amendment)s: %(change)s — %(outcome)s"), values)
+    return _html(_("%(amendment)s (%(sponsors)s): %(change)s — %(outcome)s"), values)
+
+
+def _amendment_link(amendment: Proposed, name: str) -> str:
+    symbol = amendment.resolution.symbol or str(amendment.resolution)
+    return f'<a href="{escape(amendment.url)}">{escape(name % {"symbol": symbol})}</a>'
+
+
+def _html(template: str, values: dict) -> SafeString:
+    """A translated sentence filled with values already escaped: the sentence is escaped too."""
+    return mark_safe(conditional_escape(template) % values)
+
+
+def sponsors_text(names: list[str]) -> str:
+    """The sponsors in the interface language: "Belarus and Russian Federation", the first
+    few and how many more ("Austria, Belgium, Bulgaria and 24 others")."""
+    language = interface_language()
+    shown = [state_name(name, language) for name in names[:SPONSORS_SHOWN]]
+    if len(names) > SPONSORS_SHOWN:
+        rest = len(names) - SPONSORS_SHOWN
+        return ngettext("%(names)s and %(count)s other", "%(names)s and %(count)s others", rest) % {
+            "names": _comma(shown),
+            "count": rest,
+        }
+    return _and(shown)
+
+
+def _comma(names: list[str]) -> str:
+    return pgettext("between names in a list", ", ").join(names)
+
+
+def _and(names: list[str]) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": _comma(names[:-1]), "last": names[-1]}
+
+
+# What an operation does, in words.
+
+
+def describe(operation: Operation, lang: str, link: Callable[[str], str]) -> SafeString:
+    """ "in OP 68, after “…” insert “…”" (在执行部分第68段“…”之后插入“…”): the targets
+    linked where `link` gives their address, the quoted words in the amendment's language."""
+    values = {
+        "targets": _and([_target(target, link) for target in operation.targets]),
+        "at": _quoted(operation.placed_by, lang),
+        "old": _quoted(operation.old, lang),
+        "new": _quoted(operation.new, lang),
+        "text": " ".join(f"“{_quoted(p, lang)}”" for p in operation.paragraphs),
+        "count": len(operation.paragraphs),
+        "reason": escape(reason_text(operation.reason)),
+        "sentence": _quoted(operation.sentence, lang),
+    }
+    return _html(_sentence(operation), values)
+
+
+def _sentence(operation: Operation) -> str:
+    kind, scope, position = operation.kind, operation.scope, operation.position
+    if kind == DELETE:
+        return _("delete %(targets)s") if scope == PARAGRAPHS else _("in %(targets)s, delete “%(old)s”")
+    if kind == INSERT:
+        return _inserting(position)
+    if kind == REPLACE and scope == PARAGRAPHS:
+        return _("replace %(targets)s with: %(text)s")
+    if kind == REPLACE:
+        return _("in %(targets)s, replace “%(old)s” with “%(new)s”")
+    if kind == ADD:
+        return _adding(position, len(operation.paragraphs))
+    return _("not read (%(reason)s): %(sentence)s")
+
+
+def _inserting(position: str) -> str:
+    return {
+        AFTER: lambda: _("in %(targets)s, after “%(at)s” insert “%(new)s”"),
+        BEFORE: lambda: _("in %(targets)s, before “%(at)s” insert “%(new)s”"),
+        END: lambda: _("at the end of %(targets)s, add “%(new)s”"),
+        START: lambda: _("at the beginning of %(targets)s, insert “%(new)s”"),
+    }[position]()
+
+
+def _adding(position: str, count: int) -> str:
+    if position == BEFORE:
+        return ngettext(
+            "add a new paragraph before %(targets)s: %(text)s",
+            "add %(count)s new paragraphs before %(targets)s: %(text)s",
+            count,
+        )
+    return ngettext(
+        "add a new paragraph after %(targets)s: %(text)s",
+        "add %(count)s new paragraphs after %(targets)s: %(text)s",
+        count,
+    )
+
+
+def _quoted(words: str, lang: str) -> str:
+    return f'<span lang="{lang}">{escape(words)}</span>'
+
+
+def target_name(target: Target) -> str:
+    """ "OP 5 (b)" (执行部分第5(b)段), "the title", "all preambular paragraphs", "the whole text"."""
+    en, zh = target.labels
+    if en:
+        return zh if interface_language() == "zh" else en
+    return {
+        TITLE: lambda: _("the title"),
+        WHOLE: lambda: _("the whole text"),
+        PREAMBULAR: lambda: _("all preambular paragraphs"),
+        OPERATIVE: lambda: _("all operative paragraphs"),
+    }[target.part]()
+
+
+def _target(target: Target, link: Callable[[str], str]) -> str:
+    name = escape(target_name(target))
+    url = link(target.key)
+    return f'<a href="{escape(url)}">{name}</a>' if url else name
+
+
+def reason_text(reason: str) -> str:
+    """Why an operation is not read, in the interface language."""
+    return {
+        UNKNOWN_FORM: lambda: _("not in a form this reader knows"),
+        UNCLOSED_QUOTE: lambda: _("a quotation mark is not closed"),
+        NO_TEXT: lambda: _("the text it inserts or deletes was not found"),
+        LEFT_OVER: lambda: _("it is followed by text that no part of it accounts for"),
+        TOO_LONG: lambda: _("too long to be one instruction"),
+        BEYOND_LIMIT: lambda: _("past the part of the amendment that is read"),
+        TOO_MANY: lambda: _("past the number of operations that are read"),
+    }.get(reason, lambda: reason)()
+
+
+# On the comparison of a draft with the resolution it became.
+
+
+def beside_comparison(first: Resolution, second_text, language: str, pairs: list) -> list[list[SafeString]]:
+    """For each pair of paragraphs compared, the notes of the amendments to the first (a
+    draft) that concern it: beside the draft's paragraph an operation targets, and beside
+    the resolution's paragraph that a new paragraph became ("inserted by amendment …")."""
+    notes: list[list[SafeString]] = [[] for _ in pairs]
+    proposed = _proposed(_operations_on(first), language) if first.symbol else []
+    if not proposed:
+        return notes
+    url = first.get_absolute_url()
+
+    def link(key: str) -> str:
+        return f"{url}?lang={language}#{key}"
+
+    left = {pair.left.anchor: i for i, pair in enumerate(pairs) if pair.left is not None}
+    added = _added_texts(second_text, pairs)
+    for amendment in proposed:
+        for operation in amendment.operations:
+            places = _inserted_at(operation, added, language) if operation.kind == ADD else []
+            if places:
+                note = _inserted_note(amendment)
+            else:
+                places = [left[key] for key in operation.keys if key in left]
+                note = beside_note(amendment, operation, link)
+            for i in places:
+                notes[i].append(note)
+    return notes
+
+
+def _added_texts(second_text, pairs: list) -> dict[int, str]:
+    """The text of each paragraph only the second version has, by its pair's place."""
+    anchors = {pair.right.anchor: i for i, pair in enumerate(pairs) if pair.status == ADDED_HERE}
+    if second_text is None or not anchors:
+        return {}
+    rows = Paragraph.objects.filter(version=second_text, anchor__in=list(anchors)).values_list(
+        "anchor", "text"
+    )
+    return {anchors[anchor]: text for anchor, text in rows}
+
+
+def _inserted_at(operation: Operation, added: dict[int, str], language: str) -> list[int]:
+    """The added paragraphs of the resolution that have the wording of the new paragraphs."""
+    places = []
+    for paragraph in operation.paragraphs:
+        new = words(paragraph, language)
+        places += [i for i, text in added.items() if same_wording(new, words(text, language)) is not None]
+    return sorted(set(places))
+
+
+def _inserted_note(amendment: Proposed) -> SafeString:
+    values = {
+        "amendment": _amendment_link(amendment, _("amendment %(symbol)s")),
+        "sponsors": escape(sponsors_text(amendment.sponsors)),
+        "outcome": escape(amendment.outcome),
+    }
+    if not amendment.sponsors:
+        return _html(_("Inserted by %(amendment)s, %(outcome)s"), values)
+    return _html(_("Inserted by %(amendment)s (%(sponsors)s), %(outcome)s"), values)
