@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0013_proceedings"),
+        ("search", "0014_became_record"),
     ]
 
     operations = [
