@@ -367,3 +367,16 @@ def test_an_adoption_without_a_date_or_meeting_says_no_date(client, db, tmp_path
     assert "date not recorded · Adoption by the General Assembly" in shown
     zh = words(proceedings_section(client, "zh-hans"))
     assert "未经表决通过；第三委员会于2025年11月14日未经表决通过。" in zh
+
+
+def test_sponsors_the_un_table_lacked_are_found_by_either_name(db, tmp_path):
+    import_ods("A_C.3_80_L.2.pdf")
+    record = proposal("A/C.3/80/L.2") | {"main_sponsors": "TÜRKİYE, CÔTE D'IVOIRE, UNITED KINGDOM"}
+    (tmp_path / "p.json").write_text(json.dumps([record]), encoding="utf-8")
+    run(tmp_path)
+    call_command("rebuild_index", "--if-needed", stdout=io.StringIO())
+    every = search_paragraphs("lang:en")["total"]
+    assert every > 0
+    for q in ("sponsor:Türkiye", "sponsor:土耳其", 'sponsor:"Côte d\'Ivoire"', "sponsor:科特迪瓦"):
+        assert search_paragraphs(q)["total"] == every, q
+    assert search_paragraphs("sponsor:大不列颠及北爱尔兰联合王国")["total"] == every
