@@ -355,7 +355,8 @@ def search_paragraphs(
         same = _same_wording(searcher, docs, ranked)
         facets = {name: facet_counts(reader, name, docs) for name in FACETS}
         facets["agenda"] = agenda_counts(reader, docs)
-        titles = agenda_titles(docsets.state(reader), [*facets["agenda"], *parsed.filters.get("agenda", [])])
+        typed = [*parsed.filters.get("agenda", []), *parsed.excluded_filters.get("agenda", [])]
+        titles = agenda_titles(docsets.state(reader), [*facets["agenda"], *typed])
         documents, in_document = _per_document(reader, docs, ranked)
     for fields, count, doc in zip(stored, in_document, ranked, strict=True):
         fields["_in_document"] = count

@@ -186,6 +186,9 @@ def test_the_page_names_agenda_items_in_facets_and_chips_and_keeps_them_when_pag
         " intolerance (80th session)" in chips
     )
     assert 'href="/?q=agenda%3A80%2F69%28a%29&amp;page=2" rel="next"' in html
+    html = client.get("/", {"q": "agenda:70 -agenda:80/70"}).content.decode()
+    chips = re.findall(r'<ul class="chips".*?</ul>', html, re.S)[0]
+    assert "Agenda item: − 70 Right of peoples to self-determination (80th session)" in chips
     zh = client.get("/", {"q": "agenda:70"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "70 Right of peoples to self-determination（第78届会议）" in zh  # no Chinese heading: the English
     assert ">第三委员会</a>" in zh  # the committee facet: 80/196 and 78/192 on the Third Committee's report
