@@ -1,6 +1,8 @@
 """The database is the source of truth: the search index is derived from these rows."""
 
 import functools
+from collections import Counter
+from dataclasses import dataclass
 
 from django.db import models
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -13,21 +15,26 @@ from search.parsing import (
     AMENDMENT,
     ANNEX,
     BODIES,
+    COMMITTEE_STAGE,
     DELETE,
     DOC_TYPES,
     DRAFT_DECISION,
     DRAFT_RESOLUTION,
+    GA_DRAFT_SYMBOL,
     INSERT,
     KINDS,
     LANGUAGES,
     MAIN_COMMITTEES,
     NOTE,
     OPERATIVE,
+    PLENARY,
     PREAMBULAR,
     REPLACE,
     REPORT,
     REPORT_DOC,
     RESOLUTION,
+    REVISION,
+    SUBMISSION,
     UNREAD,
     Operation,
     Target,
@@ -189,9 +196,17 @@ class Resolution(models.Model):
         number = self.session_number()
         return session_label(number) if number else self.session
 
+    def filed_committee(self) -> str:
+        """The committee it is filed and searched under: its own ("C3", "plenary"), else
+        "plenary" for a draft of the plenary (A/80/L.5: no Main Committee in its symbol)."""
+        if self.committee:
+            return self.committee
+        draft = GA_DRAFT_SYMBOL.match(self.symbol or "")
+        return "plenary" if draft and not draft["committee"] else ""
+
     def committee_name(self) -> str:
         """ "Third Committee" (第三委员会), or "" when no committee is known."""
-        return str(COMMITTEE_NAMES.get(self.committee, ""))
+        return str(COMMITTEE_NAMES.get(self.filed_committee(), ""))
 
     def amended(self) -> "Resolution | None":
         """The stored draft this amendment amends, if it is here."""
@@ -646,6 +661,81 @@ class Proposal(models.Model):
     def __str__(self):
         return self.draft or self.title[:80]
 
+    def separate_votes_by_document(self, stages: list["Stage"]) -> dict[int, list[tuple]]:
+        """The separate votes each document here was put to, by its id, as (stage, vote)
+        (`separate_vote_targets`). `stages` are this proposal's, with their documents and
+        separate votes fetched."""
+        votes = [list(stage.separate_votes.all()) for stage in stages]
+        facts = [
+            StageFacts(s.kind, s.document_id, bool(s.document_id and s.document.contained_in_id), bool(v))
+            for s, v in zip(stages, votes, strict=True)
+        ]
+        placed: dict[int, list[tuple]] = {}
+        for stage, own, targets in zip(stages, votes, separate_vote_targets(facts), strict=True):
+            for target in targets:
+                placed.setdefault(target, []).extend((stage, vote) for vote in own)
+        return placed
+
+
+def last_stage(stages: list["Stage"], kind: str) -> "Stage | None":
+    found = [stage for stage in stages if stage.kind == kind]
+    return found[-1] if found else None
+
+
+def last_draft(stages) -> int | None:
+    """The last draft of a proposal (submitted or revised) that is here, by its id: the
+    text its committee had. `stages`: Stage rows, or StageFacts."""
+    drafts = [s.document_id for s in stages if s.kind in (SUBMISSION, REVISION) and s.document_id]
+    return drafts[-1] if drafts else None
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    """What `separate_vote_targets` reads of a stage (stored, or about to be)."""
+
+    kind: str
+    document_id: int | None
+    in_report: bool  # its document is a draft of a committee's report
+    separate_votes: bool  # it has any
+
+
+def separate_vote_targets(stages: list[StageFacts]) -> list[list[int]]:
+    """The documents here each stage's separate votes were on, as the records number them.
+
+    The plenary votes on the text its committee recommended: on the resolution, on the
+    report's draft (when here) and on the last draft the committee had when that draft
+    numbers its paragraphs as the resolution does (as many preambular and operative
+    paragraphs: nothing inserted or deleted since). The committee votes on the report's
+    draft when here, else on the last draft it had. Any other stage on its document. Nothing
+    for a stage without separate votes."""
+    committees = [s for s in stages if s.kind == COMMITTEE_STAGE]
+    recommended = committees[-1].document_id if committees and committees[-1].in_report else None
+    draft = last_draft(stages)
+    targets = []
+    for stage in stages:
+        if not stage.separate_votes:
+            found = []
+        elif stage.kind == PLENARY:
+            alike = draft if stage.document_id and numbered_alike(draft, stage.document_id) else None
+            found = [stage.document_id, recommended, alike]
+        elif stage.kind == COMMITTEE_STAGE:
+            found = [recommended or draft]
+        else:
+            found = [stage.document_id]
+        targets.append(list(dict.fromkeys(t for t in found if t)))
+    return targets
+
+
+def numbered_alike(one: int | None, other: int) -> bool:
+    """Whether two documents have as many preambular and as many operative paragraphs."""
+    if not one or one == other:
+        return one == other
+    anchors = Paragraph.objects.filter(version__resolution_id__in=[one, other]).order_by()
+    counts: dict[int, Counter] = {one: Counter(), other: Counter()}
+    for document, kind, _anchor in anchors.values_list("version__resolution_id", "kind", "anchor").distinct():
+        counts[document][kind] += 1
+    return all(counts[one][kind] == counts[other][kind] for kind in (PREAMBULAR, OPERATIVE))
+
 
 VOTINGS = [("recorded", _("recorded vote")), ("none", _("without a vote"))]
 
@@ -702,3 +792,26 @@ class SeparateVote(models.Model):
         ordering = ["stage", "order"]
         verbose_name = _("separate vote")
         verbose_name_plural = _("separate votes")
+
+
+class AgendaItem(models.Model):
+    """An item of a session's agenda as the proceedings publish it (plenary-agenda.json):
+    its number (written as search.engine.agenda writes it, "72(a)"), its English title and
+    the bodies it is allocated to. The titles of its documents' headings are theirs (Text)."""
+
+    source = models.ForeignKey(ProceedingsFile, on_delete=models.CASCADE, related_name="agenda_items")
+    session = models.CharField(_("session"), max_length=20)  # "80"
+    item = models.CharField(_("agenda item"), max_length=50)  # "72(a)"
+    title = models.TextField(_("title"), blank=True)
+    allocation = models.CharField(_("allocation"), max_length=300, blank=True)  # "Third Committee"
+
+    class Meta:
+        ordering = ["session", "item"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "session", "item"], name="one_agenda_item_a_file")
+        ]
+
+    def __str__(self):
+        return f"{self.session}/{self.item} {self.title[:60]}"

@@ -93,3 +93,13 @@ def test_it_gives_an_official_link_only_when_the_symbol_is_known(db):
         "https://undocs.org/ch/A/RES/72/1"
     )
     assert Text.objects.create(resolution=unknown, language="en").official_url is None
+
+
+def test_a_draft_of_the_plenary_is_filed_under_the_plenary():
+    # A/80/L.5 (../shared/ods): the plenary's draft, its symbol names no Main Committee.
+    assert Resolution(symbol="A/80/L.5", doc_type="draft_resolution").filed_committee() == "plenary"
+    assert Resolution(symbol="A/80/L.5/Rev.1", doc_type="draft_resolution").committee_name() == (
+        "Plenary, without reference to a Main Committee"
+    )
+    assert Resolution(symbol="A/C.3/80/L.2", committee="C3").filed_committee() == "C3"
+    assert Resolution(symbol="A/RES/80/192", committee="").filed_committee() == ""

@@ -242,6 +242,70 @@ def _leaf_codes(leaf, fieldname: str) -> tuple[np.ndarray, list[str]]:
     return result
 
 
+def term_slots(reader, fieldname: str, keep) -> tuple[np.ndarray, list[str]]:
+    """Return (codes, names) for a field of several values a document (KEYWORD): codes has
+    one row ("slot") per value a document can have, so a facet counts them all with one
+    `bincount` of `codes[:, docs]`; 0 where a document has fewer values. Only the terms
+    `keep` accepts are coded (one `keep` a field: the arrays are cached by its name).
+    Shared between searches: the array is read-only."""
+    key = (state(reader), "slots:" + fieldname)
+    with _cache_lock:
+        cached = _merged.get(key)
+    if cached is None:
+        cached = _merge_slots(reader, fieldname, keep)
+        cached[0].flags.writeable = False
+        with _cache_lock:
+            if len(_merged) >= MERGED_KEPT:
+                _merged.clear()
+            _merged[key] = cached
+    return cached
+
+
+def _merge_slots(reader, fieldname: str, keep) -> tuple[np.ndarray, list[str]]:
+    parts, names, index = [], [], {}
+    for leaf, _base in leaves(reader):
+        leaf_slots, leaf_names = _leaf_slots(leaf, fieldname, keep)
+        mapping = np.zeros(len(leaf_names) + 1, dtype=np.int32)
+        for i, name in enumerate(leaf_names, 1):
+            if name not in index:
+                names.append(name)
+                index[name] = len(names)
+            mapping[i] = index[name]
+        parts.append(mapping[leaf_slots])
+    if not parts:
+        return np.zeros((1, 0), dtype=np.int32), names
+    depth = max(part.shape[0] for part in parts)
+    padded = [np.vstack([p, np.zeros((depth - p.shape[0], p.shape[1]), dtype=np.int32)]) for p in parts]
+    return np.hstack(padded), names
+
+
+def _leaf_slots(leaf, fieldname: str, keep) -> tuple[np.ndarray, list[str]]:
+    key = (internals.segment_id(leaf), "slots:" + fieldname)
+    with _cache_lock:
+        cached = _segment_cache.get(key)
+    if cached is not None:
+        return cached
+    filled = np.zeros(leaf.doc_count_all(), dtype=np.int32)  # values given each document so far
+    rows = [np.zeros(leaf.doc_count_all(), dtype=np.int32)]
+    names = []
+    for term in leaf.lexicon(fieldname) if leaf.doc_count_all() else []:
+        name = term.decode("utf-8") if isinstance(term, bytes) else term
+        if not keep(name):
+            continue
+        names.append(name)
+        ids = _leaf_postings(leaf, fieldname, name)[0]
+        slots = filled[ids]
+        while len(rows) <= int(slots.max(initial=0)):
+            rows.append(np.zeros(leaf.doc_count_all(), dtype=np.int32))
+        for slot in np.unique(slots):
+            rows[slot][ids[slots == slot]] = len(names)
+        filled[ids] += 1
+    result = (np.vstack(rows), names)
+    with _cache_lock:
+        _segment_cache[key] = result
+    return result
+
+
 def _per_segment(reader, tag: str, build) -> np.ndarray:
     """Concatenate an array built once per segment (by `build(leaf)`) and cached."""
     parts = []

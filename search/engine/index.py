@@ -48,9 +48,10 @@ from whoosh import columns
 from whoosh import index as whoosh_index
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from search.engine.agenda import document_items, index_terms, items_in
 from search.engine.analysis import literal_analyzer, word_analyzer
 from search.engine.state_names import sponsor_terms
-from search.models import IndexChange, Paragraph, Stage, Text
+from search.models import IndexChange, Paragraph, Proposal, Text
 from search.parsing import PLENARY, formula_of, lead
 
 log = logging.getLogger("search.engine")
@@ -99,6 +100,10 @@ def make_schema() -> Schema:
         vote=ID(stored=True, sortable=True),
         contested=ID(stored=True, sortable=True),
         sponsor=KEYWORD(lowercase=True, commas=True),
+        # Its document's agenda items, with the session and without, and the items they
+        # are part of ("80/72(a),72(a),80/72,72": engine.agenda); the facet counts those
+        # with a session.
+        agenda=KEYWORD(lowercase=True, commas=True),
         # Paragraphs with the same wording are shown once (engine.families): the paragraph's
         # family (Paragraph.family) and its own id, numbers read as columns.
         family=COLUMN(columns.NumericColumn("q")),  # columns only: nothing searches them
@@ -133,31 +138,44 @@ class Proceedings:
     vote: str = ""
     contested: frozenset[str] = frozenset()  # anchors of paragraphs put to a separate vote
     sponsors: tuple[str, ...] = ()
+    agenda_items: tuple[str, ...] = ()  # its proposal's ("99(kk)"): engine.agenda.document_items
 
 
 NO_PROCEEDINGS = Proceedings()
 
 
 def proceedings_facts(resolution_ids=None) -> dict[int, Proceedings]:
-    """The proceedings of documents (all when None), read in three queries: the vote of the
-    plenary stage that adopted it, the anchors its separate votes concerned, the main
-    sponsors of the proposals it belongs to."""
-    stages = (
-        Stage.objects.exclude(document=None).select_related("proposal").prefetch_related("separate_votes")
-    )
+    """The proceedings of documents (all when None): the vote of the plenary stage that
+    adopted it, the paragraphs put to a separate vote (Proposal.separate_votes_by_document),
+    the main sponsors and agenda item of the proposals it belongs to. Read in
+    four queries, and one more a proposal whose plenary took separate votes."""
+    proposals = Proposal.objects.prefetch_related("stages__separate_votes", "stages__document").order_by("pk")
     if resolution_ids is not None:
-        stages = stages.filter(document_id__in=resolution_ids)
+        proposals = proposals.filter(stages__document_id__in=resolution_ids).distinct()
     found: dict[int, dict] = {}
-    for stage in stages:
-        facts = found.setdefault(stage.document_id, {"vote": "", "contested": set(), "sponsors": {}})
-        if stage.kind == PLENARY and stage.voting:
-            facts["vote"] = stage.voting
-        facts["contested"].update(a for v in stage.separate_votes.all() for a in v.anchors)
-        for name in stage.proposal.sponsors:
-            facts["sponsors"].update(dict.fromkeys(sponsor_terms(name)))
+    for proposal in proposals:
+        stages = list(proposal.stages.all())
+        for stage in stages:
+            if stage.document_id:
+                _gather(found.setdefault(stage.document_id, _facts()), proposal, stage)
+        for document, votes in proposal.separate_votes_by_document(stages).items():
+            found.setdefault(document, _facts())["contested"].update(a for _, v in votes for a in v.anchors)
     return {
-        pk: Proceedings(f["vote"], frozenset(f["contested"]), tuple(f["sponsors"])) for pk, f in found.items()
+        pk: Proceedings(f["vote"], frozenset(f["contested"]), tuple(f["sponsors"]), tuple(f["agenda"]))
+        for pk, f in found.items()
     }
+
+
+def _facts() -> dict:
+    return {"vote": "", "contested": set(), "sponsors": {}, "agenda": {}}
+
+
+def _gather(facts: dict, proposal: Proposal, stage) -> None:
+    if stage.kind == PLENARY and stage.voting:
+        facts["vote"] = stage.voting
+    for name in proposal.sponsors:
+        facts["sponsors"].update(dict.fromkeys(sponsor_terms(name)))
+    facts["agenda"].update(dict.fromkeys(items_in(proposal.agenda_item)))
 
 
 def paragraph_document(paragraph: Paragraph, proceedings: dict[int, Proceedings] | None = None) -> dict:
@@ -166,6 +184,7 @@ def paragraph_document(paragraph: Paragraph, proceedings: dict[int, Proceedings]
     facts = (proceedings or {}).get(resolution.pk, NO_PROCEEDINGS)
     adopted = resolution.adopted_on
     year = resolution.year()
+    session = resolution.session_number()
     return {
         "id": f"{text.pk}:{paragraph.anchor}",
         "version": str(text.pk),
@@ -177,13 +196,14 @@ def paragraph_document(paragraph: Paragraph, proceedings: dict[int, Proceedings]
         "body": resolution.body or "",
         "year": str(year) if year else "",
         "doc_type": resolution.doc_type,
-        "session": resolution.session_number(),
-        "committee": resolution.committee,
+        "session": session,
+        "committee": resolution.filed_committee(),
         "anchor": paragraph.anchor,
         "wording": "new" if paragraph.new_wording else ("agreed" if paragraph.new_wording is False else ""),
         "vote": facts.vote,
         "contested": "yes" if paragraph.anchor in facts.contested else "",
         "sponsor": ",".join(facts.sponsors),
+        "agenda": ",".join(index_terms(session, _items(resolution, facts))),
         "family": paragraph.family,
         "pid": paragraph.pk,
         "label": paragraph.label_in(text.language),
@@ -196,6 +216,11 @@ def paragraph_document(paragraph: Paragraph, proceedings: dict[int, Proceedings]
         "formula": formula_of(paragraph.text),
         "subject": f"{text.title}\n{lead(paragraph.text)}",
     }
+
+
+def _items(resolution, facts: Proceedings) -> list[str]:
+    """A document's agenda items: its heading's, refined by its proceedings' (engine.agenda)."""
+    return document_items(items_in(resolution.agenda_item), list(facts.agenda_items))
 
 
 def _paragraphs(version_ids=None):

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from search.engine.agenda import filter_term
 from search.engine.analysis import (
     CJK_RUN,
     QUOTES,
@@ -45,6 +46,8 @@ FILTERS = {
     "vote": "vote",
     "contested": "contested",
     "sponsor": "sponsor",
+    # agenda:107 (item 107 and its sub-items, any session), agenda:80/72(a) (the 80th session's)
+    "agenda": "agenda",
 }
 FILTER_NAMES = {field: name for name, field in FILTERS.items()}  # "language" → "lang"
 
@@ -56,11 +59,13 @@ FIRST_YEAR, LAST_YEAR = 1946, 2100  # the General Assembly's first session; far 
 
 def filter_value(name: str, value: str) -> str:
     """Write a filter's value as the index holds it: body:ga → GA, committee:c3 → C3,
-    session:78th → 78, type:Draft_Resolution → draft_resolution."""
+    session:78th → 78, type:Draft_Resolution → draft_resolution, agenda:"72 (A)" → 72(a)."""
     if name == "body" or (name == "committee" and value.upper() in MAIN_COMMITTEES):
         return value.upper()
     if name == "session":
         return session_number(value) or value.lower()
+    if name == "agenda":
+        return filter_term(value)
     return value.lower()
 
 

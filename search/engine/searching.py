@@ -17,6 +17,8 @@ import numpy as np
 from whoosh.query import Phrase
 
 from search.engine import docsets, families
+from search.engine.agenda import is_facet_term, item_order
+from search.engine.agenda_titles import agenda_titles
 from search.engine.highlight import any_order_spans, snippet
 from search.engine.index import searching
 from search.engine.query import ParsedQuery, Unit, parse_query
@@ -35,6 +37,9 @@ FACETS = (
     "vote",
     "contested",
 )
+# The agenda items a facet lists (the items of a session with most matches): a session has
+# about 330, and a broad search touches most of them. Counted over every match.
+AGENDA_LISTED = 30
 MAX_PER_PAGE = 100
 STALE_SLACK = 10
 # When no paragraph has every word, the paragraphs holding most of them are counted over
@@ -334,6 +339,7 @@ def search_paragraphs(
         "wordings": 0,
         "complete": 0,
         "unchecked": 0,
+        "agenda_items": {},
     }
     with searching() as searcher:
         match = find_matches(searcher, parsed)
@@ -348,6 +354,9 @@ def search_paragraphs(
         stored = _stored(searcher, ranked)
         same = _same_wording(searcher, docs, ranked)
         facets = {name: facet_counts(reader, name, docs) for name in FACETS}
+        facets["agenda"] = agenda_counts(reader, docs)
+        typed = [*parsed.filters.get("agenda", []), *parsed.excluded_filters.get("agenda", [])]
+        titles = agenda_titles(docsets.state(reader), [*facets["agenda"], *typed])
         documents, in_document = _per_document(reader, docs, ranked)
     for fields, count, doc in zip(stored, in_document, ranked, strict=True):
         fields["_in_document"] = count
@@ -366,6 +375,8 @@ def search_paragraphs(
             "documents": documents,
             "hits": [_hit(fields, parsed) for fields in held[:per_page]],
             "facets": facets,
+            # Each listed or filtered item of a session ("80/107") with its titles.
+            "agenda_items": {term: {"en": t.en, "zh": t.zh} for term, t in titles.items()},
         }
     )
 
@@ -490,6 +501,18 @@ def facet_counts(reader, fieldname: str, docs: np.ndarray) -> dict[str, int]:
     # Code 0 is "no value": the names are those of codes 1, 2, …
     found = ((name, int(n)) for name, n in zip(names, counts[1:], strict=True) if n and name)
     return dict(sorted(found, key=lambda item: (-item[1], item[0])))
+
+
+def agenda_counts(reader, docs: np.ndarray) -> dict[str, int]:
+    """The items of a session ("80/72(a)", and "80/72" it is part of) the matches are filed
+    under, with how many: the AGENDA_LISTED with most, each counted once a paragraph."""
+    slots, names = docsets.term_slots(reader, "agenda", is_facet_term)
+    if not len(docs) or not names:
+        return {}
+    counts = np.bincount(slots[:, docs].ravel(), minlength=len(names) + 1)[1:]
+    found = [(name, int(n)) for name, n in zip(names, counts, strict=True) if n]
+    found.sort(key=lambda item: (-item[1], item_order(item[0])))
+    return dict(found[:AGENDA_LISTED])
 
 
 def forget_answers() -> None:

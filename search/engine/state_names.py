@@ -1,6 +1,22 @@
 """The UN names of States (UNTERM, via datasets/country-codes: `state_names.csv`) for the
 names the proceedings write in capitals ("BOLIVIA (PLURINATIONAL STATE OF)"), in the
-interface's language; and the groups a State speaks on behalf of."""
+interface's language; and the groups a State speaks on behalf of.
+
+`state_names.csv` is the shared table as published, unchanged. Two Member States the
+80th session's main sponsors name are not in it; their rows are kept apart, in
+`state_names_added.csv`, with names that can be cited:
+
+- Côte d'Ivoire (CIV, 384): UNTERM's short and formal names in English and Chinese as
+  datasets/country-codes gives them in `data/unterm_names.csv` (commit
+  a09b84ab199694aa3db18d7bfc15f632543db672): Côte d'Ivoire, the Republic of Côte d'Ivoire,
+  科特迪瓦, 科特迪瓦共和国.
+- Türkiye (TUR, 792): the Chinese names from the same file (土耳其, 土耳其共和国, under
+  "Turkey"); the English ones as the UN writes them since 1 June 2022 and the session's
+  own documents do (A/80/L.16: "the Republic of Türkiye"; the proceedings: TÜRKİYE).
+
+The proceedings write the United Kingdom short (UNITED KINGDOM): `ALIASES` files that
+spelling under the table's row. A State no table knows is shown as published, in proper
+case ("CÔTE D'IVOIRE" → "Côte d'Ivoire"), in both languages: never a name made up."""
 
 from __future__ import annotations
 
@@ -10,6 +26,12 @@ import re
 from pathlib import Path
 
 STATE_NAMES = Path(__file__).with_name("state_names.csv")
+ADDED_NAMES = Path(__file__).with_name("state_names_added.csv")
+# Spellings of the proceedings for a State the table names otherwise: its ISO code.
+ALIASES = {"UNITED KINGDOM": "GBR"}
+# Words a State's name keeps in lower case (after its first word): "Bolivia (Plurinational
+# State of)", "Côte d'Ivoire", "Saint Vincent and the Grenadines".
+LOWER_WORDS = frozenset({"of", "and", "the", "d", "de", "du", "des", "la", "le", "on", "behalf"})
 
 # The groups main sponsors speak for, as the proceedings name them: English, Chinese.
 GROUPS = {
@@ -25,16 +47,20 @@ ON_BEHALF = re.compile(r"^(?P<state>.+?)\s*\(on behalf of (?P<group>.+)\)$", re.
 
 
 def _key(name: str) -> str:
-    name = name.replace("’", "'").strip(" *")
+    name = name.replace("’", "'").replace("İ", "I").strip(" *")  # TÜRKİYE: Türkiye in capitals
     return re.sub(r"\s+", " ", re.sub(r"\s*\(the\)$", "", name)).upper()
 
 
 @functools.cache
 def state_rows() -> tuple[dict[str, str], ...]:
-    """The rows of `state_names.csv`, read once per process (the proceedings' names here,
-    the suggestions' other-language names in search.web.suggesting)."""
-    with STATE_NAMES.open(encoding="utf-8", newline="") as rows:
-        return tuple(csv.DictReader(rows))
+    """The rows of `state_names.csv` and `state_names_added.csv`, read once per process
+    (the proceedings' names here, the suggestions' other-language names in
+    search.web.suggesting)."""
+    rows: list[dict[str, str]] = []
+    for path in (STATE_NAMES, ADDED_NAMES):
+        with path.open(encoding="utf-8", newline="") as lines:
+            rows += csv.DictReader(lines)
+    return tuple(rows)
 
 
 @functools.cache
@@ -42,10 +68,14 @@ def _names() -> dict[str, tuple[str, str]]:
     """A State's names as keys (short, formal, official, each in capitals) → its UNTERM
     short names in English and Chinese."""
     names: dict[str, tuple[str, str]] = {}
+    by_code: dict[str, tuple[str, str]] = {}
     for row in state_rows():
         shown = (_shown(row["UNTERM English Short"]), row["UNTERM Chinese Short"].strip(" *"))
+        by_code[row["ISO3166-1-Alpha-3"]] = shown
         for form in ("UNTERM English Short", "UNTERM English Formal", "official_name_en"):
             names.setdefault(_key(re.sub(r"^the ", "", row[form])), shown)
+    for spelling, code in ALIASES.items():
+        names.setdefault(spelling, by_code[code])
     return names
 
 
@@ -54,11 +84,29 @@ def _shown(name: str) -> str:
 
 
 def state_name(published: str, language: str) -> str:
-    """A State's UNTERM name in `language` ("en", "zh"); the name as published when it
-    is not a State the table knows."""
+    """A State's UNTERM name in `language` ("en", "zh"); the name as published, in proper
+    case, when it is not a State the tables know."""
     key = _key(published)
     found = _names().get(key) or _names().get(re.sub(r"\s*\(.*\)$", "", key))
-    return found[language == "zh"] if found else published
+    return found[language == "zh"] if found else proper_case(published)
+
+
+def proper_case(name: str) -> str:
+    """A name written in capitals as names are written: "CÔTE D'IVOIRE" → "Côte d'Ivoire",
+    "BOLIVIA (PLURINATIONAL STATE OF)" → "Bolivia (Plurinational State of)"; a name with
+    small letters as it is."""
+    if not name.isupper():
+        return name
+    first = True
+
+    def word(match: re.Match) -> str:
+        nonlocal first
+        text = match.group(0).lower()
+        shown = text if text in LOWER_WORDS and not first else text.capitalize()
+        first = False
+        return shown
+
+    return re.sub(r"[^\W\d_]+", word, name.replace("İ", "I"))
 
 
 def sponsor_name(published: str, language: str) -> str:
@@ -83,4 +131,4 @@ def sponsor_terms(published: str) -> list[str]:
     group = GROUPS.get(match["group"].upper()) if match else None
     names += list(group) if group else ([match["group"]] if match else [])
     names += [name.split(" (")[0] for name in names]  # "Bolivia" for "Bolivia (Plurinational State of)"
-    return list(dict.fromkeys(name.strip().lower() for name in names if name.strip()))
+    return list(dict.fromkeys(name.replace("İ", "I").strip().lower() for name in names if name.strip()))

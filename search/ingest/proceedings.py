@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,27 @@ from pathlib import Path
 from django.db import transaction
 
 from search.engine.index import record_changes
-from search.models import ProceedingsFile, Proposal, Resolution, SeparateVote, Stage, Text
-from search.parsing import ParsedProposal, ParsedStage, ProceedingsError, parse_proceedings
+from search.ingest.agenda import is_agenda, read_agenda, store_agenda
+from search.models import (
+    Paragraph,
+    ProceedingsFile,
+    Proposal,
+    Resolution,
+    SeparateVote,
+    Stage,
+    StageFacts,
+    Text,
+    separate_vote_targets,
+)
+from search.parsing import (
+    ADOPTED,
+    NOT_ADOPTED,
+    RECORDED,
+    ParsedProposal,
+    ParsedStage,
+    ProceedingsError,
+    parse_proceedings,
+)
 
 MAX_FILES = 100
 DELETED = "Deleted"  # a record the service marks withdrawn from its list: not a proposal
@@ -33,7 +53,7 @@ class Report:
 
     files_written: list[str] = field(default_factory=list)
     files_unchanged: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # files that hold no proposals (an agenda)
+    agenda_items: int = 0  # items of the sessions' agendas read
     proposals: int = 0
     stages: int = 0
     votes: int = 0  # stages with a vote stored: recorded with counts, or without a vote
@@ -41,22 +61,33 @@ class Report:
     linked: int = 0  # stages whose symbol names a document here
     unlinked: Counter = field(default_factory=Counter)  # reason → stages
     unmatched: set[str] = field(default_factory=set)  # symbols that name no document here
+    # Proposals none of whose symbols names a document here: their draft (else title).
+    unmatched_proposals: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
 def import_proceedings(paths: list[Path]) -> Report:
-    """Import files of proposals (or folders of them) in one transaction."""
+    """Import files of proposals and agendas (or folders of them) in one transaction."""
     report = Report()
-    # Named by their folder too: each session's folder has a c3-proposals.json.
-    read = [
-        (f"{path.parent.name}/{path.name}", parse_file(path, report)) for path in proceedings_files(paths)
-    ]
-    read = [(name, proposals) for name, proposals in read if proposals is not None]
-    kept = reconcile(read, report)
+    proposals, agendas = [], []
+    for path in proceedings_files(paths):
+        # Named by their folder too: each session's folder has a c3-proposals.json.
+        name = f"{path.parent.name}/{path.name}"
+        with path.open("rb") as handle:
+            data = handle.read(10_000_000)
+        if is_agenda(data):
+            rows, problems = read_agenda(data, path.name)
+            report.problems += problems
+            agendas.append((name, rows))
+        else:
+            proposals.append((name, parse_file(data, path.name, name, report)))
+    kept = reconcile(proposals, report)
     with transaction.atomic():
+        for name, rows in agendas:
+            store_agenda_file(name, rows, report)
         links = DocumentLinks()
-        for name, proposals in kept:
-            rows = [build_rows(proposal, links, report) for proposal in proposals]
+        for name, read in kept:
+            rows = [build_rows(proposal, links, report) for proposal in read]
             store_file(name, rows, report)
     return report
 
@@ -75,16 +106,90 @@ def proceedings_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def parse_file(path: Path, report: Report) -> list[ParsedProposal] | None:
-    """A file's proposals; None for a file of the agenda, which holds none."""
-    with path.open("rb") as handle:
-        data = handle.read(10_000_000)
-    if b'"AG_Item"' in data[:2000]:
-        report.skipped.append(f"{path.name}: an agenda, not proposals")
-        return None
-    proposals, problems = parse_proceedings(data, path.name)
+def parse_file(data: bytes, filename: str, name: str, report: Report) -> list[ParsedProposal]:
+    """A file's proposals, the stages the service marks deleted and those listed twice
+    the same left out (and said). `filename` names it in what stops the import."""
+    proposals, problems = parse_proceedings(data, filename)
     report.problems += problems
-    return proposals
+    deleted = deleted_stages(data)
+    kept = []
+    for proposal in proposals:
+        leave_out_deleted_stages(proposal, deleted)
+        leave_out_repeated_stages(proposal)
+        if proposal.stages:
+            kept.append(proposal)
+        else:
+            where = proposal.draft or repr(proposal.title[:60])
+            report.problems.append(f"{name}: {where} has no stage left but those marked deleted; left out")
+    return kept
+
+
+def stage_key(title: object, name: object, symbol: object, date: object) -> tuple:
+    """What tells a stage from the others of its proposal, as written (spaces aside)."""
+    return tuple(
+        re.sub(r"\s+", " ", str(v or "")).strip() for v in (title, name, symbol, str(date or "")[:10])
+    )
+
+
+def deleted_stages(data: bytes) -> Counter:
+    """The stages the service marks deleted ("Status": "Deleted"), by `stage_key`.
+
+    The parser does not carry a stage's status (search.parsing.proceedings), so the file,
+    which it has read under its limits, is read again here for it alone."""
+    deleted: Counter = Counter()
+    records = json.loads(data)
+    for record in records if isinstance(records, list) else []:
+        stages = record.get("stages") if isinstance(record, dict) else None
+        for stage in stages if isinstance(stages, list) else []:
+            if isinstance(stage, dict) and stage.get("Status") == DELETED:
+                key = (
+                    record.get("title"),
+                    stage.get("StageName"),
+                    stage.get("DocSymbol"),
+                    stage.get("StageD"),
+                )
+                deleted[stage_key(*key)] += 1
+    return deleted
+
+
+def leave_out_deleted_stages(proposal: ParsedProposal, deleted: Counter) -> None:
+    kept = []
+    for stage in proposal.stages:
+        key = stage_key(proposal.title, stage.name, stage.published_as, stage.date)
+        if deleted[key]:
+            deleted[key] -= 1  # a stage listed twice, once deleted: the other is kept
+            proposal.problems.append(f"{_stage_named(stage)} is marked deleted; left out")
+        else:
+            kept.append(stage)
+    proposal.stages = kept
+
+
+def leave_out_repeated_stages(proposal: ParsedProposal) -> None:
+    """A stage listed again with the same date, meeting and vote is one stage."""
+    kept: list[ParsedStage] = []
+    for stage in proposal.stages:
+        if any(_same_stage(stage, earlier) for earlier in kept):
+            proposal.problems.append(f"{_stage_named(stage)} is listed twice, the same; kept once")
+        else:
+            kept.append(stage)
+    proposal.stages = kept
+
+
+def _same_stage(one: ParsedStage, other: ParsedStage) -> bool:
+    return (one.name, one.published_as, one.date, one.meeting, one.vote, one.separate_votes) == (
+        other.name,
+        other.published_as,
+        other.date,
+        other.meeting,
+        other.vote,
+        other.separate_votes,
+    )
+
+
+def _stage_named(stage: ParsedStage) -> str:
+    return f"{stage.name} {stage.published_as}".strip() + (
+        f" of {stage.date.isoformat()}" if stage.date else ""
+    )
 
 
 def reconcile(read: list[tuple[str, list[ParsedProposal]]], report: Report) -> list:
@@ -126,8 +231,7 @@ def withhold_conflicts(kept: ParsedProposal, other: ParsedProposal, name: str, r
 
 
 def withhold(stage: ParsedStage) -> None:
-    stage.vote.voting, stage.vote.yes, stage.vote.no, stage.vote.abstain = "", None, None, None
-    stage.vote.outcome = ""
+    _clear(stage.vote)
     stage.separate_votes = []
 
 
@@ -141,6 +245,9 @@ class DocumentLinks:
             (symbol, position): pk
             for pk, symbol, position in contained.values_list("pk", "contained_in__symbol", "position")
         }
+        self.report_drafts = set(self.in_report.values())
+        self.names = {pk: symbol for symbol, pk in self.by_symbol.items()}
+        self.anchors: dict[int, set[str]] = {}  # a document's paragraphs, read when asked
 
     def find(self, stage: ParsedStage) -> tuple[int | None, str]:
         """The document a stage names, or None and why not."""
@@ -155,14 +262,48 @@ class DocumentLinks:
             return self.by_symbol[symbol.symbol], ""
         return None, "no document with this symbol here"
 
+    def check_separate_votes(self, proposal: ParsedProposal, rows: list[dict]) -> None:
+        """Say of each separate vote the paragraphs it names that a document it was on
+        (`separate_vote_targets`) does not have: that document marks none of them."""
+        facts = [
+            StageFacts(row["kind"], row["document_id"], row["document_id"] in self.report_drafts, bool(votes))
+            for row, votes in zip(rows, (s.separate_votes for s in proposal.stages), strict=True)
+        ]
+        for stage, targets in zip(proposal.stages, separate_vote_targets(facts), strict=True):
+            for target in targets:
+                held = self._anchors(target)
+                missing = sorted({a for row in stage_separate_rows(stage) for a in row} - held)
+                if missing:
+                    name = self.names.get(target, "its document")
+                    named = ", ".join(missing)
+                    stage.problems.append(
+                        f"separate votes name {named}, which {name} does not have: not marked there"
+                    )
+
+    def _anchors(self, document: int) -> set[str]:
+        if document not in self.anchors:
+            rows = Paragraph.objects.filter(version__resolution_id=document).order_by()
+            self.anchors[document] = set(rows.values_list("anchor", flat=True))
+        return self.anchors[document]
+
+
+def stage_separate_rows(stage: ParsedStage) -> list[list[str]]:
+    """The anchors each separate vote of a stage names ("pp6", "op4")."""
+    return [[f"pp{n}" for n in v.preambular] + [f"op{n}" for n in v.operative] for v in stage.separate_votes]
+
 
 def build_rows(proposal: ParsedProposal, links: DocumentLinks, report: Report) -> dict:
     """A proposal's rows as plain values: what is stored, and what its digest is of."""
     withhold_duplicate_votes(proposal)
+    withhold_contradicted_outcomes(proposal)
     stages = [stage_row(stage, links, report) for stage in proposal.stages]
     where = proposal.draft or proposal.title[:60]
-    report.problems += [f"{where}: {problem}" for problem in proposal.problems]
-    report.problems += [f"{where}, {s.name}: {p}" for s in proposal.stages for p in s.problems]
+    if not any(stage["document_id"] for stage in stages):
+        report.unmatched_proposals.append(where)
+    links.check_separate_votes(proposal, stages)
+    said = [f"{where}: {problem}" for problem in proposal.problems]
+    said += [f"{where}, {s.name}: {p}" for s in proposal.stages for p in s.problems]
+    report.problems += dict.fromkeys(said)  # two stages of one name may have the same problem
     return {
         "body": proposal.body,
         "committee": proposal.committee,
@@ -176,18 +317,70 @@ def build_rows(proposal: ParsedProposal, links: DocumentLinks, report: Report) -
 
 
 def withhold_duplicate_votes(proposal: ParsedProposal) -> None:
-    """Two votes recorded at one stage of a proposal (the same kind of stage, the same
-    document) that differ: neither is a fact."""
-    seen: dict[tuple, ParsedStage] = {}
+    """Two votes recorded at one stage of a proposal that differ: neither is a fact. One
+    stage: the same kind of stage naming the same document, or held at the same meeting
+    on the same day on the same part of the text (a committee's adoption listed once
+    without its report's symbol, once with it)."""
+    voted = [stage for stage in proposal.stages if stage.vote.voting]
+    contradicted = {
+        id(one): one
+        for at, stage in enumerate(voted)
+        for earlier in voted[:at]
+        if _one_stage(earlier, stage) and earlier.vote.as_tuple() != stage.vote.as_tuple()
+        for one in (earlier, stage)
+    }
+    for stage in contradicted.values():
+        stage.problems.append("two different votes recorded at this stage: neither shown")
+        withhold(stage)
+
+
+def _one_stage(one: ParsedStage, other: ParsedStage) -> bool:
+    if one.kind != other.kind:
+        return False
+    if one.published_as and one.published_as == other.published_as:
+        return True
+    part = (one.symbol.part if one.symbol else "") == (other.symbol.part if other.symbol else "")
+    return part and one.date is not None and (one.date, one.meeting) == (other.date, other.meeting)
+
+
+def withhold_contradicted_outcomes(proposal: ParsedProposal) -> None:
+    """A recorded vote whose outcome its counts contradict is no fact: adopted with no more
+    votes in favour than against, or not adopted with two thirds in favour (the most any
+    decision of the Assembly needs). A separate vote so recorded keeps its paragraphs
+    (they were put to a vote) but not its counts and outcome."""
     for stage in proposal.stages:
-        if not stage.vote.voting:
-            continue
-        key = (stage.kind, stage.published_as)
-        earlier = seen.setdefault(key, stage)
-        if earlier is not stage and earlier.vote.as_tuple() != stage.vote.as_tuple():
-            for one in (earlier, stage):
-                one.problems.append("two different votes recorded at this stage: neither shown")
-                withhold(one)
+        if contradicted(stage.vote):
+            stage.problems.append(f"{_counts_said(stage.vote)}: contradicts itself; no vote shown")
+            _clear(stage.vote)
+        for separate in stage.separate_votes:
+            if contradicted(separate.vote):
+                said = _counts_said(separate.vote)
+                stage.problems.append(
+                    f"separate vote {separate_vote_named(separate)}: {said}; no counts shown"
+                )
+                _clear(separate.vote)
+
+
+def contradicted(vote) -> bool:
+    if vote.voting != RECORDED or None in (vote.yes, vote.no):
+        return False
+    if vote.outcome == ADOPTED:
+        return vote.yes <= vote.no
+    return vote.outcome == NOT_ADOPTED and vote.yes > vote.no and 3 * vote.yes >= 2 * (vote.yes + vote.no)
+
+
+def _counts_said(vote) -> str:
+    return f"{vote.outcome} by {vote.yes} to {vote.no}, {vote.abstain} abstaining"
+
+
+def separate_vote_named(separate) -> str:
+    """ "on PP 6, OP 4", or "on paragraphs not named"."""
+    named = [f"PP {n}" for n in separate.preambular] + [f"OP {n}" for n in separate.operative]
+    return "on " + (", ".join(named) if named else "paragraphs not named")
+
+
+def _clear(vote) -> None:
+    vote.voting, vote.yes, vote.no, vote.abstain, vote.outcome = "", None, None, None, ""
 
 
 def stage_row(stage: ParsedStage, links: DocumentLinks, report: Report) -> dict:
@@ -219,15 +412,32 @@ def stage_row(stage: ParsedStage, links: DocumentLinks, report: Report) -> dict:
         "problem": "; ".join(stage.problems),
         "separate_votes": [
             {
-                "anchors": [f"pp{n}" for n in v.preambular] + [f"op{n}" for n in v.operative],
+                "anchors": anchors,
                 "yes": v.vote.yes,
                 "no": v.vote.no,
                 "abstain": v.vote.abstain,
                 "outcome": v.vote.outcome,
             }
-            for v in stage.separate_votes
+            for v, anchors in zip(stage.separate_votes, stage_separate_rows(stage), strict=True)
         ],
     }
+
+
+def store_agenda_file(name: str, rows: list[dict], report: Report) -> None:
+    """Replace a file's agenda items when they differ from those stored; else touch nothing."""
+    report.agenda_items += len(rows)
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+    stored = ProceedingsFile.objects.filter(name=name).first()
+    if stored is not None and stored.digest == digest:
+        report.files_unchanged.append(name)
+        return
+    if stored is None:
+        stored = ProceedingsFile.objects.create(name=name, digest=digest)
+    else:
+        stored.digest = digest
+        stored.save()
+    store_agenda(stored, rows)
+    report.files_written.append(name)
 
 
 def store_file(name: str, rows: list[dict], report: Report) -> None:

@@ -83,7 +83,7 @@ def _session(sessions: dict[str, Session], work: Resolution) -> Session:
 
 def _group(session: Session, work: Resolution) -> Group:
     """The work's committee (or body) in its session, added when it is the first of it."""
-    committee = work.committee if work.committee in COMMITTEE_NAMES else ""
+    committee = work.filed_committee() if work.filed_committee() in COMMITTEE_NAMES else ""
     group = next((g for g in session.groups if g.key == committee), None)
     if group is None:
         label = str(COMMITTEE_NAMES[committee]) if committee else str(BODY_NAMES.get(work.body, _("Other")))

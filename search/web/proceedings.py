@@ -11,20 +11,26 @@ abstentions"; 2025年12月15日, 以119票赞成、51票反对、10票弃权.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from search.engine.state_names import sponsor_name
-from search.models import COMMITTEE_NAMES, Proposal, Resolution, Stage, interface_language
+from search.models import (
+    COMMITTEE_NAMES,
+    Proposal,
+    Resolution,
+    Stage,
+    interface_language,
+    last_draft,
+    last_stage,
+)
 from search.parsing import (
     ADOPTED,
-    DRAFT_RESOLUTION,
     NOT_ADOPTED,
     PLENARY,
     RECORDED,
-    REVISION,
-    SUBMISSION,
     WITHOUT_VOTE,
     official_url,
 )
@@ -58,22 +64,36 @@ def proceedings_of(resolution: Resolution) -> dict | None:
         return None
     stages = list(proposal.stages.all())
     language = interface_language()
-    plenary = _last(stages, PLENARY)
-    committee = _last(stages, COMMITTEE)
+    plenary = last_stage(stages, PLENARY)
+    committee = last_stage(stages, COMMITTEE)
+    texts = committee_texts(stages, plenary)
     return {
         "adoption": adoption_sentence(plenary, committee, proposal),
         "sponsors": [sponsor_name(name, language) for name in proposal.sponsors],
         "agenda_item": proposal.agenda_item,
         "body": proposal.body,
-        "timeline": [timeline_entry(stage) for stage in stages],
-        "separate_votes": separate_votes_by_anchor(resolution, stages, plenary, committee),
+        "timeline": [timeline_entry(stage, texts) for stage in stages],
+        "separate_votes": separate_votes_by_anchor(
+            proposal.separate_votes_by_document(stages).get(resolution.pk, [])
+        ),
         "stages": stages,
     }
 
 
-def _last(stages: list[Stage], kind: str) -> Stage | None:
-    found = [stage for stage in stages if stage.kind == kind]
-    return found[-1] if found else None
+def committee_texts(stages: list[Stage], plenary: Stage | None) -> dict:
+    """What a committee's adoption is shown with when its report's draft is not here: the
+    last draft the committee had and the resolution it became, each linked when here."""
+    documents = {stage.document_id: stage.document for stage in stages if stage.document_id}
+    draft = documents.get(last_draft(stages))
+    became = plenary.document if plenary is not None else None
+    return {
+        "draft": _link(draft),
+        "became": _link(became) if became is not None and became != draft else None,
+    }
+
+
+def _link(document: Resolution | None) -> dict | None:
+    return {"symbol": str(document), "url": document.get_absolute_url()} if document is not None else None
 
 
 def day(date: datetime.date | None) -> str:
@@ -129,10 +149,22 @@ def adoption_sentence(plenary: Stage | None, committee: Stage | None, proposal: 
 def _plenary_part(stage: Stage | None) -> str:
     if stage is None or stage.outcome not in (ADOPTED, NOT_ADOPTED):
         return ""
-    values = {"date": day(stage.date), "meeting": meeting_name(stage), "how": how_voted(stage)}
+    values = {"occasion": _plenary_occasion(stage), "how": how_voted(stage)}
     if stage.outcome == NOT_ADOPTED:
-        return _("Not adopted on %(date)s at the %(meeting)s %(how)s") % values
-    return _("Adopted on %(date)s at the %(meeting)s %(how)s") % values
+        return _sentence_part(_("Not adopted %(occasion)s %(how)s") % values)
+    return _sentence_part(_("Adopted %(occasion)s %(how)s") % values)
+
+
+def _plenary_occasion(stage: Stage) -> str:
+    """ "on 15 December 2025 at the 62nd plenary meeting", or what of it is recorded."""
+    values = {"date": day(stage.date), "meeting": meeting_name(stage)}
+    if stage.date and stage.meeting is not None:
+        return pgettext("in plenary", "on %(date)s at the %(meeting)s") % values
+    if stage.date:
+        return pgettext("in plenary", "on %(date)s") % values
+    if stage.meeting is not None:
+        return pgettext("in plenary", "at the %(meeting)s") % values
+    return ""
 
 
 def _committee_part(stage: Stage | None, proposal: Proposal) -> str:
@@ -140,17 +172,33 @@ def _committee_part(stage: Stage | None, proposal: Proposal) -> str:
         return ""
     values = {
         "committee": _committee(proposal),
-        "date": day(stage.date),
-        "meeting": meeting_name(stage),
+        "occasion": _committee_occasion(stage),
         "yes": stage.yes,
         "no": stage.no,
         "abstain": stage.abstain,
     }
     if stage.voting == RECORDED and has_counts(stage):
-        return _("in the %(committee)s %(yes)s–%(no)s–%(abstain)s on %(date)s (%(meeting)s)") % values
+        return _sentence_part(_("in the %(committee)s %(yes)s–%(no)s–%(abstain)s %(occasion)s") % values)
     if stage.voting == WITHOUT_VOTE:
-        return _("in the %(committee)s without a vote on %(date)s (%(meeting)s)") % values
+        return _sentence_part(_("in the %(committee)s without a vote %(occasion)s") % values)
     return ""
+
+
+def _committee_occasion(stage: Stage) -> str:
+    """ "on 14 November 2025 (44th meeting)", or what of it is recorded."""
+    values = {"date": day(stage.date), "meeting": meeting_name(stage)}
+    if stage.date and stage.meeting is not None:
+        return pgettext("in a committee", "on %(date)s (%(meeting)s)") % values
+    if stage.date:
+        return pgettext("in a committee", "on %(date)s") % values
+    if stage.meeting is not None:
+        return pgettext("in a committee", "(%(meeting)s)") % values
+    return ""
+
+
+def _sentence_part(text: str) -> str:
+    """A part of the adoption sentence without the spaces a part left unsaid leaves."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _committee(proposal: Proposal) -> str:
@@ -171,10 +219,14 @@ STAGE_NAMES = {
 }
 
 
-def timeline_entry(stage: Stage) -> dict:
-    """One stage: its date, name, document (linked here, else to undocs.org), meeting and vote."""
+def timeline_entry(stage: Stage, texts: dict | None = None) -> dict:
+    """One stage: its date, name, document (linked here, else to undocs.org), meeting and
+    vote; a committee's adoption whose report's draft is not here, the draft it adopted
+    and the resolution that draft became, when here (`committee_texts`)."""
     document = stage.document
     name = STAGE_NAMES.get(stage.name)
+    own_draft = document is not None and document.contained_in_id is not None
+    texts = texts if stage.kind == COMMITTEE and not own_draft else {}
     return {
         "date": stage.date,
         "day": day(stage.date) or _("date not recorded"),
@@ -182,6 +234,8 @@ def timeline_entry(stage: Stage) -> dict:
         "symbol": _shown_symbol(stage),
         "url": document.get_absolute_url() if document else "",
         "official_url": "" if document else (official_url(stage.symbol or None, interface_language()) or ""),
+        "draft": texts.get("draft"),
+        "became": texts.get("became"),
         "meeting": meeting_name(stage),
         "vote": _vote_text(stage),
         "outcome": _outcome(stage.outcome),
@@ -234,30 +288,15 @@ def separate_vote_text(vote, stage: Stage) -> str:
     return _("Separate vote %(where)s on %(date)s: %(outcome)s, %(counts)s") % values
 
 
-def separate_votes_by_anchor(resolution, stages, plenary, committee) -> dict[str, list[str]]:
-    """The separate votes beside the paragraphs of this document: the plenary's on the
-    resolution, the committee's on the text it voted on (the last draft submitted)."""
-    if plenary is not None and plenary.document_id == resolution.pk:
-        stage = plenary
-    elif (
-        committee is not None
-        and resolution.doc_type == DRAFT_RESOLUTION
-        and _last_draft(stages) == resolution.pk
-    ):
-        stage = committee
-    else:
-        return {}
+def separate_votes_by_anchor(placed: list[tuple]) -> dict[str, list[str]]:
+    """The separate votes beside the paragraphs of a document: those it was put to
+    (Proposal.separate_votes_by_document), as (stage, vote)."""
     shown: dict[str, list[str]] = {}
-    for vote in stage.separate_votes.all():
+    for stage, vote in placed:
         text = separate_vote_text(vote, stage)
         for anchor in vote.anchors if text else []:
             shown.setdefault(anchor, []).append(text)
     return shown
-
-
-def _last_draft(stages: list[Stage]) -> int | None:
-    drafts = [s.document_id for s in stages if s.kind in (SUBMISSION, REVISION) and s.document_id]
-    return drafts[-1] if drafts else None
 
 
 def api_data(found: dict | None) -> dict | None:

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from search.engine.agenda import filter_term, shown_item, split_term
 from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter
 from search.models import (
     BODY_NAMES,
@@ -288,6 +289,7 @@ def _facet_names() -> dict:
         "vote": _("Adopted"),
         "contested": _("Separate vote"),
         "sponsor": _("Main sponsor"),
+        "agenda": _("Agenda item"),
     }
 
 
@@ -316,14 +318,18 @@ def session_order(session: str) -> tuple:
     return (2,)
 
 
-def facet_links(facets: dict, query: ParsedQuery, **options) -> list[dict]:
-    """Return each facet's values with counts, linked to the query narrowed by that value."""
+def facet_links(facets: dict, query: ParsedQuery, titles: dict | None = None, **options) -> list[dict]:
+    """Return each facet's values with counts, linked to the query narrowed by that value;
+    `titles` are the agenda items' (search_paragraphs' "agenda_items")."""
     names = _facet_names()
+    sessions = {split_term(term)[0] for term in facets.get("agenda", {})}
+    labels = {"agenda": lambda term: agenda_label(term, titles or {}, len(sessions) > 1)}
     return [
         {
             "name": names[name],
             "values": [
-                _facet_value(name, value, count, query, options) for value, count in _ordered(name, counts)
+                _facet_value(name, value, count, query, options, labels.get(name))
+                for value, count in _ordered(name, counts)
             ],
         }
         for name, counts in facets.items()
@@ -334,7 +340,7 @@ def facet_links(facets: dict, query: ParsedQuery, **options) -> list[dict]:
 def _ordered(name: str, counts: dict) -> list[tuple]:
     """A facet's (value, count) in the order a reader looks them up: sessions and years
     newest first; "only paragraphs with new wording" first and untraced ones unnamed;
-    the rest by count."""
+    the rest by count (agenda items as the engine ordered them: by count)."""
     items = list(counts.items())
     if name in ("session", "year"):
         return sorted(items, key=lambda item: session_order(str(item[0])))
@@ -345,22 +351,40 @@ def _ordered(name: str, counts: dict) -> list[tuple]:
     return items
 
 
-def _facet_value(name: str, value, count: int, query: ParsedQuery, options: dict) -> dict:
+def _facet_value(name: str, value, count: int, query: ParsedQuery, options: dict, label=None) -> dict:
     prefix = FILTER_NAMES[name]
+    if label:
+        shown = label(str(value))
+    elif name == "session":
+        shown = session_label(str(value))
+    else:
+        shown = VALUE_LABELS.get(str(value), str(value))
     return {
-        "label": session_label(str(value)) if name == "session" else VALUE_LABELS.get(str(value), str(value)),
+        "label": shown,
         "count": count,
         "url": search_url(f"{query.typed} {prefix}:{value}", **options),
         "active": query.narrows_by(prefix, str(value)),
     }
 
 
-def filter_chips(query: ParsedQuery, **options) -> list[dict]:
+def agenda_label(term: str, titles: dict, with_session: bool = True) -> str:
+    """ "107 Crime prevention and criminal justice (80th session)" for "80/107": the item as
+    the UN writes it, its title in the interface language (else the English), its session."""
+    session, item = split_term(term)
+    title = titles.get(term, {})
+    title = (title.get("zh") or title.get("en", "")) if interface_language() == "zh" else title.get("en", "")
+    label = f"{shown_item(item)} {title}".strip()
+    if not (session and with_session):
+        return label
+    return _("%(item)s (%(session)s)") % {"item": label, "session": session_label(session)}
+
+
+def filter_chips(query: ParsedQuery, titles: dict | None = None, **options) -> list[dict]:
     """The filters of a query as chips: what each says, and the search without it."""
-    titles = _facet_names() | {"symbol_forms": _("Symbol")}
+    names = _facet_names() | {"symbol_forms": _("Symbol")}
     return [
         {
-            "label": f"{titles[typed.field]}: {'− ' if typed.excluded else ''}{_chip_value(typed)}",
+            "label": f"{names[typed.field]}: {'− ' if typed.excluded else ''}{_chip_value(typed, titles)}",
             "remove_url": search_url(query.without(typed), **options),
         }
         for typed in query.typed_filters
@@ -368,11 +392,14 @@ def filter_chips(query: ParsedQuery, **options) -> list[dict]:
     ]
 
 
-def _chip_value(typed: TypedFilter) -> str:
-    """A filter's value as a chip says it: "Chinese", "74th session", "2014–2019"."""
+def _chip_value(typed: TypedFilter, titles: dict | None) -> str:
+    """A filter's value as a chip says it: "Chinese", "74th session", "2014–2019", "107
+    Crime prevention and criminal justice (80th session)"."""
     value = typed.value.strip('"')
     if typed.field == "session":
         return session_label(session_number(value) or value)
     if typed.is_year_range:
         return value.replace("..", "–")
+    if typed.field == "agenda":
+        return agenda_label(filter_term(value), titles or {})
     return VALUE_LABELS.get(value.upper() if typed.field in ("body", "committee") else value.lower()) or value

@@ -56,8 +56,8 @@ def _results(request: HttpRequest, context: dict, q: str, page: int, options: di
     context |= {
         "found": found,
         "hits": group_hits(present_hits(found["hits"], q), q),
-        "facets": facet_links(found["facets"], query, **options),
-        "chips": filter_chips(query, **options),
+        "facets": facet_links(found["facets"], query, found["agenda_items"], **options),
+        "chips": filter_chips(query, found["agenda_items"], **options),
         "options": options,
         # What the sort and page size controls show: the defaults where none was asked for.
         "order": {

@@ -284,6 +284,7 @@ def test_it_serves_results_as_json(corpus_index, client):
         "wording",
         "vote",
         "contested",
+        "agenda",
     }
     assert set(data["facets"]) == facets
     assert data["facets"]["language"] == {"zh": len(expected)}

@@ -4,6 +4,7 @@ expectations read from c3-proposals.json and the PDFs."""
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from search.engine.searching import search_paragraphs
-from search.models import ProceedingsFile, Proposal, SeparateVote, Stage
+from search.models import AgendaItem, ProceedingsFile, Proposal, SeparateVote, Stage
 
 PROCEEDINGS = Path(settings.BASE_DIR) / "corpus" / "proceedings"
 SESSION = PROCEEDINGS / "80"
@@ -73,21 +74,25 @@ def test_it_links_80_192s_stages_to_the_documents_here(documents):
         "ADOPTED",
     )
     assert "2 stages linked to a document here" in out
-    assert "skipped plenary-agenda.json: an agenda, not proposals" in out
+    assert "296 proposals name no document here" in out  # of 297: L.2's is here
 
 
 def test_it_counts_what_it_read_and_why_it_could_not_link_the_rest(db):
     out = run(PROCEEDINGS)
 
-    # Six files of 547 records: 214 listed again in the Fifth Committee's file, the same,
-    # kept once; 31 marked deleted; 4 listed again with other details, merged.
-    assert "298 proposals, 1053 stages, 396 votes (177 separate votes)" in out
-    assert "6 files written, 0 unchanged" in out
+    # Six files of 547 records: 213 listed again in the Fifth Committee's file, the same,
+    # kept once; 31 marked deleted; 4 listed again with other details, merged; one whose
+    # only stage is marked deleted. Of their stages, 14 are marked deleted (8 with a
+    # symbol) and one listed twice the same (A/C.1/80/L.22's committee adoption, without
+    # one): 1,053 - 15. Votes withheld: L.22's two (and its copy), the contradicted
+    # outcomes of A/C.1/80/L.44 and A/80/L.38-L.40; with L.22's, its 8 separate votes.
+    assert "297 proposals, 1038 stages, 389 votes (169 separate votes), 333 agenda items" in out
+    assert "7 files written, 0 unchanged" in out
     assert "0 stages linked to a document here; not linked:" in out
-    assert "  834 no document with this symbol here" in out
-    assert "  216 no symbol given" in out
+    assert "  826 no document with this symbol here" in out
+    assert "  209 no symbol given" in out
     assert "  3 not a symbol" in out
-    assert "214 proposals listed in two files, the same in both: kept once" in out
+    assert "213 proposals listed in two files, the same in both: kept once" in out
     # The data contradict themselves: reported, and no vote stored.
     assert (
         "A/C.1/80/L.55, Adoption by Main Committee: vote counts [127, 59, 12] add up to more"
@@ -102,7 +107,7 @@ def test_a_second_import_changes_nothing(documents):
     run(PROCEEDINGS)
     before = rows()
     out = run(PROCEEDINGS)
-    assert "0 files written, 6 unchanged" in out
+    assert "0 files written, 7 unchanged" in out
     assert rows() == before
 
 
@@ -219,3 +224,159 @@ def test_a_contested_vote_is_shown_nowhere_and_data_is_escaped(client, db, tmp_p
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     assert "&lt;b&gt;Hearing&lt;/b&gt;" in html
     assert "recorded vote" not in html and "Adopted on" not in html
+
+
+def test_it_imports_the_sessions_agenda_and_keeps_the_plenarys_titles(db):
+    out = run(SESSION / "plenary-agenda.json")
+
+    # plenary-agenda.json: 333 rows of the plenary (AG_Body "GA"), one an item, and five of
+    # the Third and First Committees' own lists, of items the plenary lists too.
+    assert AgendaItem.objects.count() == 333
+    titles = dict(AgendaItem.objects.values_list("item", "title"))
+    assert titles["69"] == "Elimination of racism, racial discrimination, xenophobia and related intolerance"
+    assert titles["69(a)"] == titles["69"]
+    assert titles["107"] == "Crime prevention and criminal justice"
+    assert titles["26(b)"].startswith("Implementation of the outcome of the Fourth World Conference on Women")
+    assert AgendaItem.objects.get(item="107").allocation == "Third Committee"
+    # Three of the committees' rows give an item another title: reported, not kept.
+    assert "a committee's list gives item 69 the title 'Rights of Indigenous Peoples'" in out
+    assert "item 91 the title 'Reduction of military budgets'" in out
+    assert "item 95 the title 'Developments in the field of information" in out
+    assert "item 26 " not in out  # the same title in both lists
+    assert "0 files written, 1 unchanged" in run(SESSION / "plenary-agenda.json")
+
+
+def test_an_agenda_that_is_no_json_changes_nothing(db, tmp_path):
+    run(SESSION / "plenary-agenda.json")
+    (tmp_path / "agenda.json").write_text('[{"AG_Item": "7", "AG_Title": ', encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        run(tmp_path)
+    assert "agenda.json: not valid JSON" in str(refused.value)
+    assert AgendaItem.objects.count() == 333
+
+
+def test_a_crafted_agenda_keeps_its_items_and_says_what_it_left_out(db, tmp_path):
+    rows = [
+        {"AG_Item": "72 (a)", "AG_SessionNo": "80", "AG_Title": "Humanitarian assistance", "AG_Body": "GA"},
+        {"AG_Item": "5", "AG_SessionNo": "80", "AG_Title": "One title", "AG_Body": "GA"},
+        {"AG_Item": "5", "AG_SessionNo": "80", "AG_Title": "Another title", "AG_Body": "GA"},
+        {"AG_Item": "see item 5", "AG_SessionNo": "80", "AG_Title": "x", "AG_Body": "GA"},
+        "not a row",
+    ]
+    (tmp_path / "agenda.json").write_text(json.dumps(rows), encoding="utf-8")
+    out = run(tmp_path)
+    assert list(AgendaItem.objects.values_list("session", "item", "title")) == [
+        ("80", "72(a)", "Humanitarian assistance")
+    ]
+    assert "item 5 is listed twice with two titles; left out" in out
+    assert "'see item 5' of session '80' is no item; left out" in out
+    assert "row 5: not an object; left out" in out
+
+
+def test_stages_marked_deleted_are_left_out_and_said(db):
+    out = run(SESSION / "c3-proposals.json")
+
+    # c3-proposals.json: A/C.3/80/L.15's committee adoption listed on 17 November with
+    # the draft's symbol is marked deleted; the one of 11 November (173-0-...) is kept.
+    stages = Stage.objects.filter(proposal__draft="A/C.3/80/L.15").order_by("order")
+    assert [(s.name, s.symbol, str(s.date)) for s in stages] == [
+        ("Sponsorship", "", "2025-09-29"),
+        ("Submission", "A/C.3/80/L.15", "2025-10-14"),
+        ("Adoption by Main Committee", "", "2025-11-11"),
+        ("Adoption", "A/RES/80/182", "2025-12-15"),
+    ]
+    assert "A/C.3/80/L.15: Adoption by Main Committee A/C.3/80/L.15 of 2025-11-17 is marked deleted" in out
+    # Listed twice, once marked deleted: the other is kept.
+    assert Stage.objects.filter(proposal__draft="A/C.3/80/L.3", name="Submission").count() == 1
+
+
+def test_a_stage_listed_twice_is_kept_once_and_two_votes_for_one_stage_are_no_fact(db):
+    out = run(SESSION / "c1-proposals.json")
+
+    # A/C.1/80/L.22's committee adoption at its 23rd meeting on 3 November: listed twice
+    # without a vote and once with the report's symbol by 154-7-18 and 8 separate votes.
+    stages = Stage.objects.filter(proposal__draft="A/C.1/80/L.22", kind="committee")
+    assert [(s.symbol, s.voting, s.yes) for s in stages] == [("", "", None), ("A/80/534", "", None)]
+    assert not SeparateVote.objects.filter(stage__in=stages).exists()
+    assert (
+        "A/C.1/80/L.22: Adoption by Main Committee of 2025-11-03 is listed twice, the same; kept once" in out
+    )
+    said = (
+        "A/C.1/80/L.22, Adoption by Main Committee: two different votes recorded at this stage: neither shown"
+    )
+    assert out.count(said) == 1
+
+
+def test_an_outcome_its_counts_contradict_is_no_fact(db, tmp_path):
+    out = run(SESSION / "c1-proposals.json")
+    # A/C.1/80/L.44 "NOT-ADOPTED" by 113 to 43 in the First Committee.
+    stage = Stage.objects.get(proposal__draft="A/C.1/80/L.44", kind="committee")
+    assert (stage.voting, stage.yes, stage.outcome) == ("", None, "")
+    assert "A/C.1/80/L.44, Adoption by Main Committee: NOT-ADOPTED by 113 to 43, 19 abstaining" in out
+    # A/C.1/80/L.62's separate vote on OP 2 in plenary "ADOPTED" by 8 to 9: its paragraph
+    # was put to a vote, its counts are no fact.
+    (separate,) = SeparateVote.objects.filter(
+        stage__proposal__draft="A/C.1/80/L.62", stage__kind="plenary", anchors=["op2"]
+    )
+    assert (separate.yes, separate.no, separate.outcome) == (None, None, "")
+    assert "A/C.1/80/L.62, Adoption: separate vote on OP 2: ADOPTED by 8 to 9, 53 abstaining" in out
+
+    crafted = [
+        proposal("A/C.3/99/L.7", adoption("99/7", 50, VoteN=60)),
+        proposal("A/C.3/99/L.8", adoption("99/8", 50)),
+    ]
+    (tmp_path / "p.json").write_text(json.dumps(crafted), encoding="utf-8")
+    out = run(tmp_path)
+    assert Stage.objects.get(symbol="A/RES/99/7").voting == ""
+    assert Stage.objects.get(symbol="A/RES/99/8").yes == 50  # 50 to 10: as recorded
+    assert "A/C.3/99/L.7, Adoption: ADOPTED by 50 to 60, 5 abstaining: contradicts itself" in out
+
+
+def test_a_separate_vote_on_a_paragraph_its_document_lacks_is_said(documents, tmp_path):
+    vote = {"VoteY": 60, "VoteN": 40, "VoteAbstain": 50, "Outcome": "ADOPTED", "operative": ["99"]}
+    crafted = [proposal("A/C.3/80/L.2", adoption("80/192", 119, SeparateVotes=[vote]))]
+    (tmp_path / "p.json").write_text(json.dumps(crafted), encoding="utf-8")
+    out = run(tmp_path)
+    # A/RES/80/192 has 75 operative paragraphs.
+    assert "A/C.3/80/L.2, Adoption: separate votes name op99, which A/RES/80/192 does not have" in out
+
+
+def proceedings_section(client, language) -> str:
+    html = client.get("/r/A/RES/80/192/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    return html.split('id="proceedings"')[1].split("</section>")[0]
+
+
+def words(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_an_adoption_without_a_date_or_meeting_says_no_date(client, db, tmp_path):
+    import_ods("A_RES_80_192.pdf")
+    stage = {"StageName": "Adoption", "DocSymbol": "80/192", "Voting": "No", "Outcome": "ADOPTED"}
+    committee = {
+        "StageName": "Adoption by Main Committee",
+        "StageD": "2025-11-14",
+        "Voting": "No",
+        "Outcome": "ADOPTED",
+    }
+    record = {"body": "Third Committee", "title": "T", "stages": [committee, stage]}
+    (tmp_path / "p.json").write_text(json.dumps([record]), encoding="utf-8")
+    run(tmp_path)
+    shown = words(proceedings_section(client, "en"))
+    assert "Adopted without a vote; in the Third Committee without a vote on 14 November 2025." in shown
+    assert "date not recorded · Adoption by the General Assembly" in shown
+    zh = words(proceedings_section(client, "zh-hans"))
+    assert "未经表决通过；第三委员会于2025年11月14日未经表决通过。" in zh
+
+
+def test_sponsors_the_un_table_lacked_are_found_by_either_name(db, tmp_path):
+    import_ods("A_C.3_80_L.2.pdf")
+    record = proposal("A/C.3/80/L.2") | {"main_sponsors": "TÜRKİYE, CÔTE D'IVOIRE, UNITED KINGDOM"}
+    (tmp_path / "p.json").write_text(json.dumps([record]), encoding="utf-8")
+    run(tmp_path)
+    call_command("rebuild_index", "--if-needed", stdout=io.StringIO())
+    every = search_paragraphs("lang:en")["total"]
+    assert every > 0
+    for q in ("sponsor:Türkiye", "sponsor:土耳其", 'sponsor:"Côte d\'Ivoire"', "sponsor:科特迪瓦"):
+        assert search_paragraphs(q)["total"] == every, q
+    assert search_paragraphs("sponsor:大不列颠及北爱尔兰联合王国")["total"] == every

@@ -49,7 +49,10 @@ def test_a_reader_sees_how_80_192_was_adopted_and_follows_it_to_its_draft(site, 
     assert 0 <= vote["y"] - (text["y"] + text["height"]) < 40, (text, vote)  # right under the paragraph
     expect(page.locator("#op3 .separate-vote")).to_have_count(0)
 
-    proceedings.get_by_role("link", name="A/C.3/80/L.2").click()
+    # The committee's adoption (its report A/80/545 is not here) links the draft it adopted.
+    adopted = proceedings.locator(".timeline li").nth(1)
+    expect(adopted.locator(".texts")).to_have_text("the draft: A/C.3/80/L.2 became A/RES/80/192")
+    adopted.locator(".texts").get_by_role("link", name="A/C.3/80/L.2").click()
     expect(page).to_have_url(re.compile(r"/r/A/C\.3/80/L\.2/$"))
     expect(page.locator("#proceedings .adoption")).to_contain_text("Adopted on 15 December 2025")
     context.close()

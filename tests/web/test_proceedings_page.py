@@ -123,3 +123,33 @@ def test_a_new_import_reaches_a_page_built_before(client, session, tmp_path):
     (tmp_path / "80" / "c3-proposals.json").write_text(changed.replace('"VoteY": 119', '"VoteY": 118'))
     import_proceedings(tmp_path)
     assert "118 to 51" in section(client, "/r/A/RES/80/192/")
+
+
+def entry(html: str, stage: str) -> str:
+    return next(item for item in html.split("<li>") if stage in item)
+
+
+def test_a_committees_adoption_links_its_draft_and_resolution_when_the_report_is_not_here(client, session):
+    # c3-proposals.json: L.2 submitted, adopted as "A/80/545 DR 18" (the report is not in
+    # corpus/ods), then as 80/192.
+    adopted = entry(section(client, "/r/A/RES/80/192/"), "Adoption by the Main Committee")
+    assert (
+        '<a href="https://undocs.org/en/A/80/545" rel="external">A/80/545, draft resolution 18</a>' in adopted
+    )
+    assert '<a href="/r/A/C.3/80/L.2/">A/C.3/80/L.2</a>' in adopted
+    assert '<a href="/r/A/RES/80/192/">A/RES/80/192</a>' in adopted
+    assert "the draft: A/C.3/80/L.2 became A/RES/80/192" in words(adopted)
+    zh = entry(section(client, "/r/A/RES/80/192/", "zh-hans"), "主要委员会")
+    assert "草案： A/C.3/80/L.2 通过为 A/RES/80/192" in words(zh)
+    # 80/191's draft (A/C.3/80/L.22/Rev.1) is not here: its resolution alone.
+    adopted = entry(section(client, "/r/A/RES/80/191/"), "Adoption by the Main Committee")
+    assert "the draft:" not in adopted and "became A/RES/80/191" in words(adopted)
+    data = client.get("/api/proceedings", {"key": "A/RES/80/192"}).json()["proceedings"]
+    committee = next(e for e in data["timeline"] if e["symbol"] == "A/80/545, draft resolution 18")
+    assert committee["draft"] == {"symbol": "A/C.3/80/L.2", "url": "/r/A/C.3/80/L.2/"}
+    assert committee["became"] == {"symbol": "A/RES/80/192", "url": "/r/A/RES/80/192/"}
+
+
+def test_the_plenarys_separate_vote_is_not_put_beside_a_draft_numbered_otherwise(client, session):
+    # L.2 has 74 OPs, 80/192 75 (an amendment inserted OP 4): L.2's OP 4 was not voted on.
+    assert "Separate vote" not in words(row(client, "/r/A/C.3/80/L.2/", "op4"))

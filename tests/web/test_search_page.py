@@ -180,7 +180,10 @@ def test_the_api_gives_links_to_the_other_pages(client, indexed_corpus):
 def test_it_says_an_unknown_filter_is_not_one_and_names_the_filters(client, indexed_corpus):
     html = html_of(client, "/?q=trafficking+doctype:resolution")
     assert "“doctype:” is not a filter, so it was searched as words." in html
-    names = "lang:, kind:, year:, body:, session:, committee:, type:, wording: and symbol:"
+    names = (
+        "lang:, kind:, year:, body:, session:, committee:, agenda:, type:, wording:, symbol:, vote:,"
+        " contested: and sponsor:"
+    )
     assert f"The filters are {names}." in html
     assert "Without the filters" in html  # and the search without it is offered
     assert "is not a filter" not in html_of(client, "/?q=trafficking+lang:en")
@@ -290,3 +293,18 @@ def test_it_says_when_the_paragraphs_shown_have_most_of_the_words_in_both_langua
     # A few have every word: they come first, and the page says so.
     few = html_of(client, "/?q=where+are+refugees+in+Africa%3F", HTTP_ACCEPT_LANGUAGE="zh-Hans")
     assert "1 段包含全部词语，排在前面；其余段落包含其中大部分。" in few
+
+
+def test_it_names_each_sessions_agenda_item_by_its_title_in_chinese(client, indexed_corpus):
+    # Item 106 of the 74th session: "Crime prevention and criminal justice" under A/RES/74/176's
+    # heading, 预防犯罪和刑事司法 under its Chinese draft's (corpus/zh/002_…); item 106 of the
+    # 71st: A/RES/71/319 and 71/322 give no title under it.
+    found = search_paragraphs("agenda:74/106")
+    assert found["agenda_items"] == {
+        "74/106": {"en": "Crime prevention and criminal justice", "zh": "预防犯罪和刑事司法"}
+    }
+    assert set(search_paragraphs("agenda:106")["facets"]["agenda"]) == {"74/106", "71/106"}
+    html = html_of(client, "/?q=agenda:106", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "106 预防犯罪和刑事司法（第74届会议）" in html
+    assert "106（第71届会议）" in html
+    assert "106 Crime prevention and criminal justice (74th session)" in html_of(client, "/?q=agenda:106")

@@ -8,8 +8,8 @@ from search.parsing import ProceedingsError
 
 
 class Command(BaseCommand):
-    """Import a session's proceedings (stages, votes, separate votes, main sponsors) from
-    JSON files or folders of them, in one transaction: a file that cannot be read
+    """Import a session's proceedings (stages, votes, separate votes, main sponsors) and
+    agenda from JSON files or folders of them, in one transaction: a file that cannot be read
     changes nothing. A second import of the same files changes nothing either. Says what
     it could not link to a document here, and why, and every record it left out."""
 
@@ -28,18 +28,19 @@ class Command(BaseCommand):
 
     def _summary(self, report: Report, seconds: float, verbosity: int) -> None:
         write = self.stdout.write
-        for line in report.skipped:
-            write(f"skipped {line}")
         write(
             f"{report.proposals} proposals, {report.stages} stages, {report.votes} votes"
-            f" ({report.separate_votes} separate votes) in {seconds:.1f} s;"
+            f" ({report.separate_votes} separate votes), {report.agenda_items} agenda items"
+            f" in {seconds:.1f} s;"
             f" {len(report.files_written)} files written, {len(report.files_unchanged)} unchanged"
         )
         write(f"{report.linked} stages linked to a document here; not linked:")
         for reason, count in report.unlinked.most_common():
             write(f"  {count} {reason}")
+        write(f"{len(report.unmatched_proposals)} proposals name no document here")
         if verbosity >= 2:
             write("symbols naming no document here: " + ", ".join(sorted(report.unmatched)))
+            write("proposals naming no document here: " + ", ".join(report.unmatched_proposals))
         if report.problems:
             write(f"{len(report.problems)} records not shown as fact:")
             for problem in report.problems:
