@@ -173,26 +173,30 @@ def _one(operations: list[AmendmentOperation]) -> Proposed:
 
 def outcomes_of(symbols: Iterable[str]) -> dict[str, str]:
     """What became of each amendment, as its stages in the proceedings record it: adopted
-    or rejected with the vote, or "outcome not recorded" (also where records disagree)."""
+    or rejected with the vote, or "outcome not recorded" (also where records disagree). A
+    vote the import left out as no fact (`Stage.problem`: counts that contradict the
+    outcome, votes that disagree) is said to be left out, never shown."""
     votes: dict[str, set[tuple]] = {}
+    withheld: set[str] = set()
     rows = Stage.objects.filter(symbol__in=list(symbols)).values_list(
-        "symbol", "voting", "yes", "no", "abstain", "outcome"
+        "symbol", "problem", "voting", "yes", "no", "abstain", "outcome"
     )
-    for symbol, *vote in rows:
+    for symbol, problem, *vote in rows:
         if vote[0] or vote[-1]:  # a stage that records a vote or an outcome
             votes.setdefault(symbol, set()).add(tuple(vote))
-    return {
+        elif problem:
+            withheld.add(symbol)
+    found = {
         symbol: outcome_text(*next(iter(found))) if len(found) == 1 else _("outcome not recorded")
         for symbol, found in votes.items()
     }
+    return {symbol: _("outcome not shown: its record contradicts itself") for symbol in withheld} | found
 
 
 def outcome_text(voting: str, yes, no, abstain, outcome: str) -> str:
     """ "adopted 68–51–29", "rejected 17–87–45", "adopted without a vote", "outcome not recorded"."""
     counts = {"yes": yes, "no": no, "abstain": abstain}
     counted = voting == RECORDED and None not in counts.values()
-    if counted and contradicts(outcome, yes, no):
-        return _("outcome not shown: its record contradicts itself")
     if outcome == ADOPTED:
         if counted:
             return _("adopted %(yes)s–%(no)s–%(abstain)s") % counts
@@ -204,14 +208,6 @@ def outcome_text(voting: str, yes, no, abstain, outcome: str) -> str:
     if counted:
         return _("voted %(yes)s–%(no)s–%(abstain)s, outcome not recorded") % counts
     return _("outcome not recorded")
-
-
-def contradicts(outcome: str, yes: int, no: int) -> bool:
-    """Whether counts and outcome cannot both be true: the Assembly adopts by a majority of
-    those voting, or two thirds for an important question, so an adoption needs more in
-    favour than against, and a rejection fewer than twice as many (A/80/L.40 is recorded
-    adopted 74–74; A/80/L.38 rejected 113–51)."""
-    return (outcome == ADOPTED and yes <= no) or (outcome == NOT_ADOPTED and yes >= 2 * no)
 
 
 def _listed(amendment: Proposed, link: Callable[[str], str]) -> dict:
