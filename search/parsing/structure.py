@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from .assembly import Piece, assemble, is_heading, repair_words, resolve_soft_hyphens
+from .copied import copied_pdf_lines
 from .decoding import detect_language
 from .documents import (
     AMENDMENT,
@@ -104,7 +105,9 @@ def _known_language(text: str, language: str | None) -> str:
 
 
 def _read_layout(text: str, language: str, layout: str | None) -> Block:
-    block = split_layout(text, language, layout)
+    # Text copied out of a PDF viewer reads as the PDF it was copied from.
+    copied = copied_pdf_lines(text, language) if layout is None else None
+    block = copied or split_layout(text, language, layout)
     if not block.lines:
         raise ParseError(NO_TEXT)
     repair_words(block, language)
@@ -171,13 +174,14 @@ def _draft_heading(lines: list[Line], index: int) -> str | None:
 # paper: "Albania, …: amendment to draft resolution A/C.3/80/L.2", "Draft decision
 # submitted by the Chair", "Note by the Secretariat".
 AMENDMENT_LINE = re.compile(
-    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*)?(?:proposed )?amendments? to (?:the )?(?:revised )?"
-    r"draft (?:resolution|decision)\s*(?P<amends>\S+)?\s*$"
+    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*\**\s*)?(?:proposed )?amendments? to (?:the )?(?:revised )?"
+    r"draft (?:resolution|decision)\s*(?:(?P<amends>[^\s*]+)|[0-9IVXL]+ recommended by the .{1,60}? "
+    r"in its report (?:contained )?in document (?P<report>[^\s*]+))?\**\s*$"
     r"|^(?:(?P<zh_sponsors>.+?)\s*[:：]\s*)?对(?:订正)?(?:决议|决定)草案\s*(?P<zh_amends>\S+?)\s*(?:的|提出的)修正案?\s*$",
     re.I,
 )
 DECISION_LINE = re.compile(
-    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*)?(?:revised )?draft decision(?: submitted by .*)?$"
+    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*\**\s*)?(?:revised )?draft decision\**(?: submitted by .*)?$"
     r"|^(?:(?P<zh_sponsors>.+?)\s*[:：]\s*)?(?:订正)?决定草案$|^.*提交的(?:订正)?决定草案$",
     re.I,
 )
@@ -250,7 +254,11 @@ def _read_sponsors_and_amended_draft(doc: ParsedDocument, heading: str) -> None:
     named = dict(WORKING_PAPERS)[doc.doc_type].match(heading).groupdict()
     sponsors = named.get("sponsors") or named.get("zh_sponsors")
     doc.sponsors = split_sponsors(sponsors) if sponsors else []
-    doc.amends = (named.get("amends") or named.get("zh_amends") or "").rstrip(".,;")
+    # A draft a Main Committee recommended is amended in the plenary as "draft resolution 4
+    # recommended by the Second Committee in its report contained in document A/80/555":
+    # the report holds it.
+    amended = named.get("amends") or named.get("zh_amends") or named.get("report") or ""
+    doc.amends = amended.rstrip(".,;")
 
 
 def _read_working_paper_title(
