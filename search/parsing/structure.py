@@ -42,6 +42,8 @@ from .documents import (
     ParseError,
 )
 from .heading import (
+    DRAFT_LINE,
+    SUBMITTED_BY,
     committee_named,
     either,
     find_date,
@@ -185,7 +187,9 @@ DECISION_LINE = re.compile(
     r"|^(?:(?P<zh_sponsors>.+?)\s*[:：]\s*)?(?:订正)?决定草案$|^.*提交的(?:订正)?决定草案$",
     re.I,
 )
-NOTE_LINE = re.compile(r"^Note by the (?:Secretariat|Secretary-General)$|^秘书(?:处|长)的说明$")
+NOTE_LINE = re.compile(
+    r"^Note by the (?:Secretariat|Secretary-General|Chair)$|^秘书(?:处|长)的说明$|^主席的说明$"
+)
 WORKING_PAPERS = ((AMENDMENT, AMENDMENT_LINE), (DRAFT_DECISION, DECISION_LINE), (NOTE, NOTE_LINE))
 # A line that starts a resolution or a draft resolution: no working paper's heading follows.
 RESOLUTION_STARTS = (FORMULA, SYMBOL_NUMBER_LINE, DRAFT_HEADING)
@@ -267,18 +271,35 @@ def _read_working_paper_title(
     """Read a working paper's title, above a note's heading or under the others'; return
     where its paragraphs start."""
     if doc.doc_type == NOTE:
-        _read_note_title(doc, lines[:at])
+        _read_note_title(doc, lines[:at], language)
     elif start < len(lines) and not _numbered(lines[start].text):
         doc.title = join_title([unmarked(lines[start].text)], language)
         return start + 1
     return start
 
 
-def _read_note_title(doc: ParsedDocument, head: list[Line]) -> None:
-    """The title stands above "Note by the Secretariat", unless that is the committee's name."""
-    if head:
-        above = unmarked(head[-1].text).strip()
-        doc.title = doc.title if committee_named(above) else above
+def _read_note_title(doc: ParsedDocument, head: list[Line], language: str) -> None:
+    """The title stands above "Note by the Secretariat", on one line or several, under the
+    committee's name (or the session, the agenda item)."""
+    texts = [unmarked(line.text).strip() for line in head]
+    start = len(texts)
+    while start > 0 and not _heads_the_title(texts[start - 1]):
+        start -= 1
+    title = join_title(texts[start:], language)
+    doc.title = title or doc.title
+
+
+# The lines of a heading above a note's title: the masthead, the session, the committee
+# ("Third Committee", "Special Political and Decolonization Committee (Fourth Committee)"),
+# the agenda item.
+HEADS_THE_TITLE = re.compile(
+    r"(?:(?:(?:[A-Z][\w-]*|and) )*Committee|\(\w+ Committee\)|Agenda items? .*|Distr\..*|[A-Z]/\S+"
+    r"|[A-Z][a-z-]+ session|第.+(?:届会议|委员会))$"
+)
+
+
+def _heads_the_title(text: str) -> bool:
+    return bool(HEADS_THE_TITLE.match(text) or is_date_line(text) or committee_named(text))
 
 
 # The heading of a report: only the heading tells, a preambular paragraph may cite "the
@@ -292,11 +313,17 @@ def _is_report(lines: list[Line], language: str) -> bool:
     if first_line(first, SYMBOL_NUMBER_LINE.match) is not None:
         return False
     head = first[: first_line(first, FORMULA.match, len(first))]
-    # A line of sponsors ("Bulgaria, …: draft resolution") heads a draft, whatever its
-    # agenda item is called ("Report of the Committee on Relations with the Host Country").
-    if any(SPONSORS_END.search(line.text) for line in head):
+    # A line of sponsors ("Bulgaria, …: draft resolution") or a draft's heading without them
+    # ("Draft resolution", "Draft resolution submitted by the Chair …") heads a draft,
+    # whatever its agenda item is called ("Report of the Committee on Relations with the
+    # Host Country", "Report of the Special Committee on the Charter …").
+    if any(SPONSORS_END.search(line.text) or _heads_a_draft(line.text) for line in head):
         return False
     return bool(REPORT_HEADING.search(" ".join(line.text for line in head)))
+
+
+def _heads_a_draft(text: str) -> bool:
+    return bool(DRAFT_LINE.match(text) or SUBMITTED_BY.match(text.strip()))
 
 
 def _notes_for(block: Block, start: int, end: int) -> dict[int, str]:
