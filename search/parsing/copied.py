@@ -34,9 +34,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .assembly import OPERATIVE_VERBS, PREAMBLE_OPENERS, Piece, assemble, opens_preamble
+from .heading import SUBMITTED_BY, submitted_by_lines
 from .layout import RULE_LINE, Block, Line
 from .marks import EN_STOP
-from .symbols import BODIES, MASTHEAD_SYMBOL
+from .symbols import BODIES, MASTHEAD_SYMBOL, is_symbol
 from .text import CLOSERS, EN_MONTHS, FORMULA, MARK, MARK_RE, NUMBER_START, SYMBOL_NUMBER_LINE, join_lines
 
 # The masthead's first line: the organ's name (or "United Nations") and the symbol; a
@@ -71,6 +72,8 @@ SHORT = 0.75
 HEADING = 0.6
 # A line this long reaches the measure: it is full.
 FULL = 0.8
+# A line is full when it and the next line's first word would reach this much of the measure.
+FIT = 0.85
 
 
 def copied_pdf_lines(text: str, language: str) -> Block | None:
@@ -308,11 +311,24 @@ def _stands_as_mark(lines: list[_Line], index: int, start: int, run: re.Match) -
         previous = lines[index - 1].text
         if MARK_RE.sub("", previous).rstrip().endswith(";") and after.strip()[:1].isupper():
             return False  # an operative paragraph's number, its full stop left out ("6 Also reaffirms")
-        return not _counted(previous, after, after_number=not after.strip())
+        return not _counted(previous, after, alone=not after.strip())
+    if before[-1] not in ',;:)”’"' and "/" in before.rsplit(" ", 1)[-1]:
+        return False  # a symbol's number ("A/80/L.2/Rev.1", "70/1"), not one after it ("3/COP.15,7")
     if before[-1] == " ":
-        # Set apart by a space, after a word or punctuation.
-        return after[:1] in ("", " ") and not _counted(before, after)
+        return _set_apart(lines[index], before, after)
     return before[-1] in GLUED_AFTER and (after[:1] in ("", " ") or after[:1] in ",;.:)")
+
+
+def _set_apart(line: _Line, before: str, after: str) -> bool:
+    """A number set apart by a space is a mark where the copy broke the line right after it
+    (a wrap leaves a space: "resolutions 2⏎", "1993 11⏎"), or where it counts nothing
+    before the next word ("girls 12 and", "enrichment, 34 commends", "resolutions 3on")."""
+    if not after and line.wraps is False:
+        return not before.rstrip().lower().endswith(" no.")  # "Model strategy No. 7"
+    glued = re.match(r"[a-z]+", after)
+    if glued:
+        return glued.group() not in ("st", "nd", "rd", "th")  # the copy glued it to the next word
+    return after[:1] in ("", " ") and not _counted(before, after)
 
 
 # A mark glued to the letter or punctuation before it ("Commission,1", "website31").
@@ -327,14 +343,15 @@ def _glued_to_number(text: str, run: re.Match, after: str) -> bool:
     return alone and len(run.group()) >= 5 and (after[:1] in ("", " ") or after[:1] in ",;.:)")
 
 
-def _counted(before: str, after: str, after_number: bool = False) -> bool:
-    """Does the word before the number count it ("paragraph 21", "in 2030", "2025 3" unless
-    `after_number` allows it), or the word after it ("5 June", "20 per cent")?"""
+def _counted(before: str, after: str, alone: bool = False) -> bool:
+    """Does the word before the number count it ("paragraph 21", "in 2030", "paragraphs 3,
+    12"), or the word after it ("5 June", "20 per cent")? A number on a line of its own
+    continues no number before it ("Agenda 21,⏎3", "2024⏎3")."""
     word = before.rstrip().rsplit(" ", 1)[-1].lower()
     if word[-1:] in ',;:)”’"':
-        return word[:-1].isdigit() and len(word) <= 4  # "paragraphs 3, 12 and 14", not "July 1979, 1"
+        return not alone and word[:-1].isdigit() and len(word) <= 4  # not "July 1979, 1"
     counts_after = re.match(rf"\s*(?:{'|'.join(EN_MONTHS)}|per\b|%)", after, re.I)
-    number = word.isdigit() and not after_number
+    number = word.isdigit() and not alone
     return word in EN_STOP or word in COUNTING or word in EN_MONTHS or number or bool(counts_after)
 
 
@@ -361,7 +378,8 @@ def _write_mark(lines: list[_Line], number: int, found: tuple[int, int, int]) ->
         if not line.text:
             _rest_of_line(lines, index + 1)
         return index, 0
-    line.text = line.text[:start].rstrip() + mark + line.text[end:]
+    rest = line.text[end:]
+    line.text = line.text[:start].rstrip() + mark + (" " if rest[:1].isalpha() else "") + rest
     if not line.text[start:].strip(" " + mark):
         # The copy broke the line at the mark: whether it wraps is unknown.
         line.wraps = None
@@ -404,16 +422,85 @@ def _logical_lines(lines: list[_Line], language: str) -> list[Line]:
     ("…, jointly prepared by the Office …, ⏎Landlocked Developing Countries …")."""
     measure = _measure(lines)
     body = _body_start(lines)
-    out: list[Line] = []
-    for index, line in enumerate(lines):
+    out = _head_lines(lines[:body], measure, language)
+    for index in range(body, len(lines)):
+        line = lines[index]
         following = lines[index + 1].text if index + 1 < len(lines) else ""
-        ends = _ends(line, following, measure, index >= body)
-        if out and _runs_on(lines[index - 1], line.text, measure):
+        ends = _ends(line, following, measure)
+        if out and index > body and _runs_on(lines[index - 1], line.text, measure):
             out[-1] = Line(join_lines(out[-1].text, line.text, language), ends=ends)
         else:
             out.append(Line(line.text, ends=ends))
         line.at = len(out) - 1
     return out
+
+
+def _head_lines(head: list[_Line], measure: int, language: str) -> list[Line]:
+    """Join the lines of the head (above the enacting formula) into its parts: the session,
+    the committee, the agenda item and its title, the sponsors or the officer who submits
+    the draft, the title. Bold titles keep a space at the end of their last line too, so a
+    part ends where the next opens: the sponsors' full lines up to "…: draft resolution",
+    the sentence "Draft resolution submitted by …" up to its end."""
+    ends = [not line.wraps and not line.text.endswith(",") for line in head]
+    for index, line in enumerate(head):
+        if HEADING_END.search(line.text) and not _symbol_follows(head, index):
+            start = _sponsors_start(head, index, measure)
+            ends[start - 1 : index + 1] = [True] * (start > 0) + [False] * (index - start) + [True]
+        if SUBMITTED_BY.match(line.text):
+            ends[index - 1 : index] = [True] * (index > 0)
+            last = index + submitted_by_lines(line.text, [later.text for later in head[index + 1 :]])
+            ends[last] = True
+        if index + 1 < len(head) and OPENS_PART.match(head[index + 1].text):
+            ends[index] = True
+    out: list[Line] = []
+    for index, line in enumerate(head):
+        if out and not out[-1].ends:
+            out[-1] = Line(join_lines(out[-1].text, line.text, language), ends=ends[index])
+        else:
+            out.append(Line(line.text, ends=ends[index]))
+        line.at = len(out) - 1
+    if out:
+        out[-1].ends = True
+    return out
+
+
+def _symbol_follows(head: list[_Line], index: int) -> bool:
+    """Does the symbol of the draft a heading names stand on the next line alone?"""
+    return index + 1 < len(head) and is_symbol(head[index + 1].text)
+
+
+def _sponsors_start(head: list[_Line], at: int, measure: int) -> int:
+    """Return where the sponsors named on the line `at` start: their lines above it run to
+    the measure (the agenda item's bold title above them is set narrower)."""
+    start = at
+    if re.match(r"(?:Revised )?Draft ", head[at].text):
+        return at  # "Draft decision", "Draft resolution submitted by …": no sponsors
+    while start > 0 and _in_list(head[start - 1], head[start].text, measure):
+        start -= 1
+    return start
+
+
+def _in_list(line: _Line, following: str, measure: int) -> bool:
+    """Does a line above a list's last line belong to it: broken after a comma or the colon
+    before "draft resolution", or full where it wraps?"""
+    if line.text.endswith(".") or OPENS_PART.match(line.text):
+        return False
+    if LIST_BREAK.search(line.text) or following[:1].islower():
+        return True
+    return bool(line.wraps) and _full(line, following, measure)
+
+
+# A list of names broken after a comma, the colon before "draft resolution", or inside a
+# name that is never broken ("… Ukraine and ⏎United Kingdom of Great Britain …").
+LIST_BREAK = re.compile(r"(?:[,:]\**|\b(?:and|of|the))$")
+
+
+def _full(line: _Line, following: str, measure: int) -> bool:
+    """Is a line full: would the next line's first word not have fitted on it?"""
+    if OPENS_PART.match(line.text):
+        return False
+    word = following.split(" ", 1)[0]
+    return len(line.text) + 1 + len(word) >= FIT * measure
 
 
 def _runs_on(previous: _Line, text: str, measure: int) -> bool:
@@ -456,7 +543,7 @@ def _body_start(lines: list[_Line]) -> int:
     return next((i + 1 for i, line in enumerate(lines) if HEADING_END.search(line.text)), 0)
 
 
-def _ends(line: _Line, following: str, measure: int, in_body: bool = True) -> bool:
+def _ends(line: _Line, following: str, measure: int) -> bool:
     """Does a line end its paragraph? Without a wrap's space after it, where it ends a
     sentence or falls short of the measure; where the copy broke it at a mark, where it
     ends a sentence and the next line opens as a paragraph does."""
@@ -466,16 +553,12 @@ def _ends(line: _Line, following: str, measure: int, in_body: bool = True) -> bo
         return False  # no paragraph opens with a small letter; a range or word broken goes on
     if FORMULA.match(text) or OPENS_PART.match(following) or SYMBOL_NUMBER_LINE.match(following):
         return True
-    if line.wraps and in_body and not line.fragment and _heading(text, following, measure):
+    if line.wraps and not line.fragment and _heading(text, following, measure):
         return True
     if line.wraps is None:
         return sentence and bool(OPENS.match(following))
     if line.wraps:
         return False
-    if not in_body:
-        # The head is set in short lines, each ending without a space, except a list of
-        # sponsors broken after a comma.
-        return text[-1:] != ","
     short = len(text) < SHORT * measure and not line.fragment
     return sentence or HEADING_END.search(text) is not None or short or _clause_before_opener(text, following)
 

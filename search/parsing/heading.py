@@ -212,7 +212,7 @@ def _title_after_submitted_by(doc: ParsedDocument, texts: list[str]) -> list[str
         if SUBMITTED_BY.match(text.strip()):
             doc.doc_type = DRAFT_RESOLUTION
             rest = [t for t in texts[index + 1 :] if t.strip()]
-            title = rest[_submitted_by_lines(text, rest) :]
+            title = rest[submitted_by_lines(text, rest) :]
             # A resolution in parts ("A", "B" …) has a title of its own over its first part's.
             part = next((i for i, t in enumerate(title) if re.fullmatch(r"\s*[A-Z]\s*", t)), len(title))
             return title[:part]
@@ -226,7 +226,7 @@ def _title_after_submitted_by(doc: ParsedDocument, texts: list[str]) -> list[str
 CUT_SUBMITTED_BY = re.compile(r"(?:,|\b(?:of|the|on|by|following|draft|and|in|to|with|at))\s*$")
 
 
-def _submitted_by_lines(first: str, rest: list[str]) -> int:
+def submitted_by_lines(first: str, rest: list[str]) -> int:
     """Return how many of the lines after "Draft resolution submitted by …" go on with it."""
     sentence, count = first.strip(), 0
     while count < len(rest) and _goes_on(sentence, rest[count].strip()):
@@ -243,8 +243,8 @@ def _goes_on(sentence: str, following: str) -> bool:
 
 # "Iraq:* draft resolution": the "*" is a note's (on behalf of the Group of 77), "**" another's
 SPONSORS_LINE = re.compile(
-    r"^(.*?)[:：]\s*\**\s*(?:订正)?决议草案\s*$"
-    r"|^(.*?):\s*\**\s*(?:revised )?draft resolution\**\s*$",
+    r"^(.*?)[:：][\s*]*(?:订正)?决议草案\s*$"
+    r"|^(.*?):[\s*,]*(?:revised )?draft resolution\**\s*$",
 )
 # A draft's heading without sponsors: a Main Committee's draft ("Draft resolution" over the
 # title, the Sixth Committee's), or one the Chair submits.

@@ -248,7 +248,7 @@ def _working_paper_heading_text(lines: list[Line], at: int) -> tuple[str, int]:
     heading may go on with the amended draft's symbol on the next line."""
     heading = unmarked(lines[at].text).strip()
     following = _next_text(lines, at)
-    if following and not AMENDMENT_LINE.match(heading) and AMENDMENT_LINE.match(f"{heading} {following}"):
+    if is_symbol(following) and AMENDMENT_LINE.match(f"{heading} {following}"):
         return f"{heading} {following}", at + 2
     return heading, at + 1
 
