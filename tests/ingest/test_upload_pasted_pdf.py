@@ -135,3 +135,13 @@ def test_it_reads_a_hostile_copy_in_bounded_time():
     started = time.process_time()
     upload(masthead + body + notes)
     assert time.process_time() - started < 20
+
+
+def test_it_reads_a_text_of_many_numbers_in_bounded_time():
+    """No masthead: the plain reading, whose marks are looked for number by number, each
+    after the word before it (read from a window, not from the whole paragraph before)."""
+    body = "The General Assembly,\n1. Decides " + "1 " * 200_000 + "\n"
+    notes = "__________\n" + "".join(f"{n} Note.\n" for n in range(1, 999))
+    started = time.process_time()
+    upload(body + notes)
+    assert time.process_time() - started < 20
