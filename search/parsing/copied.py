@@ -535,12 +535,21 @@ def _heading(text: str, following: str, measure: int) -> bool:
 
 def _body_start(lines: list[_Line]) -> int:
     """Return where the body starts: at the enacting formula (or a decision's paragraph
-    opening with it) or the first numbered paragraph; in an amendment with neither, after
-    the line that says what it amends."""
+    opening with it), the first preambular paragraph (where the formula is missing) or the
+    first numbered paragraph; in an amendment with none, after the line that says what it
+    amends."""
     for index, line in enumerate(lines):
         if FORMULA.match(line.text) or re.match(OPENS_DECISION, line.text) or NUMBER_START.match(line.text):
             return index
+        if index and not lines[index - 1].wraps and _opens_preamble(line.text):
+            return index
     return next((i + 1 for i, line in enumerate(lines) if HEADING_END.search(line.text)), 0)
+
+
+def _opens_preamble(text: str) -> bool:
+    """Does a line open as a preambular paragraph does ("Reaffirming its resolution …")?"""
+    word = re.match(r"[A-Z][a-z]+", text)
+    return word is not None and word.group().lower() in PREAMBLE_OPENERS
 
 
 def _ends(line: _Line, following: str, measure: int) -> bool:
