@@ -80,6 +80,8 @@ def copied_pdf_lines(text: str, language: str) -> Block | None:
     """Return the logical lines of a copy of a UN PDF, with its footnotes and their marks
     (as the layout reader finds them); None for any other text (no masthead with a
     symbol and a job number)."""
+    if "\f" in text:
+        return None  # an extractor's pages (pdftotext, pypdf), not a viewer's copy
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace(BROKEN_AT_HYPHEN, "-").split("\n")
     masthead = _masthead(lines)
     if masthead is None:
