@@ -42,7 +42,7 @@ from .text import CLOSERS, EN_MONTHS, FORMULA, MARK, MARK_RE, NUMBER_START, SYMB
 
 # The masthead's first line: the organ's name (or "United Nations") and the symbol; a
 # reissued document's symbol carries a "*".
-MASTHEAD_TOP = re.compile(r"(?:United Nations|联合国)?\s*(?P<symbol>[A-Z]{1,5}/[^\s*]+)\*?")
+MASTHEAD_TOP = re.compile(r"(?:United Nations)?\s*(?P<symbol>[A-Z]{1,5}/[^\s*]+)\*?")
 MASTHEAD_WIDTH = 80  # a masthead's line is short: a longer one is cut before it is read
 # Page one's job number: "25-17986 (E) 141125", "17-15811 (C)"; a reissue's "25-16535* (E)",
 # a translation's "25-16788 (E) 281025 031125".
@@ -80,8 +80,10 @@ def copied_pdf_lines(text: str, language: str) -> Block | None:
     """Return the logical lines of a copy of a UN PDF, with its footnotes and their marks
     (as the layout reader finds them); None for any other text (no masthead with a
     symbol and a job number)."""
-    if "\f" in text:
-        return None  # an extractor's pages (pdftotext, pypdf), not a viewer's copy
+    if "\f" in text or language != "en":
+        # An extractor's pages (pdftotext, pypdf) are no viewer's copy; a Chinese copy is
+        # read by the Chinese layouts: these rules were drawn from English PDFs only.
+        return None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace(BROKEN_AT_HYPHEN, "-").split("\n")
     masthead = _masthead(lines)
     if masthead is None:
