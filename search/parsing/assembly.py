@@ -80,6 +80,39 @@ PREAMBLE_OPENERS = {
     "highlighting",
     "re-emphasizing",
     "pursuant",
+    # More openers of the session's preambles (the adverbs and the participles that
+    # follow "-ing" and "-ed" into a list once a wrapped line can start with them).
+    "encouraging",
+    "condemning",
+    "strongly",
+    "calling",
+    "urging",
+    "looking",
+    "wishing",
+    "recommitting",
+    "supporting",
+    "inviting",
+    "committed",
+    "sharing",
+    "firmly",
+    "continuing",
+    "honouring",
+    "resolved",
+    "trusting",
+    "striving",
+    "realizing",
+    "confirming",
+    "reconfirming",
+    "renewing",
+    "unequivocally",
+    "solemnly",
+    "remaining",
+    "disappointed",
+    "seized",
+    "ever",
+    "understanding",
+    "commemorating",
+    "marking",
 }
 NOT_OPENERS = {"beijing", "nanjing", "kunming", "wellington", "reading", "during"}
 
@@ -242,7 +275,7 @@ def _preamble_break(previous: str, following: str) -> bool:
     if not _ends_clause(previous):
         return False
     word = re.match(r"^([A-Z][A-Za-z\-]+)", following)
-    return bool(word) and _opens_preamble(word.group(1).lower())
+    return bool(word) and opens_preamble(word.group(1).lower())
 
 
 def _ends_clause(text: str) -> bool:
@@ -252,7 +285,7 @@ def _ends_clause(text: str) -> bool:
     return text[-1:] in (",", ";")
 
 
-def _opens_preamble(word: str) -> bool:
+def opens_preamble(word: str) -> bool:
     """Does this word (capitalised, after a clause) open an English preambular paragraph?"""
     if word in NOT_OPENERS:
         return False

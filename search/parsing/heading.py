@@ -201,24 +201,54 @@ def _title_after_number(texts: list[str]) -> list[str]:
 
 
 SUBMITTED_BY = re.compile(
-    r"^(?:Revised )?draft resolution submitted by .+$|^.+提交的(?:订正)?决议草案$", re.I
+    r"^(?:Revised )?draft resolutions? submitted by .+$|^.+提交的(?:订正)?决议草案$", re.I
 )
 
 
 def _title_after_submitted_by(doc: ParsedDocument, texts: list[str]) -> list[str]:
-    """ "Draft resolution submitted by the Chair …": a draft, whose title is what follows it."""
+    """ "Draft resolution submitted by the Chair …": a draft, whose title is what follows the
+    sentence (which a PDF may set on several lines)."""
     for index, text in enumerate(texts):
         if SUBMITTED_BY.match(text.strip()):
             doc.doc_type = DRAFT_RESOLUTION
-            return [t for t in texts[index + 1 :] if t.strip()]
+            rest = [t for t in texts[index + 1 :] if t.strip()]
+            title = rest[submitted_by_lines(text, rest) :]
+            # A resolution in parts ("A", "B" …) has a title of its own over its first part's.
+            part = next((i for i, t in enumerate(title) if re.fullmatch(r"\s*[A-Z]\s*", t)), len(title))
+            return title[:part]
     return []
 
 
-# "Iraq:* draft resolution": the "*" is a note's (on behalf of the Group of 77)
+# Where the sentence "Draft resolution submitted by …" is cut mid-way: after a comma or a
+# word that needs more ("of the", "following", "on draft"), before a bracket or a small
+# letter, or before the State of the officer it names ("the Committee, Andrés ⏎ Napurí
+# Pita (Peru)").
+CUT_SUBMITTED_BY = re.compile(r"(?:,|\b(?:of|the|on|by|following|draft|and|in|to|with|at))\s*$")
+
+
+def submitted_by_lines(first: str, rest: list[str]) -> int:
+    """Return how many of the lines after "Draft resolution submitted by …" go on with it."""
+    sentence, count = first.strip(), 0
+    while count < len(rest) and _goes_on(sentence, rest[count].strip()):
+        sentence = f"{sentence} {rest[count].strip()}"
+        count += 1
+    return count
+
+
+def _goes_on(sentence: str, following: str) -> bool:
+    names_officer = "Committee," in sentence and ")" not in sentence.split("Committee,")[-1]
+    opens = following[:1] == "(" or following[:1].islower()
+    return bool(CUT_SUBMITTED_BY.search(sentence)) or opens or names_officer
+
+
+# "Iraq:* draft resolution": the "*" is a note's (on behalf of the Group of 77), "**" another's
 SPONSORS_LINE = re.compile(
-    r"^(.*?)[:：]\s*\*?\s*(?:订正)?决议草案\s*$"
-    r"|^(.*?):\s*\*?\s*(?:revised )?draft resolution\s*$",
+    r"^(.*?)[:：][\s*]*(?:订正)?决议草案\s*$"
+    r"|^(.*?):[\s*,]*(?:revised )?draft resolution\**\s*$",
 )
+# A draft's heading without sponsors: a Main Committee's draft ("Draft resolution" over the
+# title, the Sixth Committee's), or one the Chair submits.
+DRAFT_LINE = re.compile(r"^\s*(?:Revised )?[Dd]raft resolution\s*$|^\s*(?:订正)?决议草案\s*$")
 
 
 def _title_before_formula(doc: ParsedDocument, head: list[Line], language: str) -> list[str]:
@@ -235,6 +265,8 @@ def _read_sponsors_line(doc: ParsedDocument, text: str) -> None:
     sponsors = SPONSORS_LINE.match(text)
     if sponsors:
         doc.sponsors = split_sponsors(either(sponsors, 1, 2))
+        doc.doc_type = DRAFT_RESOLUTION
+    elif DRAFT_LINE.match(text):
         doc.doc_type = DRAFT_RESOLUTION
 
 

@@ -239,8 +239,12 @@ def _references_from_url(line: str, block: Block) -> None:
         block.references.append(match.group(1).rstrip("/"))
 
 
-# The sponsors' line of a draft ends its heading line: the title follows.
-SPONSORS_END = re.compile(r"(?:[:：]\s*(?:订正)?决议草案|:\s*(?:revised )?draft resolution)\s*$")
+# The sponsors' line of a draft ends its heading line: the title follows. A "*" or "**" may
+# stand after the colon or at the end (the notes "On behalf of …", "Any changes to the list
+# of sponsors …").
+SPONSORS_END = re.compile(
+    r"(?:[:：]\s*\**\s*(?:订正)?决(?:议|定)草案|:\s*\**\s*(?:revised )?draft (?:resolution|decision))\**\s*$"
+)
 # A footnote text opening with its number: "<sup>1</sup> text", "¹ text" or "⟦1⟧ text".
 MARKDOWN_FOOTNOTE = re.compile(r"^(?:<sup>\s*(\d+)\s*</sup>|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)|\u27e6(\d+)\u27e7)\s*(.+)$")
 

@@ -70,6 +70,10 @@ EN_COUNTED = re.compile(r"^(" + "|".join(EN_MONTHS) + r"|per\b|%)", re.I)
 PUNCTUATION_BEFORE_MARK = (",", ";", ":", ")", "”", "’")
 
 
+# How much of the text before a number is read for the word before it.
+WORD_WINDOW = 80
+
+
 class MarkFinder:
     """Take footnote marks out of paragraph text, in document order."""
 
@@ -131,7 +135,9 @@ class MarkFinder:
         after = text[match.end(1) : match.end(1) + 4].lstrip()
         if self.language == "zh":
             return ZH_COUNTED.match(after) is not None
-        return _en_counts(text[: match.start(1)], after)
+        # The word before is all that is read of the text before: a window, so that a
+        # paragraph of many numbers costs time in proportion to its length.
+        return _en_counts(text[max(0, match.start(1) - WORD_WINDOW) : match.start(1)], after)
 
     def warnings(self) -> list[str]:
         missing = sorted(set(self.notes_by_number) - self.used)

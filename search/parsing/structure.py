@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from .assembly import Piece, assemble, is_heading, repair_words, resolve_soft_hyphens
+from .copied import copied_pdf_lines
 from .decoding import detect_language
 from .documents import (
     AMENDMENT,
@@ -41,6 +42,8 @@ from .documents import (
     ParseError,
 )
 from .heading import (
+    DRAFT_LINE,
+    SUBMITTED_BY,
     committee_named,
     either,
     find_date,
@@ -104,7 +107,9 @@ def _known_language(text: str, language: str | None) -> str:
 
 
 def _read_layout(text: str, language: str, layout: str | None) -> Block:
-    block = split_layout(text, language, layout)
+    # Text copied out of a PDF viewer reads as the PDF it was copied from.
+    copied = copied_pdf_lines(text, language) if layout is None else None
+    block = copied or split_layout(text, language, layout)
     if not block.lines:
         raise ParseError(NO_TEXT)
     repair_words(block, language)
@@ -171,17 +176,20 @@ def _draft_heading(lines: list[Line], index: int) -> str | None:
 # paper: "Albania, …: amendment to draft resolution A/C.3/80/L.2", "Draft decision
 # submitted by the Chair", "Note by the Secretariat".
 AMENDMENT_LINE = re.compile(
-    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*)?(?:proposed )?amendments? to (?:the )?(?:revised )?"
-    r"draft (?:resolution|decision)\s*(?P<amends>\S+)?\s*$"
+    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*\**\s*)?(?:proposed )?amendments? to (?:the )?(?:revised )?"
+    r"draft (?:resolution|decision)\s*(?:(?P<amends>[^\s*]+)|[0-9IVXL]+ recommended by the .{1,60}? "
+    r"in its report (?:contained )?in document (?P<report>[^\s*]+))?\**\s*$"
     r"|^(?:(?P<zh_sponsors>.+?)\s*[:：]\s*)?对(?:订正)?(?:决议|决定)草案\s*(?P<zh_amends>\S+?)\s*(?:的|提出的)修正案?\s*$",
     re.I,
 )
 DECISION_LINE = re.compile(
-    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*)?(?:revised )?draft decision(?: submitted by .*)?$"
+    r"^(?:(?P<sponsors>.+?)\s*[:：]\s*\**\s*)?(?:revised )?draft decision\**(?: submitted by .*)?$"
     r"|^(?:(?P<zh_sponsors>.+?)\s*[:：]\s*)?(?:订正)?决定草案$|^.*提交的(?:订正)?决定草案$",
     re.I,
 )
-NOTE_LINE = re.compile(r"^Note by the (?:Secretariat|Secretary-General)$|^秘书(?:处|长)的说明$")
+NOTE_LINE = re.compile(
+    r"^Note by the (?:Secretariat|Secretary-General|Chair)$|^秘书(?:处|长)的说明$|^主席的说明$"
+)
 WORKING_PAPERS = ((AMENDMENT, AMENDMENT_LINE), (DRAFT_DECISION, DECISION_LINE), (NOTE, NOTE_LINE))
 # A line that starts a resolution or a draft resolution: no working paper's heading follows.
 RESOLUTION_STARTS = (FORMULA, SYMBOL_NUMBER_LINE, DRAFT_HEADING)
@@ -240,7 +248,7 @@ def _working_paper_heading_text(lines: list[Line], at: int) -> tuple[str, int]:
     heading may go on with the amended draft's symbol on the next line."""
     heading = unmarked(lines[at].text).strip()
     following = _next_text(lines, at)
-    if following and not AMENDMENT_LINE.match(heading) and AMENDMENT_LINE.match(f"{heading} {following}"):
+    if is_symbol(following) and AMENDMENT_LINE.match(f"{heading} {following}"):
         return f"{heading} {following}", at + 2
     return heading, at + 1
 
@@ -250,7 +258,11 @@ def _read_sponsors_and_amended_draft(doc: ParsedDocument, heading: str) -> None:
     named = dict(WORKING_PAPERS)[doc.doc_type].match(heading).groupdict()
     sponsors = named.get("sponsors") or named.get("zh_sponsors")
     doc.sponsors = split_sponsors(sponsors) if sponsors else []
-    doc.amends = (named.get("amends") or named.get("zh_amends") or "").rstrip(".,;")
+    # A draft a Main Committee recommended is amended in the plenary as "draft resolution 4
+    # recommended by the Second Committee in its report contained in document A/80/555":
+    # the report holds it.
+    amended = named.get("amends") or named.get("zh_amends") or named.get("report") or ""
+    doc.amends = amended.rstrip(".,;")
 
 
 def _read_working_paper_title(
@@ -259,18 +271,35 @@ def _read_working_paper_title(
     """Read a working paper's title, above a note's heading or under the others'; return
     where its paragraphs start."""
     if doc.doc_type == NOTE:
-        _read_note_title(doc, lines[:at])
+        _read_note_title(doc, lines[:at], language)
     elif start < len(lines) and not _numbered(lines[start].text):
         doc.title = join_title([unmarked(lines[start].text)], language)
         return start + 1
     return start
 
 
-def _read_note_title(doc: ParsedDocument, head: list[Line]) -> None:
-    """The title stands above "Note by the Secretariat", unless that is the committee's name."""
-    if head:
-        above = unmarked(head[-1].text).strip()
-        doc.title = doc.title if committee_named(above) else above
+def _read_note_title(doc: ParsedDocument, head: list[Line], language: str) -> None:
+    """The title stands above "Note by the Secretariat", on one line or several, under the
+    committee's name (or the session, the agenda item)."""
+    texts = [unmarked(line.text).strip() for line in head]
+    start = len(texts)
+    while start > 0 and not _heads_the_title(texts[start - 1]):
+        start -= 1
+    title = join_title(texts[start:], language)
+    doc.title = title or doc.title
+
+
+# The lines of a heading above a note's title: the masthead, the session, the committee
+# ("Third Committee", "Special Political and Decolonization Committee (Fourth Committee)"),
+# the agenda item.
+HEADS_THE_TITLE = re.compile(
+    r"(?:(?:(?:[A-Z][\w-]*|and) )*Committee|\(\w+ Committee\)|Agenda items? .*|Distr\..*|[A-Z]/\S+"
+    r"|[A-Z][a-z-]+ session|第.+(?:届会议|委员会))$"
+)
+
+
+def _heads_the_title(text: str) -> bool:
+    return bool(HEADS_THE_TITLE.match(text) or is_date_line(text) or committee_named(text))
 
 
 # The heading of a report: only the heading tells, a preambular paragraph may cite "the
@@ -284,11 +313,17 @@ def _is_report(lines: list[Line], language: str) -> bool:
     if first_line(first, SYMBOL_NUMBER_LINE.match) is not None:
         return False
     head = first[: first_line(first, FORMULA.match, len(first))]
-    # A line of sponsors ("Bulgaria, …: draft resolution") heads a draft, whatever its
-    # agenda item is called ("Report of the Committee on Relations with the Host Country").
-    if any(SPONSORS_END.search(line.text) for line in head):
+    # A line of sponsors ("Bulgaria, …: draft resolution") or a draft's heading without them
+    # ("Draft resolution", "Draft resolution submitted by the Chair …") heads a draft,
+    # whatever its agenda item is called ("Report of the Committee on Relations with the
+    # Host Country", "Report of the Special Committee on the Charter …").
+    if any(SPONSORS_END.search(line.text) or _heads_a_draft(line.text) for line in head):
         return False
     return bool(REPORT_HEADING.search(" ".join(line.text for line in head)))
+
+
+def _heads_a_draft(text: str) -> bool:
+    return bool(DRAFT_LINE.match(text) or SUBMITTED_BY.match(text.strip()))
 
 
 def _notes_for(block: Block, start: int, end: int) -> dict[int, str]:
