@@ -318,13 +318,11 @@ def _form_size(reference, form, resources, calling: tuple, known: dict) -> int:
 
 def _layout_text(data: bytes) -> str | None:
     """Return the PDF read by its layout, or None where pypdf's text must do."""
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
-    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+    from pypdfium2 import PdfiumError
 
     try:
         text = pdf_layout_text(data)
-    except (PdfminerException, MalformedPDFException, PSException, PDFSyntaxError, *BROKEN_PDF) as exc:
+    except (PdfiumError, *BROKEN_PDF) as exc:
         if ran_out_of_memory(exc):  # pypdf would only run out of it again, and less plainly
             raise MemoryError from exc
         # pypdf opened it: read its text the plain way rather than refuse it.
