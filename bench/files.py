@@ -638,7 +638,7 @@ def measure(paths: list[Path]) -> dict:
 
     files = find_files([str(p) for p in paths])
     worst_cpu = worst_memory = (0.0, "")
-    refused = []
+    refused, cpu, memory = [], [], []
     for path in files:
         try:
             reading = sandbox.read(path.read_bytes(), path.name, None)
@@ -649,9 +649,13 @@ def measure(paths: list[Path]) -> dict:
         print(f"{path}: {reading.cpu_seconds:.2f} s CPU, {reading.peak_mb:.0f} MB address space")
         worst_cpu = max(worst_cpu, (reading.cpu_seconds, str(path)))
         worst_memory = max(worst_memory, (reading.peak_mb, str(path)))
+        cpu.append(reading.cpu_seconds)
+        memory.append(reading.peak_mb)
     return {
         "files": len(files),
         "refused": refused,
+        "processor time (s): total, median, p95": [round(sum(cpu), 1), *_median_p95(cpu)],
+        "address space (MB): median, p95": _median_p95(memory),
         "most processor time": worst_cpu,
         "largest address space (MB)": worst_memory,
         "limits": {"CPU seconds": sandbox.CPU_SECONDS, "address space (MB)": sandbox.MEMORY_MB},
@@ -660,6 +664,13 @@ def measure(paths: list[Path]) -> dict:
             "memory": round(sandbox.MEMORY_MB / max(worst_memory[0], 1), 1),
         },
     }
+
+
+def _median_p95(values: list[float]) -> list[float]:
+    ordered = sorted(values)
+    if not ordered:
+        return []
+    return [round(ordered[len(ordered) // 2], 2), round(ordered[int(len(ordered) * 0.95)], 2)]
 
 
 def main(argv=None) -> None:
