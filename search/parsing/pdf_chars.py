@@ -168,12 +168,12 @@ class _Fonts:
         self.raw = raw
         self.descents: dict[int, float] = {}
         self.advances: dict[tuple[int, int], float | None] = {}
-        self.measures: dict[int, dict[int, float]] = {}
+        self.measures: dict[int, dict[int, tuple[float, float]]] = {}
         # Where the ink of the first glyph measured for a character ends, at size 1.
         self.inks: dict[tuple[int, int], float] = {}
         self._number = ctypes.c_float()
 
-    def measured(self, font) -> dict[int, float]:
+    def measured(self, font) -> dict[int, tuple[float, float]]:
         """Return the advances of a font's characters as measured on the page so far."""
         return self.measures.setdefault(_address(font), {})
 
@@ -211,7 +211,9 @@ class _Style(NamedTuple):
     low: float  # the box's bottom below the baseline, in text space (descent × size)
     upright: bool
     font: object
-    advances: dict[int, float]  # of its font, by character, at size 1, as first measured
+    # Of its font, by character, at size 1, as first measured: the advance and how far
+    # PDFium's loose box reaches.
+    advances: dict[int, tuple[float, float]]
 
 
 # How far apart two positions may be, in points, and be one (PDFium computes in floats).
@@ -230,8 +232,7 @@ def _chars(raw, textpage, view: _View, fonts: _Fonts) -> list[Char]:
 
     The reader's hot path (about 4,000 characters a page): PDFium is asked four
     things a character; what the characters of a text object share is asked once
-    (`_Style`), and a character's advance is measured (`_advance`) when its font's
-    first measure of it does not fit its box.
+    (`_Style`), and a character's advance is measured (`_advance`) once a glyph.
     """
     unicode_of, made_up = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
     object_of, origin_of = _object_address(raw), raw.FPDFText_GetCharOrigin
@@ -251,15 +252,18 @@ def _chars(raw, textpage, view: _View, fonts: _Fonts) -> list[Char]:
         ox, oy = x.value, y.value
         if code == LINE_END_HYPHEN:
             code = 0x2D
-        advance = style.advances.get(code)
+        known = style.advances.get(code)
         if style.scale:
             loose_box(textpage, index, loose)
-            # Glyphs that read alike may differ in width ("K" drawn by a glyph mapped to "u").
-            if advance is None or abs(ox + style.scale * advance - loose.right) > EPS:
-                advance = _advance(raw, textpage, index, (ox, loose.right, code), style, fonts)
-                style.advances.setdefault(code, advance)
-        elif advance is None:
-            advance = style.advances[code] = fonts.advance(style.font, code) or 0.0
+            # A glyph whose box reaches as far as the one first measured is that glyph;
+            # glyphs that read alike may differ ("K" drawn by a glyph mapped to "u").
+            if known is None or abs(ox + style.scale * known[1] - loose.right) > EPS:
+                reach = (loose.right - ox) / style.scale
+                known = (_advance(raw, textpage, index, (ox, loose.right, code), style, fonts), reach)
+                style.advances.setdefault(code, known)
+        elif known is None:
+            known = style.advances[code] = (fonts.advance(style.font, code) or 0.0, 0.0)
+        advance = known[0]
         (a, b, c, d), size, low = style.linear, style.size, style.low
         if b or c:  # text set at an angle
             box = view.box(style.linear, (ox, oy), advance * size, low, low + size)
