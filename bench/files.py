@@ -78,22 +78,26 @@ def flate_bomb_pdf(expanded_mb: int, salt: bytes = b"") -> bytes:
     )
 
 
-def font_bomb_pdf(expanded_mb: int = 2048, salt: bytes = b"") -> bytes:
-    """A one-page PDF whose font's ToUnicode map expands to `expanded_mb` of zeros: under
-    the page's few bytes of text, which the layout reader must map to characters."""
+def font_bomb_pdf(expanded_mb: int = 2048, salt: bytes = b"", fonts: int = 1) -> bytes:
+    """A one-page PDF whose `fonts` fonts' ToUnicode maps each expand to `expanded_mb` of
+    zeros: under the page's few bytes of text, which the layout reader must map to characters."""
     stream = zeros_deflated(expanded_mb)
-    return _pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 700 Td (trafficking) Tj ET\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+    names = b" ".join(b"/F%d %d 0 R" % (n, 5 + 2 * n) for n in range(fonts))
+    drawn = b" ".join(b"/F%d 12 Tf 0 -20 Td (trafficking) Tj" % n for n in range(fonts))
+    content = b"BT 72 720 Td " + drawn + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << " + names + b" >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    for n in range(fonts):
+        objects += [
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode %d 0 R >>" % (6 + 2 * n),
             b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        ],
-        salt,
-    )
+        ]
+    return _pdf(objects, salt)
 
 
 @functools.cache

@@ -9,7 +9,8 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from search.ingest.extract import MAX_UPLOAD_BYTES, extract
+from bench.files import font_bomb_pdf
+from search.ingest.extract import MAX_PDF_FONTS, MAX_UPLOAD_BYTES, extract
 from search.parsing import ParseError, decode, parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,6 +126,18 @@ def test_a_pdf_whose_page_tree_counts_a_page_it_lacks_is_read_without_its_layout
     assert damaged != data
     assert extracted.layout is None
     assert extracted.text.startswith("A/RES/71/322\nUnited Nations\nDistr.: General\n25 September 2017")
+
+
+def test_a_pdf_whose_fonts_together_expand_too_far_is_refused_before_pdfium_reads_them():
+    # Each ToUnicode map expands to 40 MB, within pypdf's bound on one stream; the two
+    # together pass the limit on fonts.
+    one, two = font_bomb_pdf(40), font_bomb_pdf(40, fonts=2)
+
+    assert extract(one, "one.pdf").text == "trafficking"
+    assert refusal(two, "two.pdf") == (
+        "the PDF expands to far more than a document could hold: it was refused as unsafe"
+    )
+    assert 40 * 1024 * 1024 < MAX_PDF_FONTS < 80 * 1024 * 1024
 
 
 def test_a_pdf_without_a_text_layer_is_refused():
