@@ -78,22 +78,26 @@ def flate_bomb_pdf(expanded_mb: int, salt: bytes = b"") -> bytes:
     )
 
 
-def font_bomb_pdf(expanded_mb: int = 2048, salt: bytes = b"") -> bytes:
-    """A one-page PDF whose font's ToUnicode map expands to `expanded_mb` of zeros: under
-    the page's few bytes of text, which the layout reader must map to characters."""
+def font_bomb_pdf(expanded_mb: int = 2048, salt: bytes = b"", fonts: int = 1) -> bytes:
+    """A one-page PDF whose `fonts` fonts' ToUnicode maps each expand to `expanded_mb` of
+    zeros: under the page's few bytes of text, which the layout reader must map to characters."""
     stream = zeros_deflated(expanded_mb)
-    return _pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 700 Td (trafficking) Tj ET\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+    names = b" ".join(b"/F%d %d 0 R" % (n, 5 + 2 * n) for n in range(fonts))
+    drawn = b" ".join(b"/F%d 12 Tf 0 -20 Td (trafficking) Tj" % n for n in range(fonts))
+    content = b"BT 72 720 Td " + drawn + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << " + names + b" >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    for n in range(fonts):
+        objects += [
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode %d 0 R >>" % (6 + 2 * n),
             b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        ],
-        salt,
-    )
+        ]
+    return _pdf(objects, salt)
 
 
 @functools.cache
@@ -638,7 +642,7 @@ def measure(paths: list[Path]) -> dict:
 
     files = find_files([str(p) for p in paths])
     worst_cpu = worst_memory = (0.0, "")
-    refused = []
+    refused, cpu, memory = [], [], []
     for path in files:
         try:
             reading = sandbox.read(path.read_bytes(), path.name, None)
@@ -649,9 +653,13 @@ def measure(paths: list[Path]) -> dict:
         print(f"{path}: {reading.cpu_seconds:.2f} s CPU, {reading.peak_mb:.0f} MB address space")
         worst_cpu = max(worst_cpu, (reading.cpu_seconds, str(path)))
         worst_memory = max(worst_memory, (reading.peak_mb, str(path)))
+        cpu.append(reading.cpu_seconds)
+        memory.append(reading.peak_mb)
     return {
         "files": len(files),
         "refused": refused,
+        "processor time (s): total, median, p95": [round(sum(cpu), 1), *_median_p95(cpu)],
+        "address space (MB): median, p95": _median_p95(memory),
         "most processor time": worst_cpu,
         "largest address space (MB)": worst_memory,
         "limits": {"CPU seconds": sandbox.CPU_SECONDS, "address space (MB)": sandbox.MEMORY_MB},
@@ -660,6 +668,13 @@ def measure(paths: list[Path]) -> dict:
             "memory": round(sandbox.MEMORY_MB / max(worst_memory[0], 1), 1),
         },
     }
+
+
+def _median_p95(values: list[float]) -> list[float]:
+    ordered = sorted(values)
+    if not ordered:
+        return []
+    return [round(ordered[len(ordered) // 2], 2), round(ordered[int(len(ordered) * 0.95)], 2)]
 
 
 def main(argv=None) -> None:

@@ -50,6 +50,13 @@ MAX_PDF_PAGES = 500
 # another ten times, which calls another…), each operator of which the layout reader
 # would turn into objects: this refuses them before it starts.
 MAX_PDF_DRAWING = 8 * 1024 * 1024
+# The fonts a PDF's pages use (their programs, ToUnicode maps, CMaps, Type 3 glyphs),
+# decompressed, each counted once: at most 0.45 MB in the 637 official PDFs of
+# ../shared/ods; a whole embedded CJK font takes about 20 MB. PDFium, which reads them,
+# ends its process when an allocation fails where pdfminer raised MemoryError: a font
+# that expands to gigabytes is refused here, by pypdf (which bounds each stream too),
+# before PDFium reads it.
+MAX_PDF_FONTS = 64 * 1024 * 1024
 
 # Why a file cannot be read, as English templates like the parser's (search.parsing.
 # REFUSALS), which the admin translates the same way (search.ingest.in_language).
@@ -211,6 +218,7 @@ def _read_pdf(data: bytes) -> Extracted:
     reader = _open_pdf(data)
     check_count("pages", len(reader.pages), MAX_PDF_PAGES)
     check_drawing(reader)
+    check_fonts(reader)
     laid_out = _layout_text(data)
     if laid_out is not None:
         return Extracted(laid_out, "markdown")
@@ -316,15 +324,60 @@ def _form_size(reference, form, resources, calling: tuple, known: dict) -> int:
     return known[number]
 
 
+def check_fonts(reader) -> None:
+    """Refuse a PDF whose pages' fonts expand far beyond what fonts hold."""
+    size, seen = 0, set()
+    for page in reader.pages:
+        for reference in _font_streams(page):
+            number = getattr(reference, "idnum", id(reference))
+            if number not in seen:
+                seen.add(number)
+                size += len(reference.get_object().get_data())
+            if size > MAX_PDF_FONTS:
+                raise ParseError(PDF_EXPANDS)
+
+
+# Where a font keeps streams PDFium decompresses to read its characters.
+FONT_STREAMS = ("/ToUnicode", "/Encoding", "/CIDToGIDMap")
+FONT_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+def _font_streams(page):
+    """Yield a reference to each stream of the fonts a page's resources name."""
+    from pypdf.generic import DictionaryObject
+
+    fonts = _resolved(_resolved(page.get("/Resources"), DictionaryObject).get("/Font"), DictionaryObject)
+    for font in fonts.values():
+        yield from _streams_of_font(_resolved(font, DictionaryObject))
+
+
+def _streams_of_font(font, descendant: bool = False):
+    from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
+
+    descriptor = _resolved(font.get("/FontDescriptor"), DictionaryObject)
+    glyphs = _resolved(font.get("/CharProcs"), DictionaryObject)  # a Type 3 font's
+    entries = [(font, key) for key in FONT_STREAMS] + [(descriptor, key) for key in FONT_PROGRAMS]
+    for holder, key in entries + [(glyphs, key) for key in glyphs]:
+        if key in holder and isinstance(holder[key], StreamObject):  # [] resolves a reference
+            yield holder.raw_get(key)
+    if not descendant:  # a Type 0 font draws with its descendant
+        for each in _resolved(font.get("/DescendantFonts"), ArrayObject):
+            yield from _streams_of_font(_resolved(each, DictionaryObject), descendant=True)
+
+
+def _resolved(value, kind):
+    """Return a PDF object, resolved, if it is of `kind`; else an empty one of that kind."""
+    value = value.get_object() if value is not None else None
+    return value if isinstance(value, kind) else kind()
+
+
 def _layout_text(data: bytes) -> str | None:
     """Return the PDF read by its layout, or None where pypdf's text must do."""
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
-    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+    from pypdfium2 import PdfiumError
 
     try:
         text = pdf_layout_text(data)
-    except (PdfminerException, MalformedPDFException, PSException, PDFSyntaxError, *BROKEN_PDF) as exc:
+    except (PdfiumError, *BROKEN_PDF) as exc:
         if ran_out_of_memory(exc):  # pypdf would only run out of it again, and less plainly
             raise MemoryError from exc
         # pypdf opened it: read its text the plain way rather than refuse it.

@@ -63,7 +63,7 @@ PRELOAD = [
     "search.ingest.extract",
     "pypdf",
     "pypdf.filters",
-    "pdfplumber",
+    "pypdfium2",
     "docx",
     "lxml.etree",
 ]

@@ -17,16 +17,17 @@ extraction loses is read from the positions:
   are set apart by more space than lines, so a wider gap ends one.
 
 Nothing here assumes English: lines of Chinese text are joined without a space.
-Pure: bytes in, text out, no file access. pdfplumber (pdfminer.six) reads the PDF.
+Pure: bytes in, text out, no file access. PDFium reads the PDF's characters and
+rules (`search.parsing.pdf_chars`).
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from search.parsing.pdf_chars import Char, PageChars, Rule, read_pages
 from search.parsing.symbols import MASTHEAD_SYMBOL
 from search.parsing.text import CJK_RE, MARK, MARK_RE, ends_sentence, number_at_start
 
@@ -92,10 +93,7 @@ def pdf_layout_text(data: bytes) -> str | None:
 
 
 def _read_pages(data: bytes) -> list[Page]:
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return [_read_page(page, index) for index, page in enumerate(pdf.pages)]
+    return [_read_page(page, index) for index, page in enumerate(read_pages(data))]
 
 
 def _margin(body: list[Line]) -> float:
@@ -138,7 +136,7 @@ def _repeats_furniture(line: Line, page: Page, seen: set[str]) -> bool:
     return bool(line.top > page.height * FOOT_AREA and _tokens(line.text) & seen)
 
 
-def _read_page(page, index: int) -> Page:
+def _read_page(page: PageChars, index: int) -> Page:
     lines = _lines(page.chars)
     result = Page(height=page.height)
     rule = _rule_top(page, lines)
@@ -172,29 +170,29 @@ def _is_rule_text(text: str) -> bool:
     return re.fullmatch(r"_{3,}", text) is not None
 
 
-def _rule_top(page, lines: list[Line]) -> float | None:
+def _rule_top(page: PageChars, lines: list[Line]) -> float | None:
     """Return where the footnote rule stands: a short line in the lower part of the page."""
     for line in lines:
         if _is_rule_text(line.text) and line.top > page.height * 0.3:
             return line.top
-    for edge in page.lines + page.rects:
-        if _is_footnote_rule(edge, page):
-            return edge["top"]
+    for rule in page.rules:
+        if _is_footnote_rule(rule, page):
+            return rule.top
     return None
 
 
-def _is_footnote_rule(edge: dict, page) -> bool:
+def _is_footnote_rule(rule: Rule, page: PageChars) -> bool:
     """Is a drawn line the footnote rule: thin, short, at the left, in the lower part of the page?"""
-    width = edge["x1"] - edge["x0"]
+    width = rule.x1 - rule.x0
     return (
-        edge["bottom"] - edge["top"] < 2
+        rule.bottom - rule.top < 2
         and 30 < width < page.width * 0.4
-        and edge["x0"] < page.width * 0.3  # a centred rule ends the text instead
-        and page.height * 0.3 < edge["top"] < page.height * BOTTOM_BAND
+        and rule.x0 < page.width * 0.3  # a centred rule ends the text instead
+        and page.height * 0.3 < rule.top < page.height * BOTTOM_BAND
     )
 
 
-def _lines(chars: list[dict]) -> list[Line]:
+def _lines(chars: list[Char]) -> list[Line]:
     """Group characters into lines by their baseline; raised small ones join the line below."""
     chars = _upright(chars)
     if not chars:
@@ -204,40 +202,40 @@ def _lines(chars: list[dict]) -> list[Line]:
     return [line for line in lines if line.text]
 
 
-def _upright(chars: list[dict]) -> list[dict]:
-    """Return the characters set upright, without the line breaks pdfminer adds."""
-    return [c for c in chars if c.get("upright", True) and c["text"] != "\n"]
+def _upright(chars: list[Char]) -> list[Char]:
+    """Return the characters set upright, without line breaks."""
+    return [c for c in chars if c.upright and c.text != "\n"]
 
 
-def _inked(chars: list[dict]) -> list[dict]:
+def _inked(chars: list[Char]) -> list[Char]:
     """Return the characters that print something (not spaces)."""
-    return [c for c in chars if c["text"].strip()]
+    return [c for c in chars if c.text.strip()]
 
 
-def _size_counts(chars: list[dict]) -> Counter:
-    return Counter(round(c["size"], 1) for c in _inked(chars))
+def _size_counts(chars: list[Char]) -> Counter:
+    return Counter(round(c.size, 1) for c in _inked(chars))
 
 
-def _common_size(chars: list[dict]) -> float:
+def _common_size(chars: list[Char]) -> float:
     sizes = _size_counts(chars)
     return sizes.most_common(1)[0][0] if sizes else 10
 
 
-def _rows(chars: list[dict]) -> list[list[dict]]:
+def _rows(chars: list[Char]) -> list[list[Char]]:
     """Group characters into rows that share a baseline (within 3 points), top to bottom."""
-    rows: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
-        if rows and abs(rows[-1][0]["bottom"] - char["bottom"]) <= 3:
+    rows: list[list[Char]] = []
+    for char in sorted(chars, key=lambda c: (round(c.bottom, 1), c.x0)):
+        if rows and abs(rows[-1][0].bottom - char.bottom) <= 3:
             rows[-1].append(char)
         else:
             rows.append([char])
     return rows
 
 
-def _marks_joined(rows: list[list[dict]], common: float) -> list[list[dict]]:
+def _marks_joined(rows: list[list[Char]], common: float) -> list[list[Char]]:
     """Return the rows, a row of raised small characters (marks) joined to the next row whose
     top it reaches."""
-    merged: list[list[dict]] = []
+    merged: list[list[Char]] = []
     for row in rows:
         if merged and _is_mark_row(row, common):
             below = _row_below(rows, row)
@@ -248,27 +246,27 @@ def _marks_joined(rows: list[list[dict]], common: float) -> list[list[dict]]:
     return merged
 
 
-def _is_mark_row(row: list[dict], common: float) -> bool:
+def _is_mark_row(row: list[Char], common: float) -> bool:
     """Is a row all small digits, asterisks or spaces, smaller than the common text?"""
-    return max(c["size"] for c in row) < common * MARK_SIZE and all(_markish(c) for c in row)
+    return max(c.size for c in row) < common * MARK_SIZE and all(_markish(c) for c in row)
 
 
-def _row_below(rows: list[list[dict]], row: list[dict]) -> list[dict] | None:
+def _row_below(rows: list[list[Char]], row: list[Char]) -> list[Char] | None:
     """Return the first row below `row` whose top reaches up to its baseline."""
-    bottom = row[0]["bottom"]
-    return next((r for r in rows if r[0]["bottom"] > bottom and _top(r) < bottom), None)
+    bottom = row[0].bottom
+    return next((r for r in rows if r[0].bottom > bottom and _top(r) < bottom), None)
 
 
-def _top(row: list[dict]) -> float:
-    return min(c["top"] for c in row)
+def _top(row: list[Char]) -> float:
+    return min(c.top for c in row)
 
 
-def _markish(char: dict) -> bool:
-    return char["text"].isdigit() or char["text"] in "* "
+def _markish(char: Char) -> bool:
+    return char.text.isdigit() or char.text in "* "
 
 
-def _line(row: list[dict]) -> Line:
-    row.sort(key=lambda c: c["x0"])
+def _line(row: list[Char]) -> Line:
+    row.sort(key=lambda c: c.x0)
     size = _size_counts(row).most_common(1)[0][0]
     reading = _LineText(size, _baseline(row, size))
     for char in row:
@@ -277,18 +275,18 @@ def _line(row: list[dict]) -> Line:
     inked = _inked(row)
     return Line(
         text=re.sub(r"\s+", " ", "".join(reading.parts)).strip(),
-        x0=inked[0]["x0"],
-        x1=inked[-1]["x1"],
+        x0=inked[0].x0,
+        x1=inked[-1].x1,
         top=_top(row),
-        bottom=max(c["bottom"] for c in row),
+        bottom=max(c.bottom for c in row),
         size=size,
         starts_mark=reading.starts_mark,
     )
 
 
-def _baseline(row: list[dict], size: float) -> int:
+def _baseline(row: list[Char], size: float) -> int:
     """Return where most characters of the line's size stand."""
-    return Counter(round(c["bottom"]) for c in row if round(c["size"], 1) == size).most_common(1)[0][0]
+    return Counter(round(c.bottom) for c in row if round(c.size, 1) == size).most_common(1)[0][0]
 
 
 class _LineText:
@@ -300,44 +298,44 @@ class _LineText:
         self.baseline = baseline
         self.parts: list[str] = []
         self.mark = ""  # the digits of a mark being read
-        self.previous: dict | None = None
+        self.previous: Char | None = None
         self.starts_mark = False
         self.spaced = False  # the PDF wrote a space since the last character
 
-    def read(self, char: dict) -> None:
-        if not char["text"].strip():
+    def read(self, char: Char) -> None:
+        if not char.text.strip():
             self.spaced = True
             return
-        gap = char["x0"] - self.previous["x1"] if self.previous is not None else 0
+        gap = char.x0 - self.previous.x1 if self.previous is not None else 0
         if self._is_mark(char):
             self._add_mark(char, gap)
         else:
             self._add_text(char, gap)
         self.previous = char
 
-    def _is_mark(self, char: dict) -> bool:
+    def _is_mark(self, char: Char) -> bool:
         """Is a character (part of) a footnote mark: a digit or "*", smaller and raised?"""
-        raised = char["size"] < self.size * MARK_SIZE and char["bottom"] < self.baseline - 0.5
-        return raised and (char["text"].isdigit() or char["text"] == "*")
+        raised = char.size < self.size * MARK_SIZE and char.bottom < self.baseline - 0.5
+        return raised and (char.text.isdigit() or char.text == "*")
 
-    def _add_mark(self, char: dict, gap: float) -> None:
-        if self.mark and gap > char["size"] * 0.5:  # two marks side by side
+    def _add_mark(self, char: Char, gap: float) -> None:
+        if self.mark and gap > char.size * 0.5:  # two marks side by side
             self.close_mark()
-        self.mark += char["text"]
+        self.mark += char.text
 
-    def _add_text(self, char: dict, gap: float) -> None:
+    def _add_text(self, char: Char, gap: float) -> None:
         self.close_mark()
         if self._is_word_gap(char, gap) and self.parts and not self.parts[-1].endswith(" "):
             self.parts.append(" ")
-        self.parts.append(char["text"])
+        self.parts.append(char.text)
         self.spaced = False
 
-    def _is_word_gap(self, char: dict, gap: float) -> bool:
+    def _is_word_gap(self, char: Char, gap: float) -> bool:
         """A space the PDF wrote counts where a gap shows; kerning alone needs more."""
         if self.previous is None:
             return False
         factor = 0.1 if self.spaced else 0.2
-        return gap > min(char["size"], self.previous["size"]) * factor
+        return gap > min(char.size, self.previous.size) * factor
 
     def close_mark(self) -> None:
         if not self.mark:

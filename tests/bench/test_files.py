@@ -11,6 +11,7 @@ from bench.files import (
     corrupted_files,
     docx_of,
     flate_bomb_pdf,
+    measure,
     published_snapshot,
     tracebacks,
     upload_all,
@@ -18,6 +19,7 @@ from bench.files import (
 from search.ingest import uploads
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
 EN_71_322 = (ROOT / "corpus/en/A_RES_71_322.txt").read_bytes()
 EN_72_1 = (ROOT / "corpus/en/A_RES_72_1.txt").read_bytes()
 
@@ -71,3 +73,14 @@ def test_it_counts_the_tracebacks_a_server_wrote():
     log = "ok\nTraceback (most recent call last):\n  File x\nValueError\nTraceback (most recent call last):\n"
 
     assert tracebacks(log) == 2
+
+
+def test_it_measures_what_reading_each_file_costs_its_child(capsys):
+    result = measure([FIXTURES / "A_RES_71_322.pdf", FIXTURES / "A_RES_71_322_zh.pdf"])
+
+    assert (result["files"], result["refused"]) == (2, [])
+    total, median, p95 = result["processor time (s): total, median, p95"]
+    # Of two files the median and the 95th percentile are the dearer one.
+    assert 0 < median == p95 == round(result["most processor time"][0], 2) < total
+    assert result["address space (MB): median, p95"][1] == result["largest address space (MB)"][0]
+    assert len([line for line in capsys.readouterr().out.splitlines() if " s CPU, " in line]) == 2

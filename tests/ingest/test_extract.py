@@ -9,7 +9,8 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from search.ingest.extract import MAX_UPLOAD_BYTES, extract
+from bench.files import font_bomb_pdf
+from search.ingest.extract import MAX_PDF_FONTS, MAX_UPLOAD_BYTES, extract
 from search.parsing import ParseError, decode, parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,10 +71,12 @@ def test_a_password_protected_pdf_is_refused():
     )
 
 
-def test_a_pdf_locked_only_against_editing_is_read():
+# Word locks with AES, which pypdf decrypts only with `cryptography` installed.
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_a_pdf_locked_only_against_editing_is_read(algorithm):
     original = (FIXTURES / "A_RES_71_322.pdf").read_bytes()
     writer = PdfWriter(clone_from=PdfReader(FIXTURES / "A_RES_71_322.pdf"))
-    writer.encrypt(user_password="", owner_password="owner")
+    writer.encrypt(user_password="", owner_password="owner", algorithm=algorithm)
     assert extract(_pdf_bytes(writer), "locked.pdf") == extract(original, "open.pdf")
 
 
@@ -99,16 +102,42 @@ def test_a_pdf_whose_filter_name_is_damaged_is_refused_as_damaged():
     assert refusal(data, "filter.pdf") == "the PDF is damaged and could not be read (NotImplementedError)"
 
 
-def test_a_pdf_whose_page_box_is_not_numbers_is_read_without_its_layout():
-    # pdfplumber refuses the page (MalformedPDFException); pypdf reads its text.
+def test_a_pdf_whose_page_box_is_not_numbers_is_read_as_a_letter_page():
+    # PDFium, as a viewer does, takes a page box it cannot read for US Letter, the size
+    # A/RES/80/202 is printed in: its layout reads as if the box were whole.
     data = (CORPUS / "ods/A_RES_80_202.pdf").read_bytes()
     damaged = data.replace(b"/MediaBox[ 0 0 612 792]", b"/MediaBox[ 0 0/\x8a 612 792]")
 
     extracted = extract(damaged, "box.pdf")
 
     assert damaged != data
+    assert extracted.layout == "markdown"
+    assert extracted == extract(data, "A_RES_80_202.pdf")
+
+
+def test_a_pdf_whose_page_tree_counts_a_page_it_lacks_is_read_without_its_layout():
+    # PDFium believes the count and cannot load the seventh page (PdfiumError); pypdf
+    # counts the pages there are and reads their text.
+    data = (FIXTURES / "A_RES_71_322.pdf").read_bytes()
+    damaged = data.replace(b"/Count 6", b"/Count 7")
+
+    extracted = extract(damaged, "count.pdf")
+
+    assert damaged != data
     assert extracted.layout is None
-    assert "Freedom of religion or belief" in extracted.text
+    assert extracted.text.startswith("A/RES/71/322\nUnited Nations\nDistr.: General\n25 September 2017")
+
+
+def test_a_pdf_whose_fonts_together_expand_too_far_is_refused_before_pdfium_reads_them():
+    # Each ToUnicode map expands to 40 MB, within pypdf's bound on one stream; the two
+    # together pass the limit on fonts.
+    one, two = font_bomb_pdf(40), font_bomb_pdf(40, fonts=2)
+
+    assert extract(one, "one.pdf").text == "trafficking"
+    assert refusal(two, "two.pdf") == (
+        "the PDF expands to far more than a document could hold: it was refused as unsafe"
+    )
+    assert 40 * 1024 * 1024 < MAX_PDF_FONTS < 80 * 1024 * 1024
 
 
 def test_a_pdf_without_a_text_layer_is_refused():
