@@ -128,6 +128,7 @@ ENGINE_ALONE := tests/engine/test_analysis.py tests/engine/test_answers.py tests
 NOT_ON_POSTGRES := $(ENGINE_ALONE) tests/web/test_browser.py tests/web/test_csp_browser.py tests/web/test_proceedings_browser.py tests/web/test_amendments_browser.py \
 	tests/ingest/test_agreed_language_browser.py tests/parsing tests/ingest/test_pdf.py \
 	tests/ingest/test_pdf_chinese.py tests/ingest/test_pdf_documents.py tests/ingest/test_extract.py \
+	tests/ingest/test_pdf_chars.py tests/ingest/test_upload_pasted_pdf.py \
 	tests/ingest/test_sandbox.py tests/ingest/test_parse_report.py tests/engine/test_relevance.py \
 	tests/bench tests/web/test_export_files.py tests/web/test_startup.py \
 	tests/engine/test_questions.py tests/ingest/test_admin_translations.py
