@@ -7,8 +7,8 @@ reads it (search.ingest.extract), its paragraphs parsed (search.parsing.parse_do
 and its operations read (search.parsing.read_amendment). Prints each amendment's
 operations, how many are read, and each unread one with its reason and sentence.
 
-An amendment the parser does not yet read as one (the plenary's: their heading line is
-not read as an amendment's today) has its paragraphs taken from the extracted text the
+An amendment the parser does not read as one (a heading it does not know) has its
+paragraphs taken from the extracted text the
 way the parser takes a working paper's: after the heading and the title, a numbered line
 starts a paragraph and an unnumbered one belongs to the paragraph before. The table says
 which way each amendment's paragraphs came.
