@@ -243,13 +243,17 @@ def _decrypted(reader) -> bool:
         return False
 
 
+# Half a UTF-16 pair, which a damaged ToUnicode map gives and no text can be stored with.
+HALF_PAIR = re.compile("[\ud800-\udfff]")
+
+
 def _pdf_page_text(reader) -> Extracted:
     """Return the text pypdf reads from the pages, a form feed between pages (it tells
     the parser where each page ends)."""
     text = "\f".join(page.extract_text() or "" for page in reader.pages)
     if not text.strip():
         raise ParseError(PDF_NO_TEXT)
-    return Extracted(text, None)
+    return Extracted(HALF_PAIR.sub("\ufffd", text), None)
 
 
 def check_drawing(reader) -> None:
