@@ -45,10 +45,10 @@ MAX_CHARACTERS = 3_000_000  # an English paragraph runs to about 500
 MAX_PDF_PAGES = 500
 # The drawing instructions a PDF's pages run, decompressed, each drawing they call (a
 # form XObject) counted as often as it is called: the largest of the 228 official PDFs
-# of corpus/ods runs 1.4 MB, read in about 6 s of processor time. A few kilobytes of
-# PDF can run hundreds of megabytes (a stream that expands, a drawing that calls
-# another ten times, which calls another…), each operator of which the layout reader
-# would turn into objects: this refuses them before it starts.
+# of corpus/ods runs 1.4 MB, read in about 1 s of processor time (6 s by pdfminer). A
+# few kilobytes of PDF can run hundreds of megabytes (a stream that expands, a drawing
+# that calls another ten times, which calls another…), each operator of which the
+# layout reader would turn into objects: this refuses them before it starts.
 MAX_PDF_DRAWING = 8 * 1024 * 1024
 # The fonts a PDF's pages use (their programs, ToUnicode maps, CMaps, Type 3 glyphs),
 # decompressed, each counted once: at most 0.45 MB in the 637 official PDFs of
@@ -243,13 +243,17 @@ def _decrypted(reader) -> bool:
         return False
 
 
+# Half a UTF-16 pair, which a damaged ToUnicode map gives and no text can be stored with.
+HALF_PAIR = re.compile("[\ud800-\udfff]")
+
+
 def _pdf_page_text(reader) -> Extracted:
     """Return the text pypdf reads from the pages, a form feed between pages (it tells
     the parser where each page ends)."""
     text = "\f".join(page.extract_text() or "" for page in reader.pages)
     if not text.strip():
         raise ParseError(PDF_NO_TEXT)
-    return Extracted(text, None)
+    return Extracted(HALF_PAIR.sub("\ufffd", text), None)
 
 
 def check_drawing(reader) -> None:

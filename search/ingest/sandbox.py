@@ -38,13 +38,15 @@ from multiprocessing.connection import wait
 
 from search.parsing import ParsedDocument, ParseError
 
-# Chosen from measurement (`python -m bench.files --measure`, docs/uploading.md):
-# the 228 official PDFs of corpus/ods and the test fixtures need at most 296 MB of
-# address space (75 MB of it the interpreter and its libraries) and 4.2 s of processor
-# time on a quiet machine, 5.7 s on one loaded with 7 runnable processes (contention
-# makes each instruction dearer, far less than it stretches the clock). Both limits
-# leave five times the worst. The processor limit stays under gunicorn's 60 s
-# --timeout on an idle machine, so a file that reaches it is refused in words.
+# Chosen from measurement (`python -m bench.files --measure`, docs/uploading.md), when
+# pdfminer read PDFs: the 228 official PDFs of corpus/ods and the test fixtures needed
+# at most 296 MB of address space (75 MB of it the interpreter and its libraries) and
+# 4.2 s of processor time on a quiet machine, 5.7 s on one loaded with 7 runnable
+# processes (contention makes each instruction dearer, far less than it stretches the
+# clock). Read by PDFium, the 637 of ../shared/ods need at most 95 MB and 2.3 s: both
+# limits leave more than five times the worst. The processor limit stays under
+# gunicorn's 60 s --timeout on an idle machine, so a file that reaches it is refused in
+# words.
 MEMORY_MB = 1536
 CPU_SECONDS = 30
 # A backstop only, for a child that waits without using the processor (reading a file

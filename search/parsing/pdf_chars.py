@@ -13,7 +13,8 @@ pdfminer.six did; what it gives is turned here into the facts the layout reader
   the spaces it leaves out put back: a text object that inks nothing (Word writes
   many a space alone) is not in PDFium's text page, yet a space the PDF wrote tells
   the reader that a narrow gap is one between words;
-* the hyphen PDFium marks at the end of a line (U+0002) is given back as "-";
+* the hyphen PDFium marks at the end of a line (U+0002) is given back as "-", and
+  half a UTF-16 pair (a damaged ToUnicode map) is read as U+FFFD, which text can hold;
 * a rule is a painted straight line or an axis-aligned rectangle, one per subpath.
 
 Pure: bytes in, plain data out. Every PDFium object is closed as soon as it is
@@ -252,6 +253,8 @@ def _chars(raw, textpage, view: _View, fonts: _Fonts) -> list[Char]:
         ox, oy = x.value, y.value
         if code == LINE_END_HYPHEN:
             code = 0x2D
+        elif 0xD800 <= code <= 0xDFFF:  # half a UTF-16 pair: a damaged ToUnicode map
+            code = 0xFFFD
         known = style.advances.get(code)
         if style.scale:
             loose_box(textpage, index, loose)

@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from bench.files import font_bomb_pdf
 from search.ingest.extract import MAX_PDF_FONTS, MAX_UPLOAD_BYTES, extract
@@ -138,6 +139,44 @@ def test_a_pdf_whose_fonts_together_expand_too_far_is_refused_before_pdfium_read
         "the PDF expands to far more than a document could hold: it was refused as unsafe"
     )
     assert 40 * 1024 * 1024 < MAX_PDF_FONTS < 80 * 1024 * 1024
+
+
+def half_pair_pdf(indent):
+    """A PDF whose ToUnicode map reads "A" as half a UTF-16 pair (U+D800), as a damaged one
+    may; its first line set in by `indent` points, two more at the margin."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    cmap = DecodedStreamObject()
+    cmap.set_data(
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Half def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <41> <D800> endbfchar "
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/ToUnicode"): writer._add_object(cmap),
+        }
+    )
+    fonts = DictionaryObject({NameObject("/F1"): writer._add_object(font)})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+    content = DecodedStreamObject()
+    lines = b"(1. Decides A;) Tj %d -14 Td (B and A) Tj 0 -14 Td (and B.) Tj" % -indent
+    content.set_data(b"BT /F1 12 Tf %d 500 Td " % (72 + indent) + lines + b" ET")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    return _pdf_bytes(writer)
+
+
+@pytest.mark.parametrize("indent, layout", [(20, "markdown"), (0, None)])
+def test_a_pdf_that_maps_a_character_to_half_a_utf16_pair_reads_it_as_a_replacement(indent, layout):
+    # Such text cannot be sent from the reading process nor stored: both PDFium's reading
+    # (a typeset layout) and pypdf's (none) put U+FFFD in its place.
+    extracted = extract(half_pair_pdf(indent), "half.pdf")
+
+    assert extracted.layout == layout
+    assert extracted.text.split() == ["1.", "Decides", "\ufffd;", "B", "and", "\ufffd", "and", "B."]
 
 
 def test_a_pdf_without_a_text_layer_is_refused():
