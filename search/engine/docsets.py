@@ -192,11 +192,15 @@ def codes(reader, fieldname: str) -> tuple[np.ndarray, list[str]]:
 
     Shared between searches: the array is read-only.
     """
-    key = (state(reader), fieldname)
+    return _merged_once((state(reader), fieldname), lambda: _merge_codes(reader, fieldname))
+
+
+def _merged_once(key: tuple, merge) -> tuple[np.ndarray, list[str]]:
+    """The arrays `merge` makes for this key, made once and kept read-only in `_merged`."""
     with _cache_lock:
         cached = _merged.get(key)
     if cached is None:
-        cached = _merge_codes(reader, fieldname)
+        cached = merge()
         cached[0].flags.writeable = False
         with _cache_lock:
             if len(_merged) >= MERGED_KEPT:
@@ -248,17 +252,7 @@ def term_slots(reader, fieldname: str, keep) -> tuple[np.ndarray, list[str]]:
     `bincount` of `codes[:, docs]`; 0 where a document has fewer values. Only the terms
     `keep` accepts are coded (one `keep` a field: the arrays are cached by its name).
     Shared between searches: the array is read-only."""
-    key = (state(reader), "slots:" + fieldname)
-    with _cache_lock:
-        cached = _merged.get(key)
-    if cached is None:
-        cached = _merge_slots(reader, fieldname, keep)
-        cached[0].flags.writeable = False
-        with _cache_lock:
-            if len(_merged) >= MERGED_KEPT:
-                _merged.clear()
-            _merged[key] = cached
-    return cached
+    return _merged_once((state(reader), "slots:" + fieldname), lambda: _merge_slots(reader, fieldname, keep))
 
 
 def _merge_slots(reader, fieldname: str, keep) -> tuple[np.ndarray, list[str]]:
