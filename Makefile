@@ -25,25 +25,13 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-# What `run` and `serve` do before serving.
+# What `run` and `serve` do before serving, in one process (search/management/commands/
+# prepare.py): translations, migrations, the corpus (its texts, its official PDFs read on
+# every core, the amendments' operations, the proceedings), shared wording, and the index,
+# rebuilt once at the end when most of it changed. A document that fails to load is
+# reported and the server still starts with the rest; a second start finds nothing to do.
 prepare: $(VENV)/.installed
-	$(PY) manage.py compile_translations
-	$(PY) manage.py migrate
-	# A document that fails to load is reported; the server still starts with the rest.
-	-$(PY) manage.py load_corpus
-	# The official PDFs, on every core; files already stored are not read again.
-	-$(PY) manage.py import_documents corpus/ods
-	# What each stored amendment does (its operations), read again where the stored ones
-	# differ (a database filled before they were read): quick when none do.
-	$(PY) manage.py read_amendments
-	# The session's proceedings (stages, votes, sponsors), linked to the documents just
-	# loaded; a file whose rows are stored already is not written again.
-	$(PY) manage.py import_proceedings corpus/proceedings
-	# Shared wording and citations of paragraphs a publish did not get to trace (quick
-	# when there are none): each publish traces its own.
-	$(PY) manage.py trace_wording --if-needed
-	# The index is derived data: rebuilt whenever it does not match the database.
-	$(PY) manage.py rebuild_index --if-needed
+	$(PY) manage.py prepare
 
 # The development server: DEBUG on, no SECRET_KEY needed, static files from their folders.
 run: export DEBUG = 1

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from search.engine.index import record_changes
 from search.ingest.agenda import is_agenda, read_agenda, store_agenda
+from search.ingest.matching import match_drafts
 from search.models import (
     Paragraph,
     ProceedingsFile,
@@ -64,6 +65,7 @@ class Report:
     # Proposals none of whose symbols names a document here: their draft (else title).
     unmatched_proposals: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    drafts_linked: int = 0  # drafts linked to the resolution they became, or their link changed
 
 
 def import_proceedings(paths: list[Path]) -> Report:
@@ -89,6 +91,10 @@ def import_proceedings(paths: list[Path]) -> Report:
         for name, read in kept:
             rows = [build_rows(proposal, links, report) for proposal in read]
             store_file(name, rows, report)
+        if report.files_written:
+            # The record says which draft became which resolution: linked now, not at
+            # the next publish or tracing, and in the same transaction as the record.
+            report.drafts_linked = len(match_drafts())
     return report
 
 

@@ -38,6 +38,7 @@ class Command(BaseCommand):
         for reason, count in report.unlinked.most_common():
             write(f"  {count} {reason}")
         write(f"{len(report.unmatched_proposals)} proposals name no document here")
+        write(f"drafts linked to the resolution they became, or their link changed: {report.drafts_linked}")
         if verbosity >= 2:
             write("symbols naming no document here: " + ", ".join(sorted(report.unmatched)))
             write("proposals naming no document here: " + ", ".join(report.unmatched_proposals))
