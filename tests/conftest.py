@@ -41,6 +41,7 @@ WHOLE_MODULES = (
     "tests/ingest/test_agreed_language.py",
     "tests/web/test_proceedings_page.py",
     "tests/web/test_amendments_page.py",
+    "tests/web/test_amendments_api.py",
     "tests/engine/test_proceedings_filters.py",
 )
 

@@ -295,7 +295,7 @@ class DocumentLinks:
 
 def stage_separate_rows(stage: ParsedStage) -> list[list[str]]:
     """The anchors each separate vote of a stage names ("pp6", "op4")."""
-    return [[f"pp{n}" for n in v.preambular] + [f"op{n}" for n in v.operative] for v in stage.separate_votes]
+    return [[target.key for target in v.targets] for v in stage.separate_votes]
 
 
 def build_rows(proposal: ParsedProposal, links: DocumentLinks, report: Report) -> dict:
@@ -381,7 +381,7 @@ def _counts_said(vote) -> str:
 
 def separate_vote_named(separate) -> str:
     """ "on PP 6, OP 4", or "on paragraphs not named"."""
-    named = [f"PP {n}" for n in separate.preambular] + [f"OP {n}" for n in separate.operative]
+    named = [target.labels[0] for target in separate.targets]
     return "on " + (", ".join(named) if named else "paragraphs not named")
 
 

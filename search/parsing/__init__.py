@@ -58,6 +58,7 @@ from search.parsing.amendments import (
     Operation,
     Target,
     read_amendment,
+    read_paragraph_list,
 )
 from search.parsing.citations import Cited, find_citations
 from search.parsing.decoding import decode, detect_language
@@ -149,6 +150,7 @@ __all__ = [
     "Operation",
     "Target",
     "read_amendment",
+    "read_paragraph_list",
     "ADOPTED",
     "COMMITTEE_STAGE",
     "NOT_ADOPTED",

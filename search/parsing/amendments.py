@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .documents import OPERATIVE, PREAMBULAR
 from .labels import paragraph_names
-from .text import CJK, CJK_RE, EN_SESSIONS, zh_number
+from .text import CJK, CJK_RE, EN_CARDINALS, EN_SESSIONS, zh_number
 
 DELETE, INSERT, REPLACE, ADD, UNREAD = "delete", "insert", "replace", "add", "unread"
 OPERATION_KINDS = (DELETE, INSERT, REPLACE, ADD, UNREAD)
@@ -506,6 +506,71 @@ def _ordinal_value(text: str) -> int | None:
 def _zh_value(text: str) -> int | None:
     text = unicodedata.normalize("NFKC", text)
     return int(text) if text.isdigit() else zh_number(text.replace("两", "二").replace("〇", "零"))
+
+
+# A list of paragraphs named alone, as records of votes name them: the same grammar.
+
+MAX_LIST = 300  # characters of a list of paragraphs read; a longer one is not read
+EN_REFERENCE_RE = re.compile(EN_REFERENCE, re.I)
+ZH_REFERENCE_RE = re.compile(ZH_REFERENCE)
+CARDINALS = "|".join(sorted(EN_CARDINALS, key=len, reverse=True))
+CARDINAL = re.compile(rf"(?<![\w-])(?:{CARDINALS})(?![\w-])", re.I)
+ABBREVIATED = re.compile(r"\b(?:(?P<part>op|pp)s?|paras?)\.?\s*(?=\d)", re.I)
+NAMES_PART = re.compile(r"preambular|operative|preamble|序言部分|执行部分", re.I)
+ORDINALS_ALONE = re.compile(rf"(?:the\s+)?{ORDINAL}(?:{LIST_JOINT}(?:the\s+)?{ORDINAL})*", re.I)
+PARAGRAPH_WORD = re.compile(r"(?:the\s+)?(?P<word>(?:sub-?)?paragraphs?)\b", re.I)
+# What may stand around the references: "the words “…” in OP 7", "PP 3 and OP 5".
+EN_AROUND = re.compile(rf"\b(?:the|words?|phrases?|text|in|of|and|as\s+well\s+as)\b|[\s,;.:{PLACE}]", re.I)
+ZH_AROUND = re.compile(rf"[\s,，、；;。和及与中的{PLACE}]|以及|一语|一词|字样|措辞")
+ABBREVIATIONS = {"op": "operative paragraph ", "pp": "preambular paragraph "}
+
+
+def read_paragraph_list(text: str, part: str = "") -> list[Target] | None:
+    """The numbered paragraphs a short text names, in the words amendments and the records
+    of votes use: "the fifth preambular paragraph", "operative paragraphs 3 and 5", "OP 4
+    (a)", "paragraphs 3 to 5", "the words “…” in OP 7", "执行部分第4段". Where it names no
+    part ("ninth", "eight", "3-5", "第五段"), the paragraphs are of `part`. None when any of
+    it is not a paragraph's name (the last paragraph, the preamble as a whole, an annex)."""
+    if len(text) > MAX_LIST:
+        return None
+    scanned = scan_quotations(text)  # quoted words are data, never a paragraph's name
+    if scanned.unclosed:
+        return None
+    words = re.sub(r"\s+", " ", scanned.skeleton).strip()
+    words = ABBREVIATED.sub(lambda m: ABBREVIATIONS.get((m["part"] or "").lower(), "paragraphs "), words)
+    words = CARDINAL.sub(lambda m: str(EN_CARDINALS[m.group().lower()]), words)
+    if part and not NAMES_PART.search(words):
+        words = _with_part(words, part)
+    chinese = bool(CJK_RE.search(words))
+    targets, rest, end = [], [], 0
+    for match in (ZH_REFERENCE_RE if chinese else EN_REFERENCE_RE).finditer(words):
+        rest.append(words[end : match.start()])
+        end = match.end()
+        targets += _zh_targets(match) if chinese else _en_targets(match)
+    rest.append(words[end:])
+    left = (ZH_AROUND if chinese else EN_AROUND).sub("", "".join(rest))
+    if left or not targets or any(target.number is None for target in targets):
+        return None
+    return list(dict.fromkeys(targets))
+
+
+def _with_part(words: str, part: str) -> str:
+    """A list that names no part, with `part` named: "ninth" → "ninth preambular paragraph",
+    "3 and 5" → "preambular paragraphs 3 and 5", "第五段" → "序言部分第五段"."""
+    if words.startswith("第"):
+        return {PREAMBULAR: "序言部分", OPERATIVE: "执行部分"}[part] + words
+    if words[:1].isdigit():
+        return f"{part} paragraphs {words}"
+    if match := PARAGRAPH_WORD.match(words):
+        return f"{part} {words[match.start('word') :]}"
+    if match := ORDINALS_ALONE.match(words):
+        after = words[match.end() :].strip()
+        if not after:
+            return f"{words} {part} paragraphs"
+        said = PARAGRAPH_WORD.match(after)
+        if said and said.start("word") == 0:  # "the ninth paragraph"
+            return f"{words[: match.end()]} {part} {after}"
+    return words
 
 
 # Words that change nothing an instruction says, taken out of its shape.

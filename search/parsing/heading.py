@@ -140,8 +140,10 @@ def _organ_of_head(joined: str) -> str | None:
 SESSION = re.compile(
     r"^\s*(第[一二三四五六七八九十]+届会议|\d{4}\s*年实质性会议|[A-Z][a-z]+(?:-[a-z]+)? session)\s*$", re.M
 )
-# "Agenda item 14 (c)", "Agenda items 13 and 117", "议程项目13和117"
-AGENDA_ITEM_NUMBER = r"[0-9]+\s*(?:\(\s*[a-z]\s*\))?"
+# "Agenda item 14 (c)", "Agenda item 99 (kk)", "Agenda item 115 (e) (i)", "Agenda items 13
+# and 117", "议程项目13和117": a sub-item is lettered a … z, then aa … zz, and its own
+# sub-items numbered in roman numerals. Each part optional once: no nested repetition.
+AGENDA_ITEM_NUMBER = r"[0-9]+(?:\s*\(\s*[a-z]{1,2}\s*\)(?:\s*\(\s*[ivx]{1,5}\s*\))?)?"
 AGENDA_ITEM_NUMBERS = rf"{AGENDA_ITEM_NUMBER}(?:\s*(?:,|and|和|、)\s*{AGENDA_ITEM_NUMBER})*"
 AGENDA_ITEMS = re.compile(rf"(?:议程项目|Agenda items?)\s*({AGENDA_ITEM_NUMBERS})")
 ADOPTED_ON = re.compile(r"(?:adopted by the .*? on|通过)\s*\n?\s*(\d{1,2} [A-Z][a-z]+ \d{4})", re.I)

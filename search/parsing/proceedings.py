@@ -15,6 +15,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from search.parsing.amendments import Target, read_paragraph_list
+from search.parsing.documents import OPERATIVE, PREAMBULAR
 from search.parsing.symbols import COMMITTEE_NUMBERS, PublishedSymbol, published_symbol
 
 MAX_BYTES = 2_000_000  # the largest file of the 80th session is 366 KB
@@ -67,8 +69,7 @@ class Vote:
 
 @dataclass
 class SeparateVote:
-    preambular: list[str]
-    operative: list[str]
+    targets: list[Target]  # the paragraphs it names, in the order named
     vote: Vote
 
 
@@ -268,17 +269,27 @@ def _separate_votes(items: object, problems: list[str]) -> list[SeparateVote]:
         own: list[str] = []
         vote = read_vote(item | {"Voting": "Yes"}, own)
         problems.extend(f"separate vote: {problem}" for problem in own)
-        votes.append(SeparateVote(_paragraphs(item, "preambular"), _paragraphs(item, "operative"), vote))
+        votes.append(SeparateVote(_paragraphs(item, problems), vote))
     return votes
 
 
-def _paragraphs(item: dict, key: str) -> list[str]:
-    """Paragraph numbers as the record gives them ("4", "op10"): the number alone."""
-    values = item.get(key)
-    if not isinstance(values, list):
-        return []
-    numbers = (re.sub(r"^(?:op|pp)\s*", "", str(v).strip(), flags=re.I) for v in values[:MAX_STAGES])
-    return [n for n in numbers if re.fullmatch(r"\d+(?:\s*\([a-z]+\))?", n)]
+def _paragraphs(item: dict, problems: list[str]) -> list[Target]:
+    """The paragraphs a separate vote names, listed by part as the record gives them: "4",
+    "op10", "ninth", "eight", "operative paragraph 4", "3 and 5" (the words name a part
+    where they name one, else the list's). One not understood is left out, said in words."""
+    targets: list[Target] = []
+    for part in (PREAMBULAR, OPERATIVE):
+        values = item.get(part)
+        if values is not None and not isinstance(values, list):
+            problems.append(f"separate vote: its {part} paragraphs are not a list; left out")
+            continue
+        for value in (values or [])[:MAX_STAGES]:
+            found = read_paragraph_list(str(value), part)
+            if found is None:
+                said = str(value)[:100]
+                problems.append(f"separate vote: {said!r} names no {part} paragraph read here; left out")
+            targets += found or []
+    return list(dict.fromkeys(targets))
 
 
 def _text(record: dict, key: str) -> str:

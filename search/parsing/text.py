@@ -188,6 +188,21 @@ def _en_session_words() -> dict[str, int]:
 
 
 EN_SESSIONS = _en_session_words()
+_EN_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_EN_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"]
+_EN_TEENS += ["eighteen", "nineteen"]
+
+
+def _en_cardinal_words() -> dict[str, int]:
+    """Map "one" … "ninety-nine" to their numbers: paragraphs are sometimes named so."""
+    numbers = {word: n for n, word in enumerate(_EN_UNITS + _EN_TEENS, 1)}
+    for n, stem in enumerate(_EN_TENS, 2):
+        numbers[stem + "y"] = 10 * n
+        numbers |= {f"{stem}y-{unit}": 10 * n + u for u, unit in enumerate(_EN_UNITS, 1)}
+    return numbers
+
+
+EN_CARDINALS = _en_cardinal_words()
 _ZH_DIGITS = "零一二三四五六七八九"
 _ZH_MULTIPLIERS = {"十": 10, "百": 100}
 

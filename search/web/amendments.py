@@ -10,6 +10,10 @@ the anchors the operations were stored with, when the page is shown: a draft sto
 its amendments shows them all the same. A page costs two queries here, however many
 amendments: their operations, and their stages in the proceedings.
 
+The API (`api_data`, in /api/proceedings) gives the same facts as data, from the same
+reading: the amendments, their operations and outcomes are found once, here, and only
+their presentation differs.
+
 Everything shown is escaped here; the only markup is this module's own links and spans.
 """
 
@@ -17,8 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html import unescape
 
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -61,6 +66,24 @@ from search.web.comparing import ADDED as ADDED_HERE
 SPONSORS_SHOWN = 3  # a note names this many sponsors, then how many more
 
 
+# What the record of an amendment's votes holds: one vote or outcome (GIVEN), none
+# (NOT_RECORDED), stages that disagree (DISAGREEING), or only a vote the import left out as
+# no fact (WITHHELD). The API says which; the pages say it in words (`outcome_text`).
+GIVEN, NOT_RECORDED, DISAGREEING, WITHHELD = "given", "not_recorded", "disagreeing", "withheld"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of an amendment, as its stages in the proceedings record it."""
+
+    voting: str = ""  # RECORDED, WITHOUT_VOTE or ""
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    outcome: str = ""  # ADOPTED, NOT_ADOPTED, "WITHDRAWN" or ""
+    record: str = GIVEN
+
+
 @dataclass
 class Proposed:
     """One amendment, in the language version read, with what it does."""
@@ -69,7 +92,7 @@ class Proposed:
     language: str
     sponsors: list[str]
     operations: list[Operation]
-    outcome: str = ""
+    outcome: Outcome = Outcome(record=NOT_RECORDED)
 
     @property
     def url(self) -> str:
@@ -93,9 +116,7 @@ class Amendments:
 def proposed_to(draft: Resolution, anchors: Iterable[str], language: str) -> Amendments | None:
     """The amendments proposed to a draft, with notes beside the paragraphs of `anchors`
     (those the page shows) that they target; None when there are none."""
-    if not draft.symbol or draft.doc_type == RESOLUTION:  # an adopted resolution is amended no more
-        return None
-    proposed = _proposed(_operations_on(draft), language)
+    proposed = _proposed_to(draft, language)
     if not proposed:
         return None
     shown = set(anchors)
@@ -109,6 +130,12 @@ def proposed_to(draft: Resolution, anchors: Iterable[str], language: str) -> Ame
     return found
 
 
+def _proposed_to(draft: Resolution, language: str) -> list[Proposed]:
+    if not draft.symbol or draft.doc_type == RESOLUTION:  # an adopted resolution is amended no more
+        return []
+    return _proposed(_operations_on(draft), language)
+
+
 def _operations_on(draft: Resolution):
     """The operations of the amendments proposed to a draft: by its symbol, whenever stored."""
     return AmendmentOperation.objects.filter(
@@ -119,9 +146,7 @@ def _operations_on(draft: Resolution):
 def of_amendment(amendment: Resolution, language: str) -> Amendments | None:
     """An amendment's own operations, linked to the paragraphs of the draft it amends
     when that draft is here; None for a document that is no amendment or has none."""
-    if amendment.doc_type != AMENDMENT:
-        return None
-    proposed = _proposed(AmendmentOperation.objects.filter(version__resolution=amendment), language)
+    proposed = _own(amendment, language)
     if not proposed:
         return None
     draft = amendment.amended()
@@ -135,6 +160,12 @@ def of_amendment(amendment: Resolution, language: str) -> Amendments | None:
     for operation, described in zip(proposed[0].operations, found.amendments[0]["operations"], strict=True):
         found.beside.setdefault(f"para{operation.paragraph}", []).append(described)
     return found
+
+
+def _own(amendment: Resolution, language: str) -> list[Proposed]:
+    if amendment.doc_type != AMENDMENT:
+        return []
+    return _proposed(AmendmentOperation.objects.filter(version__resolution=amendment), language)
 
 
 def _anchors(draft: Resolution | None) -> set[str]:
@@ -160,7 +191,7 @@ def _proposed(rows, language: str) -> list[Proposed]:
     proposed = [_one(operations) for operations in chosen.values()]
     outcomes = outcomes_of(p.resolution.symbol for p in proposed if p.resolution.symbol)
     for amendment in proposed:
-        amendment.outcome = outcomes.get(amendment.resolution.symbol or "", _("outcome not recorded"))
+        amendment.outcome = outcomes.get(amendment.resolution.symbol or "", amendment.outcome)
     return proposed
 
 
@@ -171,11 +202,11 @@ def _one(operations: list[AmendmentOperation]) -> Proposed:
     )
 
 
-def outcomes_of(symbols: Iterable[str]) -> dict[str, str]:
-    """What became of each amendment, as its stages in the proceedings record it: adopted
-    or rejected with the vote, or "outcome not recorded" (also where records disagree). A
-    vote the import left out as no fact (`Stage.problem`: counts that contradict the
-    outcome, votes that disagree) is said to be left out, never shown."""
+def outcomes_of(symbols: Iterable[str]) -> dict[str, Outcome]:
+    """What became of each amendment that has stages in the proceedings: the vote or
+    outcome its stages record, where they agree. A vote the import left out as no fact
+    (`Stage.problem`: counts that contradict the outcome, votes that disagree) is WITHHELD,
+    its counts never given."""
     votes: dict[str, set[tuple]] = {}
     withheld: set[str] = set()
     rows = Stage.objects.filter(symbol__in=list(symbols)).values_list(
@@ -187,23 +218,25 @@ def outcomes_of(symbols: Iterable[str]) -> dict[str, str]:
         elif problem:
             withheld.add(symbol)
     found = {
-        symbol: outcome_text(*next(iter(found))) if len(found) == 1 else _("outcome not recorded")
+        symbol: Outcome(*next(iter(found))) if len(found) == 1 else Outcome(record=DISAGREEING)
         for symbol, found in votes.items()
     }
-    return {symbol: _("outcome not shown: its record contradicts itself") for symbol in withheld} | found
+    return {symbol: Outcome(record=WITHHELD) for symbol in withheld} | found
 
 
-def outcome_text(voting: str, yes, no, abstain, outcome: str) -> str:
+def outcome_text(found: Outcome) -> str:
     """ "adopted 68–51–29", "rejected 17–87–45", "adopted without a vote", "outcome not recorded"."""
-    counts = {"yes": yes, "no": no, "abstain": abstain}
-    counted = voting == RECORDED and None not in counts.values()
-    if outcome == ADOPTED:
+    if found.record == WITHHELD:
+        return _("outcome not shown: its record contradicts itself")
+    counts = {"yes": found.yes, "no": found.no, "abstain": found.abstain}
+    counted = found.voting == RECORDED and None not in counts.values()
+    if found.outcome == ADOPTED:
         if counted:
             return _("adopted %(yes)s–%(no)s–%(abstain)s") % counts
-        return _("adopted without a vote") if voting == WITHOUT_VOTE else _("adopted")
-    if outcome == NOT_ADOPTED:
+        return _("adopted without a vote") if found.voting == WITHOUT_VOTE else _("adopted")
+    if found.outcome == NOT_ADOPTED:
         return _("rejected %(yes)s–%(no)s–%(abstain)s") % counts if counted else _("rejected")
-    if outcome == "WITHDRAWN":
+    if found.outcome == "WITHDRAWN":
         return _("withdrawn")
     if counted:
         return _("voted %(yes)s–%(no)s–%(abstain)s, outcome not recorded") % counts
@@ -214,7 +247,7 @@ def _listed(amendment: Proposed, link: Callable[[str], str]) -> dict:
     values = {
         "amendment": _amendment_link(amendment, _("Amendment %(symbol)s")),
         "sponsors": escape(sponsors_text(amendment.sponsors)),
-        "outcome": escape(amendment.outcome),
+        "outcome": escape(outcome_text(amendment.outcome)),
     }
     heading = (
         _("%(amendment)s (%(sponsors)s) — %(outcome)s")
@@ -225,7 +258,7 @@ def _listed(amendment: Proposed, link: Callable[[str], str]) -> dict:
         "symbol": amendment.resolution.symbol or str(amendment.resolution),
         "url": amendment.url,
         "heading": _html(heading, values),
-        "outcome": amendment.outcome,
+        "outcome": outcome_text(amendment.outcome),
         "operations": [describe(op, amendment.lang, link) for op in amendment.operations],
     }
 
@@ -237,7 +270,7 @@ def beside_note(amendment: Proposed, operation: Operation, link: Callable[[str],
         "amendment": _amendment_link(amendment, _("Amendment %(symbol)s")),
         "sponsors": escape(sponsors_text(amendment.sponsors)),
         "change": describe(operation, amendment.lang, link),
-        "outcome": escape(amendment.outcome),
+        "outcome": escape(outcome_text(amendment.outcome)),
     }
     if not amendment.sponsors:
         return _html(_("%(amendment)s: %(change)s — %(outcome)s"), values)
@@ -426,8 +459,120 @@ def _inserted_note(amendment: Proposed) -> SafeString:
     values = {
         "amendment": _amendment_link(amendment, _("amendment %(symbol)s")),
         "sponsors": escape(sponsors_text(amendment.sponsors)),
-        "outcome": escape(amendment.outcome),
+        "outcome": escape(outcome_text(amendment.outcome)),
     }
     if not amendment.sponsors:
         return _html(_("Inserted by %(amendment)s, %(outcome)s"), values)
     return _html(_("Inserted by %(amendment)s (%(sponsors)s), %(outcome)s"), values)
+
+
+# The same facts for the API.
+
+
+def api_data(document: Resolution, language: str, base_url: str) -> dict:
+    """What the API gives of amendments for a document: `amendment`, what it does when it
+    is one; `amendments`, those proposed to it when it is a draft, and
+    `amendments_by_paragraph`, which of their operations target each of its paragraphs
+    (by anchor); None where there are none. Each amendment is read in its `language`
+    version where that is here, else the other."""
+    own = _own(document, language)
+    proposed = _proposed_to(document, language)
+    data = {"amendment": None, "amendments": None, "amendments_by_paragraph": None}
+    if own:
+        draft = document.amended()
+        link = _api_link(draft, _anchors(draft), base_url)
+        data["amendment"] = _api_amendment(own[0], link, base_url) | {"draft": _api_document(draft, base_url)}
+    if proposed:
+        anchors = _anchors(document)
+        link = _api_link(document, anchors, base_url)
+        data["amendments"] = [_api_amendment(amendment, link, base_url) for amendment in proposed]
+        data["amendments_by_paragraph"] = _by_paragraph(proposed, anchors)
+    return data
+
+
+def _by_paragraph(proposed: list[Proposed], anchors: set[str]) -> dict[str, list[dict]]:
+    """The operations that target each paragraph here: the amendment's symbol and the
+    operation's number in its list."""
+    found: dict[str, list[dict]] = {}
+    for amendment in proposed:
+        for number, operation in enumerate(amendment.operations, 1):
+            for key in dict.fromkeys(key for key in operation.keys if key in anchors):
+                found.setdefault(key, []).append({"amendment": _symbol(amendment), "operation": number})
+    return found
+
+
+def _api_link(draft: Resolution | None, anchors: set[str], base_url: str) -> Callable[[str], str]:
+    url = f"{base_url}{draft.get_absolute_url()}" if draft is not None else ""
+    return lambda key: f"{url}#{key}" if key in anchors else ""
+
+
+def _api_document(document: Resolution | None, base_url: str) -> dict | None:
+    if document is None:
+        return None
+    return {"key": document.key, "symbol": document.symbol, "url": f"{base_url}{document.get_absolute_url()}"}
+
+
+def _symbol(amendment: Proposed) -> str:
+    return amendment.resolution.symbol or str(amendment.resolution)
+
+
+def _api_amendment(amendment: Proposed, link: Callable[[str], str], base_url: str) -> dict:
+    language = interface_language()
+    return {
+        "symbol": _symbol(amendment),
+        "key": amendment.resolution.key,
+        "url": f"{base_url}{amendment.url}",
+        "language": amendment.language,
+        "amends": amendment.resolution.amends or None,
+        "sponsors": [state_name(name, language) for name in amendment.sponsors],
+        "outcome": _api_outcome(amendment.outcome),
+        "operations": [
+            _api_operation(number, operation, amendment, link)
+            for number, operation in enumerate(amendment.operations, 1)
+        ],
+    }
+
+
+def _api_outcome(found: Outcome) -> dict:
+    return {
+        "record": found.record,
+        "result": found.outcome or None,
+        "voting": found.voting or None,
+        "yes": found.yes,
+        "no": found.no,
+        "abstain": found.abstain,
+        "text": outcome_text(found),
+    }
+
+
+def _api_operation(
+    number: int, operation: Operation, amendment: Proposed, link: Callable[[str], str]
+) -> dict:
+    document = amendment.resolution.amends or None
+    return {
+        "number": number,
+        "amendment_paragraph": f"para{operation.paragraph}",
+        "kind": operation.kind,
+        "scope": operation.scope or None,
+        "position": operation.position or None,
+        "targets": [_api_target(target, document, link) for target in operation.targets],
+        "placed_by": operation.placed_by or None,
+        "old": operation.old or None,
+        "new": operation.new or None,
+        "paragraphs": operation.paragraphs,
+        "new_part": operation.new_part or None,
+        "sentence": operation.sentence,
+        "reason": operation.reason or None,
+        # The sentence the pages show, as plain text: the same words, without their links.
+        "description": unescape(strip_tags(describe(operation, amendment.lang, lambda key: ""))),
+    }
+
+
+def _api_target(target: Target, document: str | None, link: Callable[[str], str]) -> dict:
+    return {
+        "anchor": target.key if target.number is not None else None,
+        "part": "whole" if target.part == WHOLE else target.part,
+        "label": target_name(target),
+        "document": document,
+        "url": link(target.key) or None,
+    }

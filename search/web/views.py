@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from search.engine.index import IndexUnavailable
 from search.engine.query import parse_query
 from search.engine.searching import search_paragraphs
-from search.models import Paragraph, Resolution
+from search.models import Paragraph, Resolution, interface_language
 from search.web import agreed_language, amendments, comparing, exports, proceedings
 from search.web.browse import browse
 from search.web.caching import cached_part
@@ -235,17 +235,24 @@ def api_agreed_language(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def api_proceedings(request: HttpRequest) -> JsonResponse:
-    """A document's proceedings as JSON (?key=): how it was adopted, its main sponsors, its
-    stages with their votes, and the separate votes by paragraph anchor; null when none."""
+    """A document's proceedings as JSON (?key=[&lang=en|zh]): how it was adopted, its main
+    sponsors, its stages with their votes, and the separate votes by paragraph anchor; what
+    it does when it is an amendment, and the amendments proposed to it when it is a draft,
+    each read in `lang` (else the interface's) where that version is here; null when none."""
     resolution = Resolution.objects.filter(key=request.GET.get("key", "")).first()
     if resolution is None:
         return JsonResponse({"error": "no such document: give key, e.g. A/RES/80/192"}, status=404)
+    language = request.GET.get("lang") or interface_language()
+    if language not in ("en", "zh"):
+        return JsonResponse({"error": f"lang must be en or zh, not {language!r}"}, status=400)
+    base_url = request.build_absolute_uri("/")[:-1]
     data = {
         "key": resolution.key,
         "symbol": resolution.symbol,
         "url": request.build_absolute_uri(resolution.get_absolute_url()),
         "proceedings": proceedings.api_data(proceedings.proceedings_of(resolution)),
     }
+    data |= amendments.api_data(resolution, language, base_url)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 

@@ -94,7 +94,8 @@ def test_an_item_is_shown_as_the_un_writes_it():
 
 
 def test_the_proceedings_refine_an_item_the_heading_gives_only_in_part():
-    # A/C.1/80/L.41's heading: "Agenda item 99 (kk)", read as far as "99"; c1-proposals.json: "99(kk)".
+    # A/C.1/80/L.41's heading, "Agenda item 99 (kk)", as a database filled before sub-items
+    # of two letters were read holds it ("99"); c1-proposals.json: "99(kk)".
     assert document_items(["99"], ["99(kk)"]) == ["99(kk)"]
     assert document_items(["69(a)"], ["69(a)"]) == ["69(a)"]
     assert document_items(["70"], ["71(b)"]) == ["70"]  # another item: the heading's stands

@@ -103,6 +103,34 @@ def test_it_counts_what_it_read_and_why_it_could_not_link_the_rest(db):
     assert "more than 193" in stage.problem
 
 
+def test_it_stores_the_paragraphs_separate_votes_name_in_words(db):
+    out = run(PROCEEDINGS)
+
+    # c1-proposals.json, A/80/534 DR 46: OPs 4, 3 and 1 by number, then PPs "twelfth" …
+    # "first" in words ("eight" for the eighth); DR 44: "fourteenth" and "eight".
+    dr46, dr44 = (
+        Stage.objects.get(symbol="A/80/534", draft_number=n, name="Adoption by Main Committee")
+        for n in (46, 44)
+    )
+    assert [v.anchors for v in dr46.separate_votes.order_by("order")] == [
+        ["op4"],
+        ["op3"],
+        ["op1"],
+        ["pp12"],
+        ["pp10"],
+        ["pp9"],
+        ["pp8"],
+        ["pp4"],
+        ["pp3"],
+        ["pp2"],
+        ["pp1"],
+    ]
+    assert [v.anchors for v in dr44.separate_votes.order_by("order")] == [["pp14"], ["pp8"]]
+    # Of the session's 169 separate votes, 4 name no paragraph at all (both lists empty).
+    assert SeparateVote.objects.filter(anchors=[]).count() == 4
+    assert "paragraph read here" not in out
+
+
 def test_a_second_import_changes_nothing(documents):
     run(PROCEEDINGS)
     before = rows()

@@ -1,8 +1,10 @@
 """The heading of a document read as one line per paragraph (a Word file, a typeset PDF)."""
 
+import time
 from pathlib import Path
 
 from search.parsing import parse_document, pdf_layout_text
+from search.parsing.heading import AGENDA_ITEM_HEADING, AGENDA_ITEMS
 
 ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
 
@@ -435,3 +437,41 @@ def test_it_takes_a_report_of_any_main_committee_for_the_assemblys():
     for committee, code in (("第三委员会", "C3"), ("第六委员会", "C6"), ("第一委员会", "C1")):
         doc = parse_document(report.replace("第三委员会", committee), "zh")
         assert (doc.doc_type, doc.body, doc.committee) == ("report", "GA", code)
+
+
+def test_it_reads_an_agenda_sub_item_of_two_letters_and_keeps_it_out_of_the_title():
+    # Page one of each: "Agenda item 99 (kk)", "Agenda item 99 (gg)" (the letters run a … z, aa …).
+    draft, resolution = parse_pdf("A_C.1_80_L.41.pdf"), parse_pdf("A_RES_78_31.pdf")
+
+    assert (draft.agenda_item, draft.agenda_item_title) == (
+        "99 (kk)",
+        "General and complete disarmament: lethal autonomous weapons systems",
+    )
+    assert (resolution.agenda_item, resolution.agenda_item_title) == (
+        "99 (gg)",
+        "General and complete disarmament: youth, disarmament and non-proliferation",
+    )
+
+
+def test_it_reads_a_sub_item_of_a_sub_item_in_roman_numerals():
+    # The 80th session's agenda (plenary-agenda.json) has items 115 (e) (i) and (ii).
+    text = DRAFT.replace(
+        "Agenda item 71 (b)", "Agenda item 115 (e) (i)\nAppointment of members of the Commission"
+    )
+    doc = parse_document(text, "en", "markdown")
+    assert (doc.agenda_item, doc.agenda_item_title) == (
+        "115 (e) (i)",
+        "Appointment of members of the Commission",
+    )
+    one_letter = parse_document(DRAFT.replace("71 (b)", "71(b) Rights of the child"), "en", "markdown")
+    assert (one_letter.agenda_item, one_letter.agenda_item_title) == ("71(b)", "Rights of the child")
+
+
+def test_it_reads_a_hostile_agenda_line_in_time_linear_in_its_length():
+    # Repeated sub-items and lists with nothing to end them: a backtracking pattern would
+    # take far longer than this generous bound.
+    started = time.process_time()
+    for line in ("Agenda items " + "1 (aa) (iv) and " * 20_000, "Agenda item 1" + " (a" * 40_000):
+        AGENDA_ITEMS.search(line)
+        AGENDA_ITEM_HEADING.sub("", line)
+    assert time.process_time() - started < 5

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from search.parsing import ProceedingsError, parse_proceedings, published_symbol
+from search.parsing import ProceedingsError, parse_proceedings, published_symbol, read_paragraph_list
 from search.parsing.proceedings import MAX_BYTES, RECORDED, WITHOUT_VOTE, split_sponsors
 
 PROCEEDINGS = Path(__file__).resolve().parents[2] / "corpus" / "proceedings" / "80"
@@ -60,8 +60,13 @@ def test_it_reads_80_192_as_the_proceedings_give_it():
         "ADOPTED",
     )
     (separate,) = plenary.separate_votes
-    assert (separate.operative, separate.vote.yes, separate.vote.no, separate.vote.abstain) == (
-        ["4"],
+    assert (
+        [t.key for t in separate.targets],
+        separate.vote.yes,
+        separate.vote.no,
+        separate.vote.abstain,
+    ) == (
+        ["op4"],
         64,
         42,
         54,
@@ -139,4 +144,102 @@ def test_it_leaves_out_a_record_that_is_not_a_proposal_and_keeps_the_others():
     assert problems == [
         "f, proposal 1: not an object; left out",
         "f, proposal 2: no list of stages; left out",
+    ]
+
+
+def test_it_reads_separate_votes_that_name_their_paragraphs_in_words():
+    # c1-proposals.json, A/80/534 DR 46: three votes on operative paragraphs by number, then
+    # eight on preambular paragraphs in words ("twelfth" … "first", and "eight"); the plenary's
+    # record of the same draft (80/57) numbers them 12, 10, 9, 8, 4, 3, 2, 1.
+    proposals, problems = parse_proceedings((PROCEEDINGS / "c1-proposals.json").read_bytes(), "c1")
+    stage = next(s for p in proposals for s in p.stages if s.published_as == "A/80/534 DR 46")
+
+    assert [
+        ([t.key for t in v.targets], v.vote.yes, v.vote.no, v.vote.abstain) for v in stage.separate_votes
+    ] == [
+        (["op4"], 140, 4, 8),
+        (["op3"], 135, 5, 13),
+        (["op1"], 142, 0, 10),
+        (["pp12"], 137, 1, 15),
+        (["pp10"], 135, 3, 14),
+        (["pp9"], 142, 0, 8),
+        (["pp8"], 140, 2, 8),
+        (["pp4"], 143, 0, 8),
+        (["pp3"], 144, 0, 8),
+        (["pp2"], 140, 0, 9),
+        (["pp1"], 144, 1, 9),
+    ]
+    assert stage.problems == []
+
+
+def test_every_separate_vote_of_the_session_names_paragraphs_it_reads():
+    for path in sorted(PROCEEDINGS.glob("c*-proposals.json")):
+        proposals, _ = parse_proceedings(path.read_bytes(), path.name)
+        said = [p for proposal in proposals for s in proposal.stages for p in s.problems]
+        assert [p for p in said if "paragraph read here" in p] == [], path.name
+
+
+@pytest.mark.parametrize(
+    ("named", "part", "keys"),
+    [
+        ("4", "operative", ["op4"]),
+        ("op10", "operative", ["op10"]),
+        ("PP 6", "preambular", ["pp6"]),
+        ("4 (a)", "operative", ["op4a"]),
+        ("OP 5 (b) (ii)", "operative", ["op5b-ii"]),
+        ("ninth", "preambular", ["pp9"]),
+        ("eight", "preambular", ["pp8"]),
+        ("the fifth preambular paragraph", "preambular", ["pp5"]),
+        ("the ninth paragraph", "preambular", ["pp9"]),
+        ("twenty-first", "preambular", ["pp21"]),
+        ("sixtieth", "preambular", ["pp60"]),
+        ("seventy-third and seventy-fourth", "preambular", ["pp73", "pp74"]),
+        ("third to fifth", "preambular", ["pp3", "pp4", "pp5"]),
+        ("operative paragraph 4", "operative", ["op4"]),
+        ("operative paragraph 4", "preambular", ["op4"]),  # the words name the part
+        ("paragraphs 3 and 5", "operative", ["op3", "op5"]),
+        ("3, 5 and 7", "operative", ["op3", "op5", "op7"]),
+        ("3-5", "operative", ["op3", "op4", "op5"]),
+        ("paras. 3 to 5", "operative", ["op3", "op4", "op5"]),
+        ("paragraph eight", "operative", ["op8"]),
+        ("PP 3 and OP 5", "preambular", ["pp3", "op5"]),
+        ("the words “in OP 9” in OP 7", "operative", ["op7"]),
+        ("in operative paragraph 7, the words “and equitable”", "operative", ["op7"]),
+        ("第五段", "preambular", ["pp5"]),
+        ("执行部分第4段", "operative", ["op4"]),
+        ("执行部分第3、5段", "operative", ["op3", "op5"]),
+    ],
+)
+def test_it_reads_a_list_of_paragraphs_as_un_records_word_it(named, part, keys):
+    assert [target.key for target in read_paragraph_list(named, part)] == keys
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        "the last preambular paragraph",
+        "the preambular paragraphs",
+        "annex, paragraph 3",
+        "3 or 5",
+        "the words “fifth”",
+        "4 bis",
+        "",
+        "x" * 400,
+    ],
+)
+def test_it_reads_nothing_from_a_list_it_does_not_understand(named):
+    assert read_paragraph_list(named, "operative") is None
+
+
+def test_it_says_which_paragraph_a_separate_vote_names_that_it_cannot_read():
+    vote = {"VoteY": 90, "VoteN": 50, "VoteAbstain": 10, "Outcome": "ADOPTED"}
+    vote |= {"preambular": ["the last preambular paragraph", "ninth"], "operative": "4"}
+    stage = {"StageName": "Adoption", "StageD": "2025-12-15", "SeparateVotes": [vote]}
+    (proposal,), _ = parse_proceedings(one([stage]), "crafted")
+
+    (separate,) = proposal.stages[0].separate_votes
+    assert [t.key for t in separate.targets] == ["pp9"] and separate.vote.yes == 90
+    assert proposal.stages[0].problems == [
+        "separate vote: 'the last preambular paragraph' names no preambular paragraph read here; left out",
+        "separate vote: its operative paragraphs are not a list; left out",
     ]

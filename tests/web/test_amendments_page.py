@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from search.models import AmendmentOperation, Resolution, Text
-from search.web.amendments import outcome_text, outcomes_of
+from search.web.amendments import WITHHELD, Outcome, outcome_text, outcomes_of
 
 PDFS = (
     "A_C.3_80_L.56.pdf",  # amends A/C.3/80/L.2; adopted 63–41–52
@@ -230,10 +230,11 @@ def test_a_page_costs_the_same_queries_however_many_amendments_it_shows(client, 
         (("none", None, None, None, "ADOPTED"), "adopted without a vote"),
         (("recorded", 14, 84, 47, ""), "voted 14–84–47, outcome not recorded"),
         (("", None, None, None, ""), "outcome not recorded"),
+        (("", None, None, None, "", WITHHELD), "outcome not shown: its record contradicts itself"),
     ],
 )
 def test_it_says_what_became_of_an_amendment_only_where_the_record_holds_together(vote, said):
-    assert outcome_text(*vote) == said
+    assert outcome_text(Outcome(*vote)) == said
 
 
 def test_it_reads_the_plenary_amendments_outcomes_from_the_proceedings(session):
@@ -241,8 +242,8 @@ def test_it_reads_the_plenary_amendments_outcomes_from_the_proceedings(session):
     # A/80/L.38 113–51–2 NOT-ADOPTED and A/80/L.40 74–74–18 ADOPTED, which cannot both hold.
     found = outcomes_of(["A/80/L.29", "A/80/L.19", "A/80/L.38", "A/80/L.40", "A/C.6/80/L.24"])
     assert found == {
-        "A/80/L.29": "adopted 135–3–24",
-        "A/80/L.19": "voted 14–84–47, outcome not recorded",
-        "A/80/L.38": "outcome not shown: its record contradicts itself",
-        "A/80/L.40": "outcome not shown: its record contradicts itself",
+        "A/80/L.29": Outcome("recorded", 135, 3, 24, "ADOPTED"),
+        "A/80/L.19": Outcome("recorded", 14, 84, 47, ""),
+        "A/80/L.38": Outcome(record=WITHHELD),
+        "A/80/L.40": Outcome(record=WITHHELD),
     }
