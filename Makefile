@@ -107,8 +107,12 @@ test-sqlite: browser $(VENV)/.installed lint
 # reader and the child process that reads files, the ranking's relevance set and the
 # questions it answers, the benchmark's tools, the exports' file formats, the server's
 # start-up checks and limits, the admin's translations, the code's complexity, and the
-# engine's matching, ranking, highlighting and suggestions, which read the index alone (the web tests still
-# search on PostgreSQL, and the change log and concurrent publishing run there).
+# engine's matching, ranking, highlighting and suggestions, which read the index alone, and the
+# pages that only show what is stored (a document's page, comparisons, the search page, the
+# home page, the settings): what reaches the database there is plain reads that the SQLite run
+# covers. The change log, concurrent publishing, uploads, imports, admin edits and history,
+# sign-in throttling (django-axes keeps its attempts in the database), exports, the API, the
+# proceedings and amendments (their pages count queries) and the search engine's tests run there.
 ENGINE_ALONE := tests/engine/test_analysis.py tests/engine/test_answers.py tests/engine/test_docsets.py \
 	tests/engine/test_highlight.py tests/engine/test_substance.py \
 	tests/engine/test_whoosh_internals.py tests/engine/test_word_order.py tests/engine/test_wording.py \
@@ -119,7 +123,9 @@ NOT_ON_POSTGRES := $(ENGINE_ALONE) tests/web/test_browser.py tests/web/test_csp_
 	tests/ingest/test_pdf_chars.py tests/ingest/test_upload_pasted_pdf.py \
 	tests/ingest/test_sandbox.py tests/ingest/test_parse_report.py tests/engine/test_relevance.py \
 	tests/bench tests/web/test_export_files.py tests/web/test_startup.py \
-	tests/engine/test_questions.py tests/ingest/test_admin_translations.py
+	tests/engine/test_questions.py tests/ingest/test_admin_translations.py \
+	tests/web/test_pages.py tests/web/test_compare.py tests/web/test_search_page.py tests/web/test_home.py \
+	tests/test_settings.py
 test-postgres: browser $(VENV)/.installed
 	url=$$(.ci/postgres) && DATABASE_URL=$$url $(PYTEST) $(addprefix --ignore=,$(NOT_ON_POSTGRES))
 

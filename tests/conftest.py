@@ -1,4 +1,5 @@
 import contextlib
+import fcntl
 import functools
 import hashlib
 import io
@@ -477,14 +478,20 @@ def _read_once(data: bytes, filename: str, language: str | None):
     kept = READS / _reader_fingerprint() / f"{name}.pickle"
     if kept.exists():
         return pickle.loads(kept.read_bytes())  # written below by a test process: our own
-    reading = _read(data, filename, language)  # a refusal raises, and is not kept
     for stale in READS.glob("*"):
         if stale.name != kept.parent.name:
             shutil.rmtree(stale, ignore_errors=True)
     kept.parent.mkdir(parents=True, exist_ok=True)
-    partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
-    partial.write_bytes(pickle.dumps(reading))
-    os.replace(partial, kept)  # whole or not at all, whoever reads it meanwhile
+    # One process reads a file; the others (xdist's workers, the PostgreSQL run beside the
+    # SQLite one) wait for its answer rather than read it again.
+    with open(kept.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        reading = _read(data, filename, language)  # a refusal raises, and is not kept
+        partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
+        partial.write_bytes(pickle.dumps(reading))
+        os.replace(partial, kept)  # whole or not at all, whoever reads it meanwhile
     return reading
 
 

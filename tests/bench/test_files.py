@@ -51,12 +51,13 @@ def test_it_tallies_refusals_stagings_and_published_rows_through_a_live_server(l
 
 
 def test_it_makes_the_same_corrupted_files_for_a_seed_and_of_every_kind():
-    first, again = corrupted_files(300, seed=5), corrupted_files(300, seed=5)
+    # 120 files hold every kind below (the bombs, each 2-6 % of the mix, among them).
+    first, again = corrupted_files(120, seed=5), corrupted_files(120, seed=5)
 
     assert [(kind, name, len(data)) for kind, name, data in first] == [
         (kind, name, len(data)) for kind, name, data in again
     ]
-    assert len({data for _, _, data in first}) == 300  # no two the same bytes
+    assert len({data for _, _, data in first}) == 120  # no two the same bytes
     assert {kind for kind, _, _ in first} >= {
         "pdf bytes flipped",
         "pdf truncated",

@@ -401,7 +401,7 @@ def test_mangled_documents_give_a_result_or_a_plain_refusal_never_a_crash():
     rng = random.Random(7)
     texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*/*.txt"))]
     noise = ["\n", " ", "1.", "(a)", "___________\n", "3/6\n", "\f", "”", "¹", "<sup>2</sup>"]
-    for round_ in range(300):
+    for round_ in range(160):  # 40 of each way of mangling, each in three languages
         text = rng.choice(texts)
         how = round_ % 4
         if how == 0:
