@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 CORPUS = Path(settings.BASE_DIR) / "corpus"
 
@@ -44,6 +45,10 @@ WHOLE_MODULES = (
     "tests/web/test_amendments_page.py",
     "tests/web/test_amendments_api.py",
     "tests/engine/test_proceedings_filters.py",
+    "tests/web/test_startup.py",
+    "tests/web/test_csp_browser.py",
+    "tests/web/test_amendments_browser.py",
+    "tests/web/test_proceedings_browser.py",
 )
 
 
@@ -124,11 +129,74 @@ def corpus_index_dir(django_db_setup, django_db_blocker, tmp_path_factory):
             with transaction.atomic():
                 _restart_ids()
                 _load_corpus()
-                call_command("rebuild_index", stdout=_Sink())
+                _index_corpus(path)
                 raise _Rollback
         except _Rollback:
             pass
     return path
+
+
+CORPUS_INDEXES = Path(settings.BASE_DIR) / "var" / "test-corpus-index"
+
+
+@functools.cache
+def _corpus_fingerprint() -> str:
+    """What the corpus's index is made from: the code, the corpus's texts, the pinned libraries."""
+    base = Path(settings.BASE_DIR)
+    sources = sorted((base / "search").rglob("*.py")) + sorted(CORPUS.glob("*/*.txt"))
+    digest = hashlib.sha256(sys.version.encode())
+    for path in [*sources, CORPUS / "manifest.toml", base / "requirements.lock"]:
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _index_corpus(path: Path) -> None:
+    """Index the corpus just loaded into `path`: rebuilt by the first process of the suite (of
+    either database), copied by the others. The same code indexes the same rows with the same
+    ids (`_restart_ids`) into the same index; only the change log's state is this database's,
+    written as a rebuild writes it. A copy that does not hold these rows' ids is rebuilt instead."""
+    from search.engine import index
+
+    kept = CORPUS_INDEXES / _corpus_fingerprint()
+    CORPUS_INDEXES.mkdir(parents=True, exist_ok=True)
+    for stale in CORPUS_INDEXES.iterdir():
+        if stale.is_dir() and stale.name != kept.name:
+            shutil.rmtree(stale, ignore_errors=True)
+    with open(CORPUS_INDEXES / f"{kept.name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.is_dir() and _copied_index(kept, path):
+            return
+        call_command("rebuild_index", stdout=_Sink())
+        shutil.rmtree(kept, ignore_errors=True)
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")
+        shutil.copytree(index._current(path), partial)
+        os.replace(partial, kept)
+
+
+def _copied_index(kept: Path, path: Path) -> bool:
+    """Copy the kept index into `path` with this database's change-log state, as a rebuild
+    starting now would record it; say whether it holds the paragraphs here, by the ids of their
+    language versions."""
+    from whoosh import index as whoosh_index
+
+    from search.engine import index
+    from search.models import IndexChange, Paragraph
+
+    generation = path / f"gen-copied-{os.getpid()}"
+    shutil.copytree(kept, generation)
+    cutoff = timezone.now() - index.LATE_COMMIT_WINDOW
+    recent = IndexChange.objects.filter(created_at__gte=cutoff).values_list("seq", "created_at")
+    state = {"seq": index.latest_seq(), "recent": [(seq, at.timestamp()) for seq, at in recent]}
+    index._write_state(generation, state)
+    paragraphs = Paragraph.objects.values_list("version_id", "anchor")
+    rows = {f"{version}:{anchor}" for version, anchor in paragraphs}
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        whole = {fields["id"] for fields in searcher.all_stored_fields()} == rows
+    if whole:
+        index._swap(path, generation)
+    else:
+        shutil.rmtree(generation)
+    return whole
 
 
 @pytest.fixture
