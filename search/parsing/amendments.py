@@ -93,7 +93,7 @@ class Target:
         if match is None:
             return None
         part = PARTS[match["prefix"]]
-        if match["number"] == "*":
+        if match["every"]:
             return cls(part)
         subs = tuple(s for s in (match["letter"], match["roman"]) if s)
         return cls(part, int(match["number"]), subs)
@@ -102,7 +102,8 @@ class Target:
 PREFIXES = {PREAMBULAR: "pp", OPERATIVE: "op"}
 PARTS = {prefix: part for part, prefix in PREFIXES.items()}
 KEY = re.compile(
-    r"(?P<prefix>pp|op)(?:(?P<number>\d{1,4})(?P<letter>[a-z]{1,3})?(?:-(?P<roman>[ivxl]{1,6}))?|\*)"
+    r"(?P<prefix>pp|op)"
+    r"(?:(?P<number>\d{1,4})(?P<letter>[a-z]{1,3})?(?:-(?P<roman>[ivxl]{1,6}))?|(?P<every>\*))"
 )
 
 

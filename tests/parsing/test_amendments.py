@@ -34,10 +34,12 @@ from search.parsing.amendments import (
     MAX_CHARACTERS,
     MAX_OPERATIONS,
     NO_TEXT,
+    TITLE,
     TOO_LONG,
     TOO_MANY,
     UNCLOSED_QUOTE,
     UNKNOWN_FORM,
+    WHOLE,
     scan_quotations,
 )
 
@@ -387,3 +389,21 @@ def test_it_says_what_is_past_its_limits():
     assert (many[-1].kind, many[-1].reason) == (UNREAD, TOO_MANY)
     long = read_amendment(["Delete operative paragraph 1. " + "x" * MAX_CHARACTERS])
     assert long[-1].kind == UNREAD and "x" in long[-1].sentence
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        Target(PREAMBULAR),  # every preambular paragraph: "pp*"
+        Target(OPERATIVE),
+        Target(TITLE),
+        Target(WHOLE),
+        Target(PREAMBULAR, 38),
+        Target(OPERATIVE, 5, ("b",)),
+        Target(OPERATIVE, 5, ("b", "ii")),
+    ],
+)
+def test_a_target_is_read_back_from_the_key_it_is_stored_by(target):
+    # A/80/L.28 and L.35 replace a word "in the title, the preambular paragraphs and the
+    # operative paragraphs": stored as "title", "pp*" and "op*", read back on every page.
+    assert Target.from_key(target.key) == target

@@ -247,3 +247,18 @@ def test_it_reads_the_plenary_amendments_outcomes_from_the_proceedings(session):
         "A/80/L.38": Outcome(record=WITHHELD),
         "A/80/L.40": Outcome(record=WITHHELD),
     }
+
+
+def test_an_amendment_to_every_paragraph_of_a_part_shows_on_its_page_and_the_drafts(client, db):
+    # A/80/L.28 (Ukraine, to A/80/L.3) and A/80/L.35 (Belarus, to A/80/L.27) each open with
+    # "Replace “Chernobyl” with “Chornobyl” in the title, the preambular paragraphs and the
+    # operative paragraphs" (the other way round in L.35): no paragraph numbered.
+    import_ods("A_80_L.28.pdf", "A_80_L.35.pdf", "A_80_L.3.pdf", "A_80_L.27.pdf")
+    replacing = (("A/80/L.28", "Chernobyl", "Chornobyl"), ("A/80/L.35", "Chornobyl", "Chernobyl"))
+    for symbol, old, new in replacing:
+        first = words(section(page(client, f"/r/{symbol}/"), "operations")).split(" 2. ")[0]
+        assert f"“{old}”" in first and f"“{new}”" in first, first
+        operations = client.get("/api/proceedings", {"key": symbol}).json()["amendment"]["operations"]
+        assert [target["part"] for target in operations[0]["targets"]] == ["title", "preambular", "operative"]
+    for draft in ("A/80/L.3", "A/80/L.27"):
+        assert "amendment" in words(section(page(client, f"/r/{draft}/"), "amendments")).lower()
