@@ -460,7 +460,7 @@ REBUILD_SHARE = 0.5
 def _most_pending(generation: Path) -> bool:
     """Whether the change log not yet applied touches more than REBUILD_SHARE of the versions."""
     pending = {version for _, version, _ in _pending(_read_state(generation))}
-    return len(pending) > max(REBUILD_SHARE * Text.objects.count(), 50)
+    return len(pending) > REBUILD_SHARE * Text.objects.count()
 
 
 def _rebuild_locked(root: Path) -> int:
