@@ -592,6 +592,24 @@ def import_ods(*names: str, jobs: int = 1) -> str:
     return out.getvalue()
 
 
+def import_session(*pdfs: str) -> None:
+    """These PDFs of corpus/ods and the session's proceedings (corpus/proceedings), as
+    `make run` loads them: the documents first, then the record that links them."""
+    import_ods(*pdfs)
+    call_command("import_proceedings", str(CORPUS / "proceedings"), stdout=io.StringIO())
+
+
+@contextlib.contextmanager
+def session_stored(django_db_blocker, *pdfs: str):
+    """For a module's fixture: `import_session` once, in a transaction rolled back at the
+    end; each of the module's tests runs in a savepoint inside it (WHOLE_MODULES sends the
+    module to one worker)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        import_session(*pdfs)
+        yield
+        transaction.set_rollback(True)
+
+
 @contextlib.contextmanager
 def corpus_and_pdfs(django_db_blocker, path: Path, pdfs: list[str], *, trace: bool = False):
     """For a module's fixture: the manifest corpus and these PDFs of corpus/ods loaded as

@@ -4,13 +4,9 @@ where the record contradicts itself); for a draft, the amendments that target ea
 paragraphs. Expectations read from the PDFs of corpus/ods (the amendments' words) and
 corpus/proceedings/80 (their votes)."""
 
-import io
-
 import pytest
-from conftest import import_ods
-from django.conf import settings
-from django.core.management import call_command
-from django.db import connection, transaction
+from conftest import session_stored
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 PDFS = (
@@ -36,11 +32,8 @@ L56 = (
 def session_rows(django_db_setup, django_db_blocker):
     """The amendments, the drafts and the proceedings, stored once for the module in a
     transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        import_ods(*PDFS)
-        call_command("import_proceedings", f"{settings.BASE_DIR}/corpus/proceedings", stdout=io.StringIO())
+    with session_stored(django_db_blocker, *PDFS):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

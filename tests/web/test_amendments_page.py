@@ -3,15 +3,12 @@ amendment's own page, on the comparison of the draft with its resolution; in Eng
 and Chinese, escaped, in a bounded number of queries. Expectations read from the PDFs
 (the amendments' words) and corpus/proceedings/80/c3-proposals.json (their votes)."""
 
-import io
 import re
 
 import pytest
-from conftest import import_ods
-from django.conf import settings
+from conftest import import_ods, session_stored
 from django.core.cache import caches
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from search.models import AmendmentOperation, Resolution, Text
@@ -45,11 +42,8 @@ L58 = (
 def session_rows(django_db_setup, django_db_blocker):
     """The amendments (before the drafts they amend), the drafts and the proceedings, stored
     once for the module in a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        import_ods(*PDFS)
-        call_command("import_proceedings", f"{settings.BASE_DIR}/corpus/proceedings", stdout=io.StringIO())
+    with session_stored(django_db_blocker, *PDFS):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

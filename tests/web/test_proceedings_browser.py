@@ -3,14 +3,11 @@ timeline's links and the separate vote beside its paragraph, in English and Chin
 
 Chromium missing is a failure, never a skip."""
 
-import io
 import os
 import re
 
 import pytest
-from conftest import chromium, import_ods
-from django.conf import settings
-from django.core.management import call_command
+from conftest import chromium, import_session
 from playwright.sync_api import expect
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -24,8 +21,7 @@ def browser():
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    import_ods("A_C.3_80_L.2.pdf", "A_RES_80_192.pdf")
-    call_command("import_proceedings", f"{settings.BASE_DIR}/corpus/proceedings", stdout=io.StringIO())
+    import_session("A_C.3_80_L.2.pdf", "A_RES_80_192.pdf")
     return live_server.url
 
 

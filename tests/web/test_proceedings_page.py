@@ -6,10 +6,9 @@ import io
 import re
 
 import pytest
-from conftest import import_ods
+from conftest import session_stored
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
 
 PROCEEDINGS = f"{settings.BASE_DIR}/corpus/proceedings"
 
@@ -23,11 +22,10 @@ def session_rows(django_db_setup, django_db_blocker):
     """The documents and the proceedings, stored once for the module in a transaction
     rolled back at its end; each test runs in a savepoint inside it (conftest's
     WHOLE_MODULES sends the module to one worker)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        import_ods("A_C.3_80_L.2.pdf", "A_RES_80_192.pdf", "A_RES_80_191.pdf", "A_RES_80_196.pdf")
-        import_proceedings()
+    with session_stored(
+        django_db_blocker, "A_C.3_80_L.2.pdf", "A_RES_80_192.pdf", "A_RES_80_191.pdf", "A_RES_80_196.pdf"
+    ):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
