@@ -259,6 +259,13 @@ class WordTokenizer(_NormalizingTokenizer):
 
 
 GRAM = 4  # the longest character n-gram indexed
+# Where a sentence ends in normalised text (the ideographic full stop, ；！？ folded to
+# ;!?, a full stop before a space or the end).
+SENTENCE_END = re.compile(r"[。;!?]|\.(?=\s|$)")
+# Indexed in the literal field at the first position of each sentence: a term no query
+# makes (a query's terms are letters, digits and Chinese), so the positions of a word's
+# occurrences say which sentence each is in (docsets.same_sentence_docs).
+SENTENCE_MARK = "\x01"
 
 
 class LiteralTokenizer(_NormalizingTokenizer):
@@ -275,8 +282,15 @@ class LiteralTokenizer(_NormalizingTokenizer):
 
     def tokens(self, text, emit, pos, mode):
         runs = list(TEXT_RUN.finditer(text))
+        after = -1  # where the text after the last run starts; -1 before the first
         for n, m in enumerate(runs):
             base, run = m.start(), m.group()
+            # A run that starts a sentence carries the sentence mark (indexed text only).
+            # The search ends past the run's first character, so that the full stop's
+            # look-ahead sees what follows it, never the end of the gap.
+            if mode != "query" and (after < 0 or SENTENCE_END.search(text, after, base + 1)):
+                yield emit(SENTENCE_MARK, pos, base, base)
+            after = m.end()
             if not m.group("cjk"):
                 yield emit(run, pos, base, m.end())
                 pos += 1

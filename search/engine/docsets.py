@@ -116,9 +116,80 @@ def term_docs(reader, fieldname: str, text: str) -> np.ndarray:
     return term_postings(reader, fieldname, text)[0]
 
 
-def query_docs(searcher, query) -> np.ndarray:
-    """Return the sorted document numbers matching any Whoosh query (phrases too)."""
-    return np.fromiter(query.docs(searcher), dtype=np.int64)
+def phrase_docs(reader, fieldname: str, terms: list[str], candidates: np.ndarray) -> np.ndarray:
+    """Return the candidates (sorted document numbers) in which terms[i] stands at position
+    p + i for some p: a phrase, checked on the positions arrays of the mapped postings
+    (`whoosh_internals.positions`)."""
+    found = []
+    for leaf, base, local in _in_leaves(reader, candidates):
+        keys = _phrase_keys(leaf, fieldname, terms, local)
+        if len(keys):
+            found.append(distinct(keys >> 32) + base)
+    return np.concatenate(found) if found else EMPTY  # segments' documents do not overlap
+
+
+def same_sentence_docs(reader, words: list[list[str]], mark: str, candidates: np.ndarray) -> np.ndarray:
+    """Return the candidates with one sentence that holds every word (each given as its
+    terms of the literal field, a phrase of them when several). Sentences are told apart
+    by `mark`, indexed at the first position of each: an occurrence is in the sentence of
+    the last mark at or before it. None when a segment was written by another codec."""
+    found = []
+    for leaf, base, local in _in_leaves(reader, candidates):
+        marks = internals.positions(leaf, "literal", mark)
+        if marks is None:
+            return None
+        starts = _position_keys(*marks, local, 0)  # (document, position) of every sentence's start
+        common = None
+        for terms in words:
+            keys = _phrase_keys(leaf, "literal", terms, local)
+            sentences = distinct(np.searchsorted(starts, keys, side="right") - 1)
+            common = sentences if common is None else intersect([common, sentences])
+            if not len(common):
+                break
+        if common is not None and len(common):
+            found.append(distinct(starts[common] >> 32) + base)
+    return np.concatenate(found) if found else EMPTY
+
+
+def _in_leaves(reader, candidates: np.ndarray):
+    """Each segment with candidates: (leaf, its first document number, its candidates, local)."""
+    for leaf, base in leaves(reader):
+        size = leaf.doc_count_all()
+        local = candidates[(candidates >= base) & (candidates < base + size)] - base
+        if len(local):
+            yield leaf, base, local
+
+
+def _phrase_keys(leaf, fieldname: str, terms: list[str], local: np.ndarray) -> np.ndarray:
+    """(document << 32 | position) where the phrase starts, in one segment's `local` documents."""
+    keys = None
+    for offset, term in enumerate(terms):
+        term_keys = _position_keys(*internals.positions(leaf, fieldname, term), local, offset)
+        keys = term_keys if keys is None else intersect([keys, term_keys])
+        if not len(keys):
+            break
+    return EMPTY if keys is None else keys
+
+
+def _position_keys(
+    ids: np.ndarray, freqs: np.ndarray, positions: np.ndarray, wanted: np.ndarray, offset: int
+) -> np.ndarray:
+    """(document << 32 | position - offset) of every occurrence of a term in the `wanted`
+    documents, sorted: a phrase's documents are where its terms' keys meet."""
+    if not len(ids):
+        return EMPTY
+    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    rows = at[ids[at] == wanted]
+    ends = np.cumsum(freqs, dtype=np.int64)
+    if len(rows) == len(ids):
+        docs, pos = np.repeat(ids, freqs), positions
+    else:
+        lens = freqs[rows]
+        before = np.cumsum(lens, dtype=np.int64) - lens  # where each row's run starts in the gathered
+        index = np.repeat(ends[rows] - lens - before, lens) + np.arange(int(lens.sum()), dtype=np.int64)
+        docs, pos = np.repeat(ids[rows], lens), positions[index]
+    keys = (docs.astype(np.int64) << 32) | (pos.astype(np.int64) - offset)
+    return keys[pos >= offset]
 
 
 def union(arrays) -> np.ndarray:
@@ -207,6 +278,12 @@ def _merged_once(key: tuple, merge) -> tuple[np.ndarray, list[str]]:
                 _merged.clear()
             _merged[key] = cached
     return cached
+
+
+def per_state(reader, tag: str, build) -> np.ndarray:
+    """An array `build()` makes from what this reader sees, made once for its state and
+    shared read-only (an order of a field's names, say)."""
+    return _merged_once((state(reader), tag), lambda: (build(), []))[0]
 
 
 def _merge_codes(reader, fieldname: str) -> tuple[np.ndarray, list[str]]:

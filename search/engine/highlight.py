@@ -18,13 +18,21 @@ import re
 from collections import Counter
 from html import escape
 
-from search.engine.analysis import CJK_RUN, TEXT_RUN, WORD_CHAR, Normalized, is_cjk, normalize, stem_word
+from search.engine.analysis import (
+    CJK_RUN,
+    SENTENCE_END,
+    TEXT_RUN,
+    WORD_CHAR,
+    Normalized,
+    is_cjk,
+    normalize,
+    stem_word,
+)
 from search.engine.query import LITERAL, Unit
 
 # Where a sentence ends, for the words of a Chinese query matched in any order: 。 and
 # ; ! ? anywhere (the full-width ；！？ are these once normalised), and a full stop
 # followed by a space or the end of the text (so 1.5 and A.B are not cut).
-SENTENCE_END = re.compile(r"[。;!?]|\.(?=\s|$)")
 
 SNIPPET = 200  # characters shown around the matches when a paragraph is longer
 BEFORE = 40  # characters of context before the first match

@@ -50,6 +50,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.engine.agenda import document_items, index_terms, items_in
 from search.engine.analysis import literal_analyzer, word_analyzer
+from search.engine.codec import MappedCodec, MappedPositions
 from search.engine.state_names import sponsor_terms
 from search.models import IndexChange, Paragraph, Proposal, Text
 from search.parsing import PLENARY, formula_of, lead
@@ -67,7 +68,8 @@ FOLLOW_EVERY = 1.0  # seconds between two looks at the change log in a serving p
 # Whoosh's own lock only guards against bugs here: ours is taken first.
 # compound=False: Whoosh would otherwise copy each compound segment file into memory
 # when a searcher opens it (+400 MB at 100,000 paragraphs); separate files are mapped.
-WRITER_OPTIONS = {"timeout": 60.0, "limitmb": 256, "compound": False}
+# codec: postings written as arrays every process maps (engine.codec), not Whoosh's pickles.
+WRITER_OPTIONS = {"timeout": 60.0, "limitmb": 256, "compound": False, "codec": MappedCodec()}
 # What reading a damaged index raises (truncated or missing segment files).
 DAMAGE = (OSError, EOFError, zlib.error, struct.error, whoosh_index.IndexError)
 
@@ -112,14 +114,28 @@ def make_schema() -> Schema:
         title=STORED,
         adopted_on=STORED,
         order=NUMERIC(stored=True, sortable=True),
-        content=TEXT(analyzer=word_analyzer(), phrase=True),
-        literal=TEXT(analyzer=literal_analyzer(), phrase=True),
+        content=_with_positions(TEXT(analyzer=word_analyzer(), phrase=True)),
+        literal=_with_positions(TEXT(analyzer=literal_analyzer(), phrase=True)),
         text=STORED,
         # Read by ranking: the procedural formula the paragraph is written in ("report",
         # "agenda"…, see parsing.formulas) and what it is about (its resolution's title
         # and its first words), computed once here.
         formula=ID,
         subject=TEXT(analyzer=word_analyzer(), phrase=False),
+    )
+
+
+def _with_positions(field: TEXT) -> TEXT:
+    """A text field whose positions the mapped postings file holds as arrays (engine.codec)."""
+    field.format = MappedPositions(field_boost=field.format.field_boost)
+    return field
+
+
+def schema_is_current(schema: Schema) -> bool:
+    """Does an index of this schema have what this version of the code reads: its fields,
+    and positions written for the mapped postings file?"""
+    return set(schema.names()) == set(make_schema().names()) and isinstance(
+        schema["literal"].format, MappedPositions
     )
 
 
@@ -284,10 +300,10 @@ def _schema_current(generation: Path) -> bool:
     if str(generation) in _current_schemas:
         return True
     try:
-        names = set(whoosh_index.open_dir(str(generation)).schema.names())
+        schema = whoosh_index.open_dir(str(generation)).schema
     except DAMAGE:
         return False
-    current = names == set(make_schema().names())  # (the searcher checks the same)
+    current = schema_is_current(schema)  # (the searcher checks the same)
     if current:
         _current_schemas.add(str(generation))
     return current
@@ -578,7 +594,7 @@ def _open_searcher():
             # A fresh searcher, not Searcher.refresh(): refreshing kept the readers of
             # segments that another process had since replaced.
             new = whoosh_index.open_dir(str(path)).searcher()
-            if set(new.schema.names()) != set(make_schema().names()):
+            if not schema_is_current(new.schema):
                 # Built by an older version: search and count only once it is rebuilt.
                 new.close()
                 _rebuild_in_background()

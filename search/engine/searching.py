@@ -14,15 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.query import Phrase
 
 from search.engine import docsets, families
 from search.engine.agenda import is_facet_term, item_order
 from search.engine.agenda_titles import agenda_titles
-from search.engine.highlight import any_order_spans, snippet
+from search.engine.analysis import SENTENCE_MARK, analyze
+from search.engine.highlight import snippet
 from search.engine.index import searching
-from search.engine.query import ParsedQuery, Unit, parse_query
-from search.engine.ranking import bm25_scores, rank, rank_by_level
+from search.engine.query import LITERAL, ParsedQuery, Unit, parse_query
+from search.engine.ranking import rank, rank_by_level
 from search.models import Paragraph
 
 FACETS = (
@@ -49,11 +49,6 @@ MOST_WORDS_COUNTED = 12
 # Fewer wordings than a top 10 with every word (a page shows a wording once): the
 # paragraphs with most of them follow.
 FEW_COMPLETE = 10
-# A run of Chinese also matches its jieba words in any order within a sentence. The
-# candidates (documents holding every word) are checked in Python, reading each one's
-# text: at most this many, best BM25 first, and the answer is kept like a phrase's.
-ANY_ORDER_CHECKED = 300
-
 # Checking phrase positions is Python work: keep the answer for this index state
 # (paging, and htmx asking again as the user types, repeat the same phrases).
 _PHRASES = docsets.LRU(budget=32 * 1024 * 1024)
@@ -65,35 +60,29 @@ def any_order_docs(searcher, unit: Unit) -> np.ndarray:
     found = unit_docs(searcher, unit)
     if not unit.any_order:
         return found
-    return docsets.union([found, _any_order(searcher, unit)[0]])
+    return docsets.union([found, _any_order(searcher, unit)])
 
 
-def _any_order(searcher, unit: Unit) -> tuple[np.ndarray, int]:
-    """The documents that hold a unit's words in one sentence but not the unit literally,
-    and how many candidates were left unchecked (cached for this index state)."""
+def _any_order(searcher, unit: Unit) -> np.ndarray:
+    """The documents that hold a unit's words in one sentence but not the unit literally
+    (cached for this index state)."""
     key = (docsets.state(searcher.reader()), "any order", unit.text)
     found = _PHRASES.get(key)
     if found is None:
-        docs, unchecked = _any_order_docs(searcher, unit.any_order, unit_docs(searcher, unit))
-        found = (docs, np.array([unchecked], dtype=np.int64))
+        found = (_any_order_docs(searcher, unit.any_order, unit_docs(searcher, unit)), docsets.EMPTY_TF)
         _PHRASES.put(key, found)
-    return found[0], int(found[1][0])
+    return found[0]
 
 
-def _any_order_docs(searcher, words: list[str], literal: np.ndarray) -> tuple[np.ndarray, int]:
-    """Check the same-sentence condition on the candidates: the documents holding every
-    word (the words field), not the literal matches, at most ANY_ORDER_CHECKED of them,
-    best BM25 first. Return the documents found and how many candidates were not checked."""
+def _any_order_docs(searcher, words: list[str], literal: np.ndarray) -> np.ndarray:
+    """The documents holding every word (the words field), not literally the unit, with a
+    sentence that holds them all: checked on the positions of the literal field, where the
+    index marks where each sentence starts (`SENTENCE_MARK`), for every candidate."""
     reader = searcher.reader()
     candidates = docsets.intersect([docsets.term_docs(reader, "content", w) for w in set(words)])
     candidates = docsets.difference(candidates, literal)
-    checked = candidates
-    if len(candidates) > ANY_ORDER_CHECKED:
-        scores = np.round(bm25_scores(searcher, "content", words, candidates), 4)
-        best = np.lexsort((candidates, -scores))[:ANY_ORDER_CHECKED]
-        checked = np.sort(candidates[best])
-    held = [d for d in checked.tolist() if any_order_spans(searcher.stored_fields(d)["text"], words)]
-    return np.array(held, dtype=np.int64), len(candidates) - len(checked)
+    terms = [analyze(LITERAL, w) for w in dict.fromkeys(words)]
+    return docsets.same_sentence_docs(reader, terms, SENTENCE_MARK, candidates)
 
 
 def unit_docs(searcher, unit: Unit) -> np.ndarray:
@@ -118,10 +107,11 @@ def _sequence_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
 
 def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
     # Only documents holding every term can hold the phrase: check positions there.
-    candidates = docsets.intersect([docsets.term_docs(searcher.reader(), fieldname, t) for t in set(terms)])
+    reader = searcher.reader()
+    candidates = docsets.intersect([docsets.term_docs(reader, fieldname, t) for t in set(terms)])
     if not len(candidates):
         return candidates
-    return docsets.intersect([candidates, docsets.query_docs(searcher, Phrase(fieldname, terms))])
+    return docsets.phrase_docs(reader, fieldname, terms, candidates)
 
 
 @dataclass
@@ -139,7 +129,6 @@ class Match:
 
     tiers: list[Tier]
     complete: int = 0  # documents that hold every word (the first tiers)
-    unchecked: int = 0  # candidates for a Chinese word-order match left unchecked (the bound)
 
     @property
     def docs(self) -> np.ndarray:
@@ -172,16 +161,14 @@ def find_matches(searcher, parsed: ParsedQuery) -> Match | None:
         return None
     unwanted = _unwanted(searcher, parsed)
     tiers = [Tier(docsets.difference(docsets.intersect(wanted), unwanted))]
-    unchecked = 0
     if any(u.any_order for u in parsed.units):
         loose = docsets.difference(docsets.intersect(_wanted(searcher, parsed, any_order_docs)), unwanted)
         tiers.append(Tier(docsets.difference(loose, tiers[0].docs)))
-        unchecked = sum(_any_order(searcher, u)[1] for u in parsed.units if u.any_order)
     complete = docsets.union([t.docs for t in tiers])
     counted = [g for g in parsed.groups if not any(u.exact or u.symbol for u in g)]
     if families.wordings_below(searcher.reader(), complete, FEW_COMPLETE) and _relaxed(parsed, counted):
         tiers.append(_most_words(searcher, parsed, counted, unwanted, complete))
-    return Match([t for t in tiers if len(t.docs)], len(complete), unchecked)
+    return Match([t for t in tiers if len(t.docs)], len(complete))
 
 
 def _relaxed(parsed: ParsedQuery, counted: list[list[Unit]]) -> bool:
@@ -338,7 +325,6 @@ def search_paragraphs(
         "partial": False,
         "wordings": 0,
         "complete": 0,
-        "unchecked": 0,
         "agenda_items": {},
     }
     with searching() as searcher:
@@ -369,7 +355,6 @@ def search_paragraphs(
         | {
             "partial": match.partial,
             "complete": min(match.complete, total),  # the first hits: every word; the rest most
-            "unchecked": match.unchecked,
             "total": total,
             "wordings": int(len(shown.docs)) - gone,
             "documents": documents,
@@ -389,7 +374,7 @@ def _one_per_wording(reader, match: Match) -> Match:
         shown, seen = families.representatives(reader, tier.docs, seen, more=number < len(match.tiers))
         levels = None if tier.levels is None else tier.levels[np.searchsorted(tier.docs, shown)]
         tiers.append(Tier(shown, levels))
-    return Match(tiers, match.complete, match.unchecked)
+    return Match(tiers, match.complete)
 
 
 def _same_wording(searcher, docs: np.ndarray, ranked: list[int]) -> dict[int, tuple[list[dict], int]]:
@@ -505,14 +490,23 @@ def facet_counts(reader, fieldname: str, docs: np.ndarray) -> dict[str, int]:
 
 def agenda_counts(reader, docs: np.ndarray) -> dict[str, int]:
     """The items of a session ("80/72(a)", and "80/72" it is part of) the matches are filed
-    under, with how many: the AGENDA_LISTED with most, each counted once a paragraph."""
+    under, with how many: the AGENDA_LISTED with most, each counted once a paragraph, ties in
+    the agenda's order (ranked once for the index's state: a broad search counts hundreds)."""
     slots, names = docsets.term_slots(reader, "agenda", is_facet_term)
     if not len(docs) or not names:
         return {}
     counts = np.bincount(slots[:, docs].ravel(), minlength=len(names) + 1)[1:]
-    found = [(name, int(n)) for name, n in zip(names, counts, strict=True) if n]
-    found.sort(key=lambda item: (-item[1], item_order(item[0])))
-    return dict(found[:AGENDA_LISTED])
+    order = docsets.per_state(reader, "order:agenda", lambda: _agenda_order(names))
+    found = np.flatnonzero(counts)
+    listed = found[np.lexsort((order[found], -counts[found]))][:AGENDA_LISTED]
+    return {names[i]: int(counts[i]) for i in listed.tolist()}
+
+
+def _agenda_order(names: list[str]) -> np.ndarray:
+    """Each name's place in the agenda's order (`item_order`)."""
+    order = np.empty(len(names), dtype=np.int64)
+    order[sorted(range(len(names)), key=lambda i: item_order(names[i]))] = np.arange(len(names))
+    return order
 
 
 def forget_answers() -> None:

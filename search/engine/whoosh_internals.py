@@ -2,10 +2,12 @@
 
 Whoosh (whoosh-reloaded 2.7.5) decodes postings one document at a time and keeps
 field lengths in a per-segment column it does not expose. For exact totals,
-facets and BM25 over every match we read both as arrays. Everything here relies
-on details of the `whoosh3` codec; `tests/engine/test_whoosh_internals.py` pins
-them against Whoosh's public answers, so an upgrade that changes them fails there
-and nowhere else.
+facets and BM25 over every match we read both as arrays: the index's postings as the
+mapped codec wrote them (engine.codec), viewed in place; a segment of Whoosh's own
+`whoosh3` codec (an index written before it) block by block. Everything here relies
+on details of the `whoosh3` codec; `tests/engine/test_whoosh_internals.py` and
+`tests/engine/test_codec.py` pin them against Whoosh's public answers, so an upgrade
+that changes them fails there and nowhere else.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import whoosh
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from search.engine.codec import MappedTermsReader
 
 # The release whose internals this module reads.
 WHOOSH_VERSION = (2, 7, 5)
@@ -54,6 +58,8 @@ def postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """
     try:
         btext = leaf._text_to_bytes(fieldname, text)
+        if isinstance(leaf._terms, MappedTermsReader):  # the index's own codec: viewed in place
+            return leaf._terms.arrays(fieldname, btext)
         if (fieldname, btext) not in leaf._terms:
             return EMPTY32, EMPTY_TF
         matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
@@ -70,6 +76,29 @@ def postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         ids = np.array(id_list, dtype=np.int64)
         tfs = np.array(tf_list, dtype=np.float32)
     return ids.astype(np.int32), tfs
+
+
+def positions(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (document numbers, frequencies, positions of each posting in turn) of a term in
+    one segment, deleted documents included: viewed in the mapped postings file, or, in a
+    segment written by Whoosh's own codec, read posting by posting through its matcher."""
+    try:
+        btext = leaf._text_to_bytes(fieldname, text)
+        if isinstance(leaf._terms, MappedTermsReader):
+            return leaf._terms.positions(fieldname, btext)
+        if (fieldname, btext) not in leaf._terms:
+            return EMPTY32, EMPTY32, EMPTY32
+        matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+    except (TermNotFound, KeyError):
+        return EMPTY32, EMPTY32, EMPTY32
+    ids, freqs, found = [], [], []
+    while matcher.is_active():
+        at = matcher.value_as("positions")
+        ids.append(matcher.id())
+        freqs.append(len(at))
+        found += at
+        matcher.next()
+    return np.array(ids, dtype=np.int32), np.array(freqs, dtype=np.int32), np.array(found, dtype=np.int64)
 
 
 def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-from search.engine.analysis import analyze, literal_analyzer, normalize, word_analyzer
+from search.engine.analysis import SENTENCE_MARK, analyze, literal_analyzer, normalize, word_analyzer
 
 
 def words(text, mode="query"):
@@ -66,10 +66,30 @@ def test_it_adds_dictionary_sub_words_only_when_indexing():
 
 
 def test_it_indexes_the_character_n_grams_each_character_starts():
-    assert analyze(literal_analyzer(), "性暴力", mode="index") == ["性", "性暴", "性暴力", "暴", "暴力", "力"]
+    mark = SENTENCE_MARK  # where a sentence starts
+    assert analyze(literal_analyzer(), "性暴力", mode="index") == [
+        mark,
+        "性",
+        "性暴",
+        "性暴力",
+        "暴",
+        "暴力",
+        "力",
+    ]
     grams = analyze(literal_analyzer(), "打击贩运人口", mode="index")
-    assert grams[:4] == ["打", "打击", "打击贩", "打击贩运"] and "贩运人口" in grams
+    assert grams[:5] == [mark, "打", "打击", "打击贩", "打击贩运"] and "贩运人口" in grams
     assert max(len(g) for g in grams) == 4
+
+
+def test_it_marks_where_each_sentence_starts_at_its_first_position():
+    tokens = literal_analyzer()("会员国。决定 A.B end. Next; 贩运", positions=True, mode="index")
+    marks = [(t.pos, t.text) for t in tokens if t.text in (SENTENCE_MARK, "决", "next", "贩")]
+    # "A.B" is no sentence's end: a full stop ends one before a space or the end.
+    assert marks == [(0, SENTENCE_MARK), (3, SENTENCE_MARK), (3, "决"), (8, SENTENCE_MARK), (8, "next")] + [
+        (9, SENTENCE_MARK),
+        (9, "贩"),
+    ]
+    assert SENTENCE_MARK not in analyze(literal_analyzer(), "会员国。决定")  # never in a query
 
 
 def test_it_queries_up_to_four_characters_as_one_term_and_longer_text_as_4_grams():

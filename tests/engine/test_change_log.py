@@ -180,7 +180,7 @@ def test_a_truncated_segment_file_says_search_is_being_rebuilt_and_is_rebuilt(cl
     generation = index._current(settings.INDEX_DIR)
     for path in generation.glob("*.seg"):
         path.write_bytes(path.read_bytes()[:100])
-    for path in generation.glob("*.pst"):
+    for path in generation.glob("*.pmap"):
         path.write_bytes(path.read_bytes()[:100])
     index.reset_searcher()
 

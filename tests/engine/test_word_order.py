@@ -6,7 +6,7 @@ import re
 import pytest
 from conftest import all_hits
 
-from search.engine import searching
+from search.engine import docsets, searching
 from search.engine.highlight import any_order_spans, highlight
 from search.engine.query import parse_query
 from search.engine.searching import matching_anchors, search_paragraphs
@@ -77,14 +77,28 @@ def test_it_answers_a_chinese_question_with_the_words_in_any_order(corpus):
     assert all("保护" in "".join(marked(h)) and "受害者" in "".join(marked(h)) for h in result["hits"][1:5])
 
 
-def test_it_checks_a_bounded_number_of_candidates(corpus, monkeypatch):
-    literal = search_paragraphs('"人口贩运"')["total"]
-    monkeypatch.setattr(searching, "ANY_ORDER_CHECKED", 3)
+def test_every_candidate_is_checked_as_the_text_reads(corpus):
+    """The sentence condition read on the index's positions (sentence marks in the literal
+    field) finds exactly the paragraphs whose stored text has every word in one sentence,
+    over every candidate: no bound, nothing left out. Some candidates hold every word, but
+    in different sentences."""
+    counts = []
     searching.forget_answers()
-    try:
-        result = search_paragraphs("人口贩运")
-    finally:
-        searching.forget_answers()
-
-    assert result["unchecked"] > 0
-    assert literal < result["total"] <= literal + 3
+    for query in ["人口贩运", "保护受害者", "打击贩运", "会员国人权", "决定秘书长"]:
+        unit = parse_query(query).units[0]
+        assert len(set(unit.any_order)) >= 2
+        with searching.searching() as searcher:
+            reader = searcher.reader()
+            literal = searching.unit_docs(searcher, unit)
+            words = set(unit.any_order)
+            candidates = docsets.intersect([docsets.term_docs(reader, "content", w) for w in words])
+            candidates = docsets.difference(candidates, literal)
+            expected = [
+                d
+                for d in candidates.tolist()
+                if any_order_spans(searcher.stored_fields(d)["text"], unit.any_order)
+            ]
+            assert searching._any_order(searcher, unit).tolist() == expected, query
+        counts.append((query, len(candidates), len(expected)))
+    assert all(found for _, _, found in counts[:3]), counts
+    assert any(found < candidates for _, candidates, found in counts), counts

@@ -1,0 +1,275 @@
+"""Whoosh's postings written in a form every process maps instead of decoding.
+
+Whoosh's own codec (`whoosh3`) writes a term's postings as zlib-compressed pickles in
+blocks of 128 and its positions as a pickle per posting: reading 会员国 at 100,000
+paragraphs unpickled 9,000 blocks, and a phrase unpickled the positions of every
+candidate, in each process and again after each restart. This codec keeps Whoosh as
+it is (segments, the term dictionary, stored fields, columns, deletions, merges, its
+query API) and replaces only the postings file: each term's postings are written once,
+when its segment is, as fixed-width arrays that numpy views in place in a file mapped
+by every process (the page cache shares it between them):
+
+    header   n, id code, weight code, position code, positions   (struct RECORD)
+    ids      n document numbers: absolute (u2, u4) or deltas (u1: cumsum)
+    weights  n term frequencies (u1, u2, u4) or float32 weights
+    positions  every posting's positions, in document order (u1, u2, u4)
+
+A term's TermInfo (Whoosh's, in the `.trm` table) points at its record. The widths are
+chosen per term, the narrowest that holds it. Positions are written from the values
+`MappedPositions` gives each posting (raw u4 arrays), so writing never unpickles.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import struct
+from array import array
+from pathlib import Path
+
+import numpy as np
+from whoosh.codec import base
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo, W3TermsReader
+from whoosh.filedb import filetables
+from whoosh.formats import Positions
+from whoosh.matching import ListMatcher
+from whoosh.reading import TermNotFound
+from whoosh.system import pack_ushort
+
+MAP_EXT = ".pmap"
+MAGIC = b"UNPM0001"
+# n, id code, weight code, position code, (pad), number of positions
+RECORD = struct.Struct("<IBBBxI")
+
+# Codes of how a column is stored: numpy dtypes, and whether ids are deltas.
+ID_DELTA_U1, ID_U2, ID_U4 = 1, 2, 4
+WIDTH_U1, WIDTH_U2, WIDTH_U4, FLOAT32 = 1, 2, 4, 5
+DTYPES = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4"), 5: np.dtype("<f4")}
+ARRAY_CODES = {1: "B", 2: "H", 4: "I", 5: "f"}
+
+EMPTY32 = np.empty(0, dtype=np.int32)
+EMPTY_TF = np.empty(0, dtype=np.float32)
+
+
+class MappedPositions(Positions):
+    """Positions as a raw array of unsigned 32-bit integers: what the writer copies.
+
+    The same answers as Whoosh's `Positions` through its public methods, so its own
+    phrase queries still work on the index.
+    """
+
+    def encode(self, poslist):
+        return array("I", poslist).tobytes()
+
+    def decode_positions(self, valuestring):
+        found = array("I")
+        found.frombytes(valuestring)
+        return found.tolist()
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // 4
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+    def combine(self, vs):
+        return self.encode(sorted({p for v in vs for p in self.decode_positions(v)}))
+
+
+def _width(largest: int) -> int:
+    return WIDTH_U1 if largest < 1 << 8 else WIDTH_U2 if largest < 1 << 16 else WIDTH_U4
+
+
+def encode_ids(ids: list[int]) -> tuple[int, bytes]:
+    """The narrowest of: one-byte deltas, two-byte or four-byte document numbers."""
+    deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:], strict=False)]
+    if max(deltas) < 1 << 8:
+        return ID_DELTA_U1, array("B", deltas).tobytes()
+    code = ID_U2 if ids[-1] < 1 << 16 else ID_U4
+    return code, array(ARRAY_CODES[code], ids).tobytes()
+
+
+def encode_weights(weights: list[float]) -> tuple[int, bytes]:
+    if all(w == int(w) and w >= 0 for w in weights):
+        counts = [int(w) for w in weights]
+        code = _width(max(counts))
+        return code, array(ARRAY_CODES[code], counts).tobytes()
+    return FLOAT32, array("f", weights).tobytes()
+
+
+def encode_record(ids: list[int], weights: list[float], positions: bytes | None) -> bytes:
+    """One term's record (see the module's docstring); `positions`: every posting's raw
+    u4 positions, concatenated, or None for a field without positions."""
+    id_code, id_bytes = encode_ids(ids)
+    weight_code, weight_bytes = encode_weights(weights)
+    pos_code, pos_bytes, count = 0, b"", 0
+    if positions:
+        raw = array("I")
+        raw.frombytes(positions)
+        count = len(raw)
+        pos_code = _width(max(raw))
+        pos_bytes = raw.tobytes() if pos_code == WIDTH_U4 else array(ARRAY_CODES[pos_code], raw).tobytes()
+    return RECORD.pack(len(ids), id_code, weight_code, pos_code, count) + id_bytes + weight_bytes + pos_bytes
+
+
+class MappedCodec(W3Codec):
+    """Whoosh's `whoosh3` codec with the postings file replaced (see the module)."""
+
+    def field_writer(self, storage, segment):
+        return MappedFieldWriter(storage, segment)
+
+    def terms_reader(self, storage, segment):
+        tiname = segment.make_filename(self.TERMS_EXT)
+        return MappedTermsReader(
+            self, storage.open_file(tiname), storage.file_length(tiname), _map(storage, segment)
+        )
+
+
+def _map(storage, segment):
+    """The segment's postings file, mapped read-only (read whole where it is not a file)."""
+    name = segment.make_filename(MAP_EXT)
+    folder = getattr(storage, "folder", None)
+    if folder is not None:
+        with open(Path(folder) / name, "rb") as f:
+            if not os.fstat(f.fileno()).st_size:  # (mmap refuses an empty file)
+                raise OSError(f"{name} is empty")
+            buffer = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    else:  # RamStorage (Whoosh's in-memory indexes)
+        buffer = storage.open_file(name).read()
+    if buffer[: len(MAGIC)] != MAGIC:
+        raise OSError(f"{name} is not a postings file of this codec")
+    return buffer
+
+
+class MappedFieldWriter(base.FieldWriter):
+    """Writes Whoosh's term table, each term pointing at its record in the postings file."""
+
+    def __init__(self, storage, segment):
+        self._tindex = filetables.OrderedHashWriter(segment.create_file(storage, W3Codec.TERMS_EXT))
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._out = segment.create_file(storage, MAP_EXT)
+        self._out.write(MAGIC)
+        self._offset = len(MAGIC)
+        self._fieldid = 0
+        self._positions = False
+        self.is_closed = False
+
+    def start_field(self, fieldname, fieldobj):
+        self._fieldid = self._fieldmap.setdefault(fieldname, len(self._fieldmap))
+        self._positions = isinstance(fieldobj.format, MappedPositions)
+
+    def start_term(self, btext):
+        self._btext = btext
+        self._ids, self._weights, self._values = [], [], []
+        self._minlength, self._maxlength = None, 0
+
+    def add(self, docnum, weight, vbytes, length):
+        self._ids.append(docnum)
+        self._weights.append(weight)
+        if self._positions:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            self._maxlength = max(self._maxlength, length)
+
+    def finish_term(self):
+        record = encode_record(self._ids, self._weights, b"".join(self._values) if self._positions else None)
+        self._out.write(record)
+        info = W3TermInfo()
+        info._weight = float(sum(self._weights))
+        info._df = len(self._ids)
+        info._minlength, info._maxlength = self._minlength, self._maxlength
+        info._maxweight = max(self._weights)
+        info._minid, info._maxid = self._ids[0], self._ids[-1]
+        info.set_extent(self._offset, len(record))
+        self._offset += len(record)
+        self._tindex.add(pack_ushort(self._fieldid) + self._btext, info.to_bytes())
+
+    def finish_field(self):
+        pass
+
+    def close(self):
+        self._tindex.close()
+        self._out.close()
+        self.is_closed = True
+
+
+class MappedTermsReader(W3TermsReader):
+    """Whoosh's term table, with each term's postings viewed in the mapped file."""
+
+    def __init__(self, codec, dbfile, length, buffer):
+        super().__init__(codec, dbfile, length, None)
+        self._buffer = buffer
+
+    def _record(self, fieldname: str, btext: bytes):
+        """(n, id code, weight code, position code, positions, offset of the ids) or None."""
+        try:
+            offset, length = self.term_info(fieldname, btext).extent()
+        except TermNotFound:
+            return None
+        if isinstance(length, tuple):  # (how W3TermInfo.from_bytes reads it back)
+            length = length[0]
+        if offset + length > len(self._buffer):
+            raise EOFError(f"the postings of {fieldname}:{btext!r} run past the end of their file")
+        return (*RECORD.unpack_from(self._buffer, offset), offset + RECORD.size)
+
+    def arrays(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers as int32, weights as float32) of a term; deleted ones included."""
+        record = self._record(fieldname, btext)
+        if record is None:
+            return EMPTY32, EMPTY_TF
+        n, id_code, weight_code, _, _, at = record
+        return self._ids(n, id_code, at), self._weights(n, id_code, weight_code, at)
+
+    def positions(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document numbers, frequencies, every posting's positions in document order)."""
+        record = self._record(fieldname, btext)
+        if record is None or not record[3]:
+            return EMPTY32, EMPTY32, EMPTY32
+        n, id_code, weight_code, pos_code, count, at = record
+        ids = self._ids(n, id_code, at)
+        freqs = self._weights(n, id_code, weight_code, at).astype(np.int32)
+        start = at + n * (1 if id_code == ID_DELTA_U1 else id_code) + n * DTYPES[weight_code].itemsize
+        return ids, freqs, np.frombuffer(self._buffer, DTYPES[pos_code], count, start)
+
+    def _ids(self, n: int, code: int, at: int) -> np.ndarray:
+        raw = np.frombuffer(self._buffer, DTYPES[1 if code == ID_DELTA_U1 else code], n, at)
+        if code == ID_DELTA_U1:
+            return np.cumsum(raw, dtype=np.int32)
+        return raw.astype(np.int32)
+
+    def _weights(self, n: int, id_code: int, code: int, at: int) -> np.ndarray:
+        start = at + n * (1 if id_code == ID_DELTA_U1 else id_code)
+        return np.frombuffer(self._buffer, DTYPES[code], n, start).astype(np.float32)
+
+    def matcher(self, fieldname, tbytes, format_, scorer=None):
+        """Whoosh's own matcher over the term's postings (its query API; never the
+        engine's numpy path)."""
+        ids, weights = self.arrays(fieldname, tbytes)
+        if not len(ids):
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        values = [b""] * len(ids)  # what a merge copies: only positions are kept
+        if isinstance(format_, MappedPositions):
+            _, freqs, positions = self.positions(fieldname, tbytes)
+            ends = np.cumsum(freqs).tolist()
+            values = [
+                positions[end - f : end].astype("<u4").tobytes()
+                for f, end in zip(freqs.tolist(), ends, strict=True)
+            ]
+        return ListMatcher(
+            ids.tolist(),
+            weights.tolist(),
+            values,
+            format_,
+            scorer=scorer,
+            term=(fieldname, tbytes),
+            terminfo=self.term_info(fieldname, tbytes),
+        )
+
+    def close(self):
+        self._tindex.close()
+        if isinstance(self._buffer, mmap.mmap):
+            with contextlib.suppress(BufferError):  # arrays still view it: the mapping goes with them
+                self._buffer.close()
