@@ -13,6 +13,7 @@ import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -81,15 +82,22 @@ def phase_generate(paragraphs: int, seed: int) -> dict:
     }
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (a rebuild's writers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def phase_rebuild() -> dict:
     from search.engine.index import index_root, rebuild_index
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     count = rebuild_index()
     seconds = time.perf_counter() - started
     return {
         "paragraphs": count,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds() - cpu,
         "rate": count / seconds,
         "size_bytes": folder_size((index_root() / "current").resolve()),
         # The rebuild writes with several processes: count the largest of them too.
@@ -269,6 +277,136 @@ def phase_baseline_queries(workdir: Path, queries: int, warmup: int) -> dict:
     return {"cold_ms": cold_ms, "timings": timings, "totals": totals, "peak_mb": peak_rss_mb()}
 
 
+def _tantivy_index(workdir: Path) -> Path:
+    return workdir / "tantivy-index"
+
+
+def phase_tantivy_build(workdir: Path) -> dict:
+    """Index the database's paragraphs with tantivy, our analysis on as many cores as our
+    rebuild takes (bench.tantivy_side)."""
+    from bench.tantivy_side import build_index
+    from search.engine.index import _parallel
+
+    built = build_index(_tantivy_index(workdir), procs=_parallel().get("procs", 1))
+    return built | {"peak_mb": peak_rss_mb()}
+
+
+FIRST_ROUNDS = 3  # rounds of the mix asked for the first time, and with the files evicted
+
+
+def phase_side_by_side(workdir: Path, queries: int, warmup: int) -> dict:
+    """Time our engine and tantivy in this one process, query by query in turn (who goes
+    first alternating), on the same mix: asked for the first time, again (warm), count and
+    rank only, and with both indexes' files evicted from the page cache."""
+    from bench.tantivy_side import TantivySearch, evict
+    from search.engine.index import index_root
+    from search.engine.searching import forget_answers, search_paragraphs
+
+    theirs = TantivySearch(_tantivy_index(workdir))
+    indexes = [(index_root() / "current").resolve(), theirs.path]
+    mix = [q for _, q in QUERY_MIX]
+    for _ in range(warmup):
+        for q in mix:
+            search_paragraphs(q)
+            theirs.search(q)
+
+    def reopened():
+        theirs.open()
+
+    def evicted_ours():
+        evict(indexes)
+        forget_answers()
+
+    def evicted_theirs():
+        # Opened first: opening reads every file in, and a page it has mapped stays.
+        theirs.open()
+        evict(indexes)
+
+    def nothing():
+        pass
+
+    firsts = mix * FIRST_ROUNDS
+    rounds = [mix[i % len(mix)] for i in range(queries)]
+    result = {
+        "first": _interleaved(firsts, (forget_answers, search_paragraphs), (reopened, theirs.search)),
+        "warm": _interleaved(rounds, (nothing, search_paragraphs), (nothing, theirs.search)),
+        "count_rank": _interleaved(rounds, (nothing, ours_count_and_rank), (nothing, theirs.count_and_rank)),
+        "evicted": _interleaved(firsts, (evicted_ours, search_paragraphs), (evicted_theirs, theirs.search)),
+        "totals": {q: _totals(theirs, q) for q in mix},
+        "resident_after_eviction": _resident_after_eviction(indexes, evicted_ours, evicted_theirs),
+        "peak_mb": peak_rss_mb(),
+    }
+    return result
+
+
+def _resident_after_eviction(indexes: list[Path], *prepares) -> list[int] | None:
+    """Bytes of each index still in the page cache once each side is prepared for an
+    evicted query (what its process keeps mapped); None without util-linux's fincore."""
+    if not shutil.which("fincore"):
+        return None
+    resident = []
+    for path, prepare in zip(indexes, prepares, strict=True):
+        prepare()
+        files = [str(f) for f in path.rglob("*") if f.is_file()]
+        out = subprocess.run(["fincore", "-b", "-n", "-o", "RES", *files], capture_output=True, text=True)
+        resident.append(sum(int(n) for n in out.stdout.split()))
+    return resident
+
+
+def _interleaved(order: list[str], ours, theirs) -> dict:
+    """Per query, the ms of each side: (prepare, run) pairs, prepare untimed; ours first on
+    even turns, tantivy first on odd ones."""
+    timings = {"ours": {q: [] for q in order}, "tantivy": {q: [] for q in order}}
+    for turn, q in enumerate(order):
+        sides = [("ours", *ours), ("tantivy", *theirs)]
+        for name, prepare, run in sides if turn % 2 == 0 else sides[::-1]:
+            prepare()
+            started = time.perf_counter()
+            run(q)
+            timings[name][q].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def ours_count_and_rank(q: str) -> tuple[int, list[int]]:
+    """Our total and top 20 as search_paragraphs ranks them (one paragraph a wording), with
+    no stored field, facet or snippet."""
+    from search.engine.index import searching
+    from search.engine.query import parse_query
+    from search.engine.searching import _one_per_wording, _ranked, find_matches
+
+    parsed = parse_query(q)
+    with searching() as searcher:
+        match = find_matches(searcher, parsed)
+        if match is None:
+            return 0, []
+        total = len(match.docs)
+        return total, _ranked(searcher, parsed, _one_per_wording(searcher.reader(), match), 20)
+
+
+def literally(parsed):
+    """The query with every word typed as if in quotes: only its first tier, every word literally."""
+    import copy
+    import dataclasses
+
+    exact = copy.copy(parsed)
+    exact.groups = [[dataclasses.replace(u, exact=True) for u in group] for group in parsed.groups]
+    return exact
+
+
+def _totals(theirs, q: str) -> dict:
+    from search.engine.index import searching
+    from search.engine.query import parse_query
+    from search.engine.searching import find_matches, search_paragraphs
+
+    with searching() as searcher:
+        match = find_matches(searcher, literally(parse_query(q)))
+    return {
+        "ours": search_paragraphs(q)["total"],
+        "ours_literal": 0 if match is None else len(match.docs),
+        "tantivy": theirs.count_and_rank(q)[0],
+    }
+
+
 def phase_profile(query: str, runs: int) -> dict:
     """Profile search_paragraphs(query) after a warm-up; print the top of the profile."""
     import cProfile
@@ -301,6 +439,8 @@ def main(argv=None) -> None:
             "uploads",
             "trace",
             "profile",
+            "tantivy-build",
+            "side-by-side",
         ],
     )
     parser.add_argument("--workdir", type=Path, required=True)
@@ -330,6 +470,8 @@ def main(argv=None) -> None:
         "baseline-build": lambda: phase_baseline_build(args.workdir),
         "baseline-queries": lambda: phase_baseline_queries(args.workdir, args.queries, args.warmup),
         "profile": lambda: phase_profile(args.query, args.runs),
+        "tantivy-build": lambda: phase_tantivy_build(args.workdir),
+        "side-by-side": lambda: phase_side_by_side(args.workdir, args.queries, args.warmup),
     }
     result = phases[args.phase]()
     print(RESULT_PREFIX + json.dumps(result, ensure_ascii=False), flush=True)

@@ -159,6 +159,8 @@ def format_report(result: dict) -> str:
             f"{_num(percentile(q['timings'][query], 50)):>13}"
         )
 
+    lines += side_by_side(result)
+
     trace = result.get("trace")
     if trace:
         lines += [
@@ -184,6 +186,92 @@ def format_report(result: dict) -> str:
     for name, target, value, met in targets(figures):
         lines.append(f"  {name:<34}{target:>12}  measured {_num(value):>9}  {'met' if met else 'MISSED'}")
     return "\n".join(lines)
+
+
+# What the side-by-side phase times (bench.phases.phase_side_by_side), in its order.
+SIDE_BY_SIDE = (
+    ("first", "asked for the first time since the worker started"),
+    ("warm", "the same query again (warm)"),
+    ("count_rank", "count and rank only (total and top 20)"),
+    ("evicted", "files evicted from the page cache"),
+)
+
+
+def side_by_side(result: dict) -> list[str]:
+    """The report's lines on our engine beside tantivy; none when tantivy was not run."""
+    side = result.get("side_by_side")
+    if not side:
+        return []
+    lines = [
+        "",
+        "ours beside tantivy 0.27 (bench/tantivy_side.py): the same paragraphs and tokens, the same "
+        "queries, in one process, query by query in turn; ms, ratio ours/tantivy",
+        "  full query: ours search_paragraphs; tantivy count + facets (aggregations) + top 20 with snippets",
+        "  first time: ours after forget_answers(); tantivy on an index opened afresh (untimed); "
+        f"each query of the mix {len(next(iter(side['first']['ours'].values())))} times",
+        "  evicted: the same, then posix_fadvise(DONTNEED) on every file of both indexes" + _resident(side),
+        "",
+        f"{'':<36}{'ours p50':>10}{'ours p95':>10}{'tantivy p50':>13}{'tantivy p95':>13}"
+        f"{'p50 ratio':>11}{'p95 ratio':>11}",
+    ]
+    for key, label in SIDE_BY_SIDE:
+        if key not in side:
+            continue
+        lines.append(label)
+        ours, theirs = _by_category(side[key]["ours"]), _by_category(side[key]["tantivy"])
+        ours["all"] = [ms for values in side[key]["ours"].values() for ms in values]
+        theirs["all"] = [ms for values in side[key]["tantivy"].values() for ms in values]
+        for category in ("all", *CATEGORIES):
+            o, t = latency(ours[category]), latency(theirs[category])
+            lines.append(
+                f"  {category:<34}{_num(o['p50']):>10}{_num(o['p95']):>10}{_num(t['p50']):>13}"
+                f"{_num(t['p95']):>13}{_ratio(o['p50'], t['p50']):>11}{_ratio(o['p95'], t['p95']):>11}"
+            )
+    lines += _build_rows(result)
+    lines += [
+        "",
+        "paragraphs found: ours; ours with every word literally (its first tier: what tantivy is asked); "
+        "tantivy's",
+        f"{'query':<48}{'ours':>10}{'literally':>11}{'tantivy':>10}",
+    ]
+    for _, query in QUERY_MIX:
+        totals = side["totals"][query]
+        lines.append(
+            f"{_pad(query, 48)}{totals['ours']:>10,}{totals['ours_literal']:>11,}{totals['tantivy']:>10,}"
+            + _differs(totals)
+        )
+    return lines
+
+
+def _differs(totals: dict) -> str:
+    if totals["ours_literal"] != totals["tantivy"]:
+        return "  DIFFERS"
+    if totals["ours"] > totals["ours_literal"]:
+        return "  (ours also: the words in another order, or most of them)"
+    return ""
+
+
+def _resident(side: dict) -> str:
+    resident = side.get("resident_after_eviction")
+    if not resident:
+        return ""
+    ours, theirs = (n / 2**20 for n in resident)
+    return f" (still cached, what each process keeps: ours {_num(ours)} MB, tantivy {_num(theirs)} MB)"
+
+
+def _build_rows(result: dict) -> list[str]:
+    ours, theirs = result["rebuild"], result["tantivy_build"]
+    lines = ["", f"{'':<36}{'ours':>10}{'tantivy':>13}{'ratio':>11}"]
+    rows = [
+        ("index on disk (MB)", ours["size_bytes"] / 2**20, theirs["size_bytes"] / 2**20),
+        ("  of which stored fields (MB)", None, theirs["store_bytes"] / 2**20),
+        ("build, wall (s)", ours["seconds"], theirs["seconds"]),
+        ("build, CPU of every process (s)", ours.get("cpu_seconds"), theirs["cpu_seconds"]),
+        ("  tantivy's writer alone, wall (s)", None, theirs["writer_seconds"]),
+    ]
+    for label, o, t in rows:
+        lines.append(f"{label:<36}{_num(o):>10}{_num(t):>13}{_ratio(o, t):>11}")
+    return lines
 
 
 def _by_category(timings: dict) -> dict[str, list[float]]:

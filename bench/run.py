@@ -20,6 +20,7 @@ def run_benchmark(
     queries: int = 300,
     baseline: bool = True,
     trace: bool = True,
+    tantivy: bool = True,
     workdir: Path | None = None,
     warmup: int = 2,
     uploads: int = 3,
@@ -33,7 +34,7 @@ def run_benchmark(
     temporary = workdir is None
     workdir = Path(workdir or tempfile.mkdtemp(prefix="un-search-bench-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    for stale in ("bench.sqlite3", "bench.sqlite3-wal", "bench.sqlite3-shm", "index"):
+    for stale in ("bench.sqlite3", "bench.sqlite3-wal", "bench.sqlite3-shm", "index", "tantivy-index"):
         path = workdir / stale
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     try:
@@ -51,6 +52,14 @@ def run_benchmark(
         result["rebuild"] = _run_phase(workdir, "rebuild")
         progress(f"{result['rebuild']['rate']:.0f} paragraphs/s; running {queries} queries")
         result["queries"] = _run_phase(workdir, "queries", "--queries", str(queries), "--warmup", str(warmup))
+        if tantivy:
+            # Before trace_wording, which re-indexes the versions whose wording it flags.
+            progress("tantivy: indexing the same paragraphs with the same tokens")
+            result["tantivy_build"] = _run_phase(workdir, "tantivy-build")
+            progress("tantivy: the query mix beside ours, query by query")
+            result["side_by_side"] = _run_phase(
+                workdir, "side-by-side", "--queries", str(queries), "--warmup", str(warmup)
+            )
         if baseline:
             progress("baseline: building with jieba's ChineseAnalyzer and Whoosh defaults")
             result["baseline_rebuild"] = _run_phase(workdir, "baseline-build")

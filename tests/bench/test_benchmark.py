@@ -299,6 +299,18 @@ def test_it_runs_a_tiny_benchmark_in_a_work_folder_of_its_own(tmp_path):
         report,
         re.M,
     )
+    # tantivy beside ours (bench.tantivy_side): each measure by category, with the ratios, and
+    # the same paragraphs found as ours with every word literally.
+    for category in ("all", *dict.fromkeys(category for category, _ in MIX)):
+        rows = re.findall(rf"^  {category}(?:\s+{NUMBER}){{4}}(?:\s+{NUMBER}x){{2}}$", report, re.M)
+        assert len(rows) == 4, category  # first time, warm, count and rank, evicted
+    for _, query in MIX:
+        ours, literally, theirs = re.search(
+            rf"^{re.escape(query)}\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)(  \(|$)", report, re.M
+        ).groups()[:3]
+        assert literally == theirs and int(ours.replace(",", "")) >= int(literally.replace(",", "")), query
+    assert re.search(rf"^index on disk \(MB\)\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}x$", report, re.M)
+    assert (tmp_path / "tantivy-index" / "meta.json").is_file()
     for target in ("query p50", "query p95", "full rebuild", "100-paragraph upload searchable"):
         assert re.search(rf"^  {target} .* measured\s+{NUMBER}  (met|MISSED)$", report, re.M), target
 

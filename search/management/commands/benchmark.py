@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     Runs in its own database and index under --workdir (default: a temporary folder,
     removed afterwards), never the development ones, and compares with the plain
-    jieba + Whoosh baseline.
+    jieba + Whoosh baseline and, side by side on the same tokens, with tantivy.
     """
 
     help = "Benchmark indexing, queries, uploads and memory on a generated corpus."
@@ -28,6 +28,12 @@ class Command(BaseCommand):
             "--baseline", action=BooleanOptionalAction, default=True, help="time the baseline too"
         )
         parser.add_argument(
+            "--tantivy",
+            action=BooleanOptionalAction,
+            default=True,
+            help="time tantivy beside ours on the same paragraphs and tokens, query by query",
+        )
+        parser.add_argument(
             "--trace",
             action=BooleanOptionalAction,
             default=True,
@@ -38,12 +44,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=0)
 
-    def handle(self, *, paragraphs, queries, warmup, uploads, baseline, trace, workdir, seed, **options):
+    def handle(
+        self, *, paragraphs, queries, warmup, uploads, baseline, tantivy, trace, workdir, seed, **options
+    ):
         result = run_benchmark(
             paragraphs,
             queries=queries,
             baseline=baseline,
             trace=trace,
+            tantivy=tantivy,
             workdir=workdir,
             warmup=warmup,
             uploads=uploads,
