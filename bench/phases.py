@@ -285,9 +285,9 @@ def phase_tantivy_build(workdir: Path) -> dict:
     """Index the database's paragraphs with tantivy, our analysis on as many cores as our
     rebuild takes (bench.tantivy_side)."""
     from bench.tantivy_side import build_index
-    from search.engine.index import _parallel
+    from search.engine.index import index_procs
 
-    built = build_index(_tantivy_index(workdir), procs=_parallel().get("procs", 1))
+    built = build_index(_tantivy_index(workdir), procs=index_procs())
     return built | {"peak_mb": peak_rss_mb()}
 
 

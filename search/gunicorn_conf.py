@@ -27,9 +27,10 @@ accesslog = "-"
 control_socket_disable = True
 
 # Each worker imports search.wsgi itself, after the fork, which checks and warms it up
-# (search/warmup.py) before it accepts a request. Preloading in the master would share
-# one copy of jieba's dictionary (copy-on-write), but the index's searcher, its follower
-# thread and database connections opened there would not survive the fork as they should.
+# (search/warmup.py) before it accepts a request. The index's searcher, its follower
+# thread and database connections opened in the master would not survive the fork as
+# they should: only jieba's dictionary is loaded there (`on_starting`), shared by every
+# worker, copy-on-write, and never loaded again by one that restarts.
 preload_app = False
 
 
@@ -46,6 +47,9 @@ def on_starting(server):
         from search.checks import require_ready_to_serve
 
         require_ready_to_serve()
+        from search.engine.analysis import jieba_tokenizer
+
+        jieba_tokenizer()
     except ImproperlyConfigured as error:
         # gunicorn prints a RuntimeError's message alone and exits with status 1.
         raise RuntimeError(str(error)) from None

@@ -29,13 +29,15 @@ from array import array
 from pathlib import Path
 
 import numpy as np
+from whoosh import columns
 from whoosh.codec import base
-from whoosh.codec.whoosh3 import W3Codec, W3TermInfo, W3TermsReader
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3TermInfo, W3TermsReader
 from whoosh.filedb import filetables
 from whoosh.formats import Positions
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length
 
 MAP_EXT = ".pmap"
 MAGIC = b"UNPM0001"
@@ -48,6 +50,8 @@ WIDTH_U1, WIDTH_U2, WIDTH_U4, FLOAT32 = 1, 2, 4, 5
 DTYPES = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4"), 5: np.dtype("<f4")}
 ARRAY_CODES = {1: "B", 2: "H", 4: "I", 5: "f"}
 
+# Whoosh stores a field's length per document as one byte; this maps it back.
+LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 EMPTY32 = np.empty(0, dtype=np.int32)
 EMPTY_TF = np.empty(0, dtype=np.float32)
 
@@ -58,6 +62,24 @@ class MappedPositions(Positions):
     The same answers as Whoosh's `Positions` through its public methods, so its own
     phrase queries still work on the index.
     """
+
+    def word_values(self, value, analyzer, **kwargs):
+        """(term, frequency, weight, positions) of each term of a text: Whoosh's own, less
+        its per-token boosts (our analyzers give every token 1.0) and generator layers, as
+        every posting of a rebuild passes here."""
+        found: dict[str, list[int]] = {}
+        kwargs["positions"] = True
+        for token in analyzer(value, **kwargs):
+            if token.stopped:
+                continue
+            at = found.get(token.text)
+            if at is None:
+                found[token.text] = [token.pos]
+            else:
+                at.append(token.pos)
+        boost = self.field_boost
+        for text, at in found.items():
+            yield text, len(at), len(at) * boost, array("I", at).tobytes()
 
     def encode(self, poslist):
         return array("I", poslist).tobytes()
@@ -81,8 +103,19 @@ def _width(largest: int) -> int:
     return WIDTH_U1 if largest < 1 << 8 else WIDTH_U2 if largest < 1 << 16 else WIDTH_U4
 
 
-def encode_ids(ids: list[int]) -> tuple[int, bytes]:
+# Below this many postings a term is encoded in Python; above, in numpy.
+SMALL = 48
+
+
+def encode_ids(ids) -> tuple[int, bytes]:
     """The narrowest of: one-byte deltas, two-byte or four-byte document numbers."""
+    if len(ids) > SMALL:
+        values = np.asarray(ids, dtype=np.int64)
+        deltas = np.diff(values, prepend=0)
+        if deltas.max() < 1 << 8:
+            return ID_DELTA_U1, deltas.astype(DTYPES[1]).tobytes()
+        code = ID_U2 if values[-1] < 1 << 16 else ID_U4
+        return code, values.astype(DTYPES[code]).tobytes()
     deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:], strict=False)]
     if max(deltas) < 1 << 8:
         return ID_DELTA_U1, array("B", deltas).tobytes()
@@ -90,27 +123,56 @@ def encode_ids(ids: list[int]) -> tuple[int, bytes]:
     return code, array(ARRAY_CODES[code], ids).tobytes()
 
 
-def encode_weights(weights: list[float]) -> tuple[int, bytes]:
-    if all(w == int(w) and w >= 0 for w in weights):
-        counts = [int(w) for w in weights]
-        code = _width(max(counts))
-        return code, array(ARRAY_CODES[code], counts).tobytes()
-    return FLOAT32, array("f", weights).tobytes()
+def encode_weights(weights) -> tuple[int, bytes]:
+    """Term frequencies in the narrowest unsigned width; other weights as float32."""
+    values = np.asarray(weights, dtype=np.float64)
+    if (values >= 0).all() and (values == np.floor(values)).all():
+        code = _width(int(values.max()))
+        return code, values.astype(DTYPES[code]).tobytes()
+    return FLOAT32, values.astype(DTYPES[FLOAT32]).tobytes()
 
 
-def encode_record(ids: list[int], weights: list[float], positions: bytes | None) -> bytes:
+def encode_positions(positions) -> tuple[int, bytes, int]:
+    """(code, bytes, count) of raw u4 positions, in the narrowest width that holds them."""
+    raw = np.frombuffer(positions, dtype="<u4")
+    if not len(raw):
+        return 0, b"", 0
+    code = _width(int(raw.max()))
+    return code, raw.astype(DTYPES[code]).tobytes(), len(raw)
+
+
+def encode_record(ids, weights, positions) -> bytes:
     """One term's record (see the module's docstring); `positions`: every posting's raw
     u4 positions, concatenated, or None for a field without positions."""
     id_code, id_bytes = encode_ids(ids)
     weight_code, weight_bytes = encode_weights(weights)
-    pos_code, pos_bytes, count = 0, b"", 0
-    if positions:
-        raw = array("I")
-        raw.frombytes(positions)
-        count = len(raw)
-        pos_code = _width(max(raw))
-        pos_bytes = raw.tobytes() if pos_code == WIDTH_U4 else array(ARRAY_CODES[pos_code], raw).tobytes()
+    pos_code, pos_bytes, count = encode_positions(positions) if positions else (0, b"", 0)
     return RECORD.pack(len(ids), id_code, weight_code, pos_code, count) + id_bytes + weight_bytes + pos_bytes
+
+
+def column_lengths(perdoc, fieldname: str, count: int) -> np.ndarray:
+    """The length of a field in each of a segment's documents, as BM25 and Whoosh see it
+    (a byte per document, decoded), from its per-document reader."""
+    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    if column is None:
+        return np.zeros(count, dtype=np.float32)
+    return LENGTH_OF_BYTE[numeric_column(column, count)]
+
+
+def numeric_column(column, count: int) -> np.ndarray:
+    """Every value of a Whoosh numeric column (`columns.NumericColumn.Reader`) as one array:
+    its fixed-width big-endian values read at once, where iterating it decoded them one by
+    one (half a second at 100,000 documents); the column's default past its last value."""
+    if isinstance(column, columns.EmptyColumnReader):  # a segment without the column's file
+        return np.full(count, column._default)
+    if not isinstance(column, columns.NumericColumn.Reader):
+        raise TypeError(f"not a numeric column: {column!r}")
+    stored = min(column._count, count)
+    values = np.full(count, column._default, dtype=np.dtype(">" + column._typecode).newbyteorder("="))
+    if stored:
+        raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
+        values[:stored] = np.frombuffer(raw, dtype=">" + column._typecode)
+    return values
 
 
 class MappedCodec(W3Codec):
@@ -175,17 +237,38 @@ class MappedFieldWriter(base.FieldWriter):
             self._maxlength = max(self._maxlength, length)
 
     def finish_term(self):
-        record = encode_record(self._ids, self._weights, b"".join(self._values) if self._positions else None)
+        positions = b"".join(self._values) if self._positions else None
+        lengths = (self._minlength, self._maxlength)
+        self._write_term(self._btext, self._ids, self._weights, positions, lengths)
+
+    def write_pool(self, schema, pool, perdoc) -> None:
+        """Write a segment's terms from a pool that holds each term's postings as arrays
+        (building.TermPool): sorted by term, never posting by posting."""
+        fieldname, lengths = None, None
+        count = perdoc.doc_count_all()
+        for (name, btext), (ids, weights, positions) in pool.sorted_terms():
+            if name != fieldname:
+                fieldname = name
+                self.start_field(name, schema[name])
+                lengths = column_lengths(perdoc, name, count) if schema[name].scorable else None
+            span = (None, 0)
+            if lengths is not None:
+                found = lengths[np.frombuffer(ids, dtype=np.int32)]
+                span = (int(found.min()), int(found.max())) if found.any() else (None, 0)
+            self._write_term(btext, ids, weights, positions if self._positions else None, span)
+
+    def _write_term(self, btext: bytes, ids, weights, positions, lengths: tuple) -> None:
+        record = encode_record(ids, weights, positions)
         self._out.write(record)
         info = W3TermInfo()
-        info._weight = float(sum(self._weights))
-        info._df = len(self._ids)
-        info._minlength, info._maxlength = self._minlength, self._maxlength
-        info._maxweight = max(self._weights)
-        info._minid, info._maxid = self._ids[0], self._ids[-1]
+        info._weight = float(sum(weights))
+        info._df = len(ids)
+        info._minlength, info._maxlength = lengths
+        info._maxweight = max(weights)
+        info._minid, info._maxid = ids[0], ids[-1]
         info.set_extent(self._offset, len(record))
         self._offset += len(record)
-        self._tindex.add(pack_ushort(self._fieldid) + self._btext, info.to_bytes())
+        self._tindex.add(pack_ushort(self._fieldid) + btext, info.to_bytes())
 
     def finish_field(self):
         pass

@@ -401,8 +401,7 @@ def numbers(reader, fieldname: str) -> np.ndarray:
     def build(leaf):
         if not leaf.doc_count_all():  # an empty index has no columns to read
             return np.empty(0, dtype=np.int64)
-        column = leaf.column_reader(fieldname)
-        return np.fromiter((int(v) for v in column), dtype=np.int64, count=leaf.doc_count_all())
+        return internals.numbers(leaf, fieldname).astype(np.int64)
 
     return _per_segment(reader, "#" + fieldname, build)
 

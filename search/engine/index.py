@@ -46,10 +46,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from whoosh import columns
 from whoosh import index as whoosh_index
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.engine.agenda import document_items, index_terms, items_in
 from search.engine.analysis import literal_analyzer, word_analyzer
+from search.engine.building import StreamingWriter, build_segments, list_segments, write_segments
 from search.engine.codec import MappedCodec, MappedPositions
 from search.engine.state_names import sponsor_terms
 from search.models import IndexChange, Paragraph, Proposal, Text
@@ -69,7 +70,11 @@ FOLLOW_EVERY = 1.0  # seconds between two looks at the change log in a serving p
 # compound=False: Whoosh would otherwise copy each compound segment file into memory
 # when a searcher opens it (+400 MB at 100,000 paragraphs); separate files are mapped.
 # codec: postings written as arrays every process maps (engine.codec), not Whoosh's pickles.
+# limitmb: unused by the streaming writer (engine.building), which cuts segments instead.
 WRITER_OPTIONS = {"timeout": 60.0, "limitmb": 256, "compound": False, "codec": MappedCodec()}
+# A rebuild cuts a segment when a process's postings reach this (engine.building): about
+# 50,000 paragraphs, and some 400 MB of memory at most in each process.
+SEGMENT_BUDGET = 256 * 1024 * 1024
 # What reading a damaged index raises (truncated or missing segment files).
 DAMAGE = (OSError, EOFError, zlib.error, struct.error, whoosh_index.IndexError)
 
@@ -113,7 +118,7 @@ def make_schema() -> Schema:
         label=STORED,
         title=STORED,
         adopted_on=STORED,
-        order=NUMERIC(stored=True, sortable=True),
+        order=COLUMN(columns.NumericColumn("i")),  # the paragraph's place in its text
         content=_with_positions(TEXT(analyzer=word_analyzer(), phrase=True)),
         literal=_with_positions(TEXT(analyzer=literal_analyzer(), phrase=True)),
         text=STORED,
@@ -133,10 +138,10 @@ def _with_positions(field: TEXT) -> TEXT:
 
 def schema_is_current(schema: Schema) -> bool:
     """Does an index of this schema have what this version of the code reads: its fields,
-    and positions written for the mapped postings file?"""
-    return set(schema.names()) == set(make_schema().names()) and isinstance(
-        schema["literal"].format, MappedPositions
-    )
+    each of the same kind and format (positions written for the mapped postings file)?"""
+    expected = make_schema()
+    kinds = {name: (type(schema[name]), type(schema[name].format)) for name in schema.names()}
+    return kinds == {name: (type(expected[name]), type(expected[name].format)) for name in expected.names()}
 
 
 def symbol_forms(symbol: str | None) -> list[str]:
@@ -488,14 +493,22 @@ def _rebuild_locked(root: Path) -> int:
     generation = _new_generation(root)
     try:
         ix = whoosh_index.open_dir(str(generation))
-        count = 0
-        # Analysis (jieba, n-grams) is most of the work: spread it over the cores.
-        # The segments each process writes are kept as they are (no final merge).
-        with ix.writer(**WRITER_OPTIONS, **_parallel()) as writer:
-            proceedings = proceedings_facts()
+        proceedings = proceedings_facts()
+        counted = [0]
+
+        def documents():
             for paragraph in _paragraphs():
-                writer.add_document(**paragraph_document(paragraph, proceedings))
-                count += 1
+                counted[0] += 1
+                yield paragraph_document(paragraph, proceedings)
+
+        # Analysis (jieba, n-grams) is most of the work: spread it over the cores.
+        procs = index_procs()
+        if procs > 1:
+            segments = build_segments(ix, documents(), procs, SEGMENT_BUDGET, WRITER_OPTIONS)
+        else:
+            segments = write_segments(ix, documents(), SEGMENT_BUDGET, WRITER_OPTIONS)
+        list_segments(ix, segments, WRITER_OPTIONS)
+        count = counted[0]
         ix.close()
         _write_state(generation, state)
     except BaseException:
@@ -507,12 +520,12 @@ def _rebuild_locked(root: Path) -> int:
     return count
 
 
-def _parallel() -> dict:
-    # Worth the processes it starts only on a large corpus.
+def index_procs() -> int:
+    """The processes a rebuild writes with: one a core (at most INDEX_PROCS), on a corpus
+    large enough to be worth the processes it starts."""
     if Paragraph.objects.count() < 5000:
-        return {}
-    procs = min(os.cpu_count() or 1, int(os.environ.get("INDEX_PROCS", "4")))
-    return {"procs": procs, "multisegment": True} if procs > 1 else {}
+        return 1
+    return max(1, min(os.cpu_count() or 1, int(os.environ.get("INDEX_PROCS", "4"))))
 
 
 def index_versions(version_ids) -> None:
@@ -533,7 +546,7 @@ def _reindex(generation: Path, version_ids) -> None:
     """Replace the indexed paragraphs of these versions with what the database holds."""
     ids = sorted(version_ids)
     ix = whoosh_index.open_dir(str(generation))
-    with ix.writer(**WRITER_OPTIONS) as writer:
+    with StreamingWriter(ix, **WRITER_OPTIONS) as writer:
         for pk in ids:
             writer.delete_by_term("version", str(pk))
         resolutions = Text.objects.filter(pk__in=ids).values_list("resolution_id", flat=True)

@@ -14,20 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 import whoosh
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
-from search.engine.codec import MappedTermsReader
+from search.engine.codec import MappedTermsReader, column_lengths, numeric_column
 
 # The release whose internals this module reads.
 WHOOSH_VERSION = (2, 7, 5)
 
 EMPTY32 = np.empty(0, dtype=np.int32)
 EMPTY_TF = np.empty(0, dtype=np.float32)
-
-# Whoosh stores a field's length per document as one byte; this maps it back.
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
 def whoosh_version() -> tuple:
@@ -121,10 +117,13 @@ def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(ids_parts), np.concatenate(tf_parts)
 
 
+def numbers(leaf, fieldname: str) -> np.ndarray:
+    """Return the values of a numeric column field (`COLUMN(NumericColumn)`) for every
+    document of a segment, read as one array."""
+    column = leaf.column_reader(fieldname, translate=False)
+    return numeric_column(column, leaf.doc_count_all())
+
+
 def field_lengths(leaf, fieldname: str) -> np.ndarray:
     """Return the length of a field in every document of a segment, as BM25 sees it."""
-    column = leaf._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-    n = leaf.doc_count_all()
-    if column is None:
-        return np.zeros(n, dtype=np.float32)
-    return _LENGTH_OF_BYTE[np.fromiter(iter(column), dtype=np.uint8, count=n)]
+    return column_lengths(leaf._perdoc, fieldname, leaf.doc_count_all())
