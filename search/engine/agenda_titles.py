@@ -5,12 +5,15 @@ An item's English title is the session's agenda's as the proceedings publish it
 (Text.agenda_item_title of the documents of that item alone); its Chinese title the one
 most of its Chinese documents give. The table is read whole (one query) once for a state
 of the index and of the imported agendas, and kept for it: documents that change change
-the index, and an agenda imported again has new rows.
+the index, and an agenda imported again has new rows. Whether the agendas changed is
+asked of the database at most once every RECHECK seconds (a search asked it each time,
+a millisecond of every query), and at once after this process imports one (`forget`).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -33,12 +36,15 @@ class Title:
 
 _lock = threading.Lock()
 _table: dict[tuple, dict[str, Title]] = {}
+# How long an agenda imported by another process may go unseen, in seconds (as long as
+# the index takes to follow another process's changes: index.FOLLOW_EVERY).
+RECHECK = 1.0
+_agendas: dict[str, object] = {"at": None, "state": None}  # when asked, what was found
 
 
 def agenda_titles(index_state: tuple, terms) -> dict[str, Title]:
     """The titles of these items of a session ("80/107") that the stored data give."""
-    stored = AgendaItem.objects.aggregate(last=Max("pk"), count=Count("pk"))
-    key = (index_state, stored["last"], stored["count"])
+    key = (index_state, _agenda_state())
     with _lock:
         table = _table.get(key)
     if table is None:
@@ -47,6 +53,25 @@ def agenda_titles(index_state: tuple, terms) -> dict[str, Title]:
             _table.clear()  # one state is current: older tables are not asked for again
             _table[key] = table
     return {term: table[term] for term in terms if term in table}
+
+
+def _agenda_state() -> tuple:
+    """What identifies the imported agendas' rows, asked again after RECHECK seconds."""
+    now = time.monotonic()
+    with _lock:
+        at, state = _agendas["at"], _agendas["state"]
+    if at is None or now - at >= RECHECK:
+        stored = AgendaItem.objects.aggregate(last=Max("pk"), count=Count("pk"))
+        state = (stored["last"], stored["count"])
+        with _lock:
+            _agendas.update(at=now, state=state)
+    return state
+
+
+def forget() -> None:
+    """Ask the database again at the next search (this process imported an agenda)."""
+    with _lock:
+        _agendas.update(at=None, state=None)
 
 
 def _read_titles() -> dict[str, Title]:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import json
 import re
 
+from django.db import transaction
+
+from search.engine import agenda_titles
 from search.engine.agenda import normal_item, shown_item
 from search.models import AgendaItem, ProceedingsFile
 from search.parsing import ProceedingsError, session_number
@@ -114,3 +117,6 @@ def store_agenda(stored: ProceedingsFile, rows: list[dict]) -> None:
     """Replace the agenda items of a file with these rows."""
     stored.agenda_items.all().delete()
     AgendaItem.objects.bulk_create(AgendaItem(source=stored, **row) for row in rows)
+    # This process's next search reads them: in this transaction, and once it commits.
+    agenda_titles.forget()
+    transaction.on_commit(agenda_titles.forget)
