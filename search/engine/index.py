@@ -522,8 +522,10 @@ def _rebuild_locked(root: Path) -> int:
 
 def index_procs() -> int:
     """The processes a rebuild writes with: one a core (at most INDEX_PROCS), on a corpus
-    large enough to be worth the processes it starts."""
-    if Paragraph.objects.count() < 5000:
+    large enough to be worth the processes it starts. One, in the process itself, when the
+    rebuild runs in a thread (a serving process rebuilding a damaged index): a process
+    forked while other threads run may copy a lock one of them holds."""
+    if Paragraph.objects.count() < 5000 or threading.current_thread() is not threading.main_thread():
         return 1
     return max(1, min(os.cpu_count() or 1, int(os.environ.get("INDEX_PROCS", "4"))))
 
