@@ -64,6 +64,16 @@ def assert_same_index(ours, theirs):
             ]
             assert found[0] == found[1] and 0 < len(found[0]) < 300, terms
         assert mine.idf("body", "alpha") == pytest.approx(own.idf("body", "alpha"))
+        # What BM25 reads: each document's length of the field, by its id.
+        assert _lengths(mine) == _lengths(own)
+
+
+def _lengths(searcher) -> list[float]:
+    """The field's length in each document, in the order of their ids."""
+    docs = docsets.live_docs(searcher.reader())
+    lengths = docsets.field_lengths(searcher.reader(), "body")[docs]
+    ids = [searcher.stored_fields(int(d))["id"] for d in docs]
+    return [length for _, length in sorted(zip(ids, lengths.tolist(), strict=True))]
 
 
 def test_segments_cut_to_a_budget_hold_what_one_writer_writes(tmp_path):
