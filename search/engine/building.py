@@ -66,26 +66,6 @@ class TermPool:
             entry[2].extend(vbytes)
             self.size += len(vbytes)
 
-    def add_text(self, fieldname: str, docnum: int, items) -> int:
-        """Add a document's (term, frequency, weight, positions) of a field with positions,
-        as `MappedPositions.word_values` gives them; return the field's length (the sum of
-        the frequencies, what Whoosh stores for BM25)."""
-        terms, length, size = self.terms, 0, 0
-        for text, freq, weight, vbytes in items:
-            key = (fieldname, text.encode("utf-8"))
-            entry = terms.get(key)
-            if entry is None:
-                entry = terms[key] = (array("i"), array("f"), bytearray())
-                size += TERM_BYTES
-            entry[0].append(docnum)
-            entry[1].append(weight)
-            entry[2].extend(vbytes)
-            length += freq
-            size += POSTING_BYTES + len(vbytes)
-        self.fieldnames.add(fieldname)
-        self.size += size
-        return length
-
     def sorted_terms(self):
         """((fieldname, term), (ids, weights, positions)) in the order a segment is written."""
         for key in sorted(self.terms):
@@ -104,10 +84,6 @@ class TermPool:
         self.terms.clear()
 
 
-def _unsupported(field) -> bool:
-    return bool(field.vector) or field.separate_spelling()
-
-
 def positional_fields(schema) -> set[str]:
     return {name for name in schema.names() if isinstance(schema[name].format, MappedPositions)}
 
@@ -118,47 +94,6 @@ class StreamingWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self.pool = TermPool(positional_fields(self.schema))
-        unsupported = [name for name in self.schema.names() if _unsupported(self.schema[name])]
-        if unsupported:
-            raise ValueError(f"the streaming writer writes no term vectors or spelling: {unsupported}")
-
-    def add_document(self, **fields):
-        """Whoosh's `add_document` less what our schema never uses (boosts, term vectors,
-        spelling, `_stored_` values), a text field with positions added to the pool a
-        document's terms at a time: every posting of a rebuild passes here, and Whoosh's
-        sorted each document's terms and made a tuple and a call of each posting."""
-        self._check_state()
-        schema, docnum, perdoc = self.schema, self.docnum, self.perdocwriter
-        names = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, names)
-        perdoc.start_doc(docnum)
-        try:
-            for name in names:
-                value = fields[name]
-                if value is not None:
-                    self._add_field(name, schema[name], value, docnum)
-        except Exception:
-            perdoc.cancel_doc()
-            raise
-        perdoc.finish_doc()
-        self._added = True
-        self.docnum += 1
-
-    def _add_field(self, name: str, field, value, docnum: int) -> None:
-        length = 0
-        if isinstance(field.format, MappedPositions):
-            if not isinstance(value, str):
-                raise ValueError(f"{name}: a text field is given a string, not {type(value).__name__}")
-            terms = field.format.word_values(value, field.analyzer, mode="index")
-            length = self.pool.add_text(name, docnum, terms)
-        elif field.indexed:
-            for tbytes, freq, weight, vbytes in field.index(value):
-                length += freq if field.scorable else 0
-                self.pool.add((name, tbytes, docnum, weight, vbytes))
-        stored = value if field.stored else None
-        self.perdocwriter.add_field(name, field, stored, length if field.scorable else 0)
-        if field.column_type:
-            self.perdocwriter.add_column_value(name, field.column_type, field.to_column_value(value))
 
     def _flush_segment(self):
         self.perdocwriter.close()
