@@ -10,6 +10,7 @@ combined with numpy (union, intersection, difference), and facet counts are one
 from __future__ import annotations
 
 import threading
+import weakref
 
 import numpy as np
 
@@ -28,11 +29,19 @@ def leaves(reader):
     return list(reader.leaf_readers())
 
 
+# A reader's state, by reader: a reader sees the segments and deletions it opened with.
+_states: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def state(reader) -> tuple:
     """What identifies the documents a reader sees: its segments and their deletions."""
-    return tuple(
-        (internals.segment_id(leaf), leaf.doc_count()) for leaf, _ in leaves(reader) if leaf.doc_count_all()
-    )
+    found = _states.get(reader)
+    if found is None:
+        found = tuple(
+            (internals.segment_id(leaf), leaf.doc_count()) for leaf, _ in leaves(reader) if leaf.doc_count_all()
+        )
+        _states[reader] = found
+    return found
 
 
 class LRU:
@@ -89,8 +98,24 @@ def _leaf_postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndar
     return cached
 
 
+# A term's postings over every segment, deletions applied, for one reader state: the
+# segments' arrays (cached above) joined again at every query cost milliseconds.
+JOINED = LRU(budget=64 * 1024 * 1024)
+
+
 def term_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Return (document numbers, term frequencies) of a term, deleted documents left out."""
+    key = (state(reader), fieldname, text)
+    joined = JOINED.get(key)
+    if joined is None:
+        joined = _joined_postings(reader, fieldname, text)
+        for array in joined:  # shared by every later query: never changed in place
+            array.flags.writeable = False
+        JOINED.put(key, joined)
+    return joined
+
+
+def _joined_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     ids_parts, tf_parts = [], []
     for leaf, base in leaves(reader):
         if not leaf.doc_count_all():
@@ -378,7 +403,13 @@ def _leaf_slots(leaf, fieldname: str, keep) -> tuple[np.ndarray, list[str]]:
 
 
 def _per_segment(reader, tag: str, build) -> np.ndarray:
-    """Concatenate an array built once per segment (by `build(leaf)`) and cached."""
+    """An array built once per segment (by `build(leaf)`) and cached, concatenated once for
+    the reader's state (a rebuild writes a segment every 50,000 paragraphs or so: copying
+    them together at every query cost milliseconds)."""
+    return _merged_once((state(reader), "segments:" + tag), lambda: (_segments_joined(reader, tag, build), []))[0]
+
+
+def _segments_joined(reader, tag: str, build) -> np.ndarray:
     parts = []
     for leaf, _base in leaves(reader):
         key = (internals.segment_id(leaf), tag)
@@ -390,9 +421,9 @@ def _per_segment(reader, tag: str, build) -> np.ndarray:
             with _cache_lock:
                 _segment_cache[key] = cached
         parts.append(cached[0])
-    if len(parts) == 1:  # one segment: its own array, read-only, no copy per call
+    if len(parts) == 1:  # one segment: its own array, no copy
         return parts[0]
-    return np.concatenate(parts) if parts else EMPTY
+    return np.concatenate(parts) if parts else EMPTY.copy()
 
 
 def numbers(reader, fieldname: str) -> np.ndarray:
@@ -419,3 +450,7 @@ def forget_segments(keep_ids) -> None:
         for key in [k for k in _merged if any(segment not in keep_ids for segment, _ in k[0])]:
             del _merged[key]
     POSTINGS.forget(keep_ids)
+    with JOINED.lock:  # keyed by a reader's state: those of readers gone
+        for key in [k for k in JOINED.items if any(segment not in keep_ids for segment, _ in k[0])]:
+            value = JOINED.items.pop(key)
+            JOINED.used -= value[0].nbytes + value[1].nbytes

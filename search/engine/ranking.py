@@ -156,28 +156,41 @@ def _subject_share(reader, words: list[str], docs: np.ndarray) -> np.ndarray:
     return held / max(len(words), 1)
 
 
+# From this many documents on, BM25 adds each term's scores into an array over every
+# document, read back for the documents at the end: aligning a term's postings with the
+# documents by binary search took 6 ms a term at 1,000,000 paragraphs.
+DENSE_FROM = 20_000
+
+
 def bm25_scores(searcher, fieldname: str, terms: list[str], docs: np.ndarray) -> np.ndarray:
     """The BM25 score over `terms` of each of `docs` (sorted), as Whoosh's BM25F computes it."""
     reader = searcher.reader()
     lengths = docsets.field_lengths(reader, fieldname)
     avg = searcher.avg_field_length(fieldname) or 1.0
-    scores = np.zeros(len(docs), dtype=np.float32)
     if not len(docs):
-        return scores
+        return np.zeros(0, dtype=np.float32)
+    dense = len(docs) >= DENSE_FROM
+    if dense:
+        wanted = np.zeros(len(lengths), dtype=bool)
+        wanted[docs] = True
+    scores = np.zeros(len(lengths) if dense else len(docs), dtype=np.float32)
     for term in set(terms):
         ids, tfs = docsets.term_postings(reader, fieldname, term)
-        if not len(ids):
+        if dense:
+            hit = wanted[ids]
+            where = ids[hit]
+        else:
+            where = np.searchsorted(docs, ids)
+            where[where == len(docs)] = 0
+            hit = docs[where] == ids
+            where = where[hit]
+        if not len(where):
             continue
-        where = np.searchsorted(docs, ids)
-        where[where == len(docs)] = 0
-        hit = docs[where] == ids
-        if not hit.any():
-            continue
-        ids, tfs, where = ids[hit], tfs[hit], where[hit]
+        ids, tfs = ids[hit], tfs[hit]
         idf = searcher.idf(fieldname, term)
         norm = K1 * ((1 - B) + B * lengths[ids] / avg)
         scores[where] += idf * (tfs * (K1 + 1)) / (tfs + norm)
-    return scores
+    return scores[docs] if dense else scores
 
 
 def rank_by_level(

@@ -511,7 +511,7 @@ def _agenda_order(names: list[str]) -> np.ndarray:
 
 def forget_answers() -> None:
     """Empty the caches of decoded postings and phrase answers (the benchmark's "first time")."""
-    for cache in (docsets.POSTINGS, _PHRASES):
+    for cache in (docsets.POSTINGS, docsets.JOINED, _PHRASES):
         with cache.lock:
             cache.items.clear()
             cache.used = 0

@@ -153,3 +153,16 @@ def test_union_and_intersection_of_sorted_sets_are_the_sets_of_python():
     assert union([]) is EMPTY and union([EMPTY, EMPTY]) is EMPTY
     assert intersect([np.array([1, 5, 9]), EMPTY]).tolist() == []
     assert intersect([np.array([9]), np.array([1, 5])]).tolist() == []  # past the other's end
+
+
+def test_bm25_adds_up_the_same_over_every_document_as_over_the_matches(changed_index, monkeypatch):
+    """Past ranking.DENSE_FROM matches, scores are added in an array over every document."""
+    reader = changed_index.reader()
+    words = ["贩运", "人口", "器官"]
+    docs = docsets.union([docsets.term_docs(reader, "content", w) for w in words])
+    monkeypatch.setattr(ranking, "DENSE_FROM", 10**9)
+    aligned = ranking.bm25_scores(changed_index, "content", words, docs)
+    monkeypatch.setattr(ranking, "DENSE_FROM", 0)
+    dense = ranking.bm25_scores(changed_index, "content", words, docs)
+    assert len(docs) > 100 and (aligned > 0).all()
+    assert np.array_equal(aligned, dense)
