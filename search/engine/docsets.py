@@ -38,7 +38,9 @@ def state(reader) -> tuple:
     found = _states.get(reader)
     if found is None:
         found = tuple(
-            (internals.segment_id(leaf), leaf.doc_count()) for leaf, _ in leaves(reader) if leaf.doc_count_all()
+            (internals.segment_id(leaf), leaf.doc_count())
+            for leaf, _ in leaves(reader)
+            if leaf.doc_count_all()
         )
         _states[reader] = found
     return found
@@ -146,8 +148,8 @@ def phrase_docs(reader, fieldname: str, terms: list[str], candidates: np.ndarray
     p + i for some p: a phrase, checked on the positions arrays of the mapped postings
     (`whoosh_internals.positions`)."""
     found = []
-    for leaf, base, local in _in_leaves(reader, candidates):
-        keys = _phrase_keys(leaf, fieldname, terms, local)
+    for leaf, base, wanted in _in_leaves(reader, candidates):
+        keys = _phrase_keys(leaf, fieldname, terms, wanted)
         if len(keys):
             found.append(distinct(keys >> 32) + base)
     return np.concatenate(found) if found else EMPTY  # segments' documents do not overlap
@@ -157,16 +159,13 @@ def same_sentence_docs(reader, words: list[list[str]], mark: str, candidates: np
     """Return the candidates with one sentence that holds every word (each given as its
     terms of the literal field, a phrase of them when several). Sentences are told apart
     by `mark`, indexed at the first position of each: an occurrence is in the sentence of
-    the last mark at or before it. None when a segment was written by another codec."""
+    the last mark at or before it."""
     found = []
-    for leaf, base, local in _in_leaves(reader, candidates):
-        marks = internals.positions(leaf, "literal", mark)
-        if marks is None:
-            return None
-        starts = _position_keys(*marks, local, 0)  # (document, position) of every sentence's start
+    for leaf, base, wanted in _in_leaves(reader, candidates):
+        starts = _position_keys(*internals.positions(leaf, "literal", mark), wanted, 0)  # each sentence's
         common = None
         for terms in words:
-            keys = _phrase_keys(leaf, "literal", terms, local)
+            keys = _phrase_keys(leaf, "literal", terms, wanted)
             sentences = distinct(np.searchsorted(starts, keys, side="right") - 1)
             common = sentences if common is None else intersect([common, sentences])
             if not len(common):
@@ -176,45 +175,60 @@ def same_sentence_docs(reader, words: list[list[str]], mark: str, candidates: np
     return np.concatenate(found) if found else EMPTY
 
 
+# A phrase's candidates are looked up in a term's documents when they are fewer than
+# 1/LOOKED_UP of them (binary search); otherwise every occurrence is masked.
+LOOKED_UP = 4
+
+
+class _Wanted:
+    """A segment's candidate documents, sorted and as a boolean per document."""
+
+    def __init__(self, local: np.ndarray, size: int):
+        self.local = local
+        self.mask = np.zeros(size, dtype=bool)
+        self.mask[local] = True
+
+
 def _in_leaves(reader, candidates: np.ndarray):
-    """Each segment with candidates: (leaf, its first document number, its candidates, local)."""
+    """Each segment with candidates: (leaf, its first document number, its candidates)."""
     for leaf, base in leaves(reader):
         size = leaf.doc_count_all()
         local = candidates[(candidates >= base) & (candidates < base + size)] - base
         if len(local):
-            yield leaf, base, local
+            yield leaf, base, _Wanted(local, size)
 
 
-def _phrase_keys(leaf, fieldname: str, terms: list[str], local: np.ndarray) -> np.ndarray:
-    """(document << 32 | position) where the phrase starts, in one segment's `local` documents."""
+def _phrase_keys(leaf, fieldname: str, terms: list[str], wanted: _Wanted) -> np.ndarray:
+    """(document << 32 | position) where the phrase starts, in one segment's `wanted` documents."""
     keys = None
     for offset, term in enumerate(terms):
-        term_keys = _position_keys(*internals.positions(leaf, fieldname, term), local, offset)
+        term_keys = _position_keys(*internals.positions(leaf, fieldname, term), wanted, offset)
         keys = term_keys if keys is None else intersect([keys, term_keys])
         if not len(keys):
             break
     return EMPTY if keys is None else keys
 
 
-def _position_keys(
-    ids: np.ndarray, freqs: np.ndarray, positions: np.ndarray, wanted: np.ndarray, offset: int
-) -> np.ndarray:
+def _position_keys(ids: np.ndarray, freqs: np.ndarray, positions: np.ndarray, wanted: _Wanted, offset: int):
     """(document << 32 | position - offset) of every occurrence of a term in the `wanted`
-    documents, sorted: a phrase's documents are where its terms' keys meet."""
+    documents, sorted: a phrase's documents are where its terms' keys meet. Where the
+    candidates are few beside the term's documents, their rows are looked up; otherwise
+    every occurrence is kept or not by the candidates' mask."""
     if not len(ids):
         return EMPTY
-    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-    rows = at[ids[at] == wanted]
-    ends = np.cumsum(freqs, dtype=np.int64)
-    if len(rows) == len(ids):
-        docs, pos = np.repeat(ids, freqs), positions
-    else:
+    if LOOKED_UP * len(wanted.local) < len(ids):
+        at = np.minimum(np.searchsorted(ids, wanted.local), len(ids) - 1)
+        rows = at[ids[at] == wanted.local]
         lens = freqs[rows]
+        ends = np.cumsum(freqs, dtype=np.int64)[rows]
         before = np.cumsum(lens, dtype=np.int64) - lens  # where each row's run starts in the gathered
-        index = np.repeat(ends[rows] - lens - before, lens) + np.arange(int(lens.sum()), dtype=np.int64)
+        index = np.repeat(ends - lens - before, lens) + np.arange(int(lens.sum()), dtype=np.int64)
         docs, pos = np.repeat(ids[rows], lens), positions[index]
-    keys = (docs.astype(np.int64) << 32) | (pos.astype(np.int64) - offset)
-    return keys[pos >= offset]
+    else:
+        kept = np.repeat(wanted.mask[ids], freqs)  # per occurrence: in a wanted document
+        docs, pos = np.repeat(ids, freqs)[kept], positions[kept]
+    pos = pos.astype(np.int64) - offset
+    return ((docs.astype(np.int64) << 32) | pos)[pos >= 0]
 
 
 def union(arrays) -> np.ndarray:
@@ -406,7 +420,8 @@ def _per_segment(reader, tag: str, build) -> np.ndarray:
     """An array built once per segment (by `build(leaf)`) and cached, concatenated once for
     the reader's state (a rebuild writes a segment every 50,000 paragraphs or so: copying
     them together at every query cost milliseconds)."""
-    return _merged_once((state(reader), "segments:" + tag), lambda: (_segments_joined(reader, tag, build), []))[0]
+    key = (state(reader), "segments:" + tag)
+    return _merged_once(key, lambda: (_segments_joined(reader, tag, build), []))[0]
 
 
 def _segments_joined(reader, tag: str, build) -> np.ndarray:

@@ -81,7 +81,9 @@ def test_every_term_has_whooshs_documents_and_frequencies(both):
         assert len(docsets.term_docs(ours.reader(), "body", "alpha")) > 300  # one-byte deltas and beyond
 
 
-def test_phrases_are_found_where_whoosh_finds_them(both):
+@pytest.mark.parametrize("looked_up", [0, 10**9])  # candidates always masked; always looked up
+def test_phrases_are_found_where_whoosh_finds_them(both, monkeypatch, looked_up):
+    monkeypatch.setattr(docsets, "LOOKED_UP", looked_up)
     w3, mapped = both
     with w3.searcher() as theirs, mapped.searcher() as ours:
         narrower = 0
