@@ -143,15 +143,18 @@ def term_docs(reader, fieldname: str, text: str) -> np.ndarray:
     return term_postings(reader, fieldname, text)[0]
 
 
-def phrase_docs(reader, fieldname: str, terms: list[str], candidates: np.ndarray) -> np.ndarray:
-    """Return the candidates (sorted document numbers) in which terms[i] stands at position
-    p + i for some p: a phrase, checked on the positions arrays of the mapped postings
-    (`whoosh_internals.positions`)."""
+def phrase_docs(reader, fieldname: str, terms: list[str], candidates: np.ndarray | None = None) -> np.ndarray:
+    """Return the documents (sorted document numbers; among `candidates` when given) in
+    which terms[i] stands at position p + i for some p: a phrase, checked on the positions
+    arrays of the mapped postings (`whoosh_internals.positions`), deleted documents left out."""
     found = []
     for leaf, base, wanted in _in_leaves(reader, candidates):
-        keys = _phrase_keys(leaf, fieldname, terms, wanted)
-        if len(keys):
-            found.append(distinct(keys >> 32) + base)
+        docs = distinct(_phrase_keys(leaf, fieldname, terms, wanted) >> 32)
+        deleted = internals.deleted_docs(leaf)
+        if len(deleted) and len(docs):
+            docs = docs[~np.isin(docs, deleted)]
+        if len(docs):
+            found.append(docs + base)
     return np.concatenate(found) if found else EMPTY  # segments' documents do not overlap
 
 
@@ -189,34 +192,48 @@ class _Wanted:
         self.mask[local] = True
 
 
-def _in_leaves(reader, candidates: np.ndarray):
-    """Each segment with candidates: (leaf, its first document number, its candidates)."""
+def _in_leaves(reader, candidates: np.ndarray | None):
+    """Each segment with candidates: (leaf, its first document number, its candidates:
+    None for every document)."""
     for leaf, base in leaves(reader):
         size = leaf.doc_count_all()
+        if candidates is None:
+            if size:
+                yield leaf, base, None
+            continue
         local = candidates[(candidates >= base) & (candidates < base + size)] - base
         if len(local):
             yield leaf, base, _Wanted(local, size)
 
 
-def _phrase_keys(leaf, fieldname: str, terms: list[str], wanted: _Wanted) -> np.ndarray:
-    """(document << 32 | position) where the phrase starts, in one segment's `wanted` documents."""
+def _phrase_keys(leaf, fieldname: str, terms: list[str], wanted: _Wanted | None) -> np.ndarray:
+    """(document << 32 | position) where the phrase starts, in one segment's `wanted`
+    documents. The term in fewest documents is read first, and each next one only in the
+    documents still in the running."""
+    reads = [(offset, internals.positions(leaf, fieldname, term)) for offset, term in enumerate(terms)]
+    reads.sort(key=lambda read: len(read[1][0]))
     keys = None
-    for offset, term in enumerate(terms):
-        term_keys = _position_keys(*internals.positions(leaf, fieldname, term), wanted, offset)
+    for offset, read in reads:
+        term_keys = _position_keys(*read, wanted, offset)
         keys = term_keys if keys is None else intersect([keys, term_keys])
         if not len(keys):
-            break
+            return EMPTY
+        wanted = _Wanted(distinct(keys >> 32), leaf.doc_count_all())
     return EMPTY if keys is None else keys
 
 
-def _position_keys(ids: np.ndarray, freqs: np.ndarray, positions: np.ndarray, wanted: _Wanted, offset: int):
+def _position_keys(
+    ids: np.ndarray, freqs: np.ndarray, positions: np.ndarray, wanted: _Wanted | None, offset: int
+) -> np.ndarray:
     """(document << 32 | position - offset) of every occurrence of a term in the `wanted`
-    documents, sorted: a phrase's documents are where its terms' keys meet. Where the
-    candidates are few beside the term's documents, their rows are looked up; otherwise
-    every occurrence is kept or not by the candidates' mask."""
+    documents (every one: None), sorted: a phrase's documents are where its terms' keys
+    meet. Where the candidates are few beside the term's documents, their rows are looked
+    up; otherwise every occurrence is kept or not by the candidates' mask."""
     if not len(ids):
         return EMPTY
-    if LOOKED_UP * len(wanted.local) < len(ids):
+    if wanted is None:
+        docs, pos = np.repeat(ids, freqs), positions
+    elif LOOKED_UP * len(wanted.local) < len(ids):
         at = np.minimum(np.searchsorted(ids, wanted.local), len(ids) - 1)
         rows = at[ids[at] == wanted.local]
         lens = freqs[rows]

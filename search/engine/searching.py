@@ -106,12 +106,7 @@ def _sequence_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
 
 
 def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
-    # Only documents holding every term can hold the phrase: check positions there.
-    reader = searcher.reader()
-    candidates = docsets.intersect([docsets.term_docs(reader, fieldname, t) for t in set(terms)])
-    if not len(candidates):
-        return candidates
-    return docsets.phrase_docs(reader, fieldname, terms, candidates)
+    return docsets.phrase_docs(searcher.reader(), fieldname, terms)
 
 
 @dataclass

@@ -70,6 +70,7 @@ def test_documents_of_terms_and_phrases_are_whooshs_own_after_an_update(changed_
     expected = whoosh_ids(changed_index, phrase)
     candidates = docsets.intersect([docsets.term_docs(reader, "literal", t) for t in phrase.words])
     assert docsets.phrase_docs(reader, "literal", phrase.words, candidates).tolist() == expected
+    assert docsets.phrase_docs(reader, "literal", phrase.words).tolist() == expected
     assert len(expected) < len(candidates)
     assert len(docsets.live_docs(reader)) == reader.doc_count()
 
