@@ -23,10 +23,12 @@ import queue
 import traceback
 from array import array
 
+import numpy as np
 from whoosh.writing import SegmentWriter
 
+from search.engine import whoosh_internals as internals
 from search.engine.analysis import jieba_tokenizer
-from search.engine.codec import MappedFieldWriter, MappedPositions
+from search.engine.codec import MappedFieldWriter, MappedPositions, MappedTermsReader
 
 log = logging.getLogger("search.engine")
 
@@ -66,6 +68,22 @@ class TermPool:
             entry[2].extend(vbytes)
             self.size += len(vbytes)
 
+    def add_arrays(
+        self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray, positions
+    ) -> None:
+        """Add a term's postings in some documents at once (a merge): document numbers
+        after every one this pool holds, positions as raw u4 bytes (empty without)."""
+        key = (fieldname, btext)
+        entry = self.terms.get(key)
+        if entry is None:
+            entry = self.terms[key] = (array("i"), array("f"), bytearray())
+            self.fieldnames.add(fieldname)
+            self.size += TERM_BYTES
+        entry[0].frombytes(ids.astype(np.int32).tobytes())
+        entry[1].frombytes(weights.astype(np.float32).tobytes())
+        entry[2].extend(positions)
+        self.size += POSTING_BYTES * len(ids) + len(positions)
+
     def sorted_terms(self):
         """((fieldname, term), (ids, weights, positions)) in the order a segment is written."""
         for key in sorted(self.terms):
@@ -94,6 +112,29 @@ class StreamingWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self.pool = TermPool(positional_fields(self.schema))
+
+    def add_postings_to_pool(self, reader, startdoc, docmap):
+        """A merged segment's postings, a term at a time as arrays (`MappedTermsReader.records`)
+        where Whoosh's own writer read them one posting at a time through a matcher each:
+        merging 15 small segments of the corpus's index took 8 s, most of a publish's time."""
+        terms = getattr(reader, "_terms", None)
+        if not isinstance(terms, MappedTermsReader):
+            return super().add_postings_to_pool(reader, startdoc, docmap)
+        size = reader.doc_count_all()
+        live = np.ones(size, dtype=bool)
+        live[internals.deleted_docs(reader)] = False
+        renumbered = np.full(size, -1, dtype=np.int64)  # what write_per_doc gave each live document
+        renumbered[live] = startdoc + np.arange(int(live.sum()))
+        for fieldname, btext, ids, weights, freqs, positions in terms.records():
+            if fieldname not in self.schema:
+                continue
+            kept = live[ids]
+            if not kept.any():
+                continue
+            raw = b""
+            if fieldname in self.pool.positional:
+                raw = positions[np.repeat(kept, freqs)].astype("<u4").tobytes()
+            self.pool.add_arrays(fieldname, btext, renumbered[ids[kept]], weights[kept], raw)
 
     def _flush_segment(self):
         self.perdocwriter.close()

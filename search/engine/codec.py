@@ -327,6 +327,23 @@ class MappedTermsReader(W3TermsReader):
         start = at + n * (1 if id_code == ID_DELTA_U1 else id_code)
         return np.frombuffer(self._buffer, DTYPES[code], n, start).astype(np.float32)
 
+    def records(self):
+        """Every term in the table's order: (fieldname, term, document numbers, weights,
+        frequencies, positions), deleted documents included; the frequencies and positions
+        empty for a field without positions. What a merge copies, a term at a time."""
+        for keybytes, valbytes in self._tindex.items():
+            fieldname, btext = self._keydecoder(keybytes)
+            offset, _ = W3TermInfo.from_bytes(valbytes).extent()
+            n, id_code, weight_code, pos_code, count = RECORD.unpack_from(self._buffer, offset)
+            at = offset + RECORD.size
+            ids, weights = self._ids(n, id_code, at), self._weights(n, id_code, weight_code, at)
+            if pos_code:
+                start = at + n * (1 if id_code == ID_DELTA_U1 else id_code) + n * DTYPES[weight_code].itemsize
+                positions = np.frombuffer(self._buffer, DTYPES[pos_code], count, start)
+                yield fieldname, btext, ids, weights, weights.astype(np.int32), positions
+            else:
+                yield fieldname, btext, ids, weights, EMPTY32, EMPTY32
+
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         """Whoosh's own matcher over the term's postings (its query API; never the
         engine's numpy path)."""
