@@ -473,7 +473,7 @@ def ensure_index() -> tuple[str, int]:
 
 
 # Applying re-indexes versions in one process; a rebuild builds them all on every core. On
-# two cores the corpus's 637 PDFs took 76 s to apply and all its 30,986 paragraphs 45 s to
+# two cores the corpus's 637 PDFs took 76 s to apply and all its 30,986 paragraphs 22 s to
 # rebuild: past half of the versions held, `ensure_index` rebuilds instead.
 REBUILD_SHARE = 0.5
 
