@@ -523,13 +523,17 @@ def compare() -> str:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "search.settings")
     django.setup()
-    from search.engine.index import apply_changes, get_searcher
+    from search.engine import docsets
+    from search.engine.index import apply_changes, get_searcher, text_digest
     from search.models import Paragraph
 
     apply_changes()
     searcher = get_searcher()
-    indexed = {(f["id"], f["text"]) for f in searcher.all_stored_fields()}
-    stored = {(f"{v}:{a}", t) for v, a, t in Paragraph.objects.values_list("version_id", "anchor", "text")}
+    digests = docsets.numbers(searcher.reader(), "digest")  # the index keeps each text's digest
+    live = docsets.live_docs(searcher.reader()).tolist()
+    indexed = {(searcher.stored_fields(d)["id"], int(digests[d])) for d in live}
+    rows = Paragraph.objects.values_list("version_id", "anchor", "text")
+    stored = {(f"{v}:{a}", text_digest(t)) for v, a, t in rows}
     if indexed == stored:
         return f"yes ({len(stored)} paragraphs)"
     return f"NO: {len(indexed - stored)} only in the index, {len(stored - indexed)} only in the database"

@@ -107,7 +107,7 @@ def analysed(text: str) -> dict[str, str]:
 
 def paragraph_fields(document: dict) -> dict:
     """What tantivy indexes of one of our index's documents (`paragraph_document`)."""
-    fields = analysed(document["text"])
+    fields = analysed(document["content"])
     for name in (*FACET_FIELDS, *SHOWN):
         fields[name] = [document[name]] if document[name] else []
     for name, separator in KEYWORDS.items():

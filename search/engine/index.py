@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -121,7 +122,9 @@ def make_schema() -> Schema:
         order=COLUMN(columns.NumericColumn("i")),  # the paragraph's place in its text
         content=_with_positions(TEXT(analyzer=word_analyzer(), phrase=True)),
         literal=_with_positions(TEXT(analyzer=literal_analyzer(), phrase=True)),
-        text=STORED,
+        # The text's digest (`text_digest`), not the text: a hit's text is the database's,
+        # read for the page to check that it is the text indexed (searching._held).
+        digest=COLUMN(columns.NumericColumn("q")),
         # Read by ranking: the procedural formula the paragraph is written in ("report",
         # "agenda"…, see parsing.formulas) and what it is about (its resolution's title
         # and its first words), computed once here.
@@ -142,6 +145,11 @@ def schema_is_current(schema: Schema) -> bool:
     expected = make_schema()
     kinds = {name: (type(schema[name]), type(schema[name].format)) for name in schema.names()}
     return kinds == {name: (type(expected[name]), type(expected[name].format)) for name in expected.names()}
+
+
+def text_digest(text: str) -> int:
+    """A paragraph's text as eight bytes (a signed 64-bit number): the same in every process."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def symbol_forms(symbol: str | None) -> list[str]:
@@ -233,7 +241,7 @@ def paragraph_document(paragraph: Paragraph, proceedings: dict[int, Proceedings]
         "order": paragraph.order,
         "content": paragraph.text,
         "literal": paragraph.text,
-        "text": paragraph.text,
+        "digest": text_digest(paragraph.text),
         "formula": formula_of(paragraph.text),
         "subject": f"{text.title}\n{lead(paragraph.text)}",
     }

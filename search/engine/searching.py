@@ -20,7 +20,7 @@ from search.engine.agenda import is_facet_term, item_order
 from search.engine.agenda_titles import agenda_titles
 from search.engine.analysis import SENTENCE_MARK, analyze
 from search.engine.highlight import snippet
-from search.engine.index import searching
+from search.engine.index import searching, text_digest
 from search.engine.query import LITERAL, ParsedQuery, Unit, parse_query
 from search.engine.ranking import rank, rank_by_level
 from search.models import Paragraph
@@ -433,23 +433,34 @@ def _listed(stored: dict) -> dict:
 
 
 def _stored(searcher, ranked: list[int]) -> list[dict]:
-    """The stored fields of each ranked document, with its paragraph's id (`_pid`)."""
-    pids = docsets.numbers(searcher.reader(), "pid")
-    return [dict(searcher.stored_fields(d)) | {"_pid": int(pids[d])} for d in ranked]
+    """The stored fields of each ranked document, with its paragraph's id (`_pid`) and the
+    digest of the text it was indexed with (`_digest`)."""
+    reader = searcher.reader()
+    pids, digests = docsets.numbers(reader, "pid"), docsets.numbers(reader, "digest")
+    return [
+        dict(searcher.stored_fields(d)) | {"_pid": int(pids[d]), "_digest": int(digests[d])} for d in ranked
+    ]
 
 
 def _held(stored: list[dict]) -> list[dict]:
-    """Keep the hits whose paragraph the database holds as indexed.
+    """Keep the hits whose paragraph the database holds as indexed, each with its text.
 
     Between a commit and its indexing (about a second) the index still has the old
-    paragraphs of a changed version: they are never shown. Looked up by primary key.
+    paragraphs of a changed version: they are never shown. Looked up by primary key; the
+    text is the database's (the index keeps only its digest: the text stored again in
+    every segment was two fifths of the index).
     """
     current = dict(
         Paragraph.objects.filter(pk__in={fields["_pid"] for fields in stored})
         .order_by()  # looked up by key: the model's ordering would only sort them
         .values_list("pk", "text")
     )
-    return [fields for fields in stored if current.get(fields["_pid"]) == fields["text"]]
+    held = []
+    for fields in stored:
+        text = current.get(fields["_pid"])
+        if text is not None and text_digest(text) == fields["_digest"]:
+            held.append(fields | {"text": text})
+    return held
 
 
 def matching_anchors(parsed: ParsedQuery, versions: list[tuple[str, str]]) -> list[set[str]]:
