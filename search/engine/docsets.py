@@ -87,7 +87,7 @@ class LRU:
                 self.used -= value[0].nbytes + value[1].nbytes
 
 
-POSTINGS = LRU(budget=96 * 1024 * 1024)
+POSTINGS = LRU(budget=64 * 1024 * 1024)
 
 
 def _leaf_postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +102,7 @@ def _leaf_postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndar
 
 # A term's postings over every segment, deletions applied, for one reader state: the
 # segments' arrays (cached above) joined again at every query cost milliseconds.
-JOINED = LRU(budget=64 * 1024 * 1024)
+JOINED = LRU(budget=32 * 1024 * 1024)
 
 
 def term_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -150,6 +150,7 @@ def _result():
             "uncached": {q: [3 * i, 4 * i, 5 * i] for i, (_, q) in enumerate(MIX, 1)},
             "totals": {q: 1000 * i for i, (_, q) in enumerate(MIX, 1)},
             "peak_mb": 150.0,
+            "private_mb": 120.0,
         },
         "baseline_rebuild": {
             "paragraphs": 1000,
@@ -181,6 +182,7 @@ rebuild time (s)                            4.00        2.00      2.00x
 index size (MB)                             10.0        1.00     10.00x
 rebuild peak RSS (MB)                        200         250      0.80x
 serving peak RSS (MB)                        150         300      0.50x
+serving private memory (MB)                  120           -          -
 worker start-up (warm_up) (ms)               900           -          -
 first query, fresh worker (ms)               500         400      1.25x
 query p50, all (ms)                         7.00        70.0      0.10x
@@ -255,7 +257,7 @@ def test_it_checks_the_million_paragraph_targets_above_300000():
     assert targets(summarize(result)) == [
         ("query p95", "<= 500 ms", 18, True),
         ("100-paragraph upload searchable", "<= 2 s", 0.75, True),
-        ("serving peak RSS", "<= 400 MB", 150.0, True),
+        ("serving memory, private", "<= 400 MB", 120.0, True),
         ("rebuild peak RSS", "<= 2,048 MB", 2049.0, False),
     ]
     assert "targets (issue 3, 1,000,000-paragraph row; this corpus has 1,000,000):" in format_report(result)
