@@ -55,12 +55,7 @@ class TermPool:
 
     def add(self, item) -> None:
         fieldname, btext, docnum, weight, vbytes = item
-        key = (fieldname, btext)
-        entry = self.terms.get(key)
-        if entry is None:
-            entry = self.terms[key] = (array("i"), array("f"), bytearray())
-            self.fieldnames.add(fieldname)
-            self.size += TERM_BYTES
+        entry = self.terms.get((fieldname, btext)) or self._new_term(fieldname, btext)
         entry[0].append(docnum)
         entry[1].append(weight)
         self.size += POSTING_BYTES
@@ -73,16 +68,17 @@ class TermPool:
     ) -> None:
         """Add a term's postings in some documents at once (a merge): document numbers
         after every one this pool holds, positions as raw u4 bytes (empty without)."""
-        key = (fieldname, btext)
-        entry = self.terms.get(key)
-        if entry is None:
-            entry = self.terms[key] = (array("i"), array("f"), bytearray())
-            self.fieldnames.add(fieldname)
-            self.size += TERM_BYTES
+        entry = self.terms.get((fieldname, btext)) or self._new_term(fieldname, btext)
         entry[0].frombytes(ids.astype(np.int32).tobytes())
         entry[1].frombytes(weights.astype(np.float32).tobytes())
         entry[2].extend(positions)
         self.size += POSTING_BYTES * len(ids) + len(positions)
+
+    def _new_term(self, fieldname: str, btext: bytes) -> tuple[array, array, bytearray]:
+        entry = self.terms[(fieldname, btext)] = (array("i"), array("f"), bytearray())
+        self.fieldnames.add(fieldname)
+        self.size += TERM_BYTES
+        return entry
 
     def sorted_terms(self):
         """((fieldname, term), (ids, weights, positions)) in the order a segment is written."""

@@ -286,46 +286,50 @@ class MappedTermsReader(W3TermsReader):
         super().__init__(codec, dbfile, length, None)
         self._buffer = buffer
 
-    def _record(self, fieldname: str, btext: bytes):
-        """(n, id code, weight code, position code, positions, offset of the ids) or None."""
+    def _extent(self, fieldname: str, btext: bytes) -> tuple | None:
+        """Where a term's record is in the file (offset, length), or None: no such term."""
         try:
-            offset, length = self.term_info(fieldname, btext).extent()
+            return self.term_info(fieldname, btext).extent()
         except TermNotFound:
             return None
+
+    def _read(self, extent: tuple, positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document numbers as int32, weights as float32, positions: empty without, or
+        when not asked for) of the record at this extent; deleted documents included."""
+        offset, length = extent
         if isinstance(length, tuple):  # (how W3TermInfo.from_bytes reads it back)
             length = length[0]
         if offset + length > len(self._buffer):
-            raise EOFError(f"the postings of {fieldname}:{btext!r} run past the end of their file")
-        return (*RECORD.unpack_from(self._buffer, offset), offset + RECORD.size)
+            raise EOFError("a term's postings run past the end of their file")
+        n, id_code, weight_code, pos_code, count = RECORD.unpack_from(self._buffer, offset)
+        at = offset + RECORD.size
+        width = 1 if id_code == ID_DELTA_U1 else id_code
+        raw = np.frombuffer(self._buffer, DTYPES[width], n, at)
+        ids = np.cumsum(raw, dtype=np.int32) if id_code == ID_DELTA_U1 else raw.astype(np.int32)
+        at += n * width
+        weights = np.frombuffer(self._buffer, DTYPES[weight_code], n, at).astype(np.float32)
+        if not (positions and pos_code):
+            return ids, weights, EMPTY32
+        at += n * DTYPES[weight_code].itemsize
+        return ids, weights, np.frombuffer(self._buffer, DTYPES[pos_code], count, at)
 
     def arrays(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers as int32, weights as float32) of a term; deleted ones included."""
-        record = self._record(fieldname, btext)
-        if record is None:
+        extent = self._extent(fieldname, btext)
+        if extent is None:
             return EMPTY32, EMPTY_TF
-        n, id_code, weight_code, _, _, at = record
-        return self._ids(n, id_code, at), self._weights(n, id_code, weight_code, at)
+        ids, weights, _ = self._read(extent, positions=False)
+        return ids, weights
 
     def positions(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(document numbers, frequencies, every posting's positions in document order)."""
-        record = self._record(fieldname, btext)
-        if record is None or not record[3]:
+        extent = self._extent(fieldname, btext)
+        if extent is None:
             return EMPTY32, EMPTY32, EMPTY32
-        n, id_code, weight_code, pos_code, count, at = record
-        ids = self._ids(n, id_code, at)
-        freqs = self._weights(n, id_code, weight_code, at).astype(np.int32)
-        start = at + n * (1 if id_code == ID_DELTA_U1 else id_code) + n * DTYPES[weight_code].itemsize
-        return ids, freqs, np.frombuffer(self._buffer, DTYPES[pos_code], count, start)
-
-    def _ids(self, n: int, code: int, at: int) -> np.ndarray:
-        raw = np.frombuffer(self._buffer, DTYPES[1 if code == ID_DELTA_U1 else code], n, at)
-        if code == ID_DELTA_U1:
-            return np.cumsum(raw, dtype=np.int32)
-        return raw.astype(np.int32)
-
-    def _weights(self, n: int, id_code: int, code: int, at: int) -> np.ndarray:
-        start = at + n * (1 if id_code == ID_DELTA_U1 else id_code)
-        return np.frombuffer(self._buffer, DTYPES[code], n, start).astype(np.float32)
+        ids, weights, positions = self._read(extent, positions=True)
+        if not len(positions):  # a field without positions
+            return EMPTY32, EMPTY32, EMPTY32
+        return ids, weights.astype(np.int32), positions
 
     def records(self):
         """Every term in the table's order: (fieldname, term, document numbers, weights,
@@ -333,16 +337,9 @@ class MappedTermsReader(W3TermsReader):
         empty for a field without positions. What a merge copies, a term at a time."""
         for keybytes, valbytes in self._tindex.items():
             fieldname, btext = self._keydecoder(keybytes)
-            offset, _ = W3TermInfo.from_bytes(valbytes).extent()
-            n, id_code, weight_code, pos_code, count = RECORD.unpack_from(self._buffer, offset)
-            at = offset + RECORD.size
-            ids, weights = self._ids(n, id_code, at), self._weights(n, id_code, weight_code, at)
-            if pos_code:
-                start = at + n * (1 if id_code == ID_DELTA_U1 else id_code) + n * DTYPES[weight_code].itemsize
-                positions = np.frombuffer(self._buffer, DTYPES[pos_code], count, start)
-                yield fieldname, btext, ids, weights, weights.astype(np.int32), positions
-            else:
-                yield fieldname, btext, ids, weights, EMPTY32, EMPTY32
+            ids, weights, positions = self._read(W3TermInfo.from_bytes(valbytes).extent(), positions=True)
+            freqs = weights.astype(np.int32) if len(positions) else EMPTY32
+            yield fieldname, btext, ids, weights, freqs, positions
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         """Whoosh's own matcher over the term's postings (its query API; never the

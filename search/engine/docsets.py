@@ -79,10 +79,10 @@ class LRU:
                 old = self.items.pop(next(iter(self.items)))
                 self.used -= old[0].nbytes + old[1].nbytes
 
-    def forget(self, keep_segments) -> None:
-        """Drop entries of segments that are gone."""
+    def forget(self, gone) -> None:
+        """Drop the entries whose key `gone(key)` says is of segments that are gone."""
         with self.lock:
-            for key in [k for k in self.items if k[0] not in keep_segments]:
+            for key in [k for k in self.items if gone(k)]:
                 value = self.items.pop(key)
                 self.used -= value[0].nbytes + value[1].nbytes
 
@@ -481,8 +481,5 @@ def forget_segments(keep_ids) -> None:
             del _segment_cache[key]
         for key in [k for k in _merged if any(segment not in keep_ids for segment, _ in k[0])]:
             del _merged[key]
-    POSTINGS.forget(keep_ids)
-    with JOINED.lock:  # keyed by a reader's state: those of readers gone
-        for key in [k for k in JOINED.items if any(segment not in keep_ids for segment, _ in k[0])]:
-            value = JOINED.items.pop(key)
-            JOINED.used -= value[0].nbytes + value[1].nbytes
+    POSTINGS.forget(lambda key: key[0] not in keep_ids)  # keyed by segment
+    JOINED.forget(lambda key: any(segment not in keep_ids for segment, _ in key[0]))  # by reader state

@@ -100,13 +100,9 @@ def _sequence_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
     key = (docsets.state(searcher.reader()), fieldname, tuple(terms))
     found = _PHRASES.get(key)
     if found is None:
-        found = (_phrase_docs(searcher, fieldname, terms), docsets.EMPTY_TF)
+        found = (docsets.phrase_docs(searcher.reader(), fieldname, terms), docsets.EMPTY_TF)
         _PHRASES.put(key, found)
     return found[0]
-
-
-def _phrase_docs(searcher, fieldname: str, terms: list[str]) -> np.ndarray:
-    return docsets.phrase_docs(searcher.reader(), fieldname, terms)
 
 
 @dataclass
