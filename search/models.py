@@ -532,6 +532,105 @@ OPERATION_FIELDS = (
 )
 
 
+# The mandates' vocabularies (search.parsing.mandates), in the interface language.
+ACTION_NAMES = {
+    "decides": _("decides"),
+    "authorizes": _("authorizes"),
+    "demands": _("demands"),
+    "requests": _("requests"),
+    "urges": _("urges"),
+    "calls-upon": _("calls upon"),
+    "recommends": _("recommends"),
+    "encourages": _("encourages"),
+    "invites": _("invites"),
+}
+DELIVERABLE_NAMES = {
+    "report": _("a report"),
+    "oral-update": _("an oral update"),
+    "agenda-item": _("an agenda item"),
+    "meeting": _("a meeting"),
+    "study": _("a study"),
+    "recommendations": _("recommendations"),
+    "information": _("information"),
+}
+PERIOD_NAMES = {
+    "annually": _("annually"),
+    "biennially": _("every two years"),
+    "triennially": _("every three years"),
+    "quadrennially": _("every four years"),
+}
+
+
+class Mandate(models.Model):
+    """One thing an operative paragraph asks (search.parsing.read_mandates): an action, of
+    one addressee (an entity key of search/parsing/entities.csv, a State's "state-mmr", or
+    a name the table does not know), a deliverable and when it is due. Read when its text
+    is stored (search.ingest.mandates); where it was first given is set when the text's
+    shared wording is traced."""
+
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.CASCADE, related_name="mandates", verbose_name=_("paragraph")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    action = models.CharField(_("action"), max_length=20, choices=list(ACTION_NAMES.items()))
+    strength = models.PositiveSmallIntegerField(_("strength"))  # 3 decides … 1 invites
+    addressee = models.CharField(_("addressee"), max_length=200, blank=True, db_index=True)
+    addressee_name = models.CharField(_("addressee as written"), max_length=300, blank=True)
+    deliverable = models.CharField(
+        _("deliverable"), max_length=20, blank=True, choices=list(DELIVERABLE_NAMES.items())
+    )
+    due_body = models.CharField(_("due at the session of"), max_length=200, blank=True)
+    due_session = models.PositiveIntegerField(_("due at session"), null=True, blank=True)
+    due_year = models.PositiveIntegerField(_("due in"), null=True, blank=True)
+    due_period = models.CharField(
+        _("due every"), max_length=20, blank=True, choices=list(PERIOD_NAMES.items())
+    )
+    # The due date as the `due:` filter writes it: "81" (the General Assembly's session),
+    # "hrc-62", "2030", "annually".
+    due = models.CharField(_("due"), max_length=60, blank=True)
+    start = models.PositiveIntegerField(_("start"))  # the clause, in the paragraph's text
+    end = models.PositiveIntegerField(_("end"))
+    # The earliest paragraph of an adopted resolution dated before this one, with the same
+    # wording, that asked the same (action, addressee, deliverable); None: given here first.
+    first_given = models.ForeignKey(
+        Paragraph,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first given in"),
+    )
+    given_before = models.PositiveIntegerField(_("given before in"), default=0)  # adopted resolutions
+
+    class Meta:
+        ordering = ["paragraph", "order"]
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
+        constraints = [models.UniqueConstraint(fields=["paragraph", "order"], name="unique_mandate_order")]
+        indexes = [models.Index(fields=["due_body", "due_session"]), models.Index(fields=["due"])]
+
+    def __str__(self):
+        return f"{self.paragraph} {self.action} {self.addressee} {self.deliverable} {self.due}".strip()
+
+
+# What a stored mandate keeps of the reader's, compared to write only what changed.
+MANDATE_FIELDS = (
+    "order",
+    "action",
+    "strength",
+    "addressee",
+    "addressee_name",
+    "deliverable",
+    "due_body",
+    "due_session",
+    "due_year",
+    "due_period",
+    "due",
+    "start",
+    "end",
+)
+
+
 class Upload(models.Model):
     """One file a staff member sent: staged until published, then its record."""
 

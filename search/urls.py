@@ -16,6 +16,10 @@ urlpatterns = [
     path("lineage/", views.agreed_language_page, name="agreed_language"),
     path("api/lineage", views.api_agreed_language, name="api_agreed_language"),
     path("api/proceedings", views.api_proceedings, name="api_proceedings"),
+    # What resolutions ask for a session of the General Assembly: /due/81/, /api/due?session=81
+    path("due/", views.due_page, name="due_sessions"),
+    path("due/<str:session>/", views.due_page, name="due"),
+    path("api/due", views.api_due, name="api_due"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

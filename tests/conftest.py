@@ -49,6 +49,8 @@ WHOLE_MODULES = (
     "tests/web/test_csp_browser.py",
     "tests/web/test_amendments_browser.py",
     "tests/web/test_proceedings_browser.py",
+    "tests/web/test_mandates_pages.py",
+    "tests/web/test_due_browser.py",
 )
 
 

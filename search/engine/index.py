@@ -112,6 +112,12 @@ def make_schema() -> Schema:
         # are part of ("80/72(a),72(a),80/72,72": engine.agenda); the facet counts those
         # with a session.
         agenda=KEYWORD(lowercase=True, commas=True),
+        # What the paragraph asks (search.ingest.mandates): the entities asked
+        # ("secretary-general,member-states"), the deliverables ("report") and when they are
+        # due ("81", "hrc-62", "2030", "annually").
+        asks=KEYWORD(lowercase=True, commas=True),
+        deliverable=KEYWORD(lowercase=True, commas=True),
+        due=KEYWORD(lowercase=True, commas=True),
         # Paragraphs with the same wording are shown once (engine.families): the paragraph's
         # family (Paragraph.family) and its own id, numbers read as columns.
         family=COLUMN(columns.NumericColumn("q")),  # columns only: nothing searches them
@@ -233,6 +239,7 @@ def paragraph_document(paragraph: Paragraph, proceedings: dict[int, Proceedings]
         "contested": "yes" if paragraph.anchor in facts.contested else "",
         "sponsor": ",".join(facts.sponsors),
         "agenda": ",".join(index_terms(session, _items(resolution, facts))),
+        **mandate_terms(paragraph.mandates.all()),
         "family": paragraph.family,
         "pid": paragraph.pk,
         "label": paragraph.label_in(text.language),
@@ -247,13 +254,26 @@ def paragraph_document(paragraph: Paragraph, proceedings: dict[int, Proceedings]
     }
 
 
+def mandate_terms(mandates) -> dict[str, str]:
+    """The `asks`, `deliverable` and `due` terms of a paragraph's mandates, each once."""
+    return {
+        "asks": ",".join(dict.fromkeys(m.addressee for m in mandates if m.addressee)),
+        "deliverable": ",".join(dict.fromkeys(m.deliverable for m in mandates if m.deliverable)),
+        "due": ",".join(dict.fromkeys(m.due for m in mandates if m.due)),
+    }
+
+
 def _items(resolution, facts: Proceedings) -> list[str]:
     """A document's agenda items: its heading's, refined by its proceedings' (engine.agenda)."""
     return document_items(items_in(resolution.agenda_item), list(facts.agenda_items))
 
 
 def _paragraphs(version_ids=None):
-    rows = Paragraph.objects.select_related("version__resolution__became").order_by("version_id", "order")
+    rows = (
+        Paragraph.objects.select_related("version__resolution__became")
+        .prefetch_related("mandates")
+        .order_by("version_id", "order")
+    )
     if version_ids is not None:
         rows = rows.filter(version_id__in=version_ids)
     return rows.iterator(chunk_size=2000)

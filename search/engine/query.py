@@ -28,7 +28,8 @@ from search.engine.analysis import (
     normalize,
     word_analyzer,
 )
-from search.parsing import MAIN_COMMITTEES, session_number, typed_symbol
+from search.engine.state_names import state_keys
+from search.parsing import MAIN_COMMITTEES, MandateContext, normalise_addressee, session_number, typed_symbol
 
 MAX_QUERY = 500  # characters of a query that are read; the rest is ignored
 
@@ -48,6 +49,12 @@ FILTERS = {
     "sponsor": "sponsor",
     # agenda:107 (item 107 and its sub-items, any session), agenda:80/72(a) (the 80th session's)
     "agenda": "agenda",
+    # What a paragraph asks (search.parsing.read_mandates): asks:secretary-general,
+    # asks:UNODC, asks:秘书长; deliverable:report; due:81 (the General Assembly's 81st
+    # session), due:hrc-62, due:2030, due:annually
+    "asks": "asks",
+    "deliverable": "deliverable",
+    "due": "due",
 }
 FILTER_NAMES = {field: name for name, field in FILTERS.items()}  # "language" → "lang"
 
@@ -66,7 +73,39 @@ def filter_value(name: str, value: str) -> str:
         return session_number(value) or value.lower()
     if name == "agenda":
         return filter_term(value)
+    if name == "asks":
+        return normalise_addressee(value.strip('"'), MandateContext(states=state_keys())).lower()
+    if name == "deliverable":
+        value = value.strip('"').lower()
+        return DELIVERABLE_WORDS.get(value, value)
+    if name == "due":
+        return due_term(value.strip('"'))
     return value.lower()
+
+
+# What a user may type for a deliverable: the singular, the first word.
+DELIVERABLE_WORDS = {
+    "reports": "report",
+    "oral": "oral-update",
+    "update": "oral-update",
+    "agenda": "agenda-item",
+    "item": "agenda-item",
+    "meetings": "meeting",
+    "studies": "study",
+    "recommendation": "recommendations",
+}
+DUE_SESSION = re.compile(r"(?:(?P<body>[a-z]+)[-\s]?)?(?P<n>\d{1,4})(?:st|nd|rd|th)?", re.I)
+
+
+def due_term(value: str) -> str:
+    """A due date as the index writes it: "81", "81st" → 81 (the General Assembly's
+    session); "HRC 62", "hrc-62" → hrc-62; "GA 81" → 81; "2030"; "annually"."""
+    value = value.strip().lower()
+    match = DUE_SESSION.fullmatch(value)
+    if not match:
+        return value
+    body, number = match["body"], str(int(match["n"]))
+    return number if body in (None, "ga") else f"{body}-{number}"
 
 
 # Words that carry no meaning in a question, so they are never required: question

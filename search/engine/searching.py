@@ -37,6 +37,10 @@ FACETS = (
     "vote",
     "contested",
 )
+# What paragraphs ask (several values a paragraph): the entities asked, the deliverables and
+# when they are due, the MANDATES_LISTED with most matches of each.
+MANDATE_FACETS = ("asks", "deliverable", "due")
+MANDATES_LISTED = 15
 # The agenda items a facet lists (the items of a session with most matches): a session has
 # about 330, and a broad search touches most of them. Counted over every match.
 AGENDA_LISTED = 30
@@ -332,6 +336,7 @@ def search_paragraphs(
         same = _same_wording(searcher, docs, ranked)
         facets = {name: facet_counts(reader, name, docs) for name in FACETS}
         facets["agenda"] = agenda_counts(reader, docs)
+        facets |= {name: keyword_counts(reader, name, docs) for name in MANDATE_FACETS}
         typed = [*parsed.filters.get("agenda", []), *parsed.excluded_filters.get("agenda", [])]
         titles = agenda_titles(docsets.state(reader), [*facets["agenda"], *typed])
         documents, in_document = _per_document(reader, docs, ranked)
@@ -502,6 +507,18 @@ def agenda_counts(reader, docs: np.ndarray) -> dict[str, int]:
     found = np.flatnonzero(counts)
     listed = found[np.lexsort((order[found], -counts[found]))][:AGENDA_LISTED]
     return {names[i]: int(counts[i]) for i in listed.tolist()}
+
+
+def keyword_counts(reader, fieldname: str, docs: np.ndarray, listed: int = MANDATES_LISTED) -> dict[str, int]:
+    """The values of a field of several values a paragraph (KEYWORD) the matches have, with
+    how many: the `listed` with most, ties by name."""
+    slots, names = docsets.term_slots(reader, fieldname, bool)
+    if not len(docs) or not names:
+        return {}
+    counts = np.bincount(slots[:, docs].ravel(), minlength=len(names) + 1)[1:]
+    found = np.flatnonzero(counts)
+    ordered = sorted(found.tolist(), key=lambda i: (-counts[i], names[i]))[:listed]
+    return {names[i]: int(counts[i]) for i in ordered}
 
 
 def _agenda_order(names: list[str]) -> np.ndarray:

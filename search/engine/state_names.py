@@ -25,6 +25,8 @@ import functools
 import re
 from pathlib import Path
 
+from search.parsing import name_words
+
 STATE_NAMES = Path(__file__).with_name("state_names.csv")
 ADDED_NAMES = Path(__file__).with_name("state_names_added.csv")
 # Spellings of the proceedings for a State the table names otherwise: its ISO code.
@@ -132,3 +134,38 @@ def sponsor_terms(published: str) -> list[str]:
     names += list(group) if group else ([match["group"]] if match else [])
     names += [name.split(" (")[0] for name in names]  # "Bolivia" for "Bolivia (Plurinational State of)"
     return list(dict.fromkeys(name.replace("İ", "I").strip().lower() for name in names if name.strip()))
+
+
+STATE_PREFIX = "state-"  # a State as an addressee of a mandate: "state-mmr"
+
+
+@functools.cache
+def state_keys() -> dict[str, str]:
+    """The names of States as the mandates' reader compares them (English words lower-cased,
+    search.parsing.name_words; Chinese as written) → the State's key ("state-mmr")."""
+    table: dict[str, str] = {}
+    for row in state_rows():
+        key = STATE_PREFIX + row["ISO3166-1-Alpha-3"].lower()
+        for form in ("UNTERM English Short", "UNTERM English Formal", "official_name_en"):
+            name = re.sub(r"^the ", "", row[form].strip(" *"))
+            if name:
+                table.setdefault(name_words(name), key)
+        for form in ("UNTERM Chinese Short", "UNTERM Chinese Formal", "official_name_cn"):
+            name = row[form].strip(" *")
+            if name:
+                table.setdefault(name, key)
+    return table
+
+
+def state_of_key(key: str, language: str) -> str:
+    """The UNTERM short name of the State a key names ("state-mmr" → Myanmar, 缅甸); ""
+    for a key that names none."""
+    code = key.removeprefix(STATE_PREFIX).upper() if key.startswith(STATE_PREFIX) else ""
+    for row in state_rows() if code else ():
+        if row["ISO3166-1-Alpha-3"] == code:
+            return (
+                row["UNTERM Chinese Short"].strip(" *")
+                if language == "zh"
+                else _shown(row["UNTERM English Short"])
+            )
+    return ""

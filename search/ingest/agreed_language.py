@@ -13,6 +13,7 @@ however many paragraphs are stored; only candidates are compared word by word.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from django.db.models import Q
 
 from search.engine.index import record_changes
 from search.engine.wording import band_keys, same_wording, words
-from search.models import Citation, Paragraph, Resolution, SharedWording, Text, WordingBand
+from search.models import Citation, Mandate, Paragraph, Resolution, SharedWording, Text, WordingBand
 from search.parsing import RESOLUTION, find_citations
 
 CHUNK = 500  # ids or keys per query: well under every database's limit of parameters
@@ -99,7 +100,7 @@ def trace(
     SharedWording.objects.bulk_create(found, batch_size=5000, ignore_conflicts=True)
     touched = set(ids) | _made_older(set(ids), found)
     touched |= set(Paragraph.objects.filter(pk__in=list(set(reflagged))).values_list("pk", flat=True))
-    flipped = _flag_new_wording(touched) | _set_families(ids)
+    flipped = _flag_new_wording(touched) | _set_families(ids) | trace_mandates(touched)
     record_changes(flipped - set(logged))
     return {"paragraphs": len(ids), "pairs": len(found)}
 
@@ -136,7 +137,7 @@ def _made_older(ours: set[int], found: list[SharedWording]) -> set[int]:
     document's paragraph can only lose it to an adopted resolution dated before it, so
     only those are flagged again, not every partner."""
     partners = {(p.first_id, p.second_id) if p.first_id in ours else (p.second_id, p.first_id) for p in found}
-    dated = _dates({pid for pair in partners for pid in pair})
+    dated = paragraph_dates({pid for pair in partners for pid in pair})
     return {q for p, q in partners if q not in ours and precedes(dated[p], dated[q])}
 
 
@@ -220,7 +221,7 @@ class Dated:
     date: datetime.date | None
 
 
-def _dates(ids: Iterable[int]) -> dict[int, Dated]:
+def paragraph_dates(ids: Iterable[int]) -> dict[int, Dated]:
     dated = {}
     for chunk in _chunks(list(ids)):
         rows = Paragraph.objects.filter(pk__in=chunk).values_list(
@@ -250,7 +251,7 @@ def _flag_new_wording(ids: set[int]) -> set[int]:
     """Set new_wording of these paragraphs; return the versions whose flags changed."""
     ids_list = list(ids)
     partners = SharedWording.objects.partners(ids_list)
-    dated = _dates(ids | {q for qs in partners.values() for q in qs})
+    dated = paragraph_dates(ids | {q for qs in partners.values() for q in qs})
     now = {
         pk: not any(precedes(dated[q], dated[pk]) for q in partners.get(pk, ()))
         for pk in ids_list
@@ -326,3 +327,66 @@ def traced_versions(resolution: Resolution) -> set[int]:
             "pk", flat=True
         )
     )
+
+
+def trace_mandates(paragraph_ids: Iterable[int]) -> set[int]:
+    """Set where the mandates of these paragraphs, and of the paragraphs sharing their
+    wording, were first given: the earliest paragraph of an adopted resolution dated before
+    each, with the same wording, that asked the same (action, addressee, deliverable), and
+    in how many adopted resolutions before it. Return the versions whose history changed."""
+    ids = set(paragraph_ids)
+    ids |= {q for qs in SharedWording.objects.partners(ids).values() for q in qs}
+    ids &= set(Mandate.objects.filter(paragraph_id__in=list(ids)).values_list("paragraph_id", flat=True))
+    partners = SharedWording.objects.partners(ids)
+    related = ids | {q for p in ids for q in partners.get(p, ())}
+    dated = paragraph_dates(related)
+    titles = _titles(related)
+    asked: dict[int, set[tuple]] = {}
+    for chunk in _chunks(list(related)):
+        rows = Mandate.objects.filter(paragraph_id__in=chunk).values_list(
+            "paragraph_id", "action", "addressee", "deliverable"
+        )
+        for paragraph, *what in rows:
+            asked.setdefault(paragraph, set()).add(tuple(what))
+    changed, updates = set(), []
+    for chunk in _chunks(list(ids)):
+        for mandate in Mandate.objects.filter(paragraph_id__in=chunk):
+            me = dated.get(mandate.paragraph_id)
+            what = (mandate.action, mandate.addressee, mandate.deliverable)
+            earlier = sorted(
+                (dated[q].date, q)
+                for q in partners.get(mandate.paragraph_id, ())
+                if me
+                and q in dated
+                and precedes(dated[q], me)
+                and what in asked.get(q, ())
+                and same_subject(titles.get(q, ""), titles.get(mandate.paragraph_id, ""))
+            )
+            first = earlier[0][1] if earlier else None
+            count = len({dated[q].version for _, q in earlier})
+            if me and (mandate.first_given_id, mandate.given_before) != (first, count):
+                mandate.first_given_id, mandate.given_before = first, count
+                updates.append(mandate)
+                changed.add(me.version)
+    Mandate.objects.bulk_update(updates, ["first_given", "given_before"], batch_size=2000)
+    return changed
+
+
+def _titles(ids: set[int]) -> dict[int, str]:
+    titles = {}
+    for chunk in _chunks(list(ids)):
+        titles |= dict(Paragraph.objects.filter(pk__in=chunk).values_list("pk", "version__title"))
+    return titles
+
+
+TITLE_WORDS = re.compile(r"[a-z]+|[\u3400-\u9fff]")
+SAME_SUBJECT = 0.5  # the share of their titles' words two resolutions on one subject have
+
+
+def same_subject(first: str, second: str) -> bool:
+    """Do two texts have one subject: their titles' words (Chinese: characters) overlap by
+    a Jaccard similarity of SAME_SUBJECT at least? "Requests the Secretary-General to
+    submit … a report" shares its wording with every resolution that asks for one; a
+    mandate is renewed only by a text on the same subject."""
+    a, b = set(TITLE_WORDS.findall(first.lower())), set(TITLE_WORDS.findall(second.lower()))
+    return bool(a and b) and len(a & b) / len(a | b) >= SAME_SUBJECT

@@ -22,6 +22,7 @@ from search.engine.index import record_changes
 from search.ingest import agreed_language
 from search.ingest.amendments import save_operations
 from search.ingest.details import GIVEN, VERSION_FACTS, WORK_FACTS
+from search.ingest.mandates import save_mandates
 from search.models import Footnote, Paragraph, Resolution, SourceFile, Text
 from search.parsing import (
     AMENDMENT,
@@ -223,6 +224,8 @@ def _save_text(resolution, language, parsed, source, title=None):
     # What an amendment does, read from its paragraphs: a draft's page shows it beside its own.
     amendment = [p.text for p in parsed.paragraphs] if resolution.doc_type == AMENDMENT else None
     changed = save_operations(text, amendment, created) | changed
+    # What its operative paragraphs ask, of whom, by when: read once, here.
+    changed = save_mandates(text) | changed
     if created:
         return text, CREATED
     return text, UPDATED if changed else UNCHANGED

@@ -87,6 +87,24 @@ from search.parsing.documents import (
 from search.parsing.fidelity import CHECKS, check_document, furniture_paragraphs
 from search.parsing.formulas import FORMULAS, asks_for, formula_of, lead
 from search.parsing.labels import chinese_label
+from search.parsing.mandates import (
+    ACTIONS,
+    BODY_ABBREVIATIONS,
+    DELIVERABLES,
+    NO_DUE,
+    PERIODS,
+    STRENGTH,
+    Due,
+    Mandate,
+    MandateContext,
+    entities,
+    name_words,
+    normalise_addressee,
+    read_mandates,
+)
+from search.parsing.mandates import (
+    GENERAL_ASSEMBLY as GENERAL_ASSEMBLY_KEY,
+)
 from search.parsing.pdf import pdf_layout_text
 from search.parsing.proceedings import (
     ADOPTED,
@@ -125,6 +143,20 @@ from search.parsing.symbols import (
 from search.parsing.text import EN_ORDINALS, MARK, session_number
 
 __all__ = [
+    "ACTIONS",
+    "BODY_ABBREVIATIONS",
+    "DELIVERABLES",
+    "GENERAL_ASSEMBLY_KEY",
+    "NO_DUE",
+    "PERIODS",
+    "STRENGTH",
+    "Due",
+    "Mandate",
+    "MandateContext",
+    "entities",
+    "name_words",
+    "normalise_addressee",
+    "read_mandates",
     "ADD",
     "AFTER",
     "BEFORE",

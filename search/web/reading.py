@@ -21,6 +21,7 @@ from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, citation_n
 from search.web.agreed_language import agreed_language_url, partner_counts
 from search.web.amendments import Amendments, of_amendment, proposed_to
 from search.web.citing import cite, documents_here, link_spans, stored_citations
+from search.web.mandates import history, paragraph_mandates, resolution_asks
 from search.web.proceedings import proceedings_of
 from search.web.results import search_url
 
@@ -79,6 +80,8 @@ class Reading:
     citations: dict[int, list[Cited]] = field(default_factory=dict)  # paragraph id → what it cites
     cited_by: dict | None = None  # how many paragraphs of other documents cite this one
     same_wording: dict[int, int] = field(default_factory=dict)  # paragraph id → uses elsewhere
+    mandates: dict = field(default_factory=dict)  # paragraph id → what it asks (web.mandates)
+    asks: list = field(default_factory=list)  # "What this resolution asks"
     comparable: set[str] = field(default_factory=set)  # keys of related works "What changed" can show
     proceedings: dict | None = None  # how it was adopted, its sponsors, its stages (web.proceedings)
     amendments: Amendments | None = None  # the amendments proposed to it (web.amendments)
@@ -339,6 +342,11 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
     _add_citations(reading)
     reading.same_wording = partner_counts([p.pk for ps in per_column for p in ps])
+    reading.mandates = paragraph_mandates([p.pk for ps in per_column for p in ps])
+    # "What this resolution asks": read from the first column's text.
+    reading.asks = (
+        resolution_asks(per_column[0]) if per_column and reading.columns[0].resolution == resolution else []
+    )
     anchors, aligned = _align(per_column)
     _add_rows(reading, anchors, aligned, _found(reading), resolution, base_url)
     _link_matches(reading.rows)
@@ -460,6 +468,7 @@ def _cell(reading, column, paragraph, resolution, base_url, found: bool) -> dict
         "url": base_url + url,
         "citation": cite(column.resolution, paragraph, column.language),
         "same_wording": reading.same_wording.get(paragraph.pk, 0),
+        "mandates": [(asked, history(asked)) for asked in reading.mandates.get(paragraph.pk, [])],
         "agreed_language_url": agreed_language_url(column.resolution.key, column.language, paragraph.anchor),
     }
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from search.engine.agenda import filter_term, shown_item, split_term
-from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter
+from search.engine.query import FILTER_NAMES, ParsedQuery, TypedFilter, filter_value
 from search.models import (
     BODY_NAMES,
     COMMITTEE_NAMES,
@@ -30,6 +30,7 @@ from search.models import (
 )
 from search.parsing import official_url, session_number
 from search.web.citing import un_label
+from search.web.mandates import addressee_label, addressee_names, deliverable_label, due_label
 
 # Searches that find something in the corpus, offered on the empty page.
 EXAMPLES = ["器官移植", "trafficking in persons", '"organ removal"', "贩运人口 lang:zh", "A/RES/71/322"]
@@ -290,6 +291,9 @@ def _facet_names() -> dict:
         "contested": _("Separate vote"),
         "sponsor": _("Main sponsor"),
         "agenda": _("Agenda item"),
+        "asks": _("Asks"),
+        "deliverable": _("Deliverable"),
+        "due": _("Due"),
     }
 
 
@@ -324,6 +328,8 @@ def facet_links(facets: dict, query: ParsedQuery, titles: dict | None = None, **
     names = _facet_names()
     sessions = {split_term(term)[0] for term in facets.get("agenda", {})}
     labels = {"agenda": lambda term: agenda_label(term, titles or {}, len(sessions) > 1)}
+    asked = addressee_names(facets.get("asks", {}))
+    labels |= {"asks": asked.get, "deliverable": deliverable_label, "due": due_label}
     return [
         {
             "name": names[name],
@@ -402,4 +408,9 @@ def _chip_value(typed: TypedFilter, titles: dict | None) -> str:
         return value.replace("..", "–")
     if typed.field == "agenda":
         return agenda_label(filter_term(value), titles or {})
+    if typed.field in ("asks", "deliverable", "due"):
+        term = filter_value(typed.name, value)
+        return {"asks": addressee_label, "deliverable": deliverable_label, "due": due_label}[typed.field](
+            term
+        )
     return VALUE_LABELS.get(value.upper() if typed.field in ("body", "committee") else value.lower()) or value

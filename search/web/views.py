@@ -12,7 +12,7 @@ from search.engine.index import IndexUnavailable
 from search.engine.query import parse_query
 from search.engine.searching import search_paragraphs
 from search.models import Paragraph, Resolution, interface_language
-from search.web import agreed_language, amendments, comparing, exports, proceedings
+from search.web import agreed_language, amendments, comparing, exports, mandates, proceedings
 from search.web.browse import browse
 from search.web.caching import cached_part
 from search.web.forms import DEFAULTS, PER_PAGE_CHOICES, SORT_CHOICES, SearchForm
@@ -276,3 +276,60 @@ def compare(request: HttpRequest) -> HttpResponse:
     notes = amendments.beside_comparison(first, texts[1][language], language, comparison.pairs)
     context["rows"] = list(zip(comparison.pairs, notes, strict=True))
     return render(request, "search/compare.html", context | {"counts": comparison.counts})
+
+
+@require_GET
+def due_page(request: HttpRequest, session: str = "") -> HttpResponse:
+    """Every report and agenda item adopted resolutions ask for a session of the General
+    Assembly, grouped by addressee (/due/81/); /due/ lists the sessions something is due at."""
+    if not session:
+        sessions = cached_part("due-sessions", (request.LANGUAGE_CODE,), mandates.due_sessions)
+        return render(request, "search/due.html", {"sessions": sessions})
+    number = mandates.session_in_range(session)
+    if number is None:
+        context = {"problem": session[:40], "first": mandates.FIRST_SESSION, "last": mandates.LAST_SESSION}
+        return render(request, "search/due.html", context, status=404)
+    due = cached_part("due", (number, request.LANGUAGE_CODE), lambda: mandates.due_at(number))
+    return render(request, "search/due.html", {"due": due})
+
+
+@require_GET
+def api_due(request: HttpRequest) -> JsonResponse:
+    """What is due at a session of the General Assembly as JSON (?session=81[&lang=en|zh]):
+    the same groups as /due/81/, each entry with an absolute link to its paragraph."""
+    number = mandates.session_in_range(request.GET.get("session"))
+    if number is None:
+        wrong = str(request.GET.get("session", ""))[:40]
+        message = (
+            "session must be a session of the General Assembly, a whole number from "
+            f"{mandates.FIRST_SESSION} to {mandates.LAST_SESSION}, not '{wrong}'"
+        )
+        return JsonResponse({"error": message}, status=400)
+    language = request.GET.get("lang")
+    language = language if language in ("en", "zh") else interface_language()
+    due = cached_part("api-due", (number, language), lambda: mandates.due_at(number, language))
+    base = request.build_absolute_uri("/")[:-1]
+    groups = [
+        {
+            "addressee": group["key"],
+            "name": group["name"],
+            "items": [
+                {k: v for k, v in item.items() if k not in ("url", "first_given_url")}
+                | {
+                    "url": base + item["url"],
+                    "first_given_url": base + item["first_given_url"] if item["first_given_url"] else None,
+                }
+                for item in group["items"]
+            ],
+        }
+        for group in due["groups"]
+    ]
+    data = {
+        "session": number,
+        "label": str(due["label"]),
+        "items": due["items"],
+        "resolutions": due["resolutions"],
+        "truncated": due["truncated"],
+        "groups": groups,
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

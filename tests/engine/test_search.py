@@ -291,6 +291,9 @@ def test_it_serves_results_as_json(corpus_index, client):
         "vote",
         "contested",
         "agenda",
+        "asks",
+        "deliverable",
+        "due",
     }
     assert set(data["facets"]) == facets
     assert data["facets"]["language"] == {"zh": len(expected)}

@@ -13,9 +13,10 @@ class Command(BaseCommand):
 
     Translations compiled, the database migrated, the corpus loaded (the texts of its
     manifest, its official PDFs, what each amendment does, the session's proceedings),
-    shared wording traced where a publish did not, and the index made to match. Each step
-    is its own command and does nothing where nothing changed, so a second start is
-    quick; in one process the start-up of Django and of the search code is paid once.
+    shared wording traced where a publish did not, what each paragraph asks read again,
+    and the index made to match. Each step is its own command and does nothing where
+    nothing changed, so a second start is quick; in one process the start-up of Django
+    and of the search code is paid once.
     The steps leave the index's change log to the last one, which rebuilds the index on
     every core when most of it changed (a fresh install) instead of re-indexing the same
     versions after each step.
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             self._step("read_amendments", verbosity=verbosity)
             self._step("import_proceedings", str(corpus / "proceedings"), verbosity=verbosity)
             self._step("trace_wording", if_needed=True, verbosity=verbosity)
+            self._step("read_mandates", verbosity=verbosity)
         self._step("rebuild_index", if_needed=True, verbosity=verbosity)
         self.stdout.write(f"prepared in {time.monotonic() - started:.1f} s")
 
