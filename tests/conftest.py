@@ -669,6 +669,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for a module's browser tests, started once for the module."""
+    with chromium() as browser:
+        yield browser
+
+
 @contextlib.contextmanager
 def chromium():
     """Debian's Chromium, driven by Playwright (which cannot download a browser here): a

@@ -305,9 +305,12 @@ def api_due(request: HttpRequest) -> JsonResponse:
             f"{mandates.FIRST_SESSION} to {mandates.LAST_SESSION}, not '{wrong}'"
         )
         return JsonResponse({"error": message}, status=400)
-    language = request.GET.get("lang")
-    language = language if language in ("en", "zh") else interface_language()
-    due = cached_part("api-due", (number, language), lambda: mandates.due_at(number, language))
+    language = request.GET.get("lang") or interface_language()
+    if language not in ("en", "zh"):
+        return JsonResponse({"error": f"lang must be en or zh, not '{language[:20]}'"}, status=400)
+    # Names in the interface's language, texts in `lang`'s: both in the key.
+    parts = (number, language, request.LANGUAGE_CODE)
+    due = cached_part("api-due", parts, lambda: mandates.due_at(number, language))
     base = request.build_absolute_uri("/")[:-1]
     groups = [
         {

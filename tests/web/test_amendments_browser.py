@@ -8,7 +8,7 @@ import os
 import re
 
 import pytest
-from conftest import chromium, import_session
+from conftest import import_session
 from playwright.sync_api import expect
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -19,12 +19,6 @@ NEW_PARAGRAPH = (
     " neo-Nazism to justify territorial aggression seriously undermines genuine attempts to combat"
     " neo-Nazism;"
 )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import chromium, import_ods, paragraphs_containing
+from conftest import import_ods, paragraphs_containing
 from playwright.sync_api import expect
 
 from search.engine.searching import search_paragraphs
@@ -21,12 +21,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 ODS = Path(__file__).resolve().parents[2] / "corpus" / "ods"
 MARKED = "rgb(255, 246, 214)"  # --target in site.css
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import chromium
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -16,12 +15,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in th
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # What Chromium says when a policy refuses something, or cannot read one.
 REFUSALS = re.compile(r"Content Security Policy|Permissions[- ]Policy|Refused to", re.I)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import chromium, import_ods
+from conftest import import_ods
 from django.conf import settings
 from playwright.sync_api import expect
 
@@ -22,12 +22,6 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

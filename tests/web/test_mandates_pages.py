@@ -262,6 +262,18 @@ def test_a_session_that_is_none_is_told_in_words(client, asked, session):
     assert "is not a session of the General Assembly" in words(page.content.decode())
 
 
+def test_a_language_that_is_none_is_told_in_words(client, asked):
+    response = client.get("/api/due", {"session": "81", "lang": "fr"})
+    assert (response.status_code, response.json()) == (400, {"error": "lang must be en or zh, not 'fr'"})
+    # The names are in the interface's language; `lang` chooses the language version read
+    # (these documents have only their English: that one).
+    chinese = client.get("/api/due", {"session": "81", "lang": "zh"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert "特别报告员" in [group["name"] for group in chinese["groups"]]
+    assert {item["language"] for group in chinese["groups"] for item in group["items"]} == {"en"}
+    english = client.get("/api/due", {"session": "81", "lang": "zh"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert "Special Rapporteur" in [group["name"] for group in english["groups"]]  # not the cached Chinese
+
+
 def test_a_session_typed_with_full_width_digits_or_an_ordinal_is_that_session(client, asked):
     numbers = [client.get("/api/due", {"session": s}).json()["session"] for s in ("８１", "81st", " 81 ")]
     assert numbers == [81, 81, 81]

@@ -7,16 +7,10 @@ import os
 import re
 
 import pytest
-from conftest import chromium, import_session
+from conftest import import_session
 from playwright.sync_api import expect
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture
