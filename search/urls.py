@@ -19,6 +19,7 @@ urlpatterns = [
     # What resolutions ask for a session of the General Assembly: /due/81/, /api/due?session=81
     path("due/", views.due_page, name="due_sessions"),
     path("due/<str:session>/", views.due_page, name="due"),
+    path("due/<str:session>/export.csv", views.export_due, name="export_due"),
     path("api/due", views.api_due, name="api_due"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -315,9 +315,18 @@ EN_FILLERS = frozenset(
     | {"other", "further", "again", "strongly", "once", "more", "them", "it", "her", "him"}
 )
 EN_PREPOSITIONS = frozenset({"in", "with", "for", "to", "as", "on", "at", "within", "through", "regarding"})
+# How the English names of those who act end: "co-facilitators", "development partners",
+# "participants", "authorities"; not "efforts", "action", "support".
+ACTOR_ENDINGS = ("ors", "ers", "ants", "ents", "ists", "ies", "tions", "bodies", "groups", "committees")
+# Entities whose one-word name is another's when "of …" follows it.
+OF_SOMEONE = frozenset({"secretariat"})
+JOINT_WORK = frozenset(
+    {"cooperation", "coordination", "collaboration", "partnership", "partnerships", "dialogue", "synergies"}
+)
 EN_PRONOUNS = frozenset({"him", "her", "it", "them", "they", "he", "she"})
 EN_NAME_JOINS = frozenset({"of", "the", "and", "on", "for", "in"})
 EN_STOPS = frozenset({"to", "that", ":", ";", ".", "shall", "should", "will", "may", "is", "are", "with"})
+EN_STOPS |= {"be", "been", "was", "were", "has", "have", "would", "can", "could", "must"}
 EN_AUXILIARIES = frozenset(
     {"shall", "should", "will", "is", "are", "would", "continue", "continues", "remain"}
 )
@@ -534,6 +543,8 @@ def _unnamed(words: list[str], i: int, stop: int) -> list[tuple[str, str]]:
         j += 1
     if j == i or j >= stop or words[j] != "to" or j + 1 >= stop or words[j + 1] in {"the", "a", "an", "its"}:
         return []
+    if not words[j - 1].endswith(ACTOR_ENDINGS):  # "Calls for timely action to…": no actor
+        return []
     return [("-".join(words[i:j]), " ".join(words[i:j]))]
 
 
@@ -565,6 +576,7 @@ def _addressees(
     if subject:
         return _subject(w, i, stop, context)
     words, found, idle = w.words, [], 0
+    i = _past_joint_work(words, i, stop)
     while i < stop and idle <= 6:
         named = _name_at(w, i, stop, context)
         if named:
@@ -578,10 +590,23 @@ def _addressees(
             break
         if word not in EN_FILLERS:
             idle += 1
-            if found:
+            # A word that ends a name of the list ("State organs, international
+            # organizations and civil society") goes on to the next name; any other ends it.
+            if found and words[i + 1 : i + 2] not in ([","], ["and"]):
                 break
         i += 1
     return found
+
+
+def _past_joint_work(words: list[str], i: int, stop: int) -> int:
+    """ "Encourages cooperation among State organs, international organizations and civil
+    society": those who are to work together are asked; the names follow the preposition."""
+    j = i
+    while j < stop and words[j] in {"the", "further", "closer", "enhanced", "increased", "continued"}:
+        j += 1
+    if j + 1 < stop and words[j] in JOINT_WORK and words[j + 1] in {"among", "between"}:
+        return j + 2
+    return i
 
 
 def _subject(w: _Words, i: int, stop: int, context: MandateContext) -> list[tuple[str, str]]:
@@ -601,6 +626,8 @@ def _name_at(w: _Words, i: int, stop: int, context: MandateContext):
     english, _, longest = _aliases()
     words = w.words
     match = _longest(english, words, i, stop, longest)
+    if match and match[0] in OF_SOMEONE and words[match[1] : match[1] + 1] == ["of"]:
+        match = None  # "the secretariat of the Convention": not the Secretariat
     if match and not _continued(w, match[1], stop):
         return (match[0], ""), match[1]
     state = _state(context, words, i, stop)
@@ -614,6 +641,13 @@ def _name_at(w: _Words, i: int, stop: int, context: MandateContext):
         j += 1
     if j - i == 1 and word in {"government", "governments"}:
         return ("", ""), j  # "Government" alone: whose is not said
+    if (
+        j - i == 1
+        and j < stop
+        and words[j].isalpha()
+        and words[j] not in EN_FILLERS | EN_STOPS | EN_NAME_JOINS
+    ):
+        j += 1  # "the Syrian authorities": an adjective and its noun
     return ("-".join(words[i:j]), _title(w, i, j)), j
 
 

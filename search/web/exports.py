@@ -1,4 +1,5 @@
-"""Downloads: search results as CSV, a document's two languages as CSV and as TMX.
+"""Downloads: search results as CSV, a document's two languages as CSV and as TMX, what is
+due at a session as CSV.
 
 Text is written as stored, with three exceptions that keep every file readable:
 - in CSV a cell that a spreadsheet would run as a formula (it starts with = + - @, a
@@ -68,6 +69,28 @@ def results_csv(request, q: str) -> str:
         for h in hits
     )
     return _csv(["document", "label", "language", "text", "link"], rows)
+
+
+def due_csv(request, due: dict) -> str:
+    """What is due at a session (web.mandates.due_at), a row an entry, as the page groups it."""
+    rows = (
+        (
+            group["name"],
+            item["deliverable"],
+            item["document"],
+            item["label"],
+            item["language"],
+            item["title"],
+            item["clause"],
+            item["first_given"],
+            item["given_before"],
+            request.build_absolute_uri(item["url"]),
+        )
+        for group in due["groups"]
+        for item in group["items"]
+    )
+    header = ["addressee", "deliverable", "document", "label", "language", "title", "clause"]
+    return _csv([*header, "first given in", "asked before in", "link"], rows)
 
 
 def _pairs(reading: Reading):

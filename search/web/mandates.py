@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from search.engine.state_names import state_of_key
@@ -105,6 +107,32 @@ class Asked:
     first_given: Paragraph | None = None
     given_before: int = 0
 
+    def html(self) -> str:
+        """ "requests Special Rapporteur: a report (due General Assembly, 81st session)",
+        "请世界卫生组织：建议": each name escaped, the phrase the interface language's."""
+        who = _span("action", self.action)
+        if self.addressee:
+            who = _("%(action)s %(addressee)s") % {
+                "action": who,
+                "addressee": _span("addressee", self.addressee),
+            }
+        if not self.deliverables:
+            return mark_safe(who)
+        what = _(", ").join(_delivered(d["name"], d["dues"]) for d in self.deliverables)
+        return mark_safe(_("%(asked)s: %(what)s") % {"asked": who, "what": what})
+
+
+def _span(kind: str, text: str) -> str:
+    return format_html('<span class="{}">{}</span>', kind, text)
+
+
+def _delivered(name: str, dues: list[str]) -> str:
+    """ "a report (due General Assembly, 81st session; Human Rights Council, 62nd session)"."""
+    if not dues:
+        return _span("deliverable", name)
+    when = _span("due", _("; ").join(dues))
+    return _("%(deliverable)s (due %(when)s)") % {"deliverable": _span("deliverable", name), "when": when}
+
 
 def paragraph_mandates(paragraph_ids) -> dict[int, list[Asked]]:
     """The mandates of these paragraphs, grouped for the page: one query."""
@@ -170,7 +198,7 @@ def resolution_asks(paragraphs: list[Paragraph]) -> list[dict]:
         paragraph = by_pk[m.paragraph_id]
         group["paragraphs"].add(m.paragraph_id)
         if m.deliverable:
-            key = (deliverable_label(m.deliverable), due_label(m.due) if m.due else "")
+            key = (deliverable_label(m.deliverable), (due_label(m.due),) if m.due else ())
             _add_anchor(group["due"].setdefault(key, []), paragraph)
         else:
             _add_anchor(group["asked"].setdefault(action_label(m.action), []), paragraph)
@@ -178,16 +206,34 @@ def resolution_asks(paragraphs: list[Paragraph]) -> list[dict]:
     return [
         {
             "name": g["name"],
-            "due": [{"deliverable": d, "when": w, "paragraphs": ps} for (d, w), ps in g["due"].items()],
+            "due": [
+                {"html": mark_safe(_delivered(d, w)), "paragraphs": ps} for d, w, ps in _merged(g["due"])
+            ],
             "asked": [{"action": a, "paragraphs": ps} for a, ps in g["asked"].items()],
         }
         for g in ordered
     ]
 
 
+def _merged(due: dict[tuple, list]) -> list[tuple[str, list[str], list]]:
+    """One entry for a deliverable the same paragraphs ask for at several dates ("a report
+    (due General Assembly, 81st session; Human Rights Council, 62nd session) (OP 69)")."""
+    merged: dict[tuple, list[str]] = {}
+    for (deliverable, dues), anchors in due.items():
+        key = (deliverable, tuple(a["anchor"] for a in anchors))
+        merged.setdefault(key, []).extend(d for d in dues if d not in merged.get(key, []))
+    paragraphs = {(d, tuple(a["anchor"] for a in ps)): ps for (d, _w), ps in due.items()}
+    return [
+        (deliverable, dues, paragraphs[(deliverable, key)]) for (deliverable, key), dues in merged.items()
+    ]
+
+
 def _add_anchor(anchors: list, paragraph: Paragraph) -> None:
+    """Add a paragraph to those that ask something; a sub-paragraph whose paragraph asks it
+    already is in it ("OP 3" for "OP 3 (a)" … "(i)")."""
     entry = {"anchor": paragraph.anchor, "label": paragraph.label_in(paragraph.version.language)}
-    if entry not in anchors:
+    within = paragraph.level and any(paragraph.anchor.startswith(a["anchor"]) for a in anchors)
+    if entry not in anchors and not within:
         anchors.append(entry)
 
 

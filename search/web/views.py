@@ -294,6 +294,16 @@ def due_page(request: HttpRequest, session: str = "") -> HttpResponse:
 
 
 @require_GET
+def export_due(request: HttpRequest, session: str) -> HttpResponse:
+    """What is due at a session as CSV (/due/81/export.csv), as the page lists it."""
+    number = mandates.session_in_range(session)
+    if number is None:
+        raise Http404("no such session")
+    due = cached_part("due", (number, request.LANGUAGE_CODE), lambda: mandates.due_at(number))
+    return _download(exports.due_csv(request, due).encode(), "text/csv; charset=utf-8", f"due-{number}.csv")
+
+
+@require_GET
 def api_due(request: HttpRequest) -> JsonResponse:
     """What is due at a session of the General Assembly as JSON (?session=81[&lang=en|zh]):
     the same groups as /due/81/, each entry with an absolute link to its paragraph."""

@@ -194,3 +194,24 @@ def test_the_labelled_sample_is_as_labelled_and_its_halves_apart():
     for row in rows:
         assert set(row["actions"]) <= set(ACTIONS), row
         assert set(row["deliverables"]) <= set(DELIVERABLES), row
+
+
+def test_those_asked_to_work_together_are_its_addressees():
+    text = "Encourages cooperation among State organs, international organizations and civil society in support of it;"
+    assert [a for _, a, _, _ in asks(text)] == ["states", "international-organizations", "civil-society"]
+
+
+def test_a_name_the_table_does_not_know_is_kept_as_written_not_a_noun_that_acts_not():
+    found = read_mandates(
+        "Requests the co-facilitators to present a draft declaration by 2025;", "en", EIGHTIETH
+    )
+    assert [(m.addressee, m.addressee_name, m.deliverable, m.due.label) for m in found] == [
+        ("co-facilitators", "co-facilitators", "recommendations", "2025")
+    ]
+    assert asks("Calls for timely action to protect civilians;") == [("calls-upon", "", "", "")]
+    assert asks("Urges the Syrian authorities to cooperate fully;") == [
+        ("urges", "syrian-authorities", "", "")
+    ]
+    # "the secretariat of the Convention" is not the Secretariat
+    assert asks("Invites the secretariat of the Convention to submit information;")[0][1] != "secretariat"
+    assert asks("Requests the Secretariat to submit information;")[0][1] == "secretariat"

@@ -8,6 +8,7 @@ its 62nd; its OP 70 only mentions a report. A/RES/80/121 OP 46 (International tr
 development, 2025) asks the Secretary-General for the report its 2023 resolution,
 A/RES/78/134, asked in OP 35 in the same words, and puts the item on the agenda again."""
 
+import csv
 import io
 import re
 
@@ -183,13 +184,15 @@ def test_a_resolution_page_says_what_it_asks_and_beside_each_paragraph(client, a
     html = client.get("/r/A/RES/80/192/").content.decode()
     summary = words(html.split('class="asks"')[1].split("</details>")[0])
     assert "What this resolution asks" in summary
-    assert "Special Rapporteur a report , due General Assembly, 81st session ( OP 69 )" in summary
-    assert "a report , due Human Rights Council, 62nd session ( OP 69 )" in summary
+    assert (
+        "Special Rapporteur a report (due General Assembly, 81st session; Human Rights Council, 62nd session )"
+        " ( OP 69 ) encourages ( OP 69 )" in summary
+    )
     assert '<a href="#op69">OP 69</a>' in html
     beside = words(row(html, "op69"))
     assert (
         "requests Special Rapporteur : a report (due General Assembly, 81st session; Human Rights Council,"
-        " 62nd session)" in beside
+        " 62nd session )" in beside
     )
     assert 'class="mandates"' not in row(html, "op70")
 
@@ -203,8 +206,11 @@ def test_a_renewed_mandate_links_where_it_was_first_given(client, asked):
 def test_a_chinese_reader_reads_it_in_chinese(client, asked):
     html = client.get("/r/A/RES/71/322/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "本决议的要求" in html
+    summary = words(html.split('class="asks"')[1].split("</details>")[0])
+    # OP 3 urges Member States; its sub-paragraphs (a)–(i), which carry it, are in it
+    assert "敦促 ( 执行部分第1段 , 执行部分第2段 , 执行部分第3段 , 执行部分第9段 )" in summary
     beside = words(row(html, "op10"))
-    assert "请 世界卫生组织 : 建议" in beside
+    assert "请 世界卫生组织 ： 建议" in beside
 
 
 def test_the_due_page_lists_every_report_and_agenda_item_of_the_session_by_addressee(client, asked):
@@ -250,6 +256,33 @@ def test_the_api_gives_the_same(client, asked):
     assert (item["document"], item["label"], item["deliverable_key"]) == ("A/RES/80/192", "OP 69", "report")
     assert item["url"] == "http://testserver/r/A/RES/80/192/?lang=en#op69"
     assert item["clause"].startswith("Requests the Special Rapporteur to prepare, for submission")
+
+
+def test_the_csv_lists_what_the_page_lists(client, asked):
+    response = client.get("/due/81/export.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="due-81.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["addressee", "deliverable", "document"]
+    html = client.get("/due/81/").content.decode()
+    assert len(rows) - 1 == html.count('<li>\n      <span class="deliverable">')
+    rapporteur = [r for r in rows if r[0] == "Special Rapporteur"]
+    assert rapporteur == [
+        [
+            "Special Rapporteur",
+            "a report",
+            "A/RES/80/192",
+            "OP 69",
+            "en",
+            rapporteur[0][5],
+            rapporteur[0][6],
+            "",
+            "0",
+            "http://testserver/r/A/RES/80/192/?lang=en#op69",
+        ]
+    ]
+    assert rapporteur[0][6].startswith("Requests the Special Rapporteur to prepare")
+    assert client.get("/due/x/export.csv").status_code == 404
 
 
 @pytest.mark.parametrize("session", ["x", "0", "9999", "81.5", "-1", "' OR 1=1", "81" * 300])
