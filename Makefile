@@ -118,6 +118,7 @@ ENGINE_ALONE := tests/engine/test_analysis.py tests/engine/test_answers.py tests
 	tests/engine/test_whoosh_internals.py tests/engine/test_word_order.py tests/engine/test_wording.py \
 	tests/web/test_suggestions.py tests/web/test_query_presenters.py tests/test_complexity.py
 NOT_ON_POSTGRES := $(ENGINE_ALONE) tests/web/test_browser.py tests/web/test_csp_browser.py tests/web/test_proceedings_browser.py tests/web/test_amendments_browser.py \
+	tests/web/test_due_browser.py \
 	tests/ingest/test_agreed_language_browser.py tests/parsing tests/ingest/test_pdf.py \
 	tests/ingest/test_pdf_chinese.py tests/ingest/test_pdf_documents.py tests/ingest/test_extract.py \
 	tests/ingest/test_pdf_chars.py tests/ingest/test_upload_pasted_pdf.py \

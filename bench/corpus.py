@@ -7,6 +7,7 @@ frequencies stay those of the corpus. Everything but `write_resolutions` is pure
 
 from __future__ import annotations
 
+import datetime
 import math
 import random
 import re
@@ -145,8 +146,10 @@ def write_resolutions(
     titles: dict[str, list[str]],
     plan: list[tuple[int, int, bool]],
 ) -> None:
-    """Store planned resolutions, their texts and their paragraphs, with `bulk_create`."""
-    from search.models import Paragraph, Resolution, Text
+    """Store planned resolutions, their texts, their paragraphs and what those ask (their
+    mandates, read as a publish reads them), with `bulk_create`."""
+    from search.ingest.mandates import mandate_rows
+    from search.models import Mandate, Paragraph, Resolution, Text
 
     # The order of the draws from rng is part of the corpus: a seed gives the same rows.
     metas = [symbols.next() for _ in plan]
@@ -158,7 +161,7 @@ def write_resolutions(
             body=m["body"],
             session=m["session"],
             agenda_item=str(rng.randint(1, 140)),
-            adopted_on=m["adopted_on"],
+            adopted_on=datetime.date.fromisoformat(m["adopted_on"]),
         )
         for m in metas
     )
@@ -187,3 +190,8 @@ def write_resolutions(
         for order, (kind, anchor, label, label_zh) in enumerate(layout, 1)
     ]
     Paragraph.objects.bulk_create(rows, batch_size=2000)
+    by_text: dict[int, list] = {}
+    for row in rows:
+        by_text.setdefault(row.version_id, []).append(row)
+    asked = [m for text in texts for m in mandate_rows(text, by_text.get(text.pk, []))]
+    Mandate.objects.bulk_create(asked, batch_size=5000)

@@ -36,7 +36,7 @@ from bench.phases import cpu_seconds, folder_size
 from search.engine.agenda import is_facet_term
 from search.engine.analysis import TEXT_RUN, analyze, is_cjk, normalize, word_analyzer
 from search.engine.query import ParsedQuery, Unit, parse_query
-from search.engine.searching import AGENDA_LISTED, FACETS
+from search.engine.searching import AGENDA_LISTED, FACETS, MANDATE_FACETS, MANDATES_LISTED
 
 TOP = 20
 CHUNK = 500  # paragraphs an analysing process is handed at a time
@@ -44,6 +44,7 @@ CHUNK = 500  # paragraphs an analysing process is handed at a time
 FACET_FIELDS = FACETS
 # Several values a paragraph, as our KEYWORD fields hold them (split, lower-cased).
 KEYWORDS = {"symbol_forms": None, "sponsor": ",", "agenda": ","}
+KEYWORDS |= dict.fromkeys(MANDATE_FACETS, ",")  # asks, deliverable, due: also counted (fast)
 # Shown with a hit, as our hits show them.
 SHOWN = ("resolution", "symbol", "anchor", "label", "title", "adopted_on")
 
@@ -58,7 +59,7 @@ def make_schema():
     for name in FACET_FIELDS:
         builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
     for name in KEYWORDS:
-        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+        builder.add_text_field(name, fast=name in MANDATE_FACETS, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("agenda_facet", fast=True, tokenizer_name="raw", index_option="basic")
     for name in SHOWN:
         # resolution: also counted, as our "documents" (how many resolutions match)
@@ -292,6 +293,7 @@ def _aggregations() -> dict:
     many resolutions match."""
     aggs = {name: {"terms": {"field": name, "size": 10_000}} for name in FACET_FIELDS}
     aggs["agenda"] = {"terms": {"field": "agenda_facet", "size": AGENDA_LISTED}}
+    aggs |= {name: {"terms": {"field": name, "size": MANDATES_LISTED}} for name in MANDATE_FACETS}
     aggs["documents"] = {"cardinality": {"field": "resolution"}}
     return aggs
 

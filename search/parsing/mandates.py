@@ -636,19 +636,22 @@ def _name_at(w: _Words, i: int, stop: int, context: MandateContext):
     word = words[i]
     if not w.capital[i] or word in EN_FILLERS or not word.replace("-", "").isalpha():
         return None
-    j = i + 1
-    while j < stop and (w.capital[j] or (words[j] in EN_NAME_JOINS and j + 1 < stop and w.capital[j + 1])):
-        j += 1
+    j = _capitalised_run(w, i, stop)
     if j - i == 1 and word in {"government", "governments"}:
         return ("", ""), j  # "Government" alone: whose is not said
-    if (
-        j - i == 1
-        and j < stop
-        and words[j].isalpha()
-        and words[j] not in EN_FILLERS | EN_STOPS | EN_NAME_JOINS
-    ):
-        j += 1  # "the Syrian authorities": an adjective and its noun
     return ("-".join(words[i:j]), _title(w, i, j)), j
+
+
+def _capitalised_run(w: _Words, i: int, stop: int) -> int:
+    """Where a name of capitalised words (joined by "of", "the", "and" …) ends; a single
+    capitalised word takes the noun after it ("the Syrian authorities")."""
+    words, j = w.words, i + 1
+    while j < stop and (w.capital[j] or (words[j] in EN_NAME_JOINS and j + 1 < stop and w.capital[j + 1])):
+        j += 1
+    alone = j - i == 1 and words[i] not in {"government", "governments"}
+    if alone and j < stop and words[j].isalpha() and words[j] not in EN_FILLERS | EN_STOPS | EN_NAME_JOINS:
+        j += 1
+    return j
 
 
 def _continued(w: _Words, end: int, stop: int) -> bool:

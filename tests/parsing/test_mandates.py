@@ -197,7 +197,7 @@ def test_the_labelled_sample_is_as_labelled_and_its_halves_apart():
 
 
 def test_those_asked_to_work_together_are_its_addressees():
-    text = "Encourages cooperation among State organs, international organizations and civil society in support of it;"
+    text = "Encourages cooperation among State organs, international organizations and civil society in it;"
     assert [a for _, a, _, _ in asks(text)] == ["states", "international-organizations", "civil-society"]
 
 

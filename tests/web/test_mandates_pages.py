@@ -185,8 +185,8 @@ def test_a_resolution_page_says_what_it_asks_and_beside_each_paragraph(client, a
     summary = words(html.split('class="asks"')[1].split("</details>")[0])
     assert "What this resolution asks" in summary
     assert (
-        "Special Rapporteur a report (due General Assembly, 81st session; Human Rights Council, 62nd session )"
-        " ( OP 69 ) encourages ( OP 69 )" in summary
+        "Special Rapporteur a report (due General Assembly, 81st session; Human Rights Council, "
+        "62nd session ) ( OP 69 ) encourages ( OP 69 )" in summary
     )
     assert '<a href="#op69">OP 69</a>' in html
     beside = words(row(html, "op69"))
