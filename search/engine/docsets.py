@@ -388,6 +388,39 @@ def term_slots(reader, fieldname: str, keep) -> tuple[np.ndarray, list[str]]:
     return _merged_once((state(reader), "slots:" + fieldname), lambda: _merge_slots(reader, fieldname, keep))
 
 
+def slot_counts(reader, fieldname: str, keep, docs: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """How many of `docs` have each value of a field of several values (`term_slots`):
+    counts[i] for names[i]. Few documents: their slots are read (one row a slot). Many:
+    the field's (document, value) pairs, kept once for the index's state, are filtered by
+    a mask of the documents, so the cost is that of the pairs, however deep the slots (a
+    paragraph asking twelve addressees makes every paragraph's slots twelve deep)."""
+    slots, names = term_slots(reader, fieldname, keep)
+    if not len(docs) or not names:
+        return np.zeros(len(names), dtype=np.int64), names
+    pairs = per_state(reader, "pairs:" + fieldname, lambda: slot_pairs(slots))
+    return count_slots(slots, pairs, docs, len(names)), names
+
+
+def count_slots(
+    slots: np.ndarray, pairs: np.ndarray, docs: np.ndarray, values: int, by_pairs=None
+) -> np.ndarray:
+    """counts[i]: how many of `docs` have value i + 1, read from the slots of the documents
+    or from the pairs (`by_pairs`: whichever reads fewer numbers, unless told)."""
+    if by_pairs is None:
+        by_pairs = len(docs) * slots.shape[0] > pairs.shape[1]
+    if not by_pairs:
+        return np.bincount(slots[:, docs].ravel(), minlength=values + 1)[1 : values + 1]
+    wanted = np.zeros(slots.shape[1], dtype=bool)
+    wanted[docs] = True
+    return np.bincount(pairs[1][wanted[pairs[0]]], minlength=values + 1)[1 : values + 1]
+
+
+def slot_pairs(slots: np.ndarray) -> np.ndarray:
+    """The (document, value) pairs of a slots array, as two rows: documents, codes."""
+    rows, documents = np.nonzero(slots)
+    return np.vstack([documents.astype(np.int32), slots[rows, documents]]).reshape(2, -1)
+
+
 def _merge_slots(reader, fieldname: str, keep) -> tuple[np.ndarray, list[str]]:
     parts, names, index = [], [], {}
     for leaf, _base in leaves(reader):

@@ -499,10 +499,9 @@ def agenda_counts(reader, docs: np.ndarray) -> dict[str, int]:
     """The items of a session ("80/72(a)", and "80/72" it is part of) the matches are filed
     under, with how many: the AGENDA_LISTED with most, each counted once a paragraph, ties in
     the agenda's order (ranked once for the index's state: a broad search counts hundreds)."""
-    slots, names = docsets.term_slots(reader, "agenda", is_facet_term)
-    if not len(docs) or not names:
+    counts, names = docsets.slot_counts(reader, "agenda", is_facet_term, docs)
+    if not counts.any():
         return {}
-    counts = np.bincount(slots[:, docs].ravel(), minlength=len(names) + 1)[1:]
     order = docsets.per_state(reader, "order:agenda", lambda: _agenda_order(names))
     found = np.flatnonzero(counts)
     listed = found[np.lexsort((order[found], -counts[found]))][:AGENDA_LISTED]
@@ -511,13 +510,12 @@ def agenda_counts(reader, docs: np.ndarray) -> dict[str, int]:
 
 def keyword_counts(reader, fieldname: str, docs: np.ndarray, listed: int = MANDATES_LISTED) -> dict[str, int]:
     """The values of a field of several values a paragraph (KEYWORD) the matches have, with
-    how many: the `listed` with most, ties by name."""
-    slots, names = docsets.term_slots(reader, fieldname, bool)
-    if not len(docs) or not names:
-        return {}
-    counts = np.bincount(slots[:, docs].ravel(), minlength=len(names) + 1)[1:]
+    how many: the `listed` with most."""
+    counts, names = docsets.slot_counts(reader, fieldname, bool, docs)
     found = np.flatnonzero(counts)
-    ordered = sorted(found.tolist(), key=lambda i: (-counts[i], names[i]))[:listed]
+    # By count, ties in the index's order of the names (a segment's are sorted): a field
+    # with thousands of values is ordered by numpy, not a Python sort.
+    ordered = found[np.argsort(-counts[found], kind="stable")][:listed].tolist()
     return {names[i]: int(counts[i]) for i in ordered}
 
 

@@ -167,3 +167,24 @@ def test_bm25_adds_up_the_same_over_every_document_as_over_the_matches(changed_i
     dense = ranking.bm25_scores(changed_index, "content", words, docs)
     assert len(docs) > 100 and (aligned > 0).all()
     assert np.array_equal(aligned, dense)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_counting_values_of_several_a_document_reads_its_slots_or_the_pairs_alike(seed):
+    rng = np.random.default_rng(seed)
+    documents, depth, values = 2000, 6, 40
+    slots = np.zeros((depth, documents), dtype=np.int32)
+    had = rng.integers(0, depth + 1, documents)  # how many values each document has
+    for d in range(documents):
+        slots[: had[d], d] = rng.choice(np.arange(1, values + 1), had[d], replace=False)
+    pairs = docsets.slot_pairs(slots)
+    assert pairs.shape[1] == had.sum()
+    for docs in (
+        np.array([], dtype=np.int64),
+        np.sort(rng.choice(documents, 30, replace=False)),
+        np.arange(documents),
+    ):
+        expected = [sum(int(v in slots[:, d]) for d in docs) for v in range(1, values + 1)]
+        by_slots = docsets.count_slots(slots, pairs, docs, values, by_pairs=False)
+        by_pairs = docsets.count_slots(slots, pairs, docs, values, by_pairs=True)
+        assert by_slots.tolist() == by_pairs.tolist() == expected
