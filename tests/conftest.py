@@ -51,6 +51,8 @@ WHOLE_MODULES = (
     "tests/web/test_proceedings_browser.py",
     "tests/web/test_mandates_pages.py",
     "tests/web/test_due_browser.py",
+    # Not a shared fixture: its one test takes 30 s, so it starts first rather than last.
+    "tests/bench/test_benchmark.py",
 )
 
 

@@ -31,7 +31,7 @@ def site(live_server, transactional_db):
     return live_server.url
 
 
-def test_an_analyst_on_a_phone_reads_what_the_81st_session_is_owed(site, browser):
+def test_an_analyst_on_a_phone_reads_what_the_81st_session_is_owed_in_english_and_chinese(site, browser):
     context = browser.new_context(locale="en-GB", **PHONE)
     page = context.new_page()
     page.goto(f"{site}/")
@@ -71,8 +71,7 @@ def test_an_analyst_on_a_phone_reads_what_the_81st_session_is_owed(site, browser
     expect(summary.locator("dt", has_text="Special Rapporteur")).to_have_count(1)
     context.close()
 
-
-def test_a_chinese_reader_sees_it_the_chinese_way(site, browser):
+    # A Chinese reader sees it the Chinese way (one import of the documents for both).
     context = browser.new_context(locale="zh-CN", **PHONE)
     page = context.new_page()
     page.goto(f"{site}/due/81/")

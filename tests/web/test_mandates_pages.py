@@ -21,7 +21,7 @@ from search.ingest.mandates import save_mandates
 from search.models import Mandate, Paragraph, Text
 from search.web.mandates import quoted
 
-PDFS = ["A_RES_80_192.pdf", "A_RES_78_134.pdf", "A_RES_80_121.pdf", "A_RES_80_106.pdf"]
+PDFS = ["A_RES_80_192.pdf", "A_RES_78_134.pdf", "A_RES_80_121.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +89,9 @@ def test_a_mandate_says_where_it_was_first_given(asked):
     first = renewed.first_given
     assert (first.version.resolution.key, first.anchor, renewed.given_before) == ("A/RES/78/134", "op35", 1)
     # The 2023 request is where it starts; the same formula in a resolution on another
-    # subject (80/192's reports, 80/106's agenda item) is no renewal of it.
+    # subject (80/192's reports, its agenda item) is no renewal of it.
     assert Mandate.objects.filter(paragraph=first, first_given__isnull=False).count() == 0
-    for key in ("A/RES/80/192", "A/RES/80/106"):
+    for key in ("A/RES/80/192",):
         given = Mandate.objects.filter(paragraph__version__resolution__key=key, first_given__isnull=False)
         assert not given.filter(first_given__version__resolution__key="A/RES/78/134").exists()
 
