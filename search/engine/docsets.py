@@ -9,6 +9,7 @@ combined with numpy (union, intersection, difference), and facet counts are one
 
 from __future__ import annotations
 
+import bisect
 import threading
 import weakref
 
@@ -27,6 +28,18 @@ _cache_lock = threading.Lock()
 
 def leaves(reader):
     return list(reader.leaf_readers())
+
+
+def stored_fields(reader, docs: list[int]) -> list[dict]:
+    """The stored fields of these documents (numbers of the whole reader), each read from
+    its segment: one lookup of the segment a document."""
+    parts = leaves(reader)
+    bases = [base for _leaf, base in parts]
+    found = []
+    for doc in docs:
+        leaf, base = parts[bisect.bisect_right(bases, doc) - 1]
+        found.append(internals.stored_fields(leaf, doc - base))
+    return found
 
 
 # A reader's state, by reader: a reader sees the segments and deletions it opened with.

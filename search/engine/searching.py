@@ -439,7 +439,8 @@ def _stored(searcher, ranked: list[int]) -> list[dict]:
     reader = searcher.reader()
     pids, digests = docsets.numbers(reader, "pid"), docsets.numbers(reader, "digest")
     return [
-        dict(searcher.stored_fields(d)) | {"_pid": int(pids[d]), "_digest": int(digests[d])} for d in ranked
+        fields | {"_pid": int(pids[d]), "_digest": int(digests[d])}
+        for fields, d in zip(docsets.stored_fields(reader, ranked), ranked, strict=True)
     ]
 
 

@@ -44,6 +44,14 @@ def deleted_docs(leaf) -> np.ndarray:
     return np.fromiter(leaf.deleted_docs_set, dtype=np.int32)
 
 
+def stored_fields(leaf, docnum: int) -> dict:
+    """A document's stored fields, read from its segment's per-document reader (local
+    number): what `reader.stored_fields` returns without looking each field up in the
+    schema again (an index's schema is the same for every segment: a new schema is a new
+    index, engine.index)."""
+    return leaf._perdoc.stored_fields(docnum) or {}
+
+
 def postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Return (document numbers, term frequencies) of a term in one segment, deleted ones included.
 

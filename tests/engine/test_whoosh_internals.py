@@ -90,3 +90,13 @@ def test_field_lengths_are_what_bm25_reads(segments):
 def test_each_segment_has_an_id_of_its_own(segments):
     ids = [internals.segment_id(leaf) for leaf in leaves(segments)]
     assert len(set(ids)) == 2 and all(isinstance(i, str) and i for i in ids)
+
+
+def test_stored_fields_read_from_the_segment_are_whooshs(segments):
+    from search.engine import docsets
+
+    reader = segments.reader()
+    docs = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+    assert len(leaves(segments)) == 2 and len(docs) == 240
+    assert docsets.stored_fields(reader, docs) == [segments.stored_fields(d) for d in docs]
+    assert docsets.stored_fields(reader, docs[::-1]) == [segments.stored_fields(d) for d in docs[::-1]]
