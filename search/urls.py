@@ -21,6 +21,7 @@ urlpatterns = [
     path("due/<str:session>/", views.due_page, name="due"),
     path("due/<str:session>/export.csv", views.export_due, name="export_due"),
     path("api/due", views.api_due, name="api_due"),
+    path("api/asks", views.api_asks, name="api_asks"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -363,3 +363,46 @@ def _due_item(m: Mandate) -> dict:
         ),
         "given_before": m.given_before,
     }
+
+
+def text_asks(text, base_url: str) -> list[dict]:
+    """What each operative paragraph of a language version asks, in order, as the API
+    gives it: one query."""
+    rows = (
+        Mandate.objects.filter(paragraph__version=text)
+        .select_related("paragraph", "first_given__version__resolution")
+        .order_by("paragraph__order", "order")
+    )
+    rows = list(rows)
+    names = addressee_names({m.addressee for m in rows if m.addressee})
+    resolution_url = text.resolution.get_absolute_url()
+    return [
+        {
+            "anchor": m.paragraph.anchor,
+            "label": m.paragraph.label_in(text.language),
+            "url": f"{base_url}{resolution_url}?lang={text.language}#{m.paragraph.anchor}",
+            "action": m.action,
+            "strength": m.strength,
+            "addressee": m.addressee or None,
+            "addressee_name": names.get(m.addressee) if m.addressee else None,
+            "deliverable": m.deliverable or None,
+            "due": m.due or None,
+            "due_label": due_label(m.due) if m.due else None,
+            "clause": quoted(m.paragraph.text, m.start, m.end),
+            "first_given": _first_given(m, base_url),
+            "given_before": m.given_before,
+        }
+        for m in rows
+    ]
+
+
+def _first_given(m: Mandate, base_url: str) -> dict | None:
+    first = m.first_given
+    if first is None:
+        return None
+    resolution = first.version.resolution
+    return {
+        "document": str(resolution),
+        "label": first.label_in(first.version.language),
+        "url": f"{base_url}{resolution.get_absolute_url()}?lang={first.version.language}#{first.anchor}",
+    }

@@ -294,6 +294,28 @@ def due_page(request: HttpRequest, session: str = "") -> HttpResponse:
 
 
 @require_GET
+def api_asks(request: HttpRequest) -> JsonResponse:
+    """What a document asks, paragraph by paragraph, as JSON (?key=[&lang=en|zh]): each
+    mandate with its action, addressee, deliverable, due date, clause and where it was
+    first given, read from its `lang` version (else the interface's) where that is here."""
+    resolution = Resolution.objects.filter(key=request.GET.get("key", "")).first()
+    if resolution is None:
+        return JsonResponse({"error": "no such document: give key, e.g. A/RES/80/192"}, status=404)
+    language = request.GET.get("lang") or interface_language()
+    if language not in ("en", "zh"):
+        return JsonResponse({"error": f"lang must be en or zh, not {language[:20]!r}"}, status=400)
+    texts = {text.language: text for text in resolution.texts.all()}
+    text = texts.get(language) or next(iter(texts.values()), None)
+    base_url = request.build_absolute_uri("/")[:-1]
+    data = {"key": resolution.key, "symbol": resolution.symbol, "language": text.language if text else None}
+    parts = (resolution.key, language, request.LANGUAGE_CODE, base_url)
+    data["mandates"] = (
+        cached_part("api-asks", parts, lambda: mandates.text_asks(text, base_url)) if text else []
+    )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
 def export_due(request: HttpRequest, session: str) -> HttpResponse:
     """What is due at a session as CSV (/due/81/export.csv), as the page lists it."""
     number = mandates.session_in_range(session)

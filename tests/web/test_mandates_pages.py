@@ -343,3 +343,32 @@ def test_a_quoted_clause_says_where_it_was_cut():
     assert quoted(text, at, len(text)) == "…decides to include the item in the agenda"
     assert quoted(text, 0, at) == "Requests the Secretary-General to report…"
     assert quoted(text, 0, len(text)) == text.rstrip(";")
+
+
+def test_the_api_says_what_a_resolution_asks_paragraph_by_paragraph(client, asked):
+    data = client.get("/api/asks", {"key": "A/RES/80/192"}).json()
+    assert (data["key"], data["language"]) == ("A/RES/80/192", "en")
+    op69 = [m for m in data["mandates"] if m["anchor"] == "op69"]
+    assert [(m["action"], m["addressee"], m["deliverable"], m["due"], m["due_label"]) for m in op69] == [
+        ("requests", "special-rapporteur", "report", "81", "General Assembly, 81st session"),
+        ("requests", "special-rapporteur", "report", "hrc-62", "Human Rights Council, 62nd session"),
+        ("encourages", "special-rapporteur", None, None, None),
+    ]
+    assert op69[0]["url"] == "http://testserver/r/A/RES/80/192/?lang=en#op69"
+    assert not [m for m in data["mandates"] if m["anchor"] == "op70"]
+    assert (
+        len(data["mandates"])
+        == Mandate.objects.filter(paragraph__version__resolution__key="A/RES/80/192").count()
+    )
+    renewed = client.get("/api/asks", {"key": "A/RES/80/121"}).json()["mandates"]
+    given = next(m for m in renewed if m["anchor"] == "op46" and m["addressee"] == "secretary-general")
+    assert given["first_given"] == {
+        "document": "A/RES/78/134",
+        "label": "OP 35",
+        "url": "http://testserver/r/A/RES/78/134/?lang=en#op35",
+    }
+    chinese = client.get("/api/asks", {"key": "A/RES/71/322", "lang": "zh"}).json()
+    assert chinese["language"] == "zh" and chinese["mandates"][0]["clause"].startswith("敦促会员国")
+    assert client.get("/api/asks", {"key": "A/RES/0/0"}).status_code == 404
+    wrong = client.get("/api/asks", {"key": "A/RES/80/192", "lang": "fr"})
+    assert (wrong.status_code, wrong.json()) == (400, {"error": "lang must be en or zh, not 'fr'"})
