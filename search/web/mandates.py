@@ -161,8 +161,14 @@ def paragraph_mandates(paragraph_ids) -> dict[int, list[Asked]]:
 
 
 def history(asked: Asked) -> dict | None:
-    """Where a mandate was first given: {"symbol", "label", "year", "url", "before"}."""
-    first = asked.first_given
+    """Where a mandate was first given ("document", "label", "year", "url") and in how many
+    resolutions before ("before")."""
+    first = given_in(asked.first_given)
+    return first | {"before": asked.given_before} if first else None
+
+
+def given_in(first: Paragraph | None, base_url: str = "") -> dict | None:
+    """The paragraph a mandate was first given in: its document, label, year and link."""
     if first is None:
         return None
     resolution = first.version.resolution
@@ -170,8 +176,7 @@ def history(asked: Asked) -> dict | None:
         "document": str(resolution),
         "label": first.label_in(first.version.language),
         "year": resolution.year(),
-        "url": f"{resolution.get_absolute_url()}?lang={first.version.language}#{first.anchor}",
-        "before": asked.given_before,
+        "url": f"{base_url}{resolution.get_absolute_url()}?lang={first.version.language}#{first.anchor}",
     }
 
 
@@ -342,7 +347,7 @@ def _due_item(m: Mandate) -> dict:
     text = paragraph.version
     resolution = text.resolution
     clause = quoted(paragraph.text, m.start, m.end)
-    first = m.first_given
+    first = given_in(m.first_given)
     return {
         "document": str(resolution),
         "document_key": resolution.key,
@@ -355,12 +360,8 @@ def _due_item(m: Mandate) -> dict:
         "deliverable": deliverable_label(m.deliverable),
         "deliverable_key": m.deliverable,
         "clause": clause,
-        "first_given": str(first.version.resolution) if first else "",
-        "first_given_url": (
-            f"{first.version.resolution.get_absolute_url()}?lang={first.version.language}#{first.anchor}"
-            if first
-            else ""
-        ),
+        "first_given": first["document"] if first else "",
+        "first_given_url": first["url"] if first else "",
         "given_before": m.given_before,
     }
 
@@ -389,20 +390,8 @@ def text_asks(text, base_url: str) -> list[dict]:
             "due": m.due or None,
             "due_label": due_label(m.due) if m.due else None,
             "clause": quoted(m.paragraph.text, m.start, m.end),
-            "first_given": _first_given(m, base_url),
+            "first_given": given_in(m.first_given, base_url),
             "given_before": m.given_before,
         }
         for m in rows
     ]
-
-
-def _first_given(m: Mandate, base_url: str) -> dict | None:
-    first = m.first_given
-    if first is None:
-        return None
-    resolution = first.version.resolution
-    return {
-        "document": str(resolution),
-        "label": first.label_in(first.version.language),
-        "url": f"{base_url}{resolution.get_absolute_url()}?lang={first.version.language}#{first.anchor}",
-    }

@@ -233,18 +233,28 @@ def api_agreed_language(request: HttpRequest) -> JsonResponse:
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
+def _document_asked(request: HttpRequest) -> tuple[Resolution, str] | JsonResponse:
+    """The document ?key= names and the language ?lang= asks for (else the interface's), or
+    the answer that says which is wrong."""
+    resolution = Resolution.objects.filter(key=request.GET.get("key", "")).first()
+    if resolution is None:
+        return JsonResponse({"error": "no such document: give key, e.g. A/RES/80/192"}, status=404)
+    language = request.GET.get("lang") or interface_language()
+    if language not in ("en", "zh"):
+        return JsonResponse({"error": f"lang must be en or zh, not {language[:20]!r}"}, status=400)
+    return resolution, language
+
+
 @require_GET
 def api_proceedings(request: HttpRequest) -> JsonResponse:
     """A document's proceedings as JSON (?key=[&lang=en|zh]): how it was adopted, its main
     sponsors, its stages with their votes, and the separate votes by paragraph anchor; what
     it does when it is an amendment, and the amendments proposed to it when it is a draft,
     each read in `lang` (else the interface's) where that version is here; null when none."""
-    resolution = Resolution.objects.filter(key=request.GET.get("key", "")).first()
-    if resolution is None:
-        return JsonResponse({"error": "no such document: give key, e.g. A/RES/80/192"}, status=404)
-    language = request.GET.get("lang") or interface_language()
-    if language not in ("en", "zh"):
-        return JsonResponse({"error": f"lang must be en or zh, not {language!r}"}, status=400)
+    asked = _document_asked(request)
+    if isinstance(asked, JsonResponse):
+        return asked
+    resolution, language = asked
     base_url = request.build_absolute_uri("/")[:-1]
     data = {
         "key": resolution.key,
@@ -298,12 +308,10 @@ def api_asks(request: HttpRequest) -> JsonResponse:
     """What a document asks, paragraph by paragraph, as JSON (?key=[&lang=en|zh]): each
     mandate with its action, addressee, deliverable, due date, clause and where it was
     first given, read from its `lang` version (else the interface's) where that is here."""
-    resolution = Resolution.objects.filter(key=request.GET.get("key", "")).first()
-    if resolution is None:
-        return JsonResponse({"error": "no such document: give key, e.g. A/RES/80/192"}, status=404)
-    language = request.GET.get("lang") or interface_language()
-    if language not in ("en", "zh"):
-        return JsonResponse({"error": f"lang must be en or zh, not {language[:20]!r}"}, status=400)
+    asked = _document_asked(request)
+    if isinstance(asked, JsonResponse):
+        return asked
+    resolution, language = asked
     texts = {text.language: text for text in resolution.texts.all()}
     text = texts.get(language) or next(iter(texts.values()), None)
     base_url = request.build_absolute_uri("/")[:-1]

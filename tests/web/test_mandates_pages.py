@@ -365,6 +365,7 @@ def test_the_api_says_what_a_resolution_asks_paragraph_by_paragraph(client, aske
     assert given["first_given"] == {
         "document": "A/RES/78/134",
         "label": "OP 35",
+        "year": 2023,
         "url": "http://testserver/r/A/RES/78/134/?lang=en#op35",
     }
     chinese = client.get("/api/asks", {"key": "A/RES/71/322", "lang": "zh"}).json()
