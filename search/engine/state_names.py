@@ -160,12 +160,17 @@ def state_keys() -> dict[str, str]:
 def state_of_key(key: str, language: str) -> str:
     """The UNTERM short name of the State a key names ("state-mmr" → Myanmar, 缅甸); ""
     for a key that names none."""
-    code = key.removeprefix(STATE_PREFIX).upper() if key.startswith(STATE_PREFIX) else ""
-    for row in state_rows() if code else ():
-        if row["ISO3166-1-Alpha-3"] == code:
-            return (
-                row["UNTERM Chinese Short"].strip(" *")
-                if language == "zh"
-                else _shown(row["UNTERM English Short"])
-            )
-    return ""
+    names = _names_by_key().get(key)
+    return names[language == "zh"] if names else ""
+
+
+@functools.cache
+def _names_by_key() -> dict[str, tuple[str, str]]:
+    """A State's key ("state-mmr") → its UNTERM short names in English and Chinese."""
+    return {
+        STATE_PREFIX + row["ISO3166-1-Alpha-3"].lower(): (
+            _shown(row["UNTERM English Short"]),
+            row["UNTERM Chinese Short"].strip(" *"),
+        )
+        for row in state_rows()
+    }

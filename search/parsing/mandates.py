@@ -986,8 +986,7 @@ def _chinese_clause(text: str, start: int, stop: int, context: MandateContext, b
     verb, action = _zh_verb(text, start)
     i = start + len(verb)
     if action == DECIDES:
-        named = _zh_addressees(text, i, stop, context)
-        end = _zh_after_names(text, i, stop, context)
+        named, end = _zh_names(text, i, stop, context)
         if named and text.startswith(ZH_DECIDE_AUX, end):
             return _Clause(action, named, start, 0)
         if text.startswith(("请", "邀请", "授权", "敦促", "鼓励"), i):
@@ -1013,6 +1012,12 @@ def _zh_described(text: str, i: int, stop: int, context: MandateContext) -> list
 
 
 def _zh_addressees(text: str, i: int, stop: int, context: MandateContext) -> list[tuple[str, str]]:
+    return _zh_names(text, i, stop, context)[0]
+
+
+def _zh_names(text: str, i: int, stop: int, context: MandateContext) -> tuple[list[tuple[str, str]], int]:
+    """The entities named from character i on (会员国、联合国系统和民间社会), and where
+    their names end."""
     found: list[tuple[str, str]] = []
     while i < stop:
         match = _zh_longest(text, i, stop, context)
@@ -1025,20 +1030,7 @@ def _zh_addressees(text: str, i: int, stop: int, context: MandateContext) -> lis
         if filler is None:
             break
         i += len(filler)
-    return found
-
-
-def _zh_after_names(text: str, i: int, stop: int, context: MandateContext) -> int:
-    while i < stop:
-        match = _zh_longest(text, i, stop, context)
-        if match:
-            i = match[1]
-            continue
-        filler = next((f for f in ZH_FILLERS if text.startswith(f, i)), None)
-        if filler is None:
-            break
-        i += len(filler)
-    return i
+    return found, i
 
 
 def _zh_longest(text: str, i: int, stop: int, context: MandateContext):
@@ -1151,26 +1143,26 @@ def _find_all(text: str, piece: str, start: int):
 
 
 def _zh_body_before(text: str, at: int, context: MandateContext, asked: str = "") -> str:
-    _, chinese, _ = _aliases()
-    body = ""
+    """Whose session 第…届会议 is: the body named right before it (人权理事会第六十二届会议),
+    else the body asked for 其第…届会议, else the body adopting the text."""
     window = text[max(0, at - 20) : at]
-    for alias, key in chinese.items():
-        if key in BODY_ABBREVIATIONS and window.endswith(alias) and len(alias) > len(body):
-            body = alias
-    if body:
-        return chinese[body]
+    named = [alias for alias in _zh_bodies() if window.endswith(alias)]
+    if named:
+        return _zh_bodies()[max(named, key=len)]
     return asked if text[max(0, at - 1) : at] == "其" and asked else context.body
+
+
+@functools.cache
+def _zh_bodies() -> dict[str, str]:
+    """The Chinese names of the bodies that hold sessions (大会, 人权理事会 …) → their keys."""
+    _, chinese, _ = _aliases()
+    return {alias: key for alias, key in chinese.items() if key in BODY_ABBREVIATIONS}
 
 
 def _zh_to_body(window: str) -> bool:
     """向大会…, 向人权理事会…: a report made to a body."""
     at = window.rfind("向")
-    if at < 0:
-        return False
-    _, chinese, _ = _aliases()
-    return any(
-        window.startswith(alias, at + 1) for alias, key in chinese.items() if key in BODY_ABBREVIATIONS
-    )
+    return at >= 0 and window.startswith(tuple(_zh_bodies()), at + 1)
 
 
 def _zh_deliverable(text: str, i: int, start: int) -> str:

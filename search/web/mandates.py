@@ -134,15 +134,27 @@ def _delivered(name: str, dues: list[str]) -> str:
     return _("%(deliverable)s (due %(when)s)") % {"deliverable": _span("deliverable", name), "when": when}
 
 
-def paragraph_mandates(paragraph_ids) -> dict[int, list[Asked]]:
-    """The mandates of these paragraphs, grouped for the page: one query."""
-    rows = (
-        Mandate.objects.filter(paragraph_id__in=list(paragraph_ids))
-        .select_related("first_given__version__resolution")
-        .order_by("paragraph_id", "order")
-    )
-    rows = list(rows)
-    names = addressee_names({m.addressee for m in rows if m.addressee})
+@dataclass
+class PageMandates:
+    """The mandates of a page's paragraphs, read once (one query, and one for the names the
+    tables lack): beside each paragraph, and "What this resolution asks"."""
+
+    rows: list[Mandate]
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, paragraph_ids) -> PageMandates:
+        rows = list(
+            Mandate.objects.filter(paragraph_id__in=list(paragraph_ids))
+            .select_related("first_given__version__resolution")
+            .order_by("paragraph_id", "order")
+        )
+        return cls(rows, addressee_names({m.addressee for m in rows if m.addressee}))
+
+
+def paragraph_mandates(page: PageMandates) -> dict[int, list[Asked]]:
+    """The mandates of the page's paragraphs, grouped by paragraph, action and addressee."""
+    rows, names = page.rows, page.names
     found: dict[int, dict[tuple, Asked]] = defaultdict(dict)
     for m in rows:
         asked = found[m.paragraph_id].setdefault(
@@ -183,18 +195,14 @@ def given_in(first: Paragraph | None, base_url: str = "") -> dict | None:
 # --- "What this resolution asks" ----------------------------------------------------------
 
 
-def resolution_asks(paragraphs: list[Paragraph]) -> list[dict]:
+def resolution_asks(paragraphs: list[Paragraph], page: PageMandates) -> list[dict]:
     """Each addressee of a text's paragraphs, with what is due from it and when, and the
     other things asked of it, each with the paragraphs that ask it; addressees with
     something to deliver first, then by how many paragraphs ask them something."""
     by_pk = {p.pk: p for p in paragraphs}
-    rows = (
-        Mandate.objects.filter(paragraph_id__in=list(by_pk))
-        .exclude(addressee="")
-        .order_by("paragraph__order", "order")
-    )
-    rows = list(rows)
-    names = addressee_names({m.addressee for m in rows})
+    rows = [m for m in page.rows if m.addressee and m.paragraph_id in by_pk]
+    rows.sort(key=lambda m: (by_pk[m.paragraph_id].order, m.order))
+    names = page.names
     groups: dict[str, dict] = {}
     for m in rows:
         group = groups.setdefault(

@@ -21,7 +21,7 @@ from search.parsing import ANNEX, DRAFT_RESOLUTION, LANGUAGES, Cited, citation_n
 from search.web.agreed_language import agreed_language_url, partner_counts
 from search.web.amendments import Amendments, of_amendment, proposed_to
 from search.web.citing import cite, documents_here, link_spans, stored_citations
-from search.web.mandates import history, paragraph_mandates, resolution_asks
+from search.web.mandates import PageMandates, history, paragraph_mandates, resolution_asks
 from search.web.proceedings import proceedings_of
 from search.web.results import search_url
 
@@ -342,10 +342,13 @@ def _fill_rows(reading: Reading, resolution: Resolution, base_url: str) -> None:
     per_column = [list(c.text.paragraphs.all()) if c.text else [] for c in reading.columns]
     _add_citations(reading)
     reading.same_wording = partner_counts([p.pk for ps in per_column for p in ps])
-    reading.mandates = paragraph_mandates([p.pk for ps in per_column for p in ps])
+    asked = PageMandates.of(p.pk for ps in per_column for p in ps)
+    reading.mandates = paragraph_mandates(asked)
     # "What this resolution asks": read from the first column's text.
     reading.asks = (
-        resolution_asks(per_column[0]) if per_column and reading.columns[0].resolution == resolution else []
+        resolution_asks(per_column[0], asked)
+        if per_column and reading.columns[0].resolution == resolution
+        else []
     )
     anchors, aligned = _align(per_column)
     _add_rows(reading, anchors, aligned, _found(reading), resolution, base_url)
