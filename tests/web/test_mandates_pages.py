@@ -19,7 +19,7 @@ from django.core.management import call_command
 from search.engine.searching import search_paragraphs
 from search.ingest.mandates import save_mandates
 from search.models import Mandate, Paragraph, Text
-from search.web.mandates import quoted
+from search.web.mandates import Asked, quoted
 
 PDFS = ["A_RES_80_192.pdf", "A_RES_78_134.pdf", "A_RES_80_121.pdf"]
 
@@ -373,3 +373,16 @@ def test_the_api_says_what_a_resolution_asks_paragraph_by_paragraph(client, aske
     assert client.get("/api/asks", {"key": "A/RES/0/0"}).status_code == 404
     wrong = client.get("/api/asks", {"key": "A/RES/80/192", "lang": "fr"})
     assert (wrong.status_code, wrong.json()) == (400, {"error": "lang must be en or zh, not 'fr'"})
+
+
+def test_what_a_paragraph_asks_is_escaped_however_its_names_read():
+    asked = Asked(
+        action="requests",
+        addressee="<script>alert(1)</script>",
+        deliverables=[{"key": "report", "name": "a report", "dues": ['<img src=x onerror="y">']}],
+    )
+    html = asked.html()
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&quot;y&quot;&gt;" in html
+    assert html.startswith('<span class="action">requests</span> <span class="addressee">')
