@@ -336,40 +336,51 @@ def trace_mandates(paragraph_ids: Iterable[int]) -> set[int]:
     in how many adopted resolutions before it. Return the versions whose history changed."""
     ids = set(paragraph_ids)
     ids |= {q for qs in SharedWording.objects.partners(ids).values() for q in qs}
-    ids &= set(Mandate.objects.filter(paragraph_id__in=list(ids)).values_list("paragraph_id", flat=True))
+    asking = Mandate.objects.values_list("paragraph_id", flat=True)
+    ids = {p for chunk in _chunks(list(ids)) for p in asking.filter(paragraph_id__in=chunk)}
     partners = SharedWording.objects.partners(ids)
     related = ids | {q for p in ids for q in partners.get(p, ())}
-    dated = paragraph_dates(related)
-    titles = _titles(related)
+    # The mandates of all of them, read once: what each asked, and the rows to set.
+    fields = ("pk", "paragraph_id", "action", "addressee", "deliverable", "first_given_id", "given_before")
+    rows = [
+        m
+        for chunk in _chunks(list(related))
+        for m in Mandate.objects.filter(paragraph_id__in=chunk).only(*fields)
+    ]
     asked: dict[int, set[tuple]] = {}
-    for chunk in _chunks(list(related)):
-        rows = Mandate.objects.filter(paragraph_id__in=chunk).values_list(
-            "paragraph_id", "action", "addressee", "deliverable"
-        )
-        for paragraph, *what in rows:
-            asked.setdefault(paragraph, set()).add(tuple(what))
+    for m in rows:
+        asked.setdefault(m.paragraph_id, set()).add((m.action, m.addressee, m.deliverable))
+    dated = paragraph_dates(set(asked))
+    titles = _titles(set(asked))
     changed, updates = set(), []
-    for chunk in _chunks(list(ids)):
-        for mandate in Mandate.objects.filter(paragraph_id__in=chunk):
-            me = dated.get(mandate.paragraph_id)
-            what = (mandate.action, mandate.addressee, mandate.deliverable)
-            earlier = sorted(
-                (dated[q].date, q)
-                for q in partners.get(mandate.paragraph_id, ())
-                if me
-                and q in dated
-                and precedes(dated[q], me)
-                and what in asked.get(q, ())
-                and same_subject(titles.get(q, ""), titles.get(mandate.paragraph_id, ""))
-            )
-            first = earlier[0][1] if earlier else None
-            count = len({dated[q].version for _, q in earlier})
-            if me and (mandate.first_given_id, mandate.given_before) != (first, count):
-                mandate.first_given_id, mandate.given_before = first, count
-                updates.append(mandate)
-                changed.add(me.version)
+    for mandate in rows:
+        me = dated.get(mandate.paragraph_id)
+        if mandate.paragraph_id not in ids or me is None:
+            continue
+        earlier = _given_earlier(mandate, me, partners, dated, asked, titles)
+        first = earlier[0][1] if earlier else None
+        count = len({dated[q].version for _, q in earlier})
+        if (mandate.first_given_id, mandate.given_before) != (first, count):
+            mandate.first_given_id, mandate.given_before = first, count
+            updates.append(mandate)
+            changed.add(me.version)
     Mandate.objects.bulk_update(updates, ["first_given", "given_before"], batch_size=2000)
     return changed
+
+
+def _given_earlier(mandate, me: Dated, partners, dated, asked, titles) -> list[tuple]:
+    """(date, paragraph) of the earlier adopted paragraphs on the same subject, of the same
+    wording, that asked what this mandate asks, earliest first."""
+    what = (mandate.action, mandate.addressee, mandate.deliverable)
+    subject = titles.get(mandate.paragraph_id, "")
+    return sorted(
+        (dated[q].date, q)
+        for q in partners.get(mandate.paragraph_id, ())
+        if q in dated
+        and precedes(dated[q], me)
+        and what in asked.get(q, ())
+        and same_subject(titles.get(q, ""), subject)
+    )
 
 
 def _titles(ids: set[int]) -> dict[int, str]:
